@@ -1,0 +1,123 @@
+"""The index artifact: everything the match function loads at cold start, built from the knowledge base.
+
+Layout of the artifact folder::
+
+    manifest.json   KB version, model id, dimensions, calibration, build time, file hashes
+    claims.json     the validated claims (so the runtime needs no YAML and no validation)
+    texts.jsonl     one row per indexed phrasing, pointing at its claim
+    vectors.faiss   FAISS inner-product index over normalised embeddings
+    bm25/           bm25s lexical index over the same phrasings
+
+The same knowledge base, model and calibration always give byte-identical files; ``artifact_hash`` covers them
+all and everything in the manifest except the build time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from functions.match.engine.calibration import Calibration
+from functions.match.engine.embedder import Embedder
+from functions.match.engine.index import ClaimIndex, build_index, load_index, save_index
+from functions.shared.errors import ArtifactMissing
+from functions.shared.knowledge_base import Claim, KnowledgeBase
+
+ARTIFACT_FORMAT = 1
+
+
+class Manifest(BaseModel):
+    format: int = ARTIFACT_FORMAT
+    kb_version: str
+    model_id: str
+    dimensions: int
+    claims: int
+    texts: int
+    calibration: Calibration
+    files: dict[str, str]
+    artifact_hash: str
+    built_at: datetime
+
+
+def kb_index_texts(kb: KnowledgeBase) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(claim.id, claim.texts()) for claim in kb.claims]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_artifact(
+    kb: KnowledgeBase,
+    embedder: Embedder,
+    calibration: Calibration,
+    out_dir: Path,
+    progress: Callable[[int], None] | None = None,
+) -> Manifest:
+    """Build into a temporary folder and swap it in, so a failed build never leaves a half-written artifact."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".index-", dir=out_dir.parent))
+    try:
+        index = build_index(kb_index_texts(kb), embedder, progress)
+        written = save_index(index, staging)
+        claims_file = staging / "claims.json"
+        claims_file.write_text(
+            json.dumps([c.model_dump(mode="json") for c in kb.claims], ensure_ascii=False, indent=1, sort_keys=True),
+            encoding="utf-8",
+        )
+        files = {str(p.relative_to(staging)): _sha256(p) for p in sorted([*written, claims_file])}
+        identity = {
+            "format": ARTIFACT_FORMAT,
+            "kb_version": kb.version,
+            "model_id": embedder.model_id,
+            "dimensions": embedder.dimensions,
+            "calibration": calibration.model_dump(mode="json"),
+            "files": files,
+        }
+        artifact_hash = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:24]
+        manifest = Manifest(
+            kb_version=kb.version,
+            model_id=embedder.model_id,
+            dimensions=embedder.dimensions,
+            claims=len(index.claim_ids),
+            texts=len(index.texts),
+            calibration=calibration,
+            files=files,
+            artifact_hash=artifact_hash,
+            built_at=datetime.now(UTC).replace(microsecond=0),
+        )
+        (staging / "manifest.json").write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        staging.rename(out_dir)
+        return manifest
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def read_manifest(folder: Path) -> Manifest:
+    path = folder / "manifest.json"
+    if not path.is_file():
+        raise ArtifactMissing(f"no index at {folder} (run 'antidote kb build')")
+    try:
+        return Manifest.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValidationError as exc:
+        raise ArtifactMissing(f"index manifest {path} is unreadable; rebuild with 'antidote kb build'") from exc
+
+
+def load_artifact(folder: Path) -> tuple[ClaimIndex, list[Claim], Manifest]:
+    manifest = read_manifest(folder)
+    try:
+        index = load_index(folder)
+        claims = [Claim.model_validate(c) for c in json.loads((folder / "claims.json").read_text("utf-8"))]
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise ArtifactMissing(f"index at {folder} is incomplete or corrupt ({exc}); rebuild with 'antidote kb build'")
+    return index, claims, manifest

@@ -1,0 +1,49 @@
+"""Numbers learned from data that steer matching: fusion weights and decision thresholds.
+
+They are produced by ``antidote kb calibrate`` from labelled data, committed as
+``knowledge_base/calibration.json`` (reviewable in a diff) and copied into every index manifest.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from functions.match.engine.fusion import FusionModel
+from functions.shared.errors import ArtifactMissing
+
+
+class Thresholds(BaseModel):
+    match: float = Field(ge=0, le=1, description="Fused score at or above which a post confidently repeats a claim.")
+    review: float = Field(ge=0, le=1, description="Fused score at or above which a person should look.")
+    min_words_for_match: int = Field(
+        ge=1, description="Posts with fewer words (after normalisation) can reach 'review' at most."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        if self.review > self.match:
+            raise ValueError("review threshold must not exceed match threshold")
+        return self
+
+
+class Calibration(BaseModel):
+    fusion: FusionModel
+    thresholds: Thresholds
+    candidate_depth: int = Field(default=30, ge=1, le=500)
+    provenance: dict[str, Any] = Field(default_factory=dict, description="What data and command produced this.")
+
+
+def load_calibration(path: Path) -> Calibration:
+    try:
+        return Calibration.model_validate_json(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ArtifactMissing(f"calibration file not found: {path} (run 'antidote kb calibrate')") from exc
+    except ValidationError as exc:
+        raise ArtifactMissing(f"calibration file {path} is invalid: {exc.errors()[0]['msg']}") from exc
+
+
+def save_calibration(calibration: Calibration, path: Path) -> None:
+    path.write_text(calibration.model_dump_json(indent=2) + "\n", encoding="utf-8")

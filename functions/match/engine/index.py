@@ -1,0 +1,120 @@
+"""The searchable index over claims: a FAISS index of embeddings and a bm25s lexical index of the same texts.
+
+Each claim contributes several texts (its statement, the ways people post it, translations); every text is one
+row in both indexes and points back at its claim. Rows of a claim are contiguous, so per-claim maxima are a
+single ``np.maximum.reduceat``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+import Stemmer
+
+from functions.match.engine.embedder import Embedder
+from functions.match.engine.normalise import normalise_post
+
+ClaimTexts = tuple[str, list[tuple[str, str]]]  # (claim id, [(kind, text), …]) — the first text is the primary one
+Progress = Callable[[int], None]
+
+_STEMMER = Stemmer.Stemmer("english")
+_ENCODE_CHUNK = 256
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    """The one tokenizer for documents and queries, so both sides of BM25 agree."""
+    tokens = bm25s.tokenize(texts, stopwords="en", stemmer=_STEMMER, return_ids=False, show_progress=False)
+    return [list(t) for t in tokens]
+
+
+@dataclass(frozen=True)
+class IndexedText:
+    claim_id: str
+    kind: str
+    text: str
+
+
+@dataclass
+class ClaimIndex:
+    texts: list[IndexedText]
+    claim_ids: list[str]
+    claim_start: np.ndarray  # row where each claim's texts begin; its first row is the primary text
+    row_claim: np.ndarray  # claim position of each row
+    vectors: np.ndarray  # (rows, dims), L2-normalised
+    dense: faiss.Index
+    lexical: bm25s.BM25
+
+    @property
+    def dimensions(self) -> int:
+        return int(self.vectors.shape[1])
+
+
+def build_index(claims: Sequence[ClaimTexts], embedder: Embedder, progress: Progress | None = None) -> ClaimIndex:
+    """Embed and index every text of every claim; ``progress`` is called with the number of texts just done."""
+    texts: list[IndexedText] = []
+    claim_ids: list[str] = []
+    starts: list[int] = []
+    for claim_id, claim_texts in claims:
+        if not claim_texts:
+            continue
+        claim_ids.append(claim_id)
+        starts.append(len(texts))
+        texts += [IndexedText(claim_id, kind, text) for kind, text in claim_texts]
+
+    normalised = [normalise_post(t.text).text or t.text for t in texts]
+    chunks = []
+    for begin in range(0, len(normalised), _ENCODE_CHUNK):
+        batch = normalised[begin : begin + _ENCODE_CHUNK]
+        chunks.append(embedder.encode(batch))
+        if progress:
+            progress(len(batch))
+    vectors = np.vstack(chunks) if chunks else np.zeros((0, embedder.dimensions), dtype=np.float32)
+    return _assemble(texts, claim_ids, np.asarray(starts, dtype=np.int64), vectors, normalised)
+
+
+def _assemble(
+    texts: list[IndexedText], claim_ids: list[str], starts: np.ndarray, vectors: np.ndarray, normalised: list[str]
+) -> ClaimIndex:
+    dense = faiss.IndexFlatIP(vectors.shape[1])
+    dense.add(vectors)
+    lexical = bm25s.BM25()
+    lexical.index(tokenize(normalised), show_progress=False)
+    return ClaimIndex(texts, claim_ids, starts, _row_claims(starts, len(texts)), vectors, dense, lexical)
+
+
+def _row_claims(starts: np.ndarray, rows: int) -> np.ndarray:
+    return np.repeat(np.arange(len(starts)), np.diff(np.append(starts, rows)))
+
+
+def save_index(index: ClaimIndex, folder: Path) -> list[Path]:
+    """Write the index files; the manifest is written by whoever knows the build's context."""
+    folder.mkdir(parents=True, exist_ok=True)
+    texts_file = folder / "texts.jsonl"
+    with texts_file.open("w", encoding="utf-8") as out:
+        for t in index.texts:
+            out.write(json.dumps({"claim_id": t.claim_id, "kind": t.kind, "text": t.text}, ensure_ascii=False) + "\n")
+    vectors_file = folder / "vectors.faiss"
+    faiss.write_index(index.dense, str(vectors_file))
+    index.lexical.save(str(folder / "bm25"), show_progress=False)
+    return [texts_file, vectors_file, *sorted((folder / "bm25").iterdir())]
+
+
+def load_index(folder: Path) -> ClaimIndex:
+    texts = [IndexedText(**json.loads(line)) for line in (folder / "texts.jsonl").read_text("utf-8").splitlines()]
+    dense = faiss.read_index(str(folder / "vectors.faiss"))
+    vectors = dense.reconstruct_n(0, dense.ntotal)
+    lexical = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+    claim_ids: list[str] = []
+    starts: list[int] = []
+    for row, t in enumerate(texts):
+        if not claim_ids or claim_ids[-1] != t.claim_id:
+            claim_ids.append(t.claim_id)
+            starts.append(row)
+    starts_array = np.asarray(starts, dtype=np.int64)
+    return ClaimIndex(texts, claim_ids, starts_array, _row_claims(starts_array, len(texts)), vectors, dense, lexical)

