@@ -6,7 +6,6 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -107,55 +106,48 @@ def kb_build(
 
 @kb_app.command("calibrate")
 def kb_calibrate(
-    claims: Annotated[Path, typer.Option(help="Claims JSONL (CheckThat format) for fitting fusion weights.")],
-    queries: Annotated[Path, typer.Option(help="Queries TSV for fitting fusion weights.")],
+    claims: Annotated[Path, typer.Option(help="Claims JSONL (CheckThat format) for fitting the ranking model.")],
+    queries: Annotated[Path, typer.Option(help="Queries TSV for fitting the ranking model.")],
     qrels: Annotated[Path, typer.Option(help="Training qrels (only these queries are used).")],
     negatives: Annotated[
-        list[Path], typer.Option(help="TSV file(s) of posts that match nothing in the KB (repeatable).")
+        list[Path], typer.Option(help="TSV file(s) id<TAB>text of real posts that repeat no KB claim (repeatable).")
     ],
-    match_rate: Annotated[float, typer.Option(help="Share of unrelated posts allowed to reach 'match'.")] = 0.005,
-    review_rate: Annotated[float, typer.Option(help="Share of unrelated posts allowed to reach 'review'.")] = 0.05,
+    match_rate: Annotated[float, typer.Option(help="Share of those posts allowed to reach 'match'.")] = 0.005,
+    review_rate: Annotated[float, typer.Option(help="Share of those posts allowed to reach 'review'.")] = 0.05,
+    chatter_match_rate: Annotated[
+        float, typer.Option(help="Share of the KB's curated on-topic chatter allowed to reach 'match'.")
+    ] = 0.02,
+    chatter_review_rate: Annotated[
+        float, typer.Option(help="Share of the KB's curated on-topic chatter allowed to reach 'review'.")
+    ] = 0.25,
     depth: Annotated[int, typer.Option(help="Candidates taken from each retriever.")] = 30,
     kb_dir: Annotated[Path | None, typer.Option("--kb", help="Knowledge base folder.")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Where to write calibration JSON.")] = None,
 ) -> None:
-    """Fit fusion weights on labelled pairs and decision thresholds on the health KB; write calibration.json."""
-    from functions.match.engine.calibrate import MIN_WORDS_FOR_MATCH, fit_fusion_from_files, fit_thresholds
-    from functions.match.engine.calibration import Calibration, Thresholds, save_calibration
+    """Fit ranking weights, the confidence model and decision thresholds; write calibration.json."""
+    from functions.match.engine.calibrate import NegativeSet, calibrate
+    from functions.match.engine.calibration import save_calibration
     from functions.match.engine.evaluation import read_claims, read_queries
-    from functions.match.engine.normalise import normalise_post
-    from functions.shared.knowledge_base import load_knowledge_base
+    from functions.shared.knowledge_base import load_knowledge_base, load_unrelated_posts
 
     settings = get_settings()
-    kb = load_knowledge_base(kb_dir or settings.knowledge_base_dir)
+    folder = kb_dir or settings.knowledge_base_dir
+    kb = load_knowledge_base(folder)
+    negative_sets = [
+        NegativeSet(
+            "real posts: " + ", ".join(p.name for p in negatives),
+            [t for path in negatives for t in read_queries(path).values()],
+            match_rate,
+            review_rate,
+        ),
+        NegativeSet(
+            "knowledge_base/unrelated_posts", load_unrelated_posts(folder), chatter_match_rate, chatter_review_rate
+        ),
+    ]
     embedder = _embedder(settings)
     total = sum(len(texts) for _, texts in read_claims(claims))
     with progress_bar("embedding training claims", total) as advance:
-        fusion, trained_on = fit_fusion_from_files(claims, queries, qrels, embedder, depth, advance)
-    negative_posts = [normalise_post(t).text for path in negatives for t in read_queries(path).values()]
-    with err.status("fitting thresholds on the knowledge base"):
-        fit = fit_thresholds(kb, embedder, fusion, negative_posts, depth, match_rate, review_rate)
-    calibration = Calibration(
-        fusion=fusion,
-        thresholds=Thresholds(match=fit.match, review=fit.review, min_words_for_match=MIN_WORDS_FOR_MATCH),
-        candidate_depth=depth,
-        provenance={
-            "command": "antidote kb calibrate",
-            "fusion_fitted_on": {"claims": claims.name, "queries": queries.name, "qrels": qrels.name},
-            "fusion_training_queries": trained_on,
-            "negatives": [p.name for p in negatives],
-            "negative_posts": fit.negatives,
-            "match_false_positive_rate_target": match_rate,
-            "review_false_positive_rate_target": review_rate,
-            "kb_version": kb.version,
-            "kb_positive_phrasings": fit.positives,
-            "kb_positive_top1_accuracy": round(fit.positive_top1_accuracy, 4),
-            "kb_positive_recall_at_match": round(fit.positive_recall_at_match, 4),
-            "kb_positive_recall_at_review": round(fit.positive_recall_at_review, 4),
-            "model_id": embedder.model_id,
-            "date": datetime.now(UTC).date().isoformat(),
-        },
-    )
+        calibration, _ = calibrate(kb, embedder, (claims, queries, qrels), negative_sets, depth, advance)
     target = output or settings.resolved_calibration_file
     save_calibration(calibration, target)
     out.print_json(calibration.model_dump_json())
@@ -176,7 +168,7 @@ def check(
     from functions.shared.errors import InvalidInput
 
     if not text.strip():
-        raise InvalidInput("text is empty: pass the post text to check, e.g. antidote check \"vaccines cause autism\"")
+        raise InvalidInput('text is empty: pass the post text to check, e.g. antidote check "vaccines cause autism"')
     settings = get_settings()
     from functions.match.engine.artifact import read_manifest
 
@@ -198,6 +190,44 @@ def check(
         out.print(f"[bold]correction:[/bold] {best.correction}", highlight=False)
         for source in best.sources:
             out.print(f"  source: {source.publisher} — {source.url}", highlight=False)
+
+
+@app.command("demo")
+def demo(
+    posts_file: Annotated[Path | None, typer.Option("--posts", help="JSONL of posts with a 'text' field.")] = None,
+) -> None:
+    """Check the bundled sample posts against the built index and print what was found."""
+    from functions.match.engine.matcher import Matcher
+    from functions.shared.errors import InvalidInput
+
+    settings = get_settings()
+    source = posts_file or Path(__file__).resolve().parents[1] / "local" / "demo_posts.jsonl"
+    try:
+        posts = [json.loads(line) for line in source.read_text("utf-8").splitlines() if line.strip()]
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"cannot read demo posts {source}: {exc}") from exc
+    matcher = Matcher.from_artifact(settings.resolved_index_dir, _embedder(settings))
+    texts = [str(p.get("text", "")) for p in posts if str(p.get("text", "")).strip()]
+    with err.status(f"checking {len(texts)} posts"):
+        results = matcher.check_many(texts, 1)
+    table = Table("decision", "claim", "verdict", "score", "post")
+    counts = {"match": 0, "review": 0, "none": 0}
+    for text, result in zip(texts, results, strict=True):
+        counts[result.decision.value] += 1
+        if result.decision.value != "none":
+            best = result.matches[0]
+            table.add_row(
+                result.decision.value,
+                best.claim.id,
+                best.claim.verdict.value,
+                f"{best.score:.2f}",
+                text[:70].replace("\n", " "),
+            )
+    out.print(table)
+    out.print(
+        f"{len(texts)} posts: {counts['match']} match, {counts['review']} review, {counts['none']} none "
+        f"(knowledge base {matcher.kb_version})"
+    )
 
 
 # ---------------------------------------------------------------- evaluation
@@ -223,15 +253,13 @@ def evaluate(
     embedder = _embedder(settings)
     total = sum(len(texts) for _, texts in read_claims(claims))
     with progress_bar("embedding claims", total) as advance:
-        run = run_evaluation(
-            claims, queries, qrels, embedder, calibration.fusion, calibration.candidate_depth, advance
-        )
+        run = run_evaluation(claims, queries, qrels, embedder, calibration, advance)
     target = per_query or settings.state_dir / "eval" / f"{qrels.stem}.per-query.jsonl"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in run.per_query), "utf-8")
     fused = run.metrics["fused"]
     if as_json:
-        payload = {**fused, "baselines": {k: v for k, v in run.metrics.items() if k != "fused"}}
+        payload: dict[str, Any] = {**fused, "baselines": {k: v for k, v in run.metrics.items() if k != "fused"}}
         payload["per_query_file"] = str(target)
         sys.stdout.write(json.dumps(payload) + "\n")
         return
@@ -266,8 +294,13 @@ def eval_negatives(
             for text, result in zip(batch, matcher.check_many(batch, 1), strict=True):
                 counts[result.decision.value] += 1
                 if result.decision.value == "match":
-                    matched.append({"text": text, "claim_id": result.matches[0].claim.id,
-                                    "score": round(result.matches[0].score, 4)})
+                    matched.append(
+                        {
+                            "text": text,
+                            "claim_id": result.matches[0].claim.id,
+                            "score": round(result.matches[0].score, 4),
+                        }
+                    )
             advance(len(batch))
     report = {
         "posts": len(texts),

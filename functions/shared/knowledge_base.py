@@ -269,13 +269,13 @@ def _cross_entry_problems(claims: list[tuple[str, Claim]]) -> list[Problem]:
 
     statements = [(rel, c, _normalise_for_comparison(c.statement)) for rel, c in claims]
     for i, (rel, claim, norm) in enumerate(statements):
-        for _, other, other_norm in statements[i + 1 :]:
-            if claim.id == other.id:
+        for _, twin, twin_norm in statements[i + 1 :]:
+            if claim.id == twin.id:
                 continue
-            similarity = fuzz.token_sort_ratio(norm, other_norm)
+            similarity = fuzz.token_sort_ratio(norm, twin_norm)
             if similarity >= NEAR_DUPLICATE_SIMILARITY:
                 problems.append(
-                    Problem(rel, claim.id, f"statement near-duplicates '{other.id}' (similarity {similarity:.0f})")
+                    Problem(rel, claim.id, f"statement near-duplicates '{twin.id}' (similarity {similarity:.0f})")
                 )
     return problems
 
@@ -297,3 +297,19 @@ def load_knowledge_base(kb_dir: Path, today: date | None = None) -> KnowledgeBas
         raise KnowledgeBaseInvalid([str(p) for p in report.errors])
     claims = sorted(report.claims, key=lambda c: c.id)
     return KnowledgeBase(claims, report.allowed_domains, content_version(claims, report.allowed_domains))
+
+
+def load_unrelated_posts(kb_dir: Path) -> list[str]:
+    """Curated on-topic posts that repeat no claim (``unrelated_posts/*.yaml``), used only for calibration."""
+    posts: list[str] = []
+    problems: list[Problem] = []
+    for path in sorted((kb_dir / "unrelated_posts").glob("*.yaml")):
+        data = _load_yaml(path, problems)
+        entries = data.get("posts") if isinstance(data, dict) else None
+        if not isinstance(entries, list) or not all(isinstance(p, str) and p.strip() for p in entries):
+            problems.append(Problem(f"unrelated_posts/{path.name}", "posts", "must be a list of non-empty strings"))
+            continue
+        posts += entries
+    if problems:
+        raise KnowledgeBaseInvalid([str(p) for p in problems])
+    return posts

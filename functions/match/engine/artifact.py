@@ -119,5 +119,7 @@ def load_artifact(folder: Path) -> tuple[ClaimIndex, list[Claim], Manifest]:
         index = load_index(folder)
         claims = [Claim.model_validate(c) for c in json.loads((folder / "claims.json").read_text("utf-8"))]
     except (OSError, ValueError, RuntimeError) as exc:
-        raise ArtifactMissing(f"index at {folder} is incomplete or corrupt ({exc}); rebuild with 'antidote kb build'")
+        raise ArtifactMissing(
+            f"index at {folder} is incomplete or corrupt ({exc}); rebuild with 'antidote kb build'"
+        ) from exc
     return index, claims, manifest

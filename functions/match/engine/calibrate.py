@@ -1,52 +1,66 @@
-"""Learning the fusion weights and the decision thresholds from data (``antidote kb calibrate``).
+"""Learning the ranking weights, the confidence model and the decision thresholds from data.
 
-- Fusion weights: a logistic model over candidate features, fitted on labelled (post, claim) pairs — the
-  CheckThat! training queries against their full claim pool.
-- Thresholds on the health knowledge base:
-  * ``match``: the lowest score that unrelated posts (real tweets that match nothing in the KB) reach at most
-    ``match_false_positive_rate`` of the time; a wrong correction insults a person, so this target is strict.
-  * ``review``: the same with the looser ``review_false_positive_rate``, so reviewers see plausible candidates.
-  Positives come from the KB itself, two-fold: half of each claim's phrasings are indexed, the other half query.
+``antidote kb calibrate`` runs this and writes ``knowledge_base/calibration.json``:
+
+- Ranking: a logistic model over candidate features fitted on labelled (post, claim) pairs — the CheckThat!
+  training tweets against their full 14,231-claim pool.
+- Confidence: a logistic model over *absolute* features of a post's best claim, fitted on the health KB:
+  positives are the KB's own phrasings, two-fold (half of each claim's phrasings indexed, the other half asked);
+  negatives are posts that repeat no KB claim — real tweets (CheckThat!) and the curated on-topic chatter in
+  ``knowledge_base/unrelated_posts/`` — plus held-out phrasings whose best claim came out wrong.
+- Thresholds: ``match`` is the lowest confidence that each negative set reaches at most its own ``match_rate``
+  of the time (a wrong correction insults a person, so these targets are strict); ``review`` likewise with the
+  looser ``review_rate``, so reviewers still see plausible candidates.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from functions.match.engine.artifact import kb_index_texts
+from functions.match.engine.calibration import Calibration, Thresholds
 from functions.match.engine.embedder import Embedder
 from functions.match.engine.evaluation import prepare_queries, read_claims, read_qrels, read_queries
-from functions.match.engine.fusion import FusionModel, fit_fusion
-from functions.match.engine.index import build_index, tokenize
-from functions.match.engine.retrieval import generate_candidates, rank_candidates
+from functions.match.engine.fusion import CONFIDENCE_FEATURES, RANKING_FEATURES, LinearModel, fit_linear_model
+from functions.match.engine.index import ClaimIndex, build_index, tokenize
+from functions.match.engine.normalise import normalise_post
+from functions.match.engine.retrieval import generate_candidates
 from functions.shared.knowledge_base import KnowledgeBase
 
 MIN_WORDS_FOR_MATCH = 4  # policy, not a fitted number: fewer words than this rarely state a claim
 
 
 @dataclass
-class ThresholdFit:
-    match: float
-    review: float
-    negatives: int
+class NegativeSet:
+    """Posts that repeat no KB claim, with how often each may reach 'match' and 'review'."""
+
+    name: str
+    posts: list[str]
+    match_rate: float
+    review_rate: float
+
+
+@dataclass
+class CalibrationReport:
     positives: int
+    positive_top1_accuracy: float
     positive_recall_at_match: float
     positive_recall_at_review: float
-    positive_top1_accuracy: float
+    negative_rates: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
-def fit_fusion_from_files(
+def fit_ranking_from_files(
     claims_path: Path,
     queries_path: Path,
     qrels_path: Path,
     embedder: Embedder,
     depth: int,
     progress: Callable[[int], None] | None = None,
-) -> tuple[FusionModel, int]:
+) -> tuple[LinearModel, int]:
     claims = read_claims(claims_path)
     queries = read_queries(queries_path)
     qrels = {q: r for q, r in read_qrels(qrels_path).items() if q in queries}
@@ -56,67 +70,130 @@ def fit_fusion_from_files(
     for query_id, found in zip(prepared.ids, prepared.candidates, strict=True):
         features.append(found.features)
         labels.append(np.array([index.claim_ids[c] in qrels[query_id] for c in found.claims]))
-    return fit_fusion(np.vstack(features), np.concatenate(labels)), len(prepared.ids)
+    return fit_linear_model(np.vstack(features), np.concatenate(labels), RANKING_FEATURES), len(prepared.ids)
 
 
-def _score_at_rate(scores: np.ndarray, rate: float) -> float:
+def score_at_rate(scores: np.ndarray, rate: float) -> float:
     """The smallest threshold t with mean(scores >= t) <= rate."""
     if len(scores) == 0:
-        return 0.5
+        return 0.0
     ordered = np.sort(scores)[::-1]
     allowed = int(np.floor(rate * len(ordered)))
-    # Everything strictly above ordered[allowed] passes; put t just above that score.
-    return float(np.nextafter(ordered[allowed], 1.0)) if allowed < len(ordered) else float(ordered[-1])
+    if allowed >= len(ordered):
+        return float(ordered[-1])
+    return float(np.nextafter(ordered[allowed], np.inf))
 
 
-def _split_phrasings(kb: KnowledgeBase, fold: int) -> tuple[list[tuple[str, list[tuple[str, str]]]], list[tuple[str, str]]]:
+def _best_claims(
+    index: ClaimIndex, embedder: Embedder, texts: list[str], ranking: LinearModel, depth: int
+) -> tuple[list[str | None], np.ndarray]:
+    """Each post's top-ranked claim and that claim's feature row (zeros when nothing was proposed)."""
+    normalised = [normalise_post(t).text for t in texts]
+    found_all = generate_candidates(index, embedder.encode(normalised), tokenize(normalised), depth)
+    best: list[str | None] = []
+    rows = []
+    for found in found_all:
+        if len(found.claims) == 0:
+            best.append(None)
+            rows.append(np.zeros(found.features.shape[1]))
+            continue
+        top = int(np.argmax(ranking.score(found.features)))
+        best.append(index.claim_ids[found.claims[top]])
+        rows.append(found.features[top])
+    return best, np.vstack(rows) if rows else np.zeros((0, 0))
+
+
+def _split_phrasings(
+    kb: KnowledgeBase, fold: int
+) -> tuple[list[tuple[str, list[tuple[str, str]]]], list[tuple[str, str]]]:
+    """Index the statement and every other phrasing; hold back the rest (English variants) as questions."""
     indexed, held = [], []
     for claim_id, texts in kb_index_texts(kb):
         primary, rest = texts[0], texts[1:]
-        keep = [primary] + [t for i, t in enumerate(rest) if i % 2 != fold]
+        indexed.append((claim_id, [primary] + [t for i, t in enumerate(rest) if i % 2 != fold]))
         held += [(claim_id, t[1]) for i, t in enumerate(rest) if i % 2 == fold and t[0] == "variant"]
-        indexed.append((claim_id, keep))
     return indexed, held
 
 
-def fit_thresholds(
+def fit_confidence(
     kb: KnowledgeBase,
     embedder: Embedder,
-    fusion: FusionModel,
-    negatives: list[str],
+    ranking: LinearModel,
+    negative_sets: list[NegativeSet],
     depth: int,
-    match_false_positive_rate: float,
-    review_false_positive_rate: float,
-) -> ThresholdFit:
+    min_words_for_match: int = MIN_WORDS_FOR_MATCH,
+) -> tuple[LinearModel, Thresholds, CalibrationReport]:
     full = build_index(kb_index_texts(kb), embedder)
-    negative_vectors = embedder.encode(negatives)
-    negative_scores = []
-    for found in generate_candidates(full, negative_vectors, tokenize(negatives), depth):
-        ranked = rank_candidates(full, found, fusion, 1)
-        negative_scores.append(ranked[0].score if ranked else 0.0)
-    match = _score_at_rate(np.asarray(negative_scores), match_false_positive_rate)
-    review = min(match, _score_at_rate(np.asarray(negative_scores), review_false_positive_rate))
+    negative_rows = {s.name: _best_claims(full, embedder, s.posts, ranking, depth)[1] for s in negative_sets}
 
-    correct_scores, total, correct = [], 0, 0
+    positive_rows, positive_labels = [], []
     for fold in (0, 1):
         indexed, held = _split_phrasings(kb, fold)
-        index = build_index(indexed, embedder)
-        texts = [t for _, t in held]
-        for (claim_id, _), found in zip(
-            held, generate_candidates(index, embedder.encode(texts), tokenize(texts), depth), strict=True
-        ):
-            ranked = rank_candidates(index, found, fusion, 1)
-            total += 1
-            if ranked and ranked[0].claim_id == claim_id:
-                correct += 1
-                correct_scores.append(ranked[0].score)
-    scores = np.asarray(correct_scores)
-    return ThresholdFit(
-        match=round(match, 6),
-        review=round(review, 6),
-        negatives=len(negatives),
-        positives=total,
-        positive_recall_at_match=float((scores >= match).sum() / max(total, 1)),
-        positive_recall_at_review=float((scores >= review).sum() / max(total, 1)),
-        positive_top1_accuracy=correct / max(total, 1),
+        best, rows = _best_claims(build_index(indexed, embedder), embedder, [t for _, t in held], ranking, depth)
+        positive_rows.append(rows)
+        positive_labels += [claim_id == top for (claim_id, _), top in zip(held, best, strict=True)]
+    positives = np.vstack(positive_rows)
+    correct = np.asarray(positive_labels, dtype=bool)
+
+    features = np.vstack([positives, *negative_rows.values()])
+    labels = np.concatenate([correct, np.zeros(sum(len(r) for r in negative_rows.values()), dtype=bool)])
+    confidence = fit_linear_model(features, labels, CONFIDENCE_FEATURES)
+
+    scores = {name: confidence.score(rows) for name, rows in negative_rows.items()}
+    sets = {s.name: s for s in negative_sets}
+    match = max(score_at_rate(scores[name], sets[name].match_rate) for name in scores)
+    review = min(match, max(score_at_rate(scores[name], sets[name].review_rate) for name in scores))
+    thresholds = Thresholds(match=round(match, 6), review=round(review, 6), min_words_for_match=min_words_for_match)
+
+    positive_scores = confidence.score(positives)
+    report = CalibrationReport(
+        positives=len(correct),
+        positive_top1_accuracy=float(correct.mean()),
+        positive_recall_at_match=float((correct & (positive_scores >= thresholds.match)).mean()),
+        positive_recall_at_review=float((correct & (positive_scores >= thresholds.review)).mean()),
+        negative_rates={
+            name: {
+                "posts": len(s),
+                "match_rate": float((s >= thresholds.match).mean()),
+                "review_rate": float((s >= thresholds.review).mean()),
+            }
+            for name, s in scores.items()
+        },
     )
+    return confidence, thresholds, report
+
+
+def calibrate(
+    kb: KnowledgeBase,
+    embedder: Embedder,
+    labelled: tuple[Path, Path, Path],
+    negative_sets: list[NegativeSet],
+    depth: int,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Calibration, CalibrationReport]:
+    ranking, trained_on = fit_ranking_from_files(*labelled, embedder, depth, progress)
+    confidence, thresholds, report = fit_confidence(kb, embedder, ranking, negative_sets, depth)
+    provenance = {
+        "command": "antidote kb calibrate",
+        "ranking_fitted_on": [p.name for p in labelled],
+        "ranking_training_queries": trained_on,
+        "negative_sets": {
+            s.name: {"posts": len(s.posts), "match_rate_target": s.match_rate, "review_rate_target": s.review_rate}
+            for s in negative_sets
+        },
+        "kb_version": kb.version,
+        "model_id": embedder.model_id,
+        "report": {
+            "kb_positive_phrasings": report.positives,
+            "kb_positive_top1_accuracy": round(report.positive_top1_accuracy, 4),
+            "kb_positive_recall_at_match": round(report.positive_recall_at_match, 4),
+            "kb_positive_recall_at_review": round(report.positive_recall_at_review, 4),
+            "negative_rates": {
+                name: {k: round(v, 4) for k, v in rates.items()} for name, rates in report.negative_rates.items()
+            },
+        },
+    }
+    calibration = Calibration(
+        ranking=ranking, confidence=confidence, thresholds=thresholds, candidate_depth=depth, provenance=provenance
+    )
+    return calibration, report

@@ -1,4 +1,4 @@
-"""Numbers learned from data that steer matching: fusion weights and decision thresholds.
+"""Numbers learned from data that steer matching: ranking and confidence weights, decision thresholds.
 
 They are produced by ``antidote kb calibrate`` from labelled data, committed as
 ``knowledge_base/calibration.json`` (reviewable in a diff) and copied into every index manifest.
@@ -11,13 +11,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from functions.match.engine.fusion import FusionModel
+from functions.match.engine.fusion import LinearModel
 from functions.shared.errors import ArtifactMissing
 
 
 class Thresholds(BaseModel):
-    match: float = Field(ge=0, le=1, description="Fused score at or above which a post confidently repeats a claim.")
-    review: float = Field(ge=0, le=1, description="Fused score at or above which a person should look.")
+    match: float = Field(ge=0, le=1, description="Confidence at or above which a post repeats a claim.")
+    review: float = Field(ge=0, le=1, description="Confidence at or above which a person should look.")
     min_words_for_match: int = Field(
         ge=1, description="Posts with fewer words (after normalisation) can reach 'review' at most."
     )
@@ -30,7 +30,8 @@ class Thresholds(BaseModel):
 
 
 class Calibration(BaseModel):
-    fusion: FusionModel
+    ranking: LinearModel = Field(description="Orders a post's candidate claims.")
+    confidence: LinearModel = Field(description="How likely the post repeats its best claim; compared to thresholds.")
     thresholds: Thresholds
     candidate_depth: int = Field(default=30, ge=1, le=500)
     provenance: dict[str, Any] = Field(default_factory=dict, description="What data and command produced this.")

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from functions.match.engine.calibration import Calibration
 from functions.match.engine.embedder import Embedder
-from functions.match.engine.fusion import FusionModel, reciprocal_rank_fusion
+from functions.match.engine.fusion import FEATURES, reciprocal_rank_fusion
 from functions.match.engine.index import ClaimIndex, build_index, tokenize
 from functions.match.engine.normalise import normalise_post
 from functions.match.engine.retrieval import Candidates, generate_candidates, rank_candidates
@@ -162,8 +163,7 @@ def evaluate(
     queries_path: Path,
     qrels_path: Path,
     embedder: Embedder,
-    fusion: FusionModel,
-    depth: int,
+    calibration: Calibration,
     progress: Callable[[int], None] | None = None,
 ) -> EvalRun:
     """Build a throwaway index over the claims, rank every judged query and score the rankings."""
@@ -175,16 +175,17 @@ def evaluate(
         raise InvalidInput(f"{len(missing)} judged queries are not in {queries_path}, e.g. {missing[0]}")
     index = build_index(claims, embedder, progress)
     ids = sorted(qrels)
+    depth = calibration.candidate_depth
     prepared = prepare_queries(index, embedder, queries, ids, depth)
 
     methods: dict[str, dict[str, list[str]]] = {"fused": {}, "dense": {}, "bm25": {}, "rrf": {}}
     per_query: list[dict[str, object]] = []
     for query_id, text, found in zip(prepared.ids, prepared.texts, prepared.candidates, strict=True):
-        fused = [r.claim_id for r in rank_candidates(index, found, fusion, 20)]
+        fused = [r.claim_id for r in rank_candidates(index, found, calibration.ranking, calibration.confidence, 20)]
         claim_names = [index.claim_ids[c] for c in found.claims]
         not_retrieved = 1.0 / (1 + depth)  # dense_rr of a claim the dense retriever did not propose
-        by_dense = np.argsort(-found.features[:, 5], kind="stable")
-        dense = [claim_names[i] for i in by_dense if found.features[i, 5] > not_retrieved]
+        proposed_by_dense = found.features[:, FEATURES.index("dense_rr")] > not_retrieved
+        dense = [claim_names[i] for i in np.argsort(-found.dense, kind="stable") if proposed_by_dense[i]]
         lexical = [claim_names[i] for i in np.argsort(-found.lexical, kind="stable") if found.lexical[i] > 0]
         methods["fused"][query_id] = fused
         methods["dense"][query_id] = dense[:20]

@@ -72,7 +72,10 @@ def decide(top_score: float | None, post: NormalisedPost, thresholds: Thresholds
         if post.url_only:
             return Decision.REVIEW, "close to a known claim, but the post is only a link"
         if post.word_count < thresholds.min_words_for_match:
-            return Decision.REVIEW, f"close to a known claim, but the post has under {thresholds.min_words_for_match} words"
+            return (
+                Decision.REVIEW,
+                f"close to a known claim, but the post has under {thresholds.min_words_for_match} words",
+            )
         return Decision.MATCH, f"score {top_score:.2f} at or above the match threshold {thresholds.match:.2f}"
     if top_score >= thresholds.review:
         return Decision.REVIEW, f"score {top_score:.2f} between review ({thresholds.review:.2f}) and match thresholds"
@@ -117,12 +120,15 @@ class Matcher:
         posts = [normalise_post(t) for t in texts]
         query_texts = [p.text for p in posts]
         vectors = self.embedder.encode(query_texts)
-        candidates = generate_candidates(
-            self.index, vectors, tokenize(query_texts), self.calibration.candidate_depth
-        )
+        candidates = generate_candidates(self.index, vectors, tokenize(query_texts), self.calibration.candidate_depth)
         results = []
         for post, found in zip(posts, candidates, strict=True):
-            ranked = rank_candidates(self.index, found, self.calibration.fusion, top_k) if post.word_count else []
+            calibration = self.calibration
+            ranked = (
+                rank_candidates(self.index, found, calibration.ranking, calibration.confidence, top_k)
+                if post.word_count
+                else []
+            )
             matches = [ClaimMatch(self.claims[r.claim_id], r.score, r.dense, r.lexical, r.closest) for r in ranked]
             decision, reason = decide(matches[0].score if matches else None, post, self.calibration.thresholds)
             results.append(CheckResult(decision, reason, matches, post))

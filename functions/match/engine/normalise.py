@@ -44,7 +44,10 @@ def split_tag(tag: str) -> str:
     if any(ch.isupper() for ch in tag[1:]) or "_" in tag:
         words = [w for part in tag.split("_") for w in _CAMEL.split(part) if w]
     elif tag.isascii() and tag.isalpha() and len(tag) > 6:
-        words = wordninja.split(tag)
+        # Word segmentation is English-only: keep its split only when every piece looks like a real word, so a
+        # Spanish "#vacunas" stays whole instead of becoming "vac un as".
+        pieces = wordninja.split(tag)
+        words = pieces if all(len(p) >= 3 for p in pieces) else [tag]
     else:
         words = [tag]
     return " ".join(words)

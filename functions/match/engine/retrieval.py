@@ -6,14 +6,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from functions.match.engine.fusion import FEATURES, FusionModel
+from functions.match.engine.fusion import FEATURES, LinearModel
 from functions.match.engine.index import ClaimIndex, IndexedText
 
 
 @dataclass(frozen=True)
 class ScoredClaim:
     claim_id: str
-    score: float  # fused, 0..1
+    score: float  # confidence that the post repeats this claim, 0..1
+    rank_score: float  # the ranking model's score, which orders the list
     dense: float  # best cosine over the claim's phrasings
     lexical: float  # best BM25 over the claim's phrasings
     closest: IndexedText  # the phrasing nearest in meaning, to show a reviewer why it matched
@@ -83,34 +84,41 @@ def generate_candidates(
             cos_best[i] = sims.max()
             closest[i] = rows.start + int(sims.argmax())
         top_cos = cos_best.max() if claims else 0.0
+        second_cos = np.sort(cos_best)[-2] if len(claims) > 1 else 0.0
+        # For the best claim, the margin over the runner-up; for every other claim, its (negative) gap to the best.
+        cos_margin = np.where(cos_best >= top_cos, cos_best - second_cos, cos_best - top_cos)
         lexical = np.asarray([claim_bm25[c] for c in claims])
-        features = np.column_stack(
-            [
-                cos_primary,
-                cos_best,
-                cos_best - top_cos,
-                lexical / best_bm25 if best_bm25 > 0 else np.zeros(len(claims)),
-                np.log1p(lexical),
-                [1.0 / (1 + dense_pos.get(c, depth)) for c in claims],
-                [1.0 / (1 + lexical_pos.get(c, depth)) for c in claims],
-            ]
-        ).reshape(len(claims), len(FEATURES))
+        columns = {
+            "cos_primary": cos_primary,
+            "cos_best": cos_best,
+            "cos_gap": cos_best - top_cos,
+            "cos_margin": cos_margin,
+            "bm25_relative": lexical / best_bm25 if best_bm25 > 0 else np.zeros(len(claims)),
+            "bm25_log": np.log1p(lexical),
+            "dense_rr": np.asarray([1.0 / (1 + dense_pos.get(c, depth)) for c in claims]),
+            "bm25_rr": np.asarray([1.0 / (1 + lexical_pos.get(c, depth)) for c in claims]),
+        }
+        features = np.column_stack([columns[name] for name in FEATURES]).reshape(len(claims), len(FEATURES))
         out.append(Candidates(np.asarray(claims, dtype=np.int64), features, cos_best, lexical, closest))
     return out
 
 
-def rank_candidates(index: ClaimIndex, candidates: Candidates, model: FusionModel, top_k: int) -> list[ScoredClaim]:
+def rank_candidates(
+    index: ClaimIndex, candidates: Candidates, ranking: LinearModel, confidence: LinearModel, top_k: int
+) -> list[ScoredClaim]:
     if len(candidates.claims) == 0:
         return []
-    scores = model.score(candidates.features)
-    order = sorted(range(len(scores)), key=lambda i: (-scores[i], index.claim_ids[candidates.claims[i]]))[:top_k]
+    rank_scores = ranking.score(candidates.features)
+    confidences = confidence.score(candidates.features)
+    order = sorted(range(len(rank_scores)), key=lambda i: (-rank_scores[i], index.claim_ids[candidates.claims[i]]))
     return [
         ScoredClaim(
             claim_id=index.claim_ids[candidates.claims[i]],
-            score=float(scores[i]),
+            score=float(confidences[i]),
+            rank_score=float(rank_scores[i]),
             dense=float(candidates.dense[i]),
             lexical=float(candidates.lexical[i]),
             closest=index.texts[int(candidates.closest_rows[i])],
         )
-        for i in order
+        for i in order[:top_k]
     ]
