@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -40,6 +41,34 @@ class Settings(BaseSettings):
         default=None,
         description="Fusion weights and decision thresholds; defaults to knowledge_base/calibration.json.",
     )
+
+    # ---- service: storage, queues, auth, policy
+    stage: str = Field(default="local", description="Deployment stage: local, dev, prod.")
+    aws_region: str = Field(default="us-east-1")
+    dynamodb_endpoint: str | None = Field(
+        default=None, description="DynamoDB endpoint URL; set for DynamoDB Local, unset in AWS."
+    )
+    posts_table: str = "antidote-posts"
+    matches_table: str = "antidote-matches"
+    reviews_table: str = "antidote-reviews"
+    audit_table: str = "antidote-audit"
+    api_keys_table: str = "antidote-api-keys"
+    counters_table: str = "antidote-counters"
+    idempotency_table: str = "antidote-idempotency"
+    posts_queue_url: str | None = Field(default=None, description="SQS URL; unset locally (in-process queues).")
+    matches_queue_url: str | None = None
+    auth_mode: Literal["dev", "cognito"] = Field(
+        default="dev", description="'dev': locally signed educator tokens; 'cognito': API Gateway Cognito claims."
+    )
+    dev_token_secret: str | None = Field(
+        default=None, description="HMAC secret for local educator tokens; generated under state_dir when unset."
+    )
+    dev_token_hours: float = Field(default=12.0, gt=0)
+    post_ttl_days: int = Field(default=30, ge=1, description="How long raw social text is kept.")
+    sla_high_harm_hours: float = Field(default=2.0, gt=0)
+    undo_window_seconds: int = Field(default=300, ge=0)
+    default_daily_quota: int = Field(default=10_000, ge=1)
+    max_body_bytes: int = Field(default=2_000_000, ge=1024)
 
     @property
     def resolved_index_dir(self) -> Path:

@@ -123,3 +123,13 @@ def load_artifact(folder: Path) -> tuple[ClaimIndex, list[Claim], Manifest]:
             f"index at {folder} is incomplete or corrupt ({exc}); rebuild with 'antidote kb build'"
         ) from exc
     return index, claims, manifest
+
+
+def load_claims(folder: Path) -> tuple[list[Claim], Manifest]:
+    """Just the curated claims and the manifest: for code that shows claims but never matches (the review API)."""
+    manifest = read_manifest(folder)
+    try:
+        claims = [Claim.model_validate(c) for c in json.loads((folder / "claims.json").read_text("utf-8"))]
+    except (OSError, ValueError) as exc:
+        raise ArtifactMissing(f"claims in {folder} are unreadable ({exc}); rebuild with 'antidote kb build'") from exc
+    return claims, manifest

@@ -1,0 +1,121 @@
+"""Ingest: turn delivered posts into stored, de-personalised posts and queue them for matching."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from functions.ingest.disclosure import discloses_own_health
+from functions.ingest.language import resolve_language
+from functions.ingest.redaction import redact
+from functions.shared.models import (
+    IngestItemResult,
+    IngestResponse,
+    ItemStatus,
+    PostIn,
+    PostMessage,
+    StoredPost,
+)
+from functions.shared.queues import MessageSink
+
+FUTURE_TOLERANCE = timedelta(hours=1)
+
+
+class PostStore(Protocol):
+    def put_post_if_new(self, post: StoredPost) -> bool: ...
+    def get_match(self, post_key: str) -> dict[str, Any] | None: ...
+
+
+def prepare_post(post: PostIn, source: str, now: datetime) -> StoredPost:
+    """Remove personal data before anything is stored; flag authors who disclose their own health."""
+    redaction = redact(post.text, post.author_handle)
+    return StoredPost(
+        post_key=post.post_key,
+        platform=post.platform,
+        post_id=post.post_id,
+        author_handle=post.author_handle,
+        text=redaction.text,
+        url=post.url,
+        created_at=post.created_at,
+        received_at=now,
+        language=resolve_language(post.language, redaction.text),
+        region=post.region,
+        reach=post.reach,
+        discloses_own_health=discloses_own_health(post.text),
+        redactions=dict(redaction.removed),
+        source=source,
+    )
+
+
+def ingest_posts(
+    posts: list[PostIn],
+    source: str,
+    store: PostStore,
+    sink: MessageSink,
+    now: datetime,
+    correlation_id: str | None = None,
+) -> IngestResponse:
+    results: list[IngestItemResult] = []
+    to_match: list[PostMessage] = []
+    seen: set[str] = set()
+    for post in posts:
+
+        def result(status: ItemStatus, reason: str | None = None, p: PostIn = post) -> IngestItemResult:
+            return IngestItemResult(platform=p.platform.value, post_id=p.post_id, status=status, reason=reason)
+
+        if post.post_key in seen:
+            results.append(result(ItemStatus.DUPLICATE, "repeated within this request"))
+            continue
+        seen.add(post.post_key)
+        if post.created_at > now + FUTURE_TOLERANCE:
+            results.append(result(ItemStatus.REJECTED, "created_at is in the future"))
+            continue
+        stored = prepare_post(post, source, now)
+        if not stored.text.strip():
+            results.append(result(ItemStatus.REJECTED, "nothing left after removing personal data"))
+            continue
+        if store.put_post_if_new(stored):
+            results.append(result(ItemStatus.ACCEPTED))
+            to_match.append(PostMessage(post_key=stored.post_key))
+        else:
+            results.append(result(ItemStatus.DUPLICATE, "already received"))
+            # A redelivery after a crash between storing and queueing must not lose the post.
+            if store.get_match(stored.post_key) is None:
+                to_match.append(PostMessage(post_key=stored.post_key))
+    if to_match:
+        sink.send(to_match, correlation_id)
+    return IngestResponse(
+        accepted=sum(r.status is ItemStatus.ACCEPTED for r in results),
+        duplicates=sum(r.status is ItemStatus.DUPLICATE for r in results),
+        rejected=sum(r.status is ItemStatus.REJECTED for r in results),
+        items=results,
+    )
+
+
+def parse_scan_posts(raw_posts: Any) -> tuple[list[PostIn], list[IngestItemResult]]:
+    """A scheduled scan's posts, one by one: a bad item is rejected with its reason, the rest go on."""
+    if not isinstance(raw_posts, list):
+        return [], [
+            IngestItemResult(platform=None, post_id=None, status=ItemStatus.REJECTED, reason="posts must be a list")
+        ]
+    valid: list[PostIn] = []
+    rejected: list[IngestItemResult] = []
+    for raw in raw_posts:
+        try:
+            valid.append(PostIn.model_validate(raw))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "post"
+            platform = raw.get("platform") if isinstance(raw, dict) else None
+            post_id = raw.get("post_id") if isinstance(raw, dict) else None
+            rejected.append(
+                IngestItemResult(
+                    platform=str(platform) if platform is not None else None,
+                    post_id=str(post_id) if post_id is not None else None,
+                    status=ItemStatus.REJECTED,
+                    reason=f"{where}: {first['msg']}",
+                )
+            )
+    return valid, rejected

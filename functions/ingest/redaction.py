@@ -1,0 +1,400 @@
+"""Remove personal data from a post before it is stored.
+
+A stored post feeds matching, the review console and drafted replies; none of them needs anyone's email, phone
+number, street address, medical record number, date of birth, a labelled full name or the handles of other people
+the author mentions, and a reply must never repeat them. So they are replaced by placeholder tokens at ingest,
+before anything is persisted.
+
+Every format here is a fixed, well-known shape (emails, phone numbers in the common UK/US/EU/LatAm layouts,
+street addresses, postcodes, NHS numbers, labelled identifiers and dates), so plain regular expressions do the
+job without a model download. Phone libraries (``phonenumbers``) would need a new dependency and still miss the
+seven-digit US local and the labelled formats; the one check that benefits from real validation, the NHS number,
+uses its modulus-11 check digit. What is deliberately left alone: URLs (public permalinks, masked before any
+pattern runs so an ``@`` or a digit run inside a link is never touched), the author's own handle, plain dates
+and ordinary numbers ("3 doses", "SPF 50", "2026", "100k views", "116 123" helplines), and HTML, which passes
+through unchanged: making it inert is the renderer's job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+PLACEHOLDERS: dict[str, str] = {
+    "email": "[email]",
+    "phone": "[phone]",
+    "address": "[address]",
+    "record_number": "[record number]",
+    "date_of_birth": "[date of birth]",
+    "name": "[name]",
+    "handle": "[@user]",
+}
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """The redacted text and how many items of each kind were removed (kinds with none are absent)."""
+
+    text: str
+    removed: dict[str, int] = field(default_factory=dict)
+
+
+# --- URLs: masked first, restored last --------------------------------------------------------------------------
+
+_URL = re.compile(
+    r"\b(?:https?://|www\.)[^\s<>\"'`]+"
+    # A bare domain followed by a path (mastodon.social/@user/1, x.com/a/status/1); never right after an @ or a
+    # word character, so it cannot start inside an email address.
+    r"|(?<![@\w.-])(?:[a-z0-9-]+\.)+[a-z]{2,24}/[^\s<>\"'`]*",
+    re.IGNORECASE,
+)
+_URL_TRAILING = ".,;:!?)]}'\""
+_MASK_OPEN, _MASK_CLOSE, _MASK_BASE = "\ue000", "\ue001", 0xE100
+
+# --- emails -------------------------------------------------------------------------------------------------------
+
+# The local part may not follow an "@" (that is a fediverse handle such as @name@instance.social).
+_EMAIL = re.compile(
+    r"(?<![\w.%+@-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b"
+)
+
+# --- handles ------------------------------------------------------------------------------------------------------
+
+# @user, @user.name (Instagram, ends on a letter/digit/underscore), @name.bsky.social, @user@instance.social.
+# Not after a word character, "@", "." or "/" (emails, URLs) nor "[" (our own "[@user]" placeholder).
+_HANDLE = re.compile(
+    r"(?<![\w@./\[])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)"
+    r"(?:@((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,24}))?"
+    r"(?![\w@])"
+)
+
+# --- record numbers -----------------------------------------------------------------------------------------------
+
+_ID_VALUE = r"#?\s*(?:[A-Z]{1,4}[-/ ]?)?\d(?:[\d/-]|\s(?=\d)){3,19}[A-Z]?\b"
+_RECORD_LABELLED = re.compile(
+    r"(?:\b(?:MRN|mrn|NHC|NUSS|NSS|CURP|CIP|DNI|NIE|NIF|SSN)(?![A-Za-z])|"
+    r"(?i:\b(?:"
+    r"nhs\s*(?:number|no\.?|num\.?|\#)|chi\s*(?:number|no\.?)|"
+    r"(?:medical|hospital|health|patient|case|chart|clinic|insurance|member|policy)\s*"
+    r"(?:record\s*)?(?:number|no\.?|num\.?|id|\#)|"
+    r"(?:medical\s*)?record\s*(?:number|no\.?|num\.?|\#)|"
+    r"social\s+security\s*(?:number|no\.?|\#)?|national\s+insurance\s*(?:number|no\.?)?|"
+    r"n[úu]mero\s+de\s+(?:historia(?:\s+cl[íi]nica)?|paciente|expediente|la\s+seguridad\s+social|afiliaci[óo]n)|"
+    r"(?:n[º°o]\.?\s*(?:de\s+)?)?historia\s+cl[íi]nica|tarjeta\s+sanitaria|expediente|"
+    r"passport\s*(?:number|no\.?)?|pasaporte"
+    r")(?![A-Za-z])))"
+    r"(\s*(?:is|es|:|-|=)?\s*(?:n[º°o]\.?\s*)?)"
+    rf"({_ID_VALUE})"
+)
+# A US social security number written as 123-45-6789.
+_SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
+# Ten digits, bare or 3-3-4 spaced: an NHS number when its modulus-11 check digit is right.
+_NHS_SHAPE = re.compile(r"(?<![\w+.-])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\w.-])")
+# "+1 " or "(" right before ten digits: a phone number, whatever its check digit says.
+_COUNTRY_CODE_BEFORE = re.compile(r"(?:\+\d{1,3}[ .-]?|\()$")
+# A Spanish DNI (8 digits + control letter) when the letter is right.
+_DNI = re.compile(r"(?<![\w-])(\d{8})[- ]?([A-Z])\b")
+_DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+# --- dates of birth -----------------------------------------------------------------------------------------------
+
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
+    r"janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|"
+    r"januar|februar|m[äa]rz|juni|juli|oktober|dezember|"
+    r"janeiro|fevereiro|mar[çc]o|maio|junho|julho|setembro|outubro|novembro|dezembro)\b\.?"
+)
+_DAY = r"(?:the\s+)?\d{1,2}(?:st|nd|rd|th|º|°|er)?\.?"
+_YEAR = r"(?:19|20)\d{2}"
+_DATE = (
+    r"(?:"
+    rf"\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:{_YEAR}|\d{{2}})(?!\d)"  # 04/05/1987, 4.5.87
+    rf"|{_YEAR}[/.-]\d{{1,2}}[/.-]\d{{1,2}}(?!\d)"  # 1979-06-02
+    rf"|{_DAY}\s*(?:of\s+|de\s+)?{_MONTHS}(?:,?\s*(?:de\s+|del\s+)?{_YEAR})?"  # 3 March 1990, 3 de marzo de 1990
+    rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*{_YEAR})?"  # March 3rd, 1990
+    rf"|{_MONTHS}\s*(?:de\s+|del\s+|,\s*)?{_YEAR}"  # March 1990
+    r")"
+)
+# Labels that introduce a date of birth; with an explicit label a bare year counts too.
+_DOB_LABEL = (
+    r"d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s?date|"
+    r"fecha\s+de\s+nacimiento|f\.\s?(?:de\s+)?nac\.?|data\s+de\s+nascimento|date\s+de\s+naissance|geburtsdatum"
+)
+_DOB_VERB = (
+    r"born(?:\s+on|\s+in)?|my\s+birthday\s+is|birthday\s*:|"
+    r"nac[íi]\s+el|nac[íi]\s+en|nacid[oa]\s+(?:el|en)|n[ée]e?\s+le|geboren\s+(?:am|im)|nasci\s+em|nascid[oa]\s+em"
+)
+_DOB = re.compile(
+    rf"(?i:\b(?:({_DOB_LABEL})|({_DOB_VERB}))(?![A-Za-z]))(\s*(?:[:=-]\s*|is\s+|was\s+|es\s+|el\s+|on\s+)*)"
+    rf"(?i:({_DATE})|({_YEAR}))(?!\d)"
+)
+
+# --- labelled names -----------------------------------------------------------------------------------------------
+
+_NAME_WORD = r"[A-ZÁÉÍÓÚÑÄÖÜ][a-záéíóúñäöüç'’-]+"
+_LABELLED_NAME = re.compile(
+    r"(?i:\b(?:full\s+name|name|patient(?:\s+name)?|pt|nombre(?:\s+completo)?|paciente|nom|nome|"
+    r"surname|apellidos?)\s*:\s*)"
+    rf"({_NAME_WORD}(?:\s+(?:[A-Z]\.|(?:(?:de|del|de\s+la|van|von|da|dos|y)\s+)?{_NAME_WORD})){{0,4}})"
+)
+
+# --- phone numbers ------------------------------------------------------------------------------------------------
+
+# Ranges such as "500-1000 mg" or "250.000 people" are quantities, not phone numbers.
+_NOT_A_QUANTITY = (
+    r"(?!\s*(?i:mg|mcg|µg|g|kg|ml|l|iu|ui|units?|kcal|cal|calories|steps|%|percent|people|patients|cases|deaths|"
+    r"times|years|days|words|feet|ft|m|km|miles|personas|casos|muertes|a[ñn]os|d[íi]as|veces)\b)"
+)
+_PHONE_PATTERNS: tuple[tuple[re.Pattern[str], int, int], ...] = (
+    # International: +44 7700 900318, +52 55 5555 0199, +1 (555) 010-1234, +44 (0)117 496 0123, +447700900318.
+    (re.compile(r"(?<![\w+])\+\d{1,3}(?:[ .-]?\(0\))?(?:[ .-]?\(?\d{1,5}\)?){1,6}(?![\w+])"), 8, 15),
+    # North American: (415) 555-0172, 614-555-0139, 614.555.0139, 555-0123, 1-800-555-0199, 4155550172.
+    (
+        re.compile(
+            r"(?<![\w+.-])(?:(?:1[ .-])?(?:\([2-9]\d{2}\)[ .-]?|[2-9]\d{2}[ .-])\d{3}[ .-]\d{4}|[2-9]\d{2}[.-]\d{4}"
+            r"|1?[2-9]\d{2}[2-9]\d{6})"
+            rf"(?![\w-]|\.\d){_NOT_A_QUANTITY}"
+        ),
+        7,
+        11,
+    ),
+    # UK / German style trunk-0 numbers: 07700 900461, 0117 496 0123, 01632 960215, 020 7946 0958, 030/12345678.
+    (re.compile(r"(?<![\w+.-])0\d{2,4}[ /-]?\d{3,4}[ -]?\d{3,4}(?![\w-])"), 10, 11),
+    # French: 06 12 34 56 78.
+    (re.compile(r"(?<![\w+.-])0[1-9](?:[ .-]\d{2}){4}(?![\w-])"), 10, 10),
+    # Brazilian: (21) 99999-9999.
+    (re.compile(r"(?<![\w+.-])\(\d{2}\)\s?\d{4,5}-\d{4}(?![\w-])"), 10, 11),
+    # Spanish (and similar) nine-digit numbers starting 6-9: 612 345 678, 612 34 56 78, 912345678.
+    (
+        re.compile(
+            r"(?<![\w+.,-])[6-9]\d{2}(?:[ .]?\d{3}[ .]?\d{3}|(?:[ .]?\d{2}){3})(?![\w,-]|\.\d)" + _NOT_A_QUANTITY
+        ),
+        9,
+        9,
+    ),
+)
+# Any other seven-to-fifteen digit run right after a word that says it is a phone number.
+_PHONE_CUE = re.compile(
+    r"(?i:\b(?:call|ring|phone|tel|telephone|mobile|cell|text|whatsapp|my\s+number\s+is|number\s+is|number:|"
+    r"ll[áa]ma(?:me|nos)?|llamar|tel[ée]fono|m[óo]vil|celular|wasap|n[úu]mero\s+es|n[úu]mero:|"
+    r"appelle[zr]?|t[ée]l[ée]phone|portable|ruf(?:\s+an)?|anrufen|handy|telefone|ligue|liga)\b)"
+    r"([^\d\n]{0,12}?)"
+    r"(\+?\d[\d ().-]{5,22}\d)(?![\w-])"
+)
+
+# --- addresses ----------------------------------------------------------------------------------------------------
+
+_STREET_SUFFIX = (
+    r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Close|Way|Boulevard|Blvd|Court|Ct|Place|Pl|Crescent|Cres|"
+    r"Terrace|Gardens|Gdns|Grove|Row|Square|Sq|Mews|Parade|Highway|Hwy|Parkway|Pkwy|Circle|Cir|Trail|Walk)"
+)
+_US_STATES = (
+    r"(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|"
+    r"OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR)"
+)
+_UK_POSTCODE = r"(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s?\d[ABD-HJLNP-UW-Z]{2}"
+_ZIP = r"\d{5}(?:-\d{4})?"
+_CITY = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}"
+_UNIT = r"(?:Flat|Apt|Apartment|Unit|Suite|Ste|Room)\.?\s*#?\w{1,5}"
+_ADDRESS_TAIL = (
+    rf"(?:,?\s+(?:N|S|E|W|NE|NW|SE|SW)\b)?"
+    rf"(?:,?\s+{_UNIT})?"
+    rf"(?:,?\s+{_CITY},?\s+(?:{_UK_POSTCODE}|{_US_STATES}\s+{_ZIP}|{_US_STATES})\b|,?\s+{_UK_POSTCODE}\b)?"
+)
+# "a 20 Minute Drive", "3 Easy Ways": quantities and headline words are not street names.
+_NOT_A_STREET_NAME = (
+    r"(?:Minutes?|Mins?|Hours?|Hrs?|Miles?|Km|Days?|Weeks?|Months?|Years?|Steps?|Times?|Best|Top|Easy|Simple|Great)"
+)
+_ES_NAME_WORD = r"[A-ZÁÉÍÓÚÑ][\wáéíóúñü'’.-]*"
+_ES_CONNECTOR = r"(?:de|del|la|las|los|el|da|das|do|dos|y|e)"
+_ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
+    # 22 Acacia Road, Walsall WS3 1DP / Flat 3, 7 Mill Row / 1600 Pennsylvania Ave NW, Washington, DC 20500.
+    re.compile(
+        rf"(?:\b{_UNIT},?\s+)?\b\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,5}})?,?\s+"
+        rf"(?!{_NOT_A_STREET_NAME}\b)(?:(?:[A-Z][A-Za-z'’-]+|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,4}}"
+        rf"(?i:{_STREET_SUFFIX})\b\.?{_ADDRESS_TAIL}"
+    ),
+    # Calle Mayor 12, 3ºB, 28013 Madrid / C/ Alcalá, 45 / Av. Insurgentes Sur 1234 / Rua das Flores, 123.
+    re.compile(
+        r"(?i:\b(?:calle|c/|avenida|avda\.?|av\.|paseo|p[º°]\.?|plaza|pza\.?|carrer|"
+        r"traves[íi]a|glorieta|rua|r\.|rúa|praça|travessa|alameda|calzada|callejón|bulevar))\s*"
+        rf"(?:{_ES_CONNECTOR}\s+)*{_ES_NAME_WORD}(?:\s+(?:{_ES_CONNECTOR}\s+)*{_ES_NAME_WORD}){{0,4}}?"
+        r",?\s*(?:n[º°o]\.?\s*)?\d{1,5}[A-Za-z]?\b"
+        r"(?:,?\s*\d{1,2}\s*[º°ª]\s*[A-Za-z]?)?"
+        r"(?:,?\s*(?i:col(?:onia|\.))\s+[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+(?:\s+[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)*)?"
+        r"(?:,?\s*\d{5}(?:\s+[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)?)?"
+    ),
+    # 12 rue de la Paix / 3 avenue Victor Hugo.
+    re.compile(
+        r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?i:rue|avenue|boulevard|bd|all[ée]e|impasse|chemin|quai|place)\s+"
+        r"(?:(?:de\s+la|de\s+l'|du|des|de|d')\s*)?[A-ZÉÈ][\w'’-]*(?:\s+[A-ZÉÈ][\w'’-]*){0,3}"
+        r"(?:,?\s*\d{5}(?:\s+[A-ZÉÈ][\w'’-]+)?)?"
+    ),
+    # Hauptstraße 5 / Berliner Str. 12a.
+    re.compile(
+        r"\b(?:[A-ZÄÖÜ][a-zäöüß]+\s+)?[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|Straße|Strasse|Str\.|weg|gasse|"
+        r"platz|allee|damm)\s+\d{1,4}[a-z]?\b(?:,?\s*\d{5}(?:\s+[A-ZÄÖÜ][a-zäöüß]+)?)?"
+    ),
+    # Springfield, IL 62704 (city, state and ZIP code without a street).
+    re.compile(rf"\b{_CITY},\s+{_US_STATES}\s+{_ZIP}\b"),
+    # A UK postcode on its own: SW1A 1AA.
+    re.compile(rf"\b{_UK_POSTCODE}\b"),
+)
+
+
+# --- the redactor -------------------------------------------------------------------------------------------------
+
+
+def _digits(value: str) -> int:
+    return sum(ch.isdigit() for ch in value)
+
+
+def _nhs_check_digit_ok(digits: str) -> bool:
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def _normalise_handle(handle: str) -> tuple[str, str | None]:
+    """Lower-case (user, instance) of '@user' or '@user@instance'."""
+    user, _, instance = handle.strip().lstrip("@").lower().partition("@")
+    return user, instance or None
+
+
+class _Redactor:
+    """One redaction pass over one text: counts what it replaces."""
+
+    def __init__(self, author_handle: str | None) -> None:
+        self.removed: dict[str, int] = {}
+        self.author = _normalise_handle(author_handle) if author_handle else None
+
+    def _count(self, kind: str) -> str:
+        self.removed[kind] = self.removed.get(kind, 0) + 1
+        return PLACEHOLDERS[kind]
+
+    def sub(
+        self, pattern: re.Pattern[str], kind: str, text: str, keep: Callable[[re.Match[str]], str] | None = None
+    ) -> str:
+        """Replace every match of pattern; `keep` returns the prefix of the match to keep (a label)."""
+
+        def replace(match: re.Match[str]) -> str:
+            prefix = keep(match) if keep else ""
+            return prefix + self._count(kind)
+
+        return pattern.sub(replace, text)
+
+    def is_author(self, user: str, instance: str | None) -> bool:
+        if self.author is None:
+            return False
+        author_user, author_instance = self.author
+        if user.lower() != author_user:
+            return False
+        # "@snowpine" in a post by "@snowpine@mstdn.ca" is the author; "@snowpine@other.social" is someone else.
+        return instance is None or author_instance is None or instance.lower() == author_instance
+
+    def handles(self, text: str) -> str:
+        def replace(match: re.Match[str]) -> str:
+            if self.is_author(match.group(1), match.group(2)):
+                return match.group(0)
+            return self._count("handle")
+
+        return _HANDLE.sub(replace, text)
+
+    def record_numbers(self, text: str) -> str:
+        text = self.sub(_RECORD_LABELLED, "record_number", text, keep=lambda m: m.group(0)[: m.start(2) - m.start()])
+        text = self.sub(_SSN, "record_number", text)
+
+        def nhs(match: re.Match[str]) -> str:
+            digits = match.group(1) + match.group(3) + match.group(4)
+            after_country_code = _COUNTRY_CODE_BEFORE.search(match.string, 0, match.start()) is not None
+            if after_country_code or not _nhs_check_digit_ok(digits):
+                return match.group(0)  # left for the phone patterns
+            return self._count("record_number")
+
+        text = _NHS_SHAPE.sub(nhs, text)
+
+        def dni(match: re.Match[str]) -> str:
+            ok = _DNI_LETTERS[int(match.group(1)) % 23] == match.group(2)
+            return self._count("record_number") if ok else match.group(0)
+
+        return _DNI.sub(dni, text)
+
+    def dates_of_birth(self, text: str) -> str:
+        def replace(match: re.Match[str]) -> str:
+            label, date, year_only = match.group(1), match.group(4), match.group(5)
+            if year_only and not label:
+                return match.group(0)  # "born in 1990" is a year, not a date of birth
+            keep = match.group(0)[: match.start(4 if date else 5) - match.start()]
+            return keep + self._count("date_of_birth")
+
+        return _DOB.sub(replace, text)
+
+    def names(self, text: str) -> str:
+        return self.sub(_LABELLED_NAME, "name", text, keep=lambda m: m.group(0)[: m.start(1) - m.start()])
+
+    def phones(self, text: str) -> str:
+        def fixed(low: int, high: int) -> Callable[[re.Match[str]], str]:
+            def replace(match: re.Match[str]) -> str:
+                value = match.group(0)
+                count = _digits(value)
+                if not low <= count <= high or value.rstrip().endswith("000"):
+                    return value
+                return self._count("phone")
+
+            return replace
+
+        for pattern, low, high in _PHONE_PATTERNS:
+            text = pattern.sub(fixed(low, high), text)
+
+        def cued(match: re.Match[str]) -> str:
+            if not 7 <= _digits(match.group(2)) <= 15:
+                return match.group(0)
+            return match.group(0)[: match.start(2) - match.start()] + self._count("phone")
+
+        return _PHONE_CUE.sub(cued, text)
+
+    def addresses(self, text: str) -> str:
+        for pattern in _ADDRESS_PATTERNS:
+            text = self.sub(pattern, "address", text)
+        return text
+
+
+def _mask_urls(text: str) -> tuple[str, list[str]]:
+    urls: list[str] = []
+
+    def mask(match: re.Match[str]) -> str:
+        url = match.group(0)
+        stripped = url.rstrip(_URL_TRAILING)
+        # Keep a closing bracket that belongs to the URL (wiki/Foo_(bar)).
+        while stripped != url and url[len(stripped)] == ")" and stripped.count("(") > stripped.count(")"):
+            stripped += ")"
+        urls.append(stripped)
+        return f"{_MASK_OPEN}{chr(_MASK_BASE + len(urls) - 1)}{_MASK_CLOSE}{url[len(stripped) :]}"
+
+    return _URL.sub(mask, text), urls
+
+
+def _unmask_urls(text: str, urls: list[str]) -> str:
+    for index, url in enumerate(urls):
+        text = text.replace(f"{_MASK_OPEN}{chr(_MASK_BASE + index)}{_MASK_CLOSE}", url, 1)
+    return text
+
+
+def redact(text: str, author_handle: str | None = None) -> Redaction:
+    """Replace personal data in a post with placeholder tokens; URLs and the author's own handle are kept."""
+    redactor = _Redactor(author_handle)
+    masked, urls = _mask_urls(text)
+    masked = redactor.sub(_EMAIL, "email", masked)
+    masked = redactor.handles(masked)
+    masked = redactor.record_numbers(masked)
+    masked = redactor.dates_of_birth(masked)
+    masked = redactor.names(masked)
+    masked = redactor.phones(masked)
+    masked = redactor.addresses(masked)
+    return Redaction(text=_unmask_urls(masked, urls), removed=dict(redactor.removed))

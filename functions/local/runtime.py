@@ -1,0 +1,206 @@
+"""The local runtime: the very same Lambda handlers, on DynamoDB Local, with in-process queues.
+
+HTTP requests become API Gateway proxy events; queue hops become SQS-shaped batch events with Lambda's
+semantics: batches of up to 10, a record reported in ``batchItemFailures`` is delivered again, and after
+``MAX_RECEIVES`` deliveries it moves to the queue's dead-letter list.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from functions.local.dynamodb_local import DynamoDBLocal
+from functions.shared.queues import InMemoryQueue, local_queue
+from functions.shared.settings import Settings
+
+MAX_RECEIVES = 3
+SQS_BATCH_SIZE = 10
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+@dataclass
+class FakeContext:
+    """Enough of the Lambda context for Powertools (logger, idempotency, batch)."""
+
+    function_name: str
+    memory_limit_in_mb: int = 2048
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:local:000000000000:function:{self.function_name}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 300_000
+
+
+def prepare_environment(settings: Settings) -> None:
+    """Settings the handlers read from the environment, as the CDK stack sets them in AWS."""
+    os.environ["ANTIDOTE_DYNAMODB_ENDPOINT"] = settings.dynamodb_endpoint or ""
+    os.environ["ANTIDOTE_STATE_DIR"] = str(settings.state_dir)
+    os.environ["ANTIDOTE_INDEX_DIR"] = str(settings.resolved_index_dir)
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "antidote-local")
+
+
+class Functions:
+    """The three handlers, imported after the environment is prepared, each behind its own lock (like one container)."""
+
+    def __init__(self) -> None:
+        from functions.ingest import handler as ingest
+        from functions.match import handler as match
+        from functions.respond import handler as respond
+
+        self.handlers: dict[str, Handler] = {
+            "ingest": ingest.handler,
+            "match": match.handler,
+            "respond": respond.handler,
+        }
+        self.locks = {name: threading.Lock() for name in self.handlers}
+
+    def invoke(self, name: str, event: dict[str, Any]) -> dict[str, Any]:
+        with self.locks[name]:
+            return self.handlers[name](event, FakeContext(f"antidote-{name}"))
+
+
+@dataclass
+class DrainReport:
+    delivered: int = 0
+    failed: int = 0
+    dead_lettered: int = 0
+
+
+class QueueWorker:
+    """Moves messages along posts → match → matches → respond, like SQS event source mappings."""
+
+    def __init__(self, functions: Functions) -> None:
+        self.functions = functions
+        self.routes: list[tuple[InMemoryQueue, str]] = [
+            (local_queue("posts"), "match"),
+            (local_queue("matches"), "respond"),
+        ]
+        self._lock = threading.Lock()
+
+    def deliver(self, queue: InMemoryQueue, function: str, records: list[dict[str, Any]], report: DrainReport) -> None:
+        try:
+            result = self.functions.invoke(function, {"Records": records})
+            failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
+        except Exception:  # the whole invocation failed (Powertools raises when every record failed): retry all
+            failed = {r["messageId"] for r in records}
+        report.delivered += len(records)
+        for record in records:
+            if record["messageId"] not in failed:
+                continue
+            report.failed += 1
+            receives = int(record["attributes"]["ApproximateReceiveCount"])
+            if receives >= MAX_RECEIVES:
+                queue.dead_letters.append(record)
+                report.dead_lettered += 1
+            else:
+                correlation = (record.get("messageAttributes") or {}).get("correlation_id", {}).get("stringValue")
+                queue.put_raw(record["body"], correlation, receive_count=receives)
+
+    def drain(self) -> DrainReport:
+        report = DrainReport()
+        with self._lock:
+            while any(q.records for q, _ in self.routes):
+                for queue, function in self.routes:
+                    while queue.records:
+                        self.deliver(queue, function, queue.take(SQS_BATCH_SIZE), report)
+        return report
+
+
+def api_event(
+    method: str, path: str, headers: dict[str, str], query: dict[str, list[str]], body: bytes | None
+) -> dict[str, Any]:
+    """An API Gateway REST proxy event, as API Gateway would send it."""
+    text: str | None = None
+    encoded = False
+    if body:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            text, encoded = base64.b64encode(body).decode(), True
+    return {
+        "resource": path,
+        "path": path,
+        "httpMethod": method,
+        "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()},
+        "queryStringParameters": {k: v[-1] for k, v in query.items()} or None,
+        "multiValueQueryStringParameters": query or None,
+        "pathParameters": None,
+        "stageVariables": None,
+        "requestContext": {
+            "requestId": str(uuid.uuid4()),
+            "stage": "local",
+            "httpMethod": method,
+            "path": path,
+            "resourcePath": path,
+            "identity": {"sourceIp": "127.0.0.1"},
+        },
+        "body": text,
+        "isBase64Encoded": encoded,
+    }
+
+
+def route_for(path: str) -> str:
+    if path.startswith("/v1/posts"):
+        return "ingest"
+    if path.startswith("/v1/claims:check"):
+        return "match"
+    return "respond"
+
+
+@contextmanager
+def local_database(settings: Settings, persistent: bool) -> Iterator[Settings]:
+    """DynamoDB Local for the block (skipped when an endpoint is configured), with every table created."""
+    from functions.shared.dal.models import create_tables
+
+    if settings.dynamodb_endpoint:
+        create_tables(settings)
+        yield settings
+        return
+    data_dir = settings.state_dir / "dynamodb-data" if persistent else None
+    endpoint_file = settings.state_dir / "dynamodb-local.endpoint"
+    with DynamoDBLocal(settings.state_dir, data_dir) as endpoint:
+        configured = settings.model_copy(update={"dynamodb_endpoint": endpoint})
+        create_tables(configured)
+        if persistent:
+            endpoint_file.write_text(endpoint)
+        try:
+            yield configured
+        finally:
+            if persistent and endpoint_file.is_file() and endpoint_file.read_text() == endpoint:
+                endpoint_file.unlink()
+
+
+def running_endpoint(settings: Settings) -> str | None:
+    """The endpoint of a DynamoDB Local that ``antidote serve`` is running on this state folder, if any."""
+    import socket
+    from urllib.parse import urlsplit
+
+    endpoint_file = settings.state_dir / "dynamodb-local.endpoint"
+    if not endpoint_file.is_file():
+        return None
+    endpoint = endpoint_file.read_text().strip()
+    parts = urlsplit(endpoint)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 80), timeout=1):
+            return endpoint
+    except OSError:
+        return None
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, default=str)

@@ -1,0 +1,147 @@
+"""Respond Lambda: the matches-queue consumer that queues suggested replies, and the educators' review API."""
+
+# No "from __future__ import annotations" here: Powertools reads route signatures at run time.
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.match.engine.artifact import load_claims
+from functions.respond.logic import approve, create_review_item, reject, trend_summary, undo
+from functions.shared.api import build_resolver, resolve
+from functions.shared.api_auth import require_educator
+from functions.shared.auth import Educator
+from functions.shared.dependencies import idempotency_store, store
+from functions.shared.knowledge_base import Claim
+from functions.shared.models import (
+    ApproveRequest,
+    AuditEvent,
+    MatchMessage,
+    RejectRequest,
+    ReviewItem,
+    ReviewPage,
+    ReviewStatus,
+    UndoRequest,
+)
+from functions.shared.observability import logger, metrics, tracer
+from functions.shared.settings import get_settings
+
+app = build_resolver("Antidote review API", "The queue of suggested replies that health educators work.")
+processor = BatchProcessor(event_type=EventType.SQS)
+EDUCATOR = [require_educator()]
+SECURITY: list[dict[str, list[str]]] = [{"educatorToken": []}]
+
+
+@lru_cache(maxsize=1)
+def claims_by_id() -> dict[str, Claim]:
+    claims, _ = load_claims(get_settings().resolved_index_dir)
+    return {c.id: c for c in claims}
+
+
+def _educator() -> Educator:
+    educator: Educator = app.context["educator"]
+    return educator
+
+
+@app.get("/v1/reviews", middlewares=EDUCATOR, security=SECURITY, summary="The review queue, most urgent first")
+def list_reviews(
+    status: Annotated[ReviewStatus, Query()] = ReviewStatus.PENDING,
+    topic: Annotated[str | None, Query(max_length=80)] = None,
+    platform: Annotated[str | None, Query(max_length=20)] = None,
+    language: Annotated[str | None, Query(max_length=2)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> ReviewPage:
+    return store().list_review_items(status, topic, platform, language, limit, cursor)
+
+
+@app.get("/v1/reviews/<item_id>", middlewares=EDUCATOR, security=SECURITY, summary="One review item")
+def get_review(item_id: str) -> ReviewItem:
+    return store().get_review_item(item_id)
+
+
+@app.get("/v1/reviews/<item_id>/audit", middlewares=EDUCATOR, security=SECURITY, summary="Who did what, when")
+def get_audit(item_id: str) -> list[AuditEvent]:
+    store().get_review_item(item_id)  # 404 for an unknown item
+    return store().audit_events(item_id)
+
+
+@app.post(
+    "/v1/reviews/<item_id>/approve", middlewares=EDUCATOR, security=SECURITY, summary="Approve (optionally edited)"
+)
+def approve_review(item_id: str, request: ApproveRequest) -> ReviewItem:
+    return approve(store(), item_id, request, _educator(), datetime.now(UTC))
+
+
+@app.post("/v1/reviews/<item_id>/reject", middlewares=EDUCATOR, security=SECURITY, summary="Reject with a reason")
+def reject_review(item_id: str, request: RejectRequest) -> ReviewItem:
+    return reject(store(), item_id, request, _educator(), datetime.now(UTC))
+
+
+@app.post("/v1/reviews/<item_id>/undo", middlewares=EDUCATOR, security=SECURITY, summary="Undo within the window")
+def undo_review(item_id: str, request: UndoRequest) -> ReviewItem:
+    return undo(store(), item_id, request, _educator(), datetime.now(UTC), get_settings().undo_window_seconds)
+
+
+@app.get("/v1/trends", middlewares=EDUCATOR, security=SECURITY, summary="Matches per claim, last day and week")
+def trends() -> dict[str, Any]:
+    now = datetime.now(UTC)
+    return trend_summary(store().trend_counts(now, 7), store().pending_by_claim(), claims_by_id(), now)
+
+
+@app.get("/v1/claims", middlewares=EDUCATOR, security=SECURITY, summary="The knowledge base, for the console")
+def list_claims() -> dict[str, Any]:
+    today = datetime.now(UTC).date()
+    _, manifest = load_claims(get_settings().resolved_index_dir)
+    return {
+        "kb_version": manifest.kb_version,
+        "claims": [{**c.model_dump(mode="json"), "stale": c.review_by < today} for c in claims_by_id().values()],
+    }
+
+
+IDEMPOTENCY = IdempotencyConfig(event_key_jmespath="[post_key, claim.id]", expires_after_seconds=24 * 3600)
+
+
+@lru_cache(maxsize=1)
+def _create_once() -> Any:
+    """Powertools Idempotency around creating a review item: a redelivered message returns the first result."""
+
+    def create(message: dict[str, Any]) -> dict[str, Any]:
+        created = create_review_item(
+            MatchMessage.model_validate(message), store(), datetime.now(UTC), get_settings().sla_high_harm_hours
+        )
+        return {"post_key": message["post_key"], "created": created}
+
+    return idempotent_function(
+        data_keyword_argument="message", persistence_store=idempotency_store(), config=IDEMPOTENCY
+    )(create)
+
+
+def _record_handler(record: SQSRecord) -> dict[str, Any]:
+    message = MatchMessage.model_validate_json(record.body)
+    result: dict[str, Any] = _create_once()(message=message.model_dump(mode="json"))
+    if result.get("created"):
+        metrics.add_metric(name="ReviewItemsCreated", unit="Count", value=1)
+    return result
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if "Records" in event:
+        IDEMPOTENCY.register_lambda_context(context)
+        response = dict(
+            process_partial_response(event=event, record_handler=_record_handler, processor=processor, context=context)
+        )
+        metrics.add_metric(
+            name="ReviewItemsPastSla", unit="Count", value=store().count_pending_past_sla(datetime.now(UTC))
+        )
+        return response
+    return resolve(app, event, context)

@@ -1,0 +1,192 @@
+"""PynamoDB models: the shape of every table. Only ``functions/shared/dal`` imports this module.
+
+Table names and the endpoint come from settings at :func:`configure` time, not at import, so the same code
+serves AWS, the local runtime and tests (each test session gets its own DynamoDB Local).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from functions.shared.settings import Settings
+
+
+class ReachAttribute(MapAttribute[str, Any]):
+    followers = NumberAttribute(default=0)
+    likes = NumberAttribute(default=0)
+    shares = NumberAttribute(default=0)
+    views = NumberAttribute(default=0)
+
+
+class PostRecord(Model):
+    """A post as stored: personal data already removed; raw social text expires (TTL)."""
+
+    class Meta:
+        table_name = "antidote-posts"
+
+    post_key = UnicodeAttribute(hash_key=True)  # "<platform>#<post_id>"
+    platform = UnicodeAttribute()
+    post_id = UnicodeAttribute()
+    author_handle = UnicodeAttribute(null=True)
+    text = UnicodeAttribute()
+    url = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    received_at = UTCDateTimeAttribute()
+    language = UnicodeAttribute(null=True)
+    region = UnicodeAttribute(null=True)
+    reach = ReachAttribute()
+    discloses_own_health = BooleanAttribute(default=False)
+    redactions = JSONAttribute(default=dict)
+    source = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+
+class MatchRecord(Model):
+    class Meta:
+        table_name = "antidote-matches"
+
+    post_key = UnicodeAttribute(hash_key=True)
+    decision = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    kb_version = UnicodeAttribute()
+    matches = JSONAttribute(default=list)
+    matched_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+
+class ByStatusIndex(GlobalSecondaryIndex["ReviewItemRecord"]):
+    """Lists review items of one status, most urgent first (``priority_key`` sorts ascending by urgency)."""
+
+    class Meta:
+        index_name = "by_status"
+        projection = AllProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    priority_key = UnicodeAttribute(range_key=True)
+
+
+class ReviewItemRecord(Model):
+    class Meta:
+        table_name = "antidote-reviews"
+
+    item_id = UnicodeAttribute(hash_key=True)
+    status = UnicodeAttribute()  # pending | approved | rejected
+    priority = NumberAttribute()
+    priority_key = UnicodeAttribute()
+    by_status = ByStatusIndex()
+    post_key = UnicodeAttribute()
+    platform = UnicodeAttribute()
+    language = UnicodeAttribute(null=True)
+    topic = UnicodeAttribute()
+    claim_id = UnicodeAttribute()
+    post = JSONAttribute()  # the stored post, personal data removed
+    claim = JSONAttribute()  # the matched claim as curated (statement, verdict, correction, sources)
+    match = JSONAttribute()  # decision, scores, closest phrasings
+    draft = JSONAttribute()  # the suggested reply
+    final_text = UnicodeAttribute(null=True)
+    reject_reason = UnicodeAttribute(null=True)
+    acted_by = UnicodeAttribute(null=True)
+    acted_at = UTCDateTimeAttribute(null=True)
+    sla_due = UTCDateTimeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()  # every save is conditional on it: two educators cannot both win
+
+
+class AuditRecord(Model):
+    """Append-only: written with a condition that the event does not exist, never updated or deleted."""
+
+    class Meta:
+        table_name = "antidote-audit"
+
+    item_id = UnicodeAttribute(hash_key=True)
+    event_key = UnicodeAttribute(range_key=True)  # "<iso time>#<uuid>"
+    actor = UnicodeAttribute()
+    role = UnicodeAttribute()
+    action = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    before = JSONAttribute(null=True)
+    after = JSONAttribute(null=True)
+
+
+class ApiKeyRecord(Model):
+    class Meta:
+        table_name = "antidote-api-keys"
+
+    key_id = UnicodeAttribute(hash_key=True)
+    key_hash = UnicodeAttribute()  # sha256 of the whole key; the key itself is never stored
+    owner = UnicodeAttribute()
+    scope = UnicodeAttribute()  # check | ingest
+    daily_quota = NumberAttribute()
+    status = UnicodeAttribute()  # active | revoked
+    created_at = UTCDateTimeAttribute()
+    revoked_at = UTCDateTimeAttribute(null=True)
+
+
+class CounterRecord(Model):
+    """Atomic counters: per-claim hourly match trends and per-key daily quota use."""
+
+    class Meta:
+        table_name = "antidote-counters"
+
+    name = UnicodeAttribute(hash_key=True)
+    bucket = UnicodeAttribute(range_key=True)
+    tally = NumberAttribute(default=0)
+    expires_at = TTLAttribute(null=True)
+
+
+class IdempotencyRecord(Model):
+    """Declared so the local runtime and tests create the table Powertools Idempotency writes to."""
+
+    class Meta:
+        table_name = "antidote-idempotency"
+
+    id = UnicodeAttribute(hash_key=True)
+    expiration = TTLAttribute(null=True)
+
+
+ALL_MODELS: dict[str, type[Model]] = {
+    "posts_table": PostRecord,
+    "matches_table": MatchRecord,
+    "reviews_table": ReviewItemRecord,
+    "audit_table": AuditRecord,
+    "api_keys_table": ApiKeyRecord,
+    "counters_table": CounterRecord,
+    "idempotency_table": IdempotencyRecord,
+}
+
+
+def configure(settings: Settings) -> None:
+    """Point every model at the configured tables, region and endpoint."""
+    for setting, model in ALL_MODELS.items():
+        model.Meta.table_name = getattr(settings, setting)
+        model.Meta.region = settings.aws_region
+        model.Meta.host = settings.dynamodb_endpoint
+        if settings.dynamodb_endpoint:  # DynamoDB Local accepts any credentials
+            model.Meta.aws_access_key_id = "local"
+            model.Meta.aws_secret_access_key = "local"
+        model._connection = None  # forget a connection bound to a previous configuration
+
+
+def create_tables(settings: Settings) -> None:
+    """Create any missing table (local runtime and tests; in AWS the CDK stack owns the tables).
+
+    PynamoDB enables time-to-live on the model's ``TTLAttribute`` as part of ``create_table``.
+    """
+    configure(settings)
+    for model in ALL_MODELS.values():
+        if not model.exists():
+            model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)

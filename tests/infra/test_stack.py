@@ -1,0 +1,734 @@
+"""The synthesized templates (every stage): each resource and property the service relies on, asserted with matchers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from aws_cdk import CfnElement, Duration
+from aws_cdk.aws_scheduler import ScheduleExpression
+from aws_cdk.assertions import Capture, Match
+from constructs import IConstruct
+from pynamodb.attributes import TTLAttribute
+
+from functions.shared.dal import models
+from infra.api import ROUTES
+from infra.compute import FUNCTIONS, INDEX_DIR, TABLE_ACTIONS, service_name
+from infra.messaging import VISIBILITY_TIMEOUT_FACTOR
+from infra.stack import AntidoteStack, scan_event
+from infra.storage import TABLES
+from tests.infra.conftest import Synthesized
+
+STAGES = ("dev", "prod")
+
+
+def logical_id(stack: AntidoteStack, construct: IConstruct) -> str:
+    """The CloudFormation logical id of an L2 construct's main resource (or of an L1 resource itself)."""
+    child = construct if isinstance(construct, CfnElement) else construct.node.default_child
+    assert isinstance(child, CfnElement)
+    return stack.get_logical_id(child)
+
+
+def arn_ref(logical: str) -> dict[str, Any]:
+    return {"Fn::GetAtt": [logical, "Arn"]}
+
+
+def function_ids(stack: AntidoteStack) -> dict[str, str]:
+    return {key: logical_id(stack, fn) for key, fn in stack.functions.by_key.items()}
+
+
+# ------------------------------------------------------------------------------------------------ app and stages
+
+
+def test_every_stage_is_synthesized_as_its_own_stack(synthesized: Synthesized) -> None:
+    assert set(synthesized.stacks) == set(STAGES)
+    for name, stack in synthesized.stacks.items():
+        assert stack.stack_name == f"Antidote-{name}"
+        assert (synthesized.outdir / f"Antidote-{name}.template.json").is_file()
+    manifest = json.loads((synthesized.outdir / "manifest.json").read_text("utf-8"))
+    assert {"Antidote-dev", "Antidote-prod"} <= set(manifest["artifacts"])
+
+
+def test_stage_settings_differ_where_cdk_json_says(synthesized: Synthesized) -> None:
+    dev, prod = synthesized.stacks["dev"].config, synthesized.stacks["prod"].config
+    assert (dev.protect_data, prod.protect_data) == (False, True)
+    assert dev.scan_rate_minutes > prod.scan_rate_minutes
+    assert prod.match_reserved_concurrency > dev.match_reserved_concurrency
+    assert synthesized.stacks["prod"].termination_protection
+    assert not synthesized.stacks["dev"].termination_protection
+
+
+# ------------------------------------------------------------------------------------------------ functions
+
+
+def test_three_functions_from_one_container_image(synthesized: Synthesized, stage: str) -> None:
+    template = synthesized.templates[stage]
+    image = Capture()
+    template.resource_count_is("AWS::Lambda::Function", 3)
+    template.all_resources_properties(
+        "AWS::Lambda::Function",
+        {"PackageType": "Image", "Code": {"ImageUri": image}, "Architectures": ["x86_64"]},
+    )
+    # the same image (one asset, one build) behind all three
+    uris = {json.dumps(fn["Properties"]["Code"]["ImageUri"]) for fn in synthesized.resources(stage, "AWS::Lambda::Function").values()}
+    assert len(uris) == 1
+    for spec in FUNCTIONS:
+        template.has_resource_properties(
+            "AWS::Lambda::Function", {"ImageConfig": {"Command": [spec.handler]}, "Timeout": spec.timeout.to_seconds()}
+        )
+
+
+def test_function_sizes_tracing_json_logs_and_reserved_concurrency(synthesized: Synthesized, stage: str) -> None:
+    stack, template = synthesized.stacks[stage], synthesized.templates[stage]
+    config = stack.config
+    memory = {"ingest": config.ingest_memory_mb, "match": config.match_memory_mb, "respond": config.respond_memory_mb}
+    level = "DEBUG" if stage == "dev" else "INFO"
+    functions = synthesized.resources(stage, "AWS::Lambda::Function")
+    for key, fid in function_ids(stack).items():
+        props = functions[fid]["Properties"]
+        assert props["MemorySize"] == memory[key]
+        assert props["TracingConfig"] == {"Mode": "Active"}
+        log_group = logical_id(stack, stack.functions.log_groups[key])
+        assert props["LoggingConfig"] == {
+            "LogFormat": "JSON",
+            "ApplicationLogLevel": level,
+            "SystemLogLevel": "WARN",
+            "LogGroup": {"Ref": log_group},
+        }
+        if key == "match":
+            assert props["ReservedConcurrentExecutions"] == config.match_reserved_concurrency
+        else:
+            assert "ReservedConcurrentExecutions" not in props
+    template.has_resource_properties(
+        "AWS::Logs::LogGroup", {"RetentionInDays": config.log_retention_days}
+    )
+    # 1769 MB is one vCPU: match runs one torch thread, as measured by the benchmark
+    assert functions[function_ids(stack)["match"]]["Properties"]["Environment"]["Variables"]["OMP_NUM_THREADS"] == "1"
+
+
+def test_function_environment_powertools_and_settings(synthesized: Synthesized, stage: str) -> None:
+    stack, template = synthesized.stacks[stage], synthesized.templates[stage]
+    for key in ("ingest", "match", "respond"):
+        template.has_resource_properties(
+            "AWS::Lambda::Function",
+            {
+                "Environment": {
+                    "Variables": Match.object_like(
+                        {
+                            "POWERTOOLS_SERVICE_NAME": service_name(key),
+                            "POWERTOOLS_METRICS_NAMESPACE": "Antidote",
+                            "POWERTOOLS_LOG_LEVEL": stack.config.log_level,
+                            "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
+                            "ANTIDOTE_STAGE": stage,
+                            "ANTIDOTE_AUTH_MODE": "cognito",
+                            "ANTIDOTE_INDEX_DIR": INDEX_DIR,
+                            "ANTIDOTE_AWS_REGION": {"Ref": "AWS::Region"},
+                            "ANTIDOTE_MAX_BODY_BYTES": str(stack.config.max_request_body_kb * 1024),
+                        }
+                    )
+                }
+            },
+        )
+
+
+def test_each_function_gets_only_the_names_of_what_it_may_touch(synthesized: Synthesized, stage: str) -> None:
+    stack = synthesized.stacks[stage]
+    functions = synthesized.resources(stage, "AWS::Lambda::Function")
+    env_var = {t.key: t.env_var for t in TABLES}
+    queues = {
+        "ingest": {"ANTIDOTE_POSTS_QUEUE_URL": logical_id(stack, stack.posts.queue)},
+        "match": {"ANTIDOTE_MATCHES_QUEUE_URL": logical_id(stack, stack.matches.queue)},
+        "respond": {},
+    }
+    for spec in FUNCTIONS:
+        variables = functions[function_ids(stack)[spec.key]]["Properties"]["Environment"]["Variables"]
+        tables = {name: value for name, value in variables.items() if name.endswith("_TABLE")}
+        assert tables == {
+            env_var[t]: {"Ref": logical_id(stack, stack.tables[t])} for t in spec.tables
+        }, spec.key
+        urls = {name: value for name, value in variables.items() if name.endswith("_QUEUE_URL")}
+        assert urls == {name: {"Ref": q} for name, q in queues[spec.key].items()}
+
+
+# ------------------------------------------------------------------------------------------------ DynamoDB
+
+
+def _sorted(items: list[dict[str, str]]) -> list[dict[str, str]]:
+    return sorted(items, key=lambda d: (d.get("KeyType", ""), d["AttributeName"]))
+
+
+def test_tables_match_the_pynamodb_models(synthesized: Synthesized, stage: str) -> None:
+    """Keys, types, GSI and TTL come from functions/shared/dal/models.py, the code that reads and writes them."""
+    stack = synthesized.stacks[stage]
+    tables = synthesized.resources(stage, "AWS::DynamoDB::Table")
+    assert len(tables) == len(models.ALL_MODELS) == len(TABLES)
+    for setting, model in models.ALL_MODELS.items():
+        key = setting.removesuffix("_table")
+        props = tables[logical_id(stack, stack.tables[key])]["Properties"]
+        schema: dict[str, Any] = model._get_schema()  # type: ignore[attr-defined]
+        assert _sorted(props["KeySchema"]) == _sorted(schema["key_schema"]), key
+        assert _sorted(props["AttributeDefinitions"]) == _sorted(schema["attribute_definitions"]), key
+        ttl = next((a.attr_name for a in model.get_attributes().values() if isinstance(a, TTLAttribute)), None)
+        if ttl:
+            assert props["TimeToLiveSpecification"] == {"AttributeName": ttl, "Enabled": True}
+        else:
+            assert "TimeToLiveSpecification" not in props
+        indexes = {i["IndexName"]: i for i in props.get("GlobalSecondaryIndexes", [])}
+        expected = {i["index_name"]: i for i in schema["global_secondary_indexes"]}
+        assert set(indexes) == set(expected), key
+        for name, index in expected.items():
+            assert _sorted(indexes[name]["KeySchema"]) == _sorted(index["key_schema"])
+            assert indexes[name]["Projection"] == index["projection"]
+
+
+def test_tables_on_demand_with_point_in_time_recovery(synthesized: Synthesized, stage: str) -> None:
+    template = synthesized.templates[stage]
+    template.all_resources_properties(
+        "AWS::DynamoDB::Table",
+        {
+            "BillingMode": "PAY_PER_REQUEST",
+            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+            "SSESpecification": {"SSEEnabled": True},
+        },
+    )
+
+
+def test_data_tables_are_retained_and_protected_in_prod(synthesized: Synthesized, stage: str) -> None:
+    stack = synthesized.stacks[stage]
+    tables = synthesized.resources(stage, "AWS::DynamoDB::Table")
+    for spec in TABLES:
+        resource = tables[logical_id(stack, stack.tables[spec.key])]
+        if spec.data:
+            assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Retain", spec.key
+            assert resource["Properties"]["DeletionProtectionEnabled"] is (stage == "prod"), spec.key
+        else:  # idempotency records are disposable
+            assert resource["DeletionPolicy"] == "Delete"
+    assert sum(s.data for s in TABLES) == 6
+
+
+# ------------------------------------------------------------------------------------------------ SQS
+
+
+def test_work_queues_have_dead_letter_queues_and_encryption(synthesized: Synthesized, stage: str) -> None:
+    stack, template = synthesized.stacks[stage], synthesized.templates[stage]
+    template.resource_count_is("AWS::SQS::Queue", 5)  # posts, matches, their DLQs, the scan DLQ
+    template.all_resources_properties("AWS::SQS::Queue", {"SqsManagedSseEnabled": True})
+    for work in (stack.posts, stack.matches):
+        queue = synthesized.resources(stage, "AWS::SQS::Queue")[logical_id(stack, work.queue)]
+        assert queue["Properties"]["RedrivePolicy"] == {
+            "deadLetterTargetArn": arn_ref(logical_id(stack, work.dead_letter_queue)),
+            "maxReceiveCount": stack.config.max_receive_count,
+        }
+    for dlq in (stack.posts.dead_letter_queue, stack.matches.dead_letter_queue, stack.scan_dead_letters):
+        template.has_resource(
+            "AWS::SQS::Queue",
+            {"Properties": Match.object_like({"MessageRetentionPeriod": 14 * 24 * 3600})},
+        )
+        assert logical_id(stack, dlq) in synthesized.resources(stage, "AWS::SQS::Queue")
+    # every queue refuses requests that are not over TLS
+    policies = synthesized.resources(stage, "AWS::SQS::QueuePolicy")
+    assert len(policies) == 5
+    for policy in policies.values():
+        assert {
+            "Action": "sqs:*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            "Effect": "Deny",
+            "Principal": {"AWS": "*"},
+            "Resource": Match.any_value(),
+        }.keys() <= policy["Properties"]["PolicyDocument"]["Statement"][0].keys()
+        assert policy["Properties"]["PolicyDocument"]["Statement"][0]["Effect"] == "Deny"
+
+
+def test_visibility_timeout_is_at_least_six_times_the_consumer_timeout(synthesized: Synthesized, stage: str) -> None:
+    queues = synthesized.resources(stage, "AWS::SQS::Queue")
+    functions = synthesized.resources(stage, "AWS::Lambda::Function")
+    mappings = synthesized.resources(stage, "AWS::Lambda::EventSourceMapping")
+    assert len(mappings) == 2
+    for mapping in mappings.values():
+        props = mapping["Properties"]
+        queue = queues[props["EventSourceArn"]["Fn::GetAtt"][0]]["Properties"]
+        function = functions[props["FunctionName"]["Ref"]]["Properties"]
+        assert queue["VisibilityTimeout"] >= VISIBILITY_TIMEOUT_FACTOR * function["Timeout"]
+
+
+def test_queue_event_sources_report_partial_batch_failures(synthesized: Synthesized, stage: str) -> None:
+    stack, template = synthesized.stacks[stage], synthesized.templates[stage]
+    ids = function_ids(stack)
+    config = stack.config
+    template.has_resource_properties(
+        "AWS::Lambda::EventSourceMapping",
+        {
+            "FunctionName": {"Ref": ids["match"]},
+            "EventSourceArn": arn_ref(logical_id(stack, stack.posts.queue)),
+            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+            "BatchSize": config.posts_batch_size,
+            "MaximumBatchingWindowInSeconds": config.posts_batching_window_seconds,
+            # pollers leave part of match's reserved concurrency to partners' synchronous checks
+            "ScalingConfig": {"MaximumConcurrency": config.match_queue_max_concurrency},
+        },
+    )
+    template.has_resource_properties(
+        "AWS::Lambda::EventSourceMapping",
+        {
+            "FunctionName": {"Ref": ids["respond"]},
+            "EventSourceArn": arn_ref(logical_id(stack, stack.matches.queue)),
+            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+            "BatchSize": config.matches_batch_size,
+            "MaximumBatchingWindowInSeconds": config.matches_batching_window_seconds,
+        },
+    )
+    assert config.match_queue_max_concurrency < config.match_reserved_concurrency
+
+
+# ------------------------------------------------------------------------------------------------ IAM
+
+
+def _role_statements(synthesized: Synthesized, stage: str, role_id: str) -> list[dict[str, Any]]:
+    statements: list[dict[str, Any]] = []
+    for policy in synthesized.resources(stage, "AWS::IAM::Policy").values():
+        if {"Ref": role_id} in policy["Properties"]["Roles"]:
+            statements.extend(policy["Properties"]["PolicyDocument"]["Statement"])
+    return statements
+
+
+def _resource_ids(resource: Any) -> list[str]:
+    """Logical ids named by a statement's Resource (GetAtt, or a Join that starts with one)."""
+    items = resource if isinstance(resource, list) else [resource]
+    found = []
+    for item in items:
+        if isinstance(item, dict) and "Fn::GetAtt" in item:
+            found.append(item["Fn::GetAtt"][0])
+        elif isinstance(item, dict) and "Fn::Join" in item:
+            found.append(item["Fn::Join"][1][0]["Fn::GetAtt"][0] + "".join(item["Fn::Join"][1][1:]))
+        else:
+            found.append(item)
+    return found
+
+
+def test_function_roles_are_least_privilege(synthesized: Synthesized, stage: str) -> None:
+    """Each role: its own log group, exactly its tables at its access level, its queues, X-Ray — nothing else."""
+    stack = synthesized.stacks[stage]
+    roles = synthesized.resources(stage, "AWS::IAM::Role")
+    table_ids = {logical_id(stack, stack.tables[t.key]): t.key for t in TABLES}
+    posts_q, matches_q = logical_id(stack, stack.posts.queue), logical_id(stack, stack.matches.queue)
+    scan_dlq = logical_id(stack, stack.scan_dead_letters)
+    send = ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
+    consume = ["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:DeleteMessage",
+               "sqs:GetQueueAttributes"]  # fmt: skip
+    expected_queues = {
+        "ingest": {(posts_q, tuple(send)), (scan_dlq, tuple(send))},
+        "match": {(matches_q, tuple(send)), (posts_q, tuple(consume))},
+        "respond": {(matches_q, tuple(consume))},
+    }
+    for spec in FUNCTIONS:
+        role_id = logical_id(stack, stack.functions.roles[spec.key])
+        assert "ManagedPolicyArns" not in roles[role_id]["Properties"]  # no AWSLambdaBasicExecutionRole
+        tables: dict[str, tuple[str, ...]] = {}
+        queues: set[tuple[str, tuple[str, ...]]] = set()
+        logs, xray = [], []
+        for statement in _role_statements(synthesized, stage, role_id):
+            assert statement["Effect"] == "Allow"
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            assert all("*" not in action for action in actions), statement
+            resources = _resource_ids(statement["Resource"])
+            if actions[0].startswith("dynamodb:"):
+                assert "dynamodb:Scan" not in actions
+                base = table_ids[resources[0]]
+                indexes = [r.removeprefix(resources[0]) for r in resources[1:]]
+                assert indexes == (["/index/by_status"] if base == "reviews" else [])
+                tables[base] = tuple(actions)
+            elif actions[0].startswith("sqs:"):
+                queues.add((resources[0], tuple(actions)))
+            elif actions[0].startswith("logs:"):
+                logs.append(resources)
+            elif actions[0].startswith("xray:"):
+                xray.append(resources)
+            else:
+                pytest.fail(f"{spec.key}: unexpected statement {statement}")
+        assert tables == {t: TABLE_ACTIONS[level] for t, level in spec.tables.items()}, spec.key
+        assert queues == expected_queues[spec.key], spec.key
+        assert logs == [[logical_id(stack, stack.functions.log_groups[spec.key])]]
+        assert xray == [["*"]]  # X-Ray has no resource-level permissions (acknowledged for cdk-nag)
+
+
+def test_audit_trail_is_append_only(synthesized: Synthesized) -> None:
+    respond = next(s for s in FUNCTIONS if s.key == "respond")
+    assert respond.tables["audit"] == "append"
+    assert "dynamodb:UpdateItem" not in TABLE_ACTIONS["append"]
+    assert "dynamodb:DeleteItem" not in TABLE_ACTIONS["append"]
+    assert all(level != "write" or t != "audit" for s in FUNCTIONS for t, level in s.tables.items())
+
+
+# ------------------------------------------------------------------------------------------------ API Gateway
+
+
+def _methods(synthesized: Synthesized, stage: str) -> dict[tuple[str, str], dict[str, Any]]:
+    stack = synthesized.stacks[stage]
+    return {
+        (route.method, route.path): synthesized.raw(stage)["Resources"][logical_id(stack, method)]["Properties"]
+        for route, method in stack.api.methods.items()
+    }
+
+
+def test_api_routes_and_their_authorization(synthesized: Synthesized, stage: str) -> None:
+    stack, template = synthesized.stacks[stage], synthesized.templates[stage]
+    template.resource_count_is("AWS::ApiGateway::Method", len(ROUTES))
+    authorizer = logical_id(stack, stack.api.authorizer)
+    ids = function_ids(stack)
+    methods = _methods(synthesized, stage)
+    for route in ROUTES:
+        props = methods[(route.method, route.path)]
+        assert props["HttpMethod"] == route.method
+        uri = json.dumps(props["Integration"]["Uri"])
+        assert props["Integration"]["Type"] == "AWS_PROXY" and ids[route.function] in uri, route
+        if route.auth == "educator":
+            assert props["AuthorizationType"] == "COGNITO_USER_POOLS"
+            assert props["AuthorizerId"] == {"Ref": authorizer}
+            assert not props.get("ApiKeyRequired", False)
+        elif route.auth in ("ingest_key", "partner_key"):
+            assert props["AuthorizationType"] == "NONE"
+            assert props["ApiKeyRequired"] is True
+        else:
+            assert props["AuthorizationType"] == "NONE"
+            assert not props.get("ApiKeyRequired", False)
+        assert props["RequestValidatorId"] == {"Ref": logical_id(stack, stack.api.validator)}
+    assert methods[("POST", "/v1/reviews/{item_id}/approve")]["RequestParameters"] == {
+        "method.request.path.item_id": True
+    }
+    template.has_resource_properties(
+        "AWS::ApiGateway::RequestValidator", {"ValidateRequestBody": True, "ValidateRequestParameters": True}
+    )
+
+
+def test_cognito_authorizer_uses_the_educator_pool(synthesized: Synthesized, stage: str) -> None:
+    stack, template = synthesized.stacks[stage], synthesized.templates[stage]
+    template.has_resource_properties(
+        "AWS::ApiGateway::Authorizer",
+        {
+            "Type": "COGNITO_USER_POOLS",
+            "IdentitySource": "method.request.header.Authorization",
+            "ProviderARNs": [arn_ref(logical_id(stack, stack.educators.user_pool))],
+        },
+    )
+
+
+def test_usage_plans_throttle_and_quota_with_their_own_ingest_key(synthesized: Synthesized, stage: str) -> None:
+    stack, template = synthesized.stacks[stage], synthesized.templates[stage]
+    config = stack.config
+    template.resource_count_is("AWS::ApiGateway::UsagePlan", 2)
+    template.has_resource_properties(
+        "AWS::ApiGateway::UsagePlan",
+        {
+            "UsagePlanName": f"antidote-{stage}-partners",
+            "Throttle": {"RateLimit": config.partner_rate_limit, "BurstLimit": config.partner_burst_limit},
+            "Quota": {"Limit": config.partner_daily_quota, "Period": "DAY"},
+            "ApiStages": [Match.object_like({"ApiId": {"Ref": logical_id(stack, stack.api.rest_api)}})],
+        },
+    )
+    template.has_resource_properties(
+        "AWS::ApiGateway::UsagePlan",
+        {
+            "UsagePlanName": f"antidote-{stage}-ingest",
+            "Throttle": {"RateLimit": config.ingest_rate_limit, "BurstLimit": config.ingest_burst_limit},
+            "Quota": {"Limit": config.ingest_daily_quota, "Period": "DAY"},
+        },
+    )
+    template.resource_count_is("AWS::ApiGateway::ApiKey", 1)
+    template.has_resource_properties(
+        "AWS::ApiGateway::UsagePlanKey",
+        {
+            "KeyId": {"Ref": logical_id(stack, stack.api.ingest_key)},
+            "KeyType": "API_KEY",
+            "UsagePlanId": {"Ref": logical_id(stack, stack.api.ingest_plan)},
+        },
+    )
+
+
+def test_stage_access_logs_metrics_tracing_and_throttling(synthesized: Synthesized, stage: str) -> None:
+    stack, template = synthesized.stacks[stage], synthesized.templates[stage]
+    access_format = Capture()
+    template.has_resource_properties(
+        "AWS::ApiGateway::Stage",
+        {
+            "StageName": stage,
+            "TracingEnabled": True,
+            "AccessLogSetting": {
+                "DestinationArn": arn_ref(logical_id(stack, stack.api.access_logs)),
+                "Format": access_format,
+            },
+            "MethodSettings": [
+                Match.object_like(
+                    {
+                        "LoggingLevel": "ERROR",
+                        "DataTraceEnabled": False,  # request bodies are social posts: never logged
+                        "MetricsEnabled": True,
+                        "ThrottlingRateLimit": stack.config.api_rate_limit,
+                        "ThrottlingBurstLimit": stack.config.api_burst_limit,
+                    }
+                )
+            ],
+        },
+    )
+    fields = json.loads(access_format.as_string())
+    assert {"requestId", "status", "apiKeyId", "educator", "wafStatus", "responseLatency"} <= set(fields)
+
+
+def test_api_gateway_errors_are_problem_json(synthesized: Synthesized, stage: str) -> None:
+    template = synthesized.templates[stage]
+    template.all_resources_properties(
+        "AWS::ApiGateway::GatewayResponse",
+        {
+            "ResponseParameters": {"gatewayresponse.header.Content-Type": "'application/problem+json'"},
+            "ResponseTemplates": {"application/json": Match.string_like_regexp(r'"title": \$context\.error')},
+        },
+    )
+    for response_type, status in (("THROTTLED", 429), ("INVALID_API_KEY", 403), ("UNAUTHORIZED", 401)):
+        template.has_resource_properties(
+            "AWS::ApiGateway::GatewayResponse",
+            {
+                "ResponseType": response_type,
+                "ResponseTemplates": {"application/json": Match.string_like_regexp(f'"status": {status}')},
+            },
+        )
+
+
+def test_waf_limits_body_size_and_rate_in_front_of_the_api(synthesized: Synthesized, stage: str) -> None:
+    stack, template = synthesized.stacks[stage], synthesized.templates[stage]
+    limit_kb = stack.config.max_request_body_kb
+    template.has_resource_properties(
+        "AWS::WAFv2::WebACL",
+        {
+            "Scope": "REGIONAL",
+            "DefaultAction": {"Allow": {}},
+            "AssociationConfig": {"RequestBody": {"API_GATEWAY": {"DefaultSizeInspectionLimit": f"KB_{limit_kb}"}}},
+            "Rules": Match.array_with(
+                [
+                    Match.object_like(
+                        {
+                            "Name": "BodySizeLimit",
+                            "Statement": {
+                                "SizeConstraintStatement": {
+                                    "ComparisonOperator": "GT",
+                                    "Size": limit_kb * 1024,
+                                    "FieldToMatch": {"Body": {"OversizeHandling": "MATCH"}},
+                                    "TextTransformations": Match.any_value(),
+                                }
+                            },
+                            "Action": {"Block": {"CustomResponse": Match.object_like({"ResponseCode": 413})}},
+                        }
+                    ),
+                    Match.object_like(
+                        {
+                            "Name": "RatePerIp",
+                            "Statement": {
+                                "RateBasedStatement": Match.object_like(
+                                    {"AggregateKeyType": "IP", "Limit": stack.config.waf_rate_limit_per_ip}
+                                )
+                            },
+                        }
+                    ),
+                    Match.object_like({"Name": "AWSManagedRulesAmazonIpReputationList"}),
+                    Match.object_like({"Name": "AWSManagedRulesKnownBadInputsRuleSet"}),
+                ]
+            ),
+        },
+    )
+    stage_id = logical_id(stack, stack.api.rest_api.deployment_stage)
+    association = Capture()
+    template.has_resource_properties(
+        "AWS::WAFv2::WebACLAssociation",
+        {"ResourceArn": association, "WebACLArn": arn_ref(logical_id(stack, stack.api.web_acl))},
+    )
+    assert stage_id in json.dumps(association.as_object())
+
+
+def test_every_api_function_may_be_invoked_by_its_api_only(synthesized: Synthesized, stage: str) -> None:
+    stack = synthesized.stacks[stage]
+    permissions = synthesized.resources(stage, "AWS::Lambda::Permission").values()
+    api_id = logical_id(stack, stack.api.rest_api)
+    by_function: dict[str, int] = {}
+    for permission in permissions:
+        props = permission["Properties"]
+        assert props["Principal"] == "apigateway.amazonaws.com"
+        assert api_id in json.dumps(props["SourceArn"])
+        fid = props["FunctionName"]["Fn::GetAtt"][0]
+        by_function[fid] = by_function.get(fid, 0) + 1
+    ids = function_ids(stack)
+    assert by_function == {ids[k]: sum(r.function == k for r in ROUTES) for k in ("ingest", "match", "respond")}
+
+
+# ------------------------------------------------------------------------------------------------ Cognito
+
+
+def test_educator_user_pool(synthesized: Synthesized, stage: str) -> None:
+    template = synthesized.templates[stage]
+    template.resource_count_is("AWS::Cognito::UserPool", 1)
+    template.has_resource(
+        "AWS::Cognito::UserPool",
+        {
+            "DeletionPolicy": "Retain",
+            "Properties": Match.object_like(
+                {
+                    "AdminCreateUserConfig": Match.object_like({"AllowAdminCreateUserOnly": True}),
+                    "Policies": {
+                        "PasswordPolicy": {
+                            "MinimumLength": 12,
+                            "RequireLowercase": True,
+                            "RequireUppercase": True,
+                            "RequireNumbers": True,
+                            "RequireSymbols": True,
+                            "TemporaryPasswordValidityDays": 3,
+                        }
+                    },
+                    "MfaConfiguration": "OPTIONAL",
+                    "EnabledMfas": ["SOFTWARE_TOKEN_MFA"],
+                    "UserPoolTier": "PLUS",
+                    "UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"},
+                    "DeletionProtection": "ACTIVE" if stage == "prod" else "INACTIVE",
+                }
+            ),
+        },
+    )
+    for group in ("educator", "admin"):
+        template.has_resource_properties("AWS::Cognito::UserPoolGroup", {"GroupName": group})
+    template.has_resource_properties(
+        "AWS::Cognito::UserPoolClient",
+        {"GenerateSecret": False, "PreventUserExistenceErrors": "ENABLED", "EnableTokenRevocation": True},
+    )
+
+
+# ------------------------------------------------------------------------------------------------ scheduled scans
+
+
+def test_scheduled_scans_invoke_ingest_at_the_stage_rate(synthesized: Synthesized, stage: str) -> None:
+    stack, template = synthesized.stacks[stage], synthesized.templates[stage]
+    config = stack.config
+    template.resource_count_is("AWS::Scheduler::Schedule", len(config.scan_sources))
+    for source in config.scan_sources:
+        template.has_resource_properties(
+            "AWS::Scheduler::Schedule",
+            {
+                "ScheduleExpression": ScheduleExpression.rate(Duration.minutes(config.scan_rate_minutes)).expression_string,
+                "State": "ENABLED",
+                "Target": {
+                    "Arn": arn_ref(function_ids(stack)["ingest"]),
+                    "Input": json.dumps(scan_event(source), separators=(",", ":")),
+                    "RoleArn": arn_ref(logical_id(stack, stack.scan_role)),
+                    "DeadLetterConfig": {"Arn": arn_ref(logical_id(stack, stack.scan_dead_letters))},
+                    "RetryPolicy": Match.object_like({"MaximumRetryAttempts": 2}),
+                },
+            },
+        )
+    # only EventBridge Scheduler of this account may use the role
+    template.has_resource_properties(
+        "AWS::IAM::Role",
+        {
+            "AssumeRolePolicyDocument": {
+                "Statement": [
+                    Match.object_like(
+                        {
+                            "Principal": {"Service": "scheduler.amazonaws.com"},
+                            "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
+                        }
+                    )
+                ],
+                "Version": "2012-10-17",
+            }
+        },
+    )
+    # asynchronous invocations that keep failing are parked too
+    template.has_resource_properties(
+        "AWS::Lambda::EventInvokeConfig",
+        {
+            "FunctionName": {"Ref": function_ids(stack)["ingest"]},
+            "MaximumRetryAttempts": 2,
+            "DestinationConfig": {"OnFailure": {"Destination": arn_ref(logical_id(stack, stack.scan_dead_letters))}},
+        },
+    )
+
+
+# ------------------------------------------------------------------------------------------------ alarms
+
+
+def _alarms(synthesized: Synthesized, stage: str) -> list[dict[str, Any]]:
+    return [a["Properties"] for a in synthesized.resources(stage, "AWS::CloudWatch::Alarm").values()]
+
+
+def test_alarms_cover_dead_letters_errors_throttles_5xx_and_review_sla(synthesized: Synthesized, stage: str) -> None:
+    stack, template = synthesized.stacks[stage], synthesized.templates[stage]
+    template.resource_count_is("AWS::CloudWatch::Alarm", 3 + 2 * 3 + 1 + 1)
+    for dlq in (stack.posts.dead_letter_queue, stack.matches.dead_letter_queue, stack.scan_dead_letters):
+        template.has_resource_properties(
+            "AWS::CloudWatch::Alarm",
+            {
+                "MetricName": "ApproximateNumberOfMessagesVisible",
+                "Namespace": "AWS/SQS",
+                "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [logical_id(stack, dlq), "QueueName"]}}],
+                "Threshold": 0,
+                "ComparisonOperator": "GreaterThanThreshold",
+            },
+        )
+    for fid in function_ids(stack).values():
+        for metric in ("Errors", "Throttles"):
+            template.has_resource_properties(
+                "AWS::CloudWatch::Alarm",
+                {
+                    "MetricName": metric,
+                    "Namespace": "AWS/Lambda",
+                    "Dimensions": [{"Name": "FunctionName", "Value": {"Ref": fid}}],
+                    "Statistic": "Sum",
+                    "Threshold": 0,
+                },
+            )
+    template.has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {
+            "MetricName": "5XXError",
+            "Namespace": "AWS/ApiGateway",
+            "Statistic": "Average",  # the share of requests, not a count
+            "Threshold": stack.config.api_5xx_rate_threshold,
+            "Dimensions": Match.array_with([Match.object_like({"Name": "Stage"})]),
+        },
+    )
+    template.has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {
+            "MetricName": "ReviewItemsPastSla",
+            "Namespace": "Antidote",
+            "Dimensions": [{"Name": "service", "Value": "antidote-respond"}],
+            "Threshold": 0,
+            "ComparisonOperator": "GreaterThanThreshold",
+        },
+    )
+
+
+def test_every_alarm_notifies_the_encrypted_topic(synthesized: Synthesized, stage: str) -> None:
+    stack, template = synthesized.stacks[stage], synthesized.templates[stage]
+    topic = {"Ref": logical_id(stack, stack.alarms.topic)}
+    for alarm in _alarms(synthesized, stage):
+        assert alarm["AlarmActions"] == [topic]
+        assert alarm["OKActions"] == [topic]
+        assert alarm["TreatMissingData"] == "notBreaching"
+    template.has_resource_properties(
+        "AWS::SNS::Topic", {"KmsMasterKeyId": arn_ref(logical_id(stack, stack.alarms.key))}
+    )
+    template.has_resource_properties("AWS::KMS::Key", {"EnableKeyRotation": True})
+    template.has_resource_properties(
+        "AWS::SNS::TopicPolicy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})]
+                ),
+                "Version": "2012-10-17",
+            }
+        },
+    )
+
+
+def test_outputs_needed_by_the_deploy_guide(synthesized: Synthesized, stage: str) -> None:
+    outputs = synthesized.raw(stage)["Outputs"]
+    assert {"ApiUrl", "UserPoolId", "UserPoolClientId", "IngestApiKeyId", "PartnerUsagePlanId", "AlarmTopicArn"} <= set(
+        outputs
+    )

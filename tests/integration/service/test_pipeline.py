@@ -1,0 +1,219 @@
+"""Webhook → posts queue → match → matches queue → respond → review item, over real HTTP and DynamoDB Local."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from functions.local.runtime import FakeContext
+from functions.shared.dal.models import CounterRecord, MatchRecord, PostRecord, ReviewItemRecord
+from tests.integration.service.conftest import Service
+
+_ids = itertools.count(1)
+
+
+def post(text: str, platform: str = "x", **extra: Any) -> dict[str, Any]:
+    return {
+        "platform": platform,
+        "post_id": f"p{next(_ids)}-{datetime.now(UTC).timestamp()}",
+        "author_handle": "@poster",
+        "text": text,
+        "url": "https://x.com/poster/status/1",
+        "created_at": (datetime.now(UTC) - timedelta(minutes=30)).isoformat(),
+        "language": "en",
+        "reach": {"followers": 1200, "likes": 30, "shares": 4, "views": 5000},
+        **extra,
+    }
+
+
+def deliver(service: Service, posts: list[dict[str, Any]]) -> dict[str, Any]:
+    reply = service.client.request("POST", "/v1/posts", {"posts": posts}, {"x-api-key": service.ingest_key})
+    assert reply.status == 200, reply.body
+    assert service.local.wait_idle(300)
+    result: dict[str, Any] = reply.json()
+    return result
+
+
+def item_for(service: Service, platform: str, post_id: str) -> ReviewItemRecord | None:
+    key = f"{platform}#{post_id}"
+    found = [r for r in ReviewItemRecord.scan() if r.post_key == key]
+    return found[0] if found else None
+
+
+def test_a_myth_becomes_a_review_item_with_a_sourced_draft(service: Service) -> None:
+    myth = post("The MMR jab causes autism, my cousin's boy changed overnight after his shots. Do your research!")
+    result = deliver(service, [myth])
+    assert result["accepted"] == 1
+    assert result["items"][0]["status"] == "accepted"
+    item = item_for(service, "x", myth["post_id"])
+    assert item is not None
+    assert item.status == "pending"
+    assert item.claim_id.startswith("vaccines-autism-")
+    assert item.claim["verdict"] in {"false", "misleading"}
+    draft = item.draft
+    assert draft["counted_length"] <= draft["limit"] == 280
+    assert any(link in draft["text"] for link in (s["url"] for s in item.claim["sources"]))
+    assert "cousin" not in draft["text"]  # never quotes the post
+    assert item.sla_due > item.created_at
+    assert item.priority > 0
+
+
+def test_unrelated_chatter_creates_no_review_item(service: Service) -> None:
+    chatter = post("Lovely sunny morning for the 10k run along the canal, new personal best!")
+    deliver(service, [chatter])
+    match = MatchRecord.get(f"x#{chatter['post_id']}")
+    assert match.decision == "none"
+    assert item_for(service, "x", chatter["post_id"]) is None
+
+
+def test_personal_data_never_reaches_storage_or_drafts(service: Service) -> None:
+    text = (
+        "Vaccines cause autism!! ask @drjones or email me at jo.bloggs@example.com or ring 07700 900123. "
+        "I live at 14 Elm Street. DOB 04/05/1987"
+    )
+    sent = post(text, author_handle="@jo_b")
+    deliver(service, [sent])
+    stored = PostRecord.get(f"x#{sent['post_id']}")
+    for secret in ("jo.bloggs@example.com", "07700 900123", "14 Elm Street", "04/05/1987", "@drjones"):
+        assert secret not in stored.text
+    assert stored.redactions
+    item = item_for(service, "x", sent["post_id"])
+    assert item is not None
+    blob = json.dumps({"post": item.post, "draft": item.draft})
+    for secret in ("jo.bloggs@example.com", "07700 900123", "14 Elm Street", "04/05/1987", "@drjones"):
+        assert secret not in blob
+
+
+def test_own_health_disclosure_gets_the_private_channel_reply(service: Service) -> None:
+    sent = post(
+        "I was diagnosed with type 2 diabetes last year and honestly cinnamon capsules cured it, ditched metformin"
+    )
+    deliver(service, [sent])
+    stored = PostRecord.get(f"x#{sent['post_id']}")
+    assert stored.discloses_own_health
+    item = item_for(service, "x", sent["post_id"])
+    assert item is not None
+    assert item.draft["variant"] == "private_channel"
+    assert "diabetes" not in item.draft["text"].lower()
+    assert item.draft["links"] == []
+
+
+def test_posts_expire_after_the_configured_days(service: Service) -> None:
+    sent = post("Flu shots give you the flu, everyone at my work got sick right after theirs")
+    deliver(service, [sent])
+    stored = PostRecord.get(f"x#{sent['post_id']}")
+    assert stored.expires_at is not None
+    expected = stored.received_at + timedelta(days=service.settings.post_ttl_days)
+    assert abs((stored.expires_at - expected).total_seconds()) < 2
+
+
+def test_redelivering_the_same_post_changes_nothing(service: Service) -> None:
+    sent = post("sunscreen causes skin cancer, the chemicals are worse than the sun #skincare")
+    first = deliver(service, [sent])
+    assert first["accepted"] == 1
+    item = item_for(service, "x", sent["post_id"])
+    assert item is not None
+    before = (PostRecord.get(f"x#{sent['post_id']}").received_at, item.version, item.updated_at)
+    again = deliver(service, [sent, sent])
+    assert [i["status"] for i in again["items"]] == ["duplicate", "duplicate"]
+    after_item = item_for(service, "x", sent["post_id"])
+    assert after_item is not None
+    assert (PostRecord.get(f"x#{sent['post_id']}").received_at, after_item.version, after_item.updated_at) == before
+
+
+def _trend_total() -> int:
+    return sum(int(r.tally) for r in CounterRecord.scan() if r.name.startswith("trend#"))
+
+
+def test_redelivering_the_same_sqs_message_changes_nothing(service: Service) -> None:
+    sent = post("Fluoride in tap water is a neurotoxin that lowers kids' IQ, filter it out")
+    deliver(service, [sent])
+    item = item_for(service, "x", sent["post_id"])
+    assert item is not None
+    trends, version = _trend_total(), item.version
+    functions = service.local.functions
+    record = {
+        "messageId": "redelivered-1",
+        "receiptHandle": "r",
+        "body": json.dumps({"post_key": f"x#{sent['post_id']}"}),
+        "attributes": {"ApproximateReceiveCount": "2"},
+        "messageAttributes": {},
+        "md5OfBody": "",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:local:000000000000:posts",
+        "awsRegion": "local",
+    }
+    for _ in range(2):
+        result = functions.invoke("match", {"Records": [record]})
+        assert result["batchItemFailures"] == []
+        assert service.local.wait_idle(120)
+    again = item_for(service, "x", sent["post_id"])
+    assert again is not None
+    assert (_trend_total(), again.version) == (trends, version)
+    assert sum(1 for r in ReviewItemRecord.scan() if r.post_key == f"x#{sent['post_id']}") == 1
+
+
+def test_a_poison_record_fails_alone(service: Service) -> None:
+    sent = post("Antibiotics will sort out your cold in a couple of days, always ask for them")
+    deliver(service, [sent])
+    good = {"post_key": f"x#{sent['post_id']}"}
+
+    def record(message_id: str, body: str) -> dict[str, Any]:
+        return {
+            "messageId": message_id,
+            "receiptHandle": message_id,
+            "body": body,
+            "attributes": {"ApproximateReceiveCount": "1"},
+            "messageAttributes": {},
+            "md5OfBody": "",
+            "eventSource": "aws:sqs",
+            "eventSourceARN": "arn:aws:sqs:local:000000000000:posts",
+            "awsRegion": "local",
+        }
+
+    records = [
+        record("ok-1", json.dumps(good)),
+        record("poison-json", "{not json"),
+        record("poison-missing", json.dumps({"post_key": "x#never-ingested"})),
+        record("ok-2", json.dumps(good)),
+    ]
+    result = service.local.functions.handlers["match"]({"Records": records}, FakeContext("antidote-match"))
+    failures = sorted(f["itemIdentifier"] for f in result["batchItemFailures"])
+    assert failures == ["poison-json", "poison-missing"]
+
+
+def test_scheduled_scan_events_use_the_same_path(service: Service) -> None:
+    good = post("measles is just a harmless rash, kids have always had it, no need for the jab")
+    bad = {**post("x"), "platform": "myspace"}
+    event = {
+        "version": "0",
+        "id": "scan-test-1",
+        "detail-type": "Scheduled scan",
+        "source": "antidote.scan",
+        "detail": {"source_name": "test-feed", "posts": [good, bad, "not even an object"]},
+    }
+    result = service.local.functions.invoke("ingest", event)
+    assert service.local.wait_idle(120)
+    assert result["accepted"] == 1
+    assert result["rejected"] == 2
+    assert any("platform" in (i["reason"] or "") for i in result["items"])
+    stored = PostRecord.get(f"x#{good['post_id']}")
+    assert stored.source == "scan:test-feed"
+    assert item_for(service, "x", good["post_id"]) is not None
+
+
+def test_hostile_html_is_stored_as_inert_text(service: Service) -> None:
+    hostile = "<script>alert('x')</script><img src=x onerror=alert(1)> vaccines cause autism, wake up"
+    sent = post(hostile)
+    deliver(service, [sent])
+    stored = PostRecord.get(f"x#{sent['post_id']}")
+    assert "<script>alert('x')</script>" in stored.text  # kept verbatim as text, never interpreted
+    item = item_for(service, "x", sent["post_id"])
+    assert item is not None
+    reply = service.client.request("GET", f"/v1/reviews/{item.item_id}", headers=service.educator)
+    assert reply.status == 200
+    assert reply.headers["Content-Type"].startswith("application/json")
+    assert reply.json()["post"]["text"] == stored.text
+    assert "<script>" not in item.draft["text"]
