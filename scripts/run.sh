@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's entry points; each one sets up whatever is missing first (see scripts/bootstrap.sh).
-#   scripts/run.sh demo    the main job: build the knowledge-base index and check sample posts
+#   scripts/run.sh demo    the main job: the service on DynamoDB Local, fed a demo scan, then serving
 #   scripts/run.sh test    the test suite (real model, real FAISS index)
 #   scripts/run.sh lint    ruff (lint + format check) and mypy
 set -euo pipefail
@@ -11,13 +11,12 @@ command="${1:-}"
 shift || true
 case "$command" in
     demo)
-        bash scripts/bootstrap.sh
+        bash scripts/bootstrap.sh --local-runtime
         .venv/bin/antidote kb validate
-        .venv/bin/antidote kb build
         .venv/bin/antidote demo "$@"
         ;;
     test)
-        bash scripts/bootstrap.sh --local-runtime
+        bash scripts/bootstrap.sh --local-runtime --browser
         .venv/bin/python -m pytest "$@"
         ;;
     lint)

@@ -25,7 +25,7 @@ keys_app = typer.Typer(
 app.add_typer(kb_app, name="kb")
 app.add_typer(keys_app, name="keys")
 
-out = Console(soft_wrap=True)
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)
 
 FileOption = Annotated[Path, typer.Option(exists=False, dir_okay=False)]

@@ -69,8 +69,15 @@ class Functions:
         self.locks = {name: threading.Lock() for name in self.handlers}
 
     def invoke(self, name: str, event: dict[str, Any]) -> dict[str, Any]:
+        from functions.shared.observability import metrics
+
         with self.locks[name]:
-            return self.handlers[name](event, FakeContext(f"antidote-{name}"))
+            try:
+                return self.handlers[name](event, FakeContext(f"antidote-{name}"))
+            finally:
+                # With metrics disabled Powertools never clears its buffer, and prints it when it reaches 100
+                # values; locally nothing collects EMF, so drop it after each invocation.
+                metrics.clear_metrics()
 
 
 @dataclass

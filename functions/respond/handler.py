@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -13,6 +14,7 @@ from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idemp
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.match.engine.artifact import load_claims
+from functions.respond.console import SECURITY_HEADERS, console_file
 from functions.respond.logic import approve, create_review_item, reject, trend_summary, undo
 from functions.shared.api import build_resolver, resolve
 from functions.shared.api_auth import require_educator
@@ -36,6 +38,18 @@ app = build_resolver("Antidote review API", "The queue of suggested replies that
 processor = BatchProcessor(event_type=EventType.SQS)
 EDUCATOR = [require_educator()]
 SECURITY: list[dict[str, list[str]]] = [{"educatorToken": []}]
+
+
+@app.get("/", include_in_schema=False)
+def console_index() -> Response[str]:
+    content_type, text = console_file("index.html")
+    return Response(200, content_type, text, SECURITY_HEADERS)
+
+
+@app.get("/console/<path>", include_in_schema=False)
+def console_asset(path: str) -> Response[str]:
+    content_type, text = console_file(path)
+    return Response(200, content_type, text, SECURITY_HEADERS)
 
 
 @lru_cache(maxsize=1)

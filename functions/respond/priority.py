@@ -22,8 +22,8 @@ from functions.shared.knowledge_base import Harm
 from functions.shared.models import Reach
 
 RECENCY_HALF_LIFE_HOURS = 24.0
-PRIORITY_KEY_SCALE = 1000  # the key resolves priorities to a thousandth
-PRIORITY_KEY_DIGITS = 10
+PRIORITY_KEY_SCALE = 1_000_000  # the key resolves priorities to a millionth (stored priorities are rounded to 6 places)
+PRIORITY_KEY_DIGITS = 12
 _PRIORITY_KEY_MAX = 10**PRIORITY_KEY_DIGITS - 1
 
 
@@ -70,8 +70,8 @@ def sla_due(
 def priority_key(priority: float, item_id: str) -> str:
     """A sort key that sorts ASCENDING in order of DESCENDING priority (the reviews table's GSI sort key).
 
-    Fixed-width digits of (10**10 - 1 - thousandths of priority), clamped to [0, 10**10 - 1], then ``#item_id`` so
-    equal priorities stay distinct and stable. Priorities closer than a thousandth may tie; the item id breaks it.
+    Fixed-width digits of (10**12 - 1 - millionths of priority), clamped to [0, 10**12 - 1], then ``#item_id`` so
+    equal priorities stay distinct and stable. Priorities closer than a millionth tie; the item id breaks it.
     """
     if math.isnan(priority):
         raise ValueError("priority must be a number")

@@ -86,11 +86,11 @@ def test_naive_datetimes_are_utc() -> None:
 
 
 def test_priority_key_format() -> None:
-    assert priority_key(12.3456, "abc") == "9999987654#abc"  # 9999999999 - floor(12345.6)
-    assert priority_key(0.0, "a") == "9999999999#a"
-    assert priority_key(-5.0, "a") == "9999999999#a"
-    assert priority_key(1e12, "a") == "0000000000#a"
-    assert priority_key(math.inf, "a") == "0000000000#a"
+    assert priority_key(12.3456, "abc") == "999987654399#abc"  # 999999999999 - floor(12345600)
+    assert priority_key(0.0, "a") == "999999999999#a"
+    assert priority_key(-5.0, "a") == "999999999999#a"
+    assert priority_key(1e13, "a") == "000000000000#a"
+    assert priority_key(math.inf, "a") == "000000000000#a"
     with pytest.raises(ValueError, match="priority"):
         priority_key(math.nan, "a")
 

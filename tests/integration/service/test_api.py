@@ -12,7 +12,7 @@ from functions.local.openapi import render
 from functions.shared.auth import issue_dev_token
 from functions.shared.dal.models import PostRecord, ReviewItemRecord
 from functions.shared.settings import PROJECT_ROOT
-from tests.integration.service.conftest import Reply, Service
+from tests.conftest import Reply, Service
 from tests.integration.service.test_pipeline import deliver, item_for, post
 
 

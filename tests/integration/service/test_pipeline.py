@@ -9,7 +9,7 @@ from typing import Any
 
 from functions.local.runtime import FakeContext
 from functions.shared.dal.models import CounterRecord, MatchRecord, PostRecord, ReviewItemRecord
-from tests.integration.service.conftest import Service
+from tests.conftest import Service
 
 _ids = itertools.count(1)
 
@@ -217,3 +217,21 @@ def test_hostile_html_is_stored_as_inert_text(service: Service) -> None:
     assert reply.headers["Content-Type"].startswith("application/json")
     assert reply.json()["post"]["text"] == stored.text
     assert "<script>" not in item.draft["text"]
+
+
+def test_demo_scan_feeds_the_bundled_sample_through_the_pipeline(service: Service) -> None:
+    from functions.local.demo import load_demo_posts, run_demo_scan
+
+    sample = load_demo_posts()
+    assert len(sample) >= 200
+    assert {p["platform"] for p in sample} >= {"x", "bluesky", "mastodon", "facebook", "reddit"}
+    assert len({p["language"] for p in sample if p.get("language")}) >= 4
+    summary = run_demo_scan(service.local, sample[:60])
+    total = summary.rows["total"]
+    assert total["posts"] == 60
+    assert total["accepted"] + total["duplicate"] + total["rejected"] == 60
+    assert total["match"] + total["review"] + total["none"] == total["accepted"]
+    assert summary.rows["myth"]["match"] + summary.rows["myth"]["review"] > 0
+    assert summary.review_items > 0
+    queue = service.client.request("GET", "/v1/reviews?limit=100", headers=service.educator).json()["items"]
+    assert any(item["post"]["post_id"] == p["post_id"] for item in queue for p in sample[:60])
