@@ -305,11 +305,20 @@ def _ensure_index(settings: Settings) -> None:
     kb_build(None, None)
 
 
+AwsOption = Annotated[
+    bool, typer.Option("--aws", help="Use the deployed tables (ANTIDOTE_* table names, region, AWS credentials).")
+]
+
+
 @contextmanager
-def _database(settings: Settings) -> Iterator[Settings]:
-    """The local database: the one 'antidote serve' is running, or this state folder's data started for the call."""
+def _database(settings: Settings, aws: bool = False) -> Iterator[Settings]:
+    """The deployed tables with --aws; else the local database: the one 'antidote serve' is running, or this
+    state folder's data started for the call."""
     from functions.local.runtime import local_database, running_endpoint
 
+    if aws:
+        yield settings.model_copy(update={"dynamodb_endpoint": None})
+        return
     endpoint = running_endpoint(settings)
     if endpoint:
         with local_database(settings.model_copy(update={"dynamodb_endpoint": endpoint}), persistent=True) as db:
@@ -392,6 +401,7 @@ def keys_create(
     owner: Annotated[str, typer.Option(help="Who the key is for (organisation or system).")],
     scope: Annotated[str, typer.Option(help="'check' (claim-check API) or 'ingest' (webhook).")],
     daily_quota: Annotated[int | None, typer.Option(min=1, help="Requests per UTC day.")] = None,
+    aws: AwsOption = False,
 ) -> None:
     """Create a key; the key itself is printed once and only its hash is stored."""
     from datetime import UTC, datetime
@@ -404,7 +414,7 @@ def keys_create(
         raise InvalidInput("--scope must be 'check' or 'ingest'")
     settings = get_settings()
     plaintext, key = new_api_key(owner, scope, daily_quota or settings.default_daily_quota, datetime.now(UTC))  # type: ignore[arg-type]
-    with _database(settings) as db:
+    with _database(settings, aws) as db:
         Store(db).put_api_key(key)
     out.print(f"created key {key.key_id} for {key.owner} (scope {key.scope}, {key.daily_quota}/day)")
     out.print("the key (shown once, store it safely):")
@@ -412,11 +422,11 @@ def keys_create(
 
 
 @keys_app.command("list")
-def keys_list() -> None:
+def keys_list(aws: AwsOption = False) -> None:
     """All keys with owner, scope, quota and status (never the keys themselves)."""
     from functions.shared.dal.store import Store
 
-    with _database(get_settings()) as db:
+    with _database(get_settings(), aws) as db:
         keys = Store(db).list_api_keys()
     table = Table("key id", "owner", "scope", "daily quota", "status", "created")
     for key in keys:
@@ -425,13 +435,15 @@ def keys_list() -> None:
 
 
 @keys_app.command("revoke")
-def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key id from 'antidote keys list'.")]) -> None:
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key id from 'antidote keys list'.")], aws: AwsOption = False
+) -> None:
     """Revoke a key at once: its next request gets 401."""
     from datetime import UTC, datetime
 
     from functions.shared.dal.store import Store
 
-    with _database(get_settings()) as db:
+    with _database(get_settings(), aws) as db:
         key = Store(db).revoke_api_key(key_id, datetime.now(UTC))
     out.print(f"revoked {key.key_id} ({key.owner})")
 

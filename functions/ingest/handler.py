@@ -8,6 +8,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.ingest.logic import ingest_posts, parse_scan_posts
+from functions.ingest.sources import fetch
 from functions.shared.api import build_resolver, resolve
 from functions.shared.api_auth import require_api_key
 from functions.shared.dependencies import sink, store
@@ -38,8 +39,11 @@ def receive_posts(request: IngestRequest) -> IngestResponse:
 
 def handle_scan(event: dict[str, Any]) -> dict[str, Any]:
     detail = event.get("detail") or {}
-    source = f"scan:{detail.get('source_name') or 'unnamed'}"
-    posts, rejected = parse_scan_posts(detail.get("posts"))
+    source_name = str(detail.get("source_name") or "unnamed")
+    source = f"scan:{source_name}"
+    # An event that carries posts is ingested as is; otherwise the scan pulls from its named source.
+    raw_posts = detail["posts"] if detail.get("posts") else fetch(source_name)
+    posts, rejected = parse_scan_posts(raw_posts)
     response = ingest_posts(posts, source, store(), sink("posts"), datetime.now(UTC), event.get("id"))
     result = response.model_copy(
         update={"rejected": response.rejected + len(rejected), "items": response.items + rejected}

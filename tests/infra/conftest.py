@@ -14,10 +14,10 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 os.environ.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
 
-from aws_cdk.assertions import Template  # noqa: E402
+from aws_cdk.assertions import Template
 
-from infra.app import build_app  # noqa: E402
-from infra.stack import AntidoteStack  # noqa: E402
+from infra.app import build_app
+from infra.stack import AntidoteStack
 
 
 @dataclass
@@ -28,8 +28,7 @@ class Synthesized:
 
     def raw(self, stage: str) -> dict[str, Any]:
         """The template as plain JSON, for checks that walk every resource."""
-        data: dict[str, Any] = self.templates[stage].to_json()
-        return data
+        return dict(self.templates[stage].to_json())
 
     def resources(self, stage: str, type_: str) -> dict[str, dict[str, Any]]:
         return {k: v for k, v in self.raw(stage)["Resources"].items() if v["Type"] == type_}

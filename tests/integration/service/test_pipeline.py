@@ -235,3 +235,27 @@ def test_demo_scan_feeds_the_bundled_sample_through_the_pipeline(service: Servic
     assert summary.review_items > 0
     queue = service.client.request("GET", "/v1/reviews?limit=100", headers=service.educator).json()["items"]
     assert any(item["post"]["post_id"] == p["post_id"] for item in queue for p in sample[:60])
+
+
+def test_sla_check_event_counts_overdue_items(service: Service) -> None:
+    sent = post("colloidal silver kills every virus, I take a spoon a day instead of vaccines")
+    deliver(service, [sent])
+    item = item_for(service, "x", sent["post_id"])
+    assert item is not None
+    item.sla_due = datetime.now(UTC) - timedelta(minutes=5)
+    item.save()
+    result = service.local.functions.invoke("respond", {"source": "antidote.sla", "detail": {}})
+    assert result["review_items_past_sla"] >= 1
+
+
+def test_scans_without_posts_pull_from_their_named_source() -> None:
+    import pytest
+
+    from functions.ingest.sources import fetch
+    from functions.shared.errors import InvalidInput
+
+    demo = fetch("demo")
+    assert len(demo) >= 200
+    assert max(datetime.fromisoformat(p["created_at"]) for p in demo) > datetime.now(UTC) - timedelta(hours=1)
+    with pytest.raises(InvalidInput, match="unknown scan source"):
+        fetch("myspace-firehose")

@@ -1,0 +1,194 @@
+"""Stage configuration: what differs between dev and prod, read from CDK context, checked before any construct exists.
+
+Plain Python (no CDK import) so it is cheap to test. The values live in ``infra/cdk.json`` under
+``antidote:stages``; ``cdk synth -c stage=prod`` picks one stage, and ``-c 'antidote:stages={...}'`` (or editing
+cdk.json) changes a value. Unknown keys are an error, so a typo cannot silently fall back to a default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Architecture = Literal["x86_64", "arm64"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+# CloudWatch Logs accepts only these retention periods (days).
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922)
+# WAF can inspect this much of a request body sent to API Gateway (16 KB is free; more costs extra per request).
+WAF_BODY_LIMITS_KB = (16, 32, 48, 64)
+STAGE_NAME = re.compile(r"^[a-z][a-z0-9]{1,11}$")
+
+
+class ConfigError(ValueError):
+    """The stage configuration in CDK context is wrong; the message names the stage and the field."""
+
+
+@dataclass(frozen=True)
+class StageConfig:
+    """Everything the stack needs to know about one stage. Defaults are the dev values; cdk.json holds the rest."""
+
+    name: str
+    account: str | None = None  # None: CDK_DEFAULT_ACCOUNT of whoever deploys
+    region: str | None = None  # None: CDK_DEFAULT_REGION of whoever deploys
+    # x86_64: the benchmarks (memory, per-post time) were measured on x86_64 and the image builds natively on
+    # x86 laptops and CI; arm64 (Graviton) is 20 % cheaper per GB-second but needs an emulated or arm build host.
+    architecture: Architecture = "x86_64"
+    log_level: LogLevel = "INFO"
+    log_retention_days: int = 14
+    # Data tables and the user pool are always retained when the stack is deleted; this adds deletion protection.
+    protect_data: bool = False
+    # Memory (MB), from the measurements in docs/deploy.md. Lambda gives CPU in proportion to memory (one vCPU at
+    # 1769 MB). match peaks under 1 GB; at 1769 MB it embeds 48.5 posts/s on one vCPU, which costs less per post
+    # than two vCPUs (85.9 posts/s at 3538 MB). ingest and respond peak under 150 MB: 1024 MB buys CPU for short
+    # cold starts, not memory.
+    ingest_memory_mb: int = 1024
+    match_memory_mb: int = 1769
+    respond_memory_mb: int = 1024
+    match_reserved_concurrency: int = 5
+    # SQS pollers may use at most this many match instances; the rest of the reserved concurrency serves partners.
+    match_queue_max_concurrency: int = 3
+    posts_batch_size: int = 64
+    posts_batching_window_seconds: int = 5
+    matches_batch_size: int = 10
+    matches_batching_window_seconds: int = 2
+    max_receive_count: int = 5
+    # API Gateway stage-wide throttle (requests per second, burst).
+    api_rate_limit: int = 50
+    api_burst_limit: int = 100
+    # Usage plans: partners (claim checks) and the ingest webhook, each with its own keys.
+    partner_rate_limit: int = 10
+    partner_burst_limit: int = 20
+    partner_daily_quota: int = 10_000
+    ingest_rate_limit: int = 20
+    ingest_burst_limit: int = 40
+    ingest_daily_quota: int = 50_000
+    # Request size limits. The functions refuse bodies over max_body_kb (their ANTIDOTE_MAX_BODY_BYTES: 100 posts
+    # or 50 texts of up to 10,000 characters need about 2 MB; Lambda takes at most 6 MB). WAF, which can read only
+    # the first 64 KB of a body, blocks anything larger than waf_body_limit_kb before it reaches a function, on
+    # every route except the two API-key routes that carry batches (POST /v1/posts, POST /v1/claims:check).
+    max_body_kb: int = 2048
+    waf_body_limit_kb: int = 64
+    # Requests per 5 minutes from one IP address before WAF blocks it.
+    waf_rate_limit_per_ip: int = 2_000
+    scan_rate_minutes: int = 60
+    scan_sources: tuple[str, ...] = ("demo",)
+    scans_enabled: bool = True
+    api_5xx_rate_threshold: float = 0.01
+    alarm_email: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def stack_name(self) -> str:
+        return f"Antidote-{self.name}"
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        if not STAGE_NAME.match(self.name):
+            problems.append("name must be 2-12 lower-case letters or digits, starting with a letter")
+        if self.architecture not in ("x86_64", "arm64"):
+            problems.append("architecture must be x86_64 or arm64")
+        if self.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            problems.append("log_level must be DEBUG, INFO, WARNING or ERROR")
+        if self.log_retention_days not in LOG_RETENTION_DAYS:
+            problems.append(f"log_retention_days must be one of {LOG_RETENTION_DAYS}")
+        for name in ("ingest_memory_mb", "match_memory_mb", "respond_memory_mb"):
+            if not 128 <= getattr(self, name) <= 10_240:
+                problems.append(f"{name} must be between 128 and 10240")
+        if self.match_reserved_concurrency < 2:
+            problems.append("match_reserved_concurrency must be at least 2")
+        if not 2 <= self.match_queue_max_concurrency <= self.match_reserved_concurrency:
+            problems.append("match_queue_max_concurrency must be between 2 and match_reserved_concurrency")
+        if not 1 <= self.posts_batch_size <= 10_000 or not 1 <= self.matches_batch_size <= 10_000:
+            problems.append("batch sizes must be between 1 and 10000")
+        for size, window, label in (
+            (self.posts_batch_size, self.posts_batching_window_seconds, "posts"),
+            (self.matches_batch_size, self.matches_batching_window_seconds, "matches"),
+        ):
+            if not 0 <= window <= 300:
+                problems.append(f"{label}_batching_window_seconds must be between 0 and 300")
+            if size > 10 and window < 1:
+                problems.append(f"{label}_batch_size above 10 needs {label}_batching_window_seconds of at least 1")
+        if not 1 <= self.max_receive_count <= 1000:
+            problems.append("max_receive_count must be between 1 and 1000")
+        if self.waf_body_limit_kb not in WAF_BODY_LIMITS_KB:
+            problems.append(f"waf_body_limit_kb must be one of {WAF_BODY_LIMITS_KB}")
+        if not self.waf_body_limit_kb <= self.max_body_kb <= 6 * 1024:
+            problems.append("max_body_kb must be between waf_body_limit_kb and 6144 (Lambda's payload limit)")
+        if not 10 <= self.waf_rate_limit_per_ip <= 2_000_000_000:
+            problems.append("waf_rate_limit_per_ip must be at least 10")
+        if not 1 <= self.scan_rate_minutes <= 1440:
+            problems.append("scan_rate_minutes must be between 1 and 1440")
+        if any(not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,40}", s) for s in self.scan_sources):
+            problems.append("scan_sources must be short lower-case names (letters, digits, '-')")
+        if len(set(self.scan_sources)) != len(self.scan_sources):
+            problems.append("scan_sources must not repeat a name")
+        if not 0 < self.api_5xx_rate_threshold < 1:
+            problems.append("api_5xx_rate_threshold is a share of requests, between 0 and 1")
+        for name in ("api_rate_limit", "api_burst_limit", "partner_rate_limit", "partner_burst_limit"):
+            if getattr(self, name) < 1:
+                problems.append(f"{name} must be at least 1")
+        if self.partner_daily_quota < 1 or self.ingest_daily_quota < 1:
+            problems.append("daily quotas must be at least 1")
+        if self.alarm_email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", self.alarm_email):
+            problems.append("alarm_email must be an e-mail address")
+        if problems:
+            raise ConfigError(f"stage {self.name!r}: " + "; ".join(problems))
+
+    @classmethod
+    def from_mapping(cls, name: str, values: Mapping[str, Any]) -> StageConfig:
+        """Build one stage from its context object, rejecting unknown keys and wrong types by name."""
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - set(known) - {"name"})
+        if unknown:
+            raise ConfigError(f"stage {name!r}: unknown setting(s) {', '.join(unknown)}")
+        kwargs: dict[str, Any] = {}
+        for key, value in values.items():
+            if key == "name":
+                continue
+            kwargs[key] = _parse(name, key, value, known[key].default)
+        return cls(name=name, **kwargs)
+
+
+def _parse(stage: str, key: str, value: Any, default: Any) -> Any:
+    """One context value, type-checked against the field's default (JSON has no tuples and mixes int/float)."""
+    if key == "scan_sources":
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"stage {stage!r}: scan_sources must be a list of names")
+        return tuple(value)
+    if key == "tags":
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise ConfigError(f"stage {stage!r}: tags must be an object of strings")
+        return value
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"stage {stage!r}: {key} must be true or false")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"stage {stage!r}: {key} must be a whole number")
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"stage {stage!r}: {key} must be a number")
+        return float(value)
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"stage {stage!r}: {key} must be a string")
+    return value
+
+
+def stages_from_context(stages: Any, selected: Any = None) -> list[StageConfig]:
+    """All stages in ``antidote:stages`` (or only ``selected``, a name or comma-separated names)."""
+    if not isinstance(stages, dict) or not stages:
+        raise ConfigError("context 'antidote:stages' must be an object with one entry per stage (see infra/cdk.json)")
+    configs = [StageConfig.from_mapping(name, values or {}) for name, values in stages.items()]
+    if selected in (None, "", "all"):
+        return configs
+    wanted = [s.strip() for s in str(selected).split(",") if s.strip()]
+    missing = [w for w in wanted if w not in stages]
+    if missing:
+        raise ConfigError(f"unknown stage(s) {', '.join(missing)}; defined: {', '.join(stages)}")
+    return [c for c in configs if c.name in wanted]

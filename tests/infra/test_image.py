@@ -1,0 +1,93 @@
+"""The container image's build context and recipe, checked without a Docker engine."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from infra.compute import INDEX_DIR
+from tests.infra.conftest import Synthesized
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCKERFILE = (ROOT / "Dockerfile").read_text("utf-8")
+
+
+def _docker_assets(synthesized: Synthesized, stack: str) -> dict[str, dict[str, object]]:
+    manifest = json.loads((synthesized.outdir / f"{stack}.assets.json").read_text("utf-8"))
+    assets: dict[str, dict[str, object]] = manifest["dockerImages"]
+    return assets
+
+
+def test_one_image_asset_built_for_the_function_architecture(synthesized: Synthesized) -> None:
+    for name, stack in synthesized.stacks.items():
+        assets = _docker_assets(synthesized, f"Antidote-{name}")
+        assert len(assets) == 1  # three functions, one image
+        source = next(iter(assets.values()))["source"]
+        assert isinstance(source, dict)
+        assert source["dockerFile"] == "Dockerfile"
+        assert source["platform"] == ("linux/arm64" if stack.config.architecture == "arm64" else "linux/amd64")
+
+
+def test_build_context_holds_only_what_the_image_needs(synthesized: Synthesized) -> None:
+    staged = [p for p in synthesized.outdir.iterdir() if p.name.startswith("asset.") and p.is_dir()]
+    assert len(staged) == 1
+    top = {p.name for p in staged[0].iterdir()}
+    assert top == {
+        "Dockerfile",
+        ".dockerignore",
+        "pyproject.toml",
+        "uv.lock",
+        "README.md",
+        "functions",
+        "knowledge_base",
+    }
+    assert not list(staged[0].rglob("__pycache__"))
+    size = sum(f.stat().st_size for f in staged[0].rglob("*") if f.is_file())
+    assert size < 20 * 1024 * 1024  # no .venv, .antidote, cdk.out, node_modules, .git or tests
+
+
+def test_dockerfile_bakes_the_index_and_runs_offline() -> None:
+    assert re.search(r"kb build --out \"?\$\{ANTIDOTE_INDEX_DIR\}\"?", DOCKERFILE)
+    assert f"ANTIDOTE_INDEX_DIR={INDEX_DIR}" in DOCKERFILE
+    assert "HF_HUB_OFFLINE=1" in DOCKERFILE
+    assert 'ENTRYPOINT ["/opt/venv/bin/python", "-m", "awslambdaric"]' in DOCKERFILE
+
+
+def test_dockerfile_torch_matches_bootstrap() -> None:
+    """The image and the developers' environment install the same CPU torch."""
+    bootstrap = (ROOT / "scripts" / "bootstrap.sh").read_text("utf-8")
+    wanted = re.search(r'TORCH_VERSION="([^"]+)"', bootstrap)
+    built = re.search(r"ARG TORCH_VERSION=(\S+)", DOCKERFILE)
+    assert wanted
+    assert built
+    assert wanted.group(1) == built.group(1)
+    assert "download.pytorch.org/whl/cpu" in DOCKERFILE
+
+
+@pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not on PATH")
+def test_image_requirements_export_from_the_lock(tmp_path: Path) -> None:
+    """The Dockerfile's `uv export` works on the committed lock: runtime packages plus awslambdaric, no dev/CDK."""
+    command = re.search(r"RUN (uv export [^\n]*?)\\\n\s*(-o /tmp/requirements.txt)", DOCKERFILE)
+    assert command, "the Dockerfile exports its requirements with uv"
+    args = [*command.group(1).split(), "-o", str(tmp_path / "requirements.txt")]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    names = set(re.findall(r"^([A-Za-z0-9_.-]+)==", (tmp_path / "requirements.txt").read_text("utf-8"), re.M))
+    assert {"awslambdaric", "sentence-transformers", "faiss-cpu", "aws-lambda-powertools", "pynamodb"} <= names
+    assert not names & {"torch", "aws-cdk-lib", "cdk-nag", "cfn-lint", "pytest", "mypy", "ruff"}
+
+
+def test_cdk_cli_setup() -> None:
+    """`cd infra && npm ci && npx cdk synth` uses a pinned CLI and the same app as `python infra/app.py`."""
+    cdk_json = json.loads((ROOT / "infra" / "cdk.json").read_text("utf-8"))
+    assert cdk_json["app"].endswith("python app.py")
+    package = json.loads((ROOT / "infra" / "package.json").read_text("utf-8"))
+    version = package["devDependencies"]["aws-cdk"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version)
+    lock = json.loads((ROOT / "infra" / "package-lock.json").read_text("utf-8"))
+    assert lock["packages"]["node_modules/aws-cdk"]["version"] == version
