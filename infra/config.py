@@ -77,6 +77,9 @@ class StageConfig:
     scan_rate_minutes: int = 60
     scan_sources: tuple[str, ...] = ("demo",)
     scans_enabled: bool = True
+    # How often the respond function counts review items past their SLA (ReviewItemsPastSla), so the SLA alarm sees
+    # items ageing in a quiet queue too, not only when a new match arrives.
+    sla_check_rate_minutes: int = 5
     api_5xx_rate_threshold: float = 0.01
     alarm_email: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -122,6 +125,8 @@ class StageConfig:
             problems.append("waf_rate_limit_per_ip must be at least 10")
         if not 1 <= self.scan_rate_minutes <= 1440:
             problems.append("scan_rate_minutes must be between 1 and 1440")
+        if not 1 <= self.sla_check_rate_minutes <= 60:
+            problems.append("sla_check_rate_minutes must be between 1 and 60")
         if any(not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,40}", s) for s in self.scan_sources):
             problems.append("scan_sources must be short lower-case names (letters, digits, '-')")
         if len(set(self.scan_sources)) != len(self.scan_sources):

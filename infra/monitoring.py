@@ -111,13 +111,14 @@ class Alarms(Construct):
             ),
         )
 
-    def review_sla(self) -> None:
+    def review_sla(self, check_rate_minutes: int) -> None:
+        # The scheduled check publishes at least once per period, so a quiet period is a missing check, not an OK.
         metric = cloudwatch.Metric(
             namespace=METRICS_NAMESPACE,
             metric_name=REVIEW_SLA_METRIC,
             dimensions_map={"service": service_name("respond")},
             statistic="Maximum",
-            period=Duration.minutes(15),
+            period=Duration.minutes(max(15, check_rate_minutes)),
         )
         self._add(
             "ReviewItemsPastSla",

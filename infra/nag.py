@@ -36,11 +36,16 @@ ACKS: dict[str, tuple[str, str]] = {
         "and the dead-letter queue of the scan schedules, neither of which is an SQS redrive policy that the rule "
         "can see. It is watched by the ScansDeadLetters alarm.",
     ),
+    "sla-dlq": (
+        "AwsSolutions-SQS3",
+        "This queue is itself a dead-letter queue: the failure destination of asynchronous respond invocations "
+        "and the dead-letter queue of the SLA-check schedule, neither of which is an SQS redrive policy that the "
+        "rule can see. It is watched by the SlaChecksDeadLetters alarm.",
+    ),
     "scheduler-invoke": (
-        "AwsSolutions-IAM5[Resource::<{ingest}.Arn>:*]",
+        "AwsSolutions-IAM5[Resource::<{function}.Arn>:*]",
         "Added by the Scheduler LambdaInvoke target (grantInvoke): the ':*' suffix covers versions and aliases of "
-        "this one ingest function and nothing else. The role can be assumed only by EventBridge Scheduler "
-        "of this account.",
+        "this one function and nothing else. The role can be assumed only by EventBridge Scheduler of this account.",
     ),
     "apigw-logs-role": (
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
@@ -68,9 +73,13 @@ def acknowledge(stack: AntidoteStack) -> None:
     rule, reason = ACKS["scan-dlq"]
     _ack(stack.scan_dead_letters, rule, reason)
 
+    rule, reason = ACKS["sla-dlq"]
+    _ack(stack.sla_dead_letters, rule, reason)
+
     rule, reason = ACKS["scheduler-invoke"]
-    ingest_id = stack.resolve(stack.functions["ingest"].function_arn)["Fn::GetAtt"][0]
-    _ack(stack.scan_role, rule.format(ingest=ingest_id), reason)
+    for role, key in ((stack.scan_role, "ingest"), (stack.sla_role, "respond")):
+        function_id = stack.resolve(stack.functions[key].function_arn)["Fn::GetAtt"][0]
+        _ack(role, rule.format(function=function_id), reason)
 
     rule, reason = ACKS["apigw-logs-role"]
     logs_role = stack.api.rest_api.node.find_child("CloudWatchRole")

@@ -1,4 +1,4 @@
-"""One stack per stage: tables, queues, the three functions, the API, scheduled scans and alarms."""
+"""One stack per stage: tables, queues, the three functions, the API, scheduled scans and SLA checks, alarms."""
 
 from __future__ import annotations
 
@@ -27,6 +27,11 @@ def scan_event(source_name: str) -> dict[str, Any]:
     """What a scheduled scan sends the ingest function: the spec's scan event, naming the source, with no posts
     (a schedule carries a fixed payload; fetching from the named source is the ingest function's job)."""
     return {"source": "antidote.scan", "detail": {"source_name": source_name, "posts": []}}
+
+
+# What the SLA schedule sends the respond function: it counts pending review items past their SLA and publishes
+# ReviewItemsPastSla, so the SLA alarm fires even when no new match arrives to trigger the count.
+SLA_CHECK_EVENT: dict[str, Any] = {"source": "antidote.sla", "detail": {}}
 
 
 class AntidoteStack(Stack):
@@ -123,6 +128,38 @@ class AntidoteStack(Stack):
             for source in config.scan_sources
         ]
 
+        # SLA check: the same arrangement for respond, with its own role (may invoke respond only) and parking queue.
+        # A check older than one period is worthless (the next one is already due), hence the event age.
+        self.sla_dead_letters = parking_queue(self, "SlaCheckDeadLetterQueue")
+        sla_max_age = Duration.minutes(config.sla_check_rate_minutes)
+        respond.configure_async_invoke(
+            retry_attempts=2,
+            max_event_age=sla_max_age,
+            on_failure=destinations.SqsDestination(self.sla_dead_letters),
+        )
+        self.sla_role = iam.Role(
+            self,
+            "SlaSchedulerRole",
+            assumed_by=iam.ServicePrincipal(
+                "scheduler.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": self.account}}
+            ),
+            description=f"EventBridge Scheduler ({config.name}): invoke the respond function for SLA checks",
+        )
+        self.sla_schedule = scheduler.Schedule(
+            self,
+            "SlaCheck",
+            description=f"Count review items past their SLA every {config.sla_check_rate_minutes} min ({config.name})",
+            schedule=scheduler.ScheduleExpression.rate(Duration.minutes(config.sla_check_rate_minutes)),
+            target=targets.LambdaInvoke(
+                respond,
+                input=scheduler.ScheduleTargetInput.from_object(SLA_CHECK_EVENT),
+                retry_attempts=2,
+                max_event_age=sla_max_age,
+                dead_letter_queue=self.sla_dead_letters,
+                role=self.sla_role,
+            ),
+        )
+
         self.educators = EducatorPool(self, "Educators", config=config)
         self.api = Api(
             self,
@@ -136,10 +173,11 @@ class AntidoteStack(Stack):
         self.alarms.dead_letter_queue("Posts", self.posts.dead_letter_queue)
         self.alarms.dead_letter_queue("Matches", self.matches.dead_letter_queue)
         self.alarms.dead_letter_queue("Scans", self.scan_dead_letters)
+        self.alarms.dead_letter_queue("SlaChecks", self.sla_dead_letters)
         for key, function in self.functions.by_key.items():
             self.alarms.function(key, function)
         self.alarms.api(self.api.rest_api)
-        self.alarms.review_sla()
+        self.alarms.review_sla(config.sla_check_rate_minutes)
 
         self._outputs()
         nag.acknowledge(self)

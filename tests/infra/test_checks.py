@@ -25,6 +25,7 @@ EXPECTED_ACKNOWLEDGED_RULES = {
     "AwsSolutions-IAM5[Resource::*]",
     "AwsSolutions-SQS3",
     "AwsSolutions-IAM5[Resource::<ingest.Arn>:*]",
+    "AwsSolutions-IAM5[Resource::<respond.Arn>:*]",
     "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
     "AwsSolutions-COG2",
     "AwsSolutions-APIG4",
@@ -61,14 +62,18 @@ def test_cdk_nag_is_live_and_fails_a_non_compliant_stack(tmp_path: Path) -> None
     assert {"AwsSolutions-SQS2", "AwsSolutions-SQS3", "AwsSolutions-SQS4"} <= rules
 
 
+def _function_placeholder(match: re.Match[str]) -> str:
+    return f"<{match.group(1).lower()}.Arn>"
+
+
 def test_every_acknowledgment_carries_a_written_reason(synthesized: Synthesized, stage: str) -> None:
     acknowledged = _acknowledged(synthesized.raw(stage))
     assert acknowledged, "acknowledgments are written into template metadata (write_suppressions_to_cloud_formation)"
     rules: set[str] = set()
     for logical, entries in acknowledged.items():
         for entry in entries:
-            # the scheduler's grant names the ingest function by its logical id
-            rules.add(re.sub(r"<FunctionsIngest[0-9A-F]{8}\.Arn>", "<ingest.Arn>", entry["id"]))
+            # the schedulers' grants name the ingest and respond functions by their logical ids
+            rules.add(re.sub(r"<Functions(Ingest|Respond)[0-9A-F]{8}\.Arn>", _function_placeholder, entry["id"]))
             assert len(entry["reason"].split()) >= 15, f"{logical}: {entry['id']} needs a real reason"
     assert rules == EXPECTED_ACKNOWLEDGED_RULES
     reasons = {e["reason"] for entries in acknowledged.values() for e in entries}

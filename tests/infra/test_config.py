@@ -57,6 +57,7 @@ def test_missing_stages_context() -> None:
         ({"waf_body_limit_kb": 100}, "waf_body_limit_kb must be one of"),
         ({"max_body_kb": 8000}, "max_body_kb must be between"),
         ({"scan_sources": ["a", "a"]}, "must not repeat"),
+        ({"sla_check_rate_minutes": 0}, "sla_check_rate_minutes must be between 1 and 60"),
         ({"scan_sources": "demo"}, "scan_sources must be a list"),
         ({"api_5xx_rate_threshold": 5}, "share of requests"),
         ({"alarm_email": "ops"}, "alarm_email must be an e-mail address"),

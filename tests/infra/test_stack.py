@@ -6,17 +6,20 @@ import json
 from typing import Any
 
 import pytest
-from aws_cdk import CfnElement, Duration
+from aws_cdk import App, CfnElement, Duration
 from aws_cdk.assertions import Capture, Match
+from aws_cdk.aws_cloudwatch import CfnAlarm
 from aws_cdk.aws_scheduler import ScheduleExpression
 from constructs import IConstruct
 from pynamodb.attributes import TTLAttribute
 
+from functions.respond.handler import SLA_CHECK_SOURCE
 from functions.shared.dal import models
 from infra.api import ROUTES
 from infra.compute import FUNCTIONS, INDEX_DIR, TABLE_ACTIONS, service_name
+from infra.config import StageConfig
 from infra.messaging import VISIBILITY_TIMEOUT_FACTOR
-from infra.stack import AntidoteStack, scan_event
+from infra.stack import SLA_CHECK_EVENT, AntidoteStack, scan_event
 from infra.storage import TABLES
 from tests.infra.conftest import Synthesized
 
@@ -36,6 +39,12 @@ def arn_ref(logical: str) -> dict[str, Any]:
 
 def function_ids(stack: AntidoteStack) -> dict[str, str]:
     return {key: logical_id(stack, fn) for key, fn in stack.functions.by_key.items()}
+
+
+def parking_queues(stack: AntidoteStack) -> tuple[IConstruct, ...]:
+    """Every dead-letter queue: the two work queues' and the two schedules' (scans, SLA checks)."""
+    return (stack.posts.dead_letter_queue, stack.matches.dead_letter_queue, stack.scan_dead_letters,
+            stack.sla_dead_letters)  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------------ app and stages
@@ -211,7 +220,7 @@ def test_data_tables_are_retained_and_protected_in_prod(synthesized: Synthesized
 
 def test_work_queues_have_dead_letter_queues_and_encryption(synthesized: Synthesized, stage: str) -> None:
     stack, template = synthesized.stacks[stage], synthesized.templates[stage]
-    template.resource_count_is("AWS::SQS::Queue", 5)  # posts, matches, their DLQs, the scan DLQ
+    template.resource_count_is("AWS::SQS::Queue", 6)  # posts, matches, their DLQs, the scan and SLA-check DLQs
     template.all_resources_properties("AWS::SQS::Queue", {"SqsManagedSseEnabled": True})
     for work in (stack.posts, stack.matches):
         queue = synthesized.resources(stage, "AWS::SQS::Queue")[logical_id(stack, work.queue)]
@@ -219,7 +228,7 @@ def test_work_queues_have_dead_letter_queues_and_encryption(synthesized: Synthes
             "deadLetterTargetArn": arn_ref(logical_id(stack, work.dead_letter_queue)),
             "maxReceiveCount": stack.config.max_receive_count,
         }
-    for dlq in (stack.posts.dead_letter_queue, stack.matches.dead_letter_queue, stack.scan_dead_letters):
+    for dlq in parking_queues(stack):
         template.has_resource(
             "AWS::SQS::Queue",
             {"Properties": Match.object_like({"MessageRetentionPeriod": 14 * 24 * 3600})},
@@ -227,7 +236,7 @@ def test_work_queues_have_dead_letter_queues_and_encryption(synthesized: Synthes
         assert logical_id(stack, dlq) in synthesized.resources(stage, "AWS::SQS::Queue")
     # every queue refuses requests that are not over TLS
     policies = synthesized.resources(stage, "AWS::SQS::QueuePolicy")
-    assert len(policies) == 5
+    assert len(policies) == 6
     for policy in policies.values():
         assert {
             "Action": "sqs:*",
@@ -311,14 +320,14 @@ def test_function_roles_are_least_privilege(synthesized: Synthesized, stage: str
     roles = synthesized.resources(stage, "AWS::IAM::Role")
     table_ids = {logical_id(stack, stack.tables[t.key]): t.key for t in TABLES}
     posts_q, matches_q = logical_id(stack, stack.posts.queue), logical_id(stack, stack.matches.queue)
-    scan_dlq = logical_id(stack, stack.scan_dead_letters)
+    scan_dlq, sla_dlq = logical_id(stack, stack.scan_dead_letters), logical_id(stack, stack.sla_dead_letters)
     send = ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
     consume = ["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:DeleteMessage",
                "sqs:GetQueueAttributes"]  # fmt: skip
     expected_queues = {
         "ingest": {(posts_q, tuple(send)), (scan_dlq, tuple(send))},
         "match": {(matches_q, tuple(send)), (posts_q, tuple(consume))},
-        "respond": {(matches_q, tuple(consume))},
+        "respond": {(matches_q, tuple(consume)), (sla_dlq, tuple(send))},
     }
     for spec in FUNCTIONS:
         role_id = logical_id(stack, stack.functions.roles[spec.key])
@@ -611,7 +620,7 @@ def test_educator_user_pool(synthesized: Synthesized, stage: str) -> None:
 def test_scheduled_scans_invoke_ingest_at_the_stage_rate(synthesized: Synthesized, stage: str) -> None:
     stack, template = synthesized.stacks[stage], synthesized.templates[stage]
     config = stack.config
-    template.resource_count_is("AWS::Scheduler::Schedule", len(config.scan_sources))
+    template.resource_count_is("AWS::Scheduler::Schedule", len(config.scan_sources) + 1)  # + the SLA check
     rate = ScheduleExpression.rate(Duration.minutes(config.scan_rate_minutes)).expression_string
     for source in config.scan_sources:
         template.has_resource_properties(
@@ -656,6 +665,73 @@ def test_scheduled_scans_invoke_ingest_at_the_stage_rate(synthesized: Synthesize
     )
 
 
+def test_sla_check_schedule_invokes_respond_at_the_stage_rate(synthesized: Synthesized, stage: str) -> None:
+    stack, template = synthesized.stacks[stage], synthesized.templates[stage]
+    minutes = stack.config.sla_check_rate_minutes
+    respond_id, sla_dlq = function_ids(stack)["respond"], arn_ref(logical_id(stack, stack.sla_dead_letters))
+    template.has_resource_properties(
+        "AWS::Scheduler::Schedule",
+        {
+            "ScheduleExpression": ScheduleExpression.rate(Duration.minutes(minutes)).expression_string,
+            "State": "ENABLED",
+            "Target": {
+                "Arn": arn_ref(respond_id),
+                "Input": json.dumps({"source": "antidote.sla", "detail": {}}, separators=(",", ":")),
+                "RoleArn": arn_ref(logical_id(stack, stack.sla_role)),
+                "DeadLetterConfig": {"Arn": sla_dlq},
+                # a check older than one period is superseded by the next one
+                "RetryPolicy": {"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": minutes * 60},
+            },
+        },
+    )
+    template.has_resource_properties(
+        "AWS::Lambda::EventInvokeConfig",
+        {
+            "FunctionName": {"Ref": respond_id},
+            "MaximumRetryAttempts": 2,
+            "MaximumEventAgeInSeconds": minutes * 60,
+            "DestinationConfig": {"OnFailure": {"Destination": sla_dlq}},
+        },
+    )
+    # the event is the one the respond handler answers with the ReviewItemsPastSla count
+    assert SLA_CHECK_EVENT == {"source": SLA_CHECK_SOURCE, "detail": {}}
+    assert stack.config.sla_check_rate_minutes == 5  # the default, in both stages
+
+
+def test_each_scheduler_role_may_invoke_its_one_function_only(synthesized: Synthesized, stage: str) -> None:
+    stack = synthesized.stacks[stage]
+    roles = synthesized.resources(stage, "AWS::IAM::Role")
+    for role, key, dlq in ((stack.scan_role, "ingest", stack.scan_dead_letters),
+                           (stack.sla_role, "respond", stack.sla_dead_letters)):  # fmt: skip
+        trust = roles[logical_id(stack, role)]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        assert trust == [
+            {
+                "Action": "sts:AssumeRole",
+                "Effect": "Allow",
+                "Principal": {"Service": "scheduler.amazonaws.com"},
+                "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
+            }
+        ]
+        function_id = function_ids(stack)[key]
+        granted = {
+            (st["Effect"], st["Action"], tuple(_resource_ids(st["Resource"])))
+            for st in _role_statements(synthesized, stage, logical_id(stack, role))
+        }
+        # invoke its one function (and its versions), and park what fails in its own dead-letter queue
+        assert granted == {
+            ("Allow", "lambda:InvokeFunction", (function_id, f"{function_id}:*")),
+            ("Allow", "sqs:SendMessage", (logical_id(stack, dlq),)),
+        }
+
+
+def test_review_sla_alarm_period_covers_at_least_one_check() -> None:
+    """Checked less often than every 15 minutes, the alarm's period grows with it, so no period lacks a datapoint."""
+    stack = AntidoteStack(App(), StageConfig(name="slow", sla_check_rate_minutes=30))
+    alarm = stack.alarms.alarms["ReviewItemsPastSla"].node.default_child
+    assert isinstance(alarm, CfnAlarm)
+    assert stack.resolve(alarm.period) == 30 * 60
+
+
 # ------------------------------------------------------------------------------------------------ alarms
 
 
@@ -665,8 +741,8 @@ def _alarms(synthesized: Synthesized, stage: str) -> list[dict[str, Any]]:
 
 def test_alarms_cover_dead_letters_errors_throttles_5xx_and_review_sla(synthesized: Synthesized, stage: str) -> None:
     stack, template = synthesized.stacks[stage], synthesized.templates[stage]
-    template.resource_count_is("AWS::CloudWatch::Alarm", 3 + 2 * 3 + 1 + 1)
-    for dlq in (stack.posts.dead_letter_queue, stack.matches.dead_letter_queue, stack.scan_dead_letters):
+    template.resource_count_is("AWS::CloudWatch::Alarm", 4 + 2 * 3 + 1 + 1)
+    for dlq in parking_queues(stack):
         template.has_resource_properties(
             "AWS::CloudWatch::Alarm",
             {

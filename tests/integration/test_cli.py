@@ -146,3 +146,33 @@ def test_eval_rejects_judged_queries_that_are_missing(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "judged queries are not in" in done.stderr
+
+
+def test_keys_and_tokens_work_on_the_local_database_without_the_service(tmp_path: Path) -> None:
+    """Each call starts DynamoDB Local on the state folder's data: what one call stores, the next one sees."""
+    env = {"ANTIDOTE_STATE_DIR": str(tmp_path), "ANTIDOTE_DEV_TOKEN_SECRET": "cli-test-secret-0123456789abcdefghij"}
+    jar_home = PROJECT_ROOT / ".antidote" / "dynamodb-local"
+    (tmp_path / "dynamodb-local").symlink_to(jar_home)
+    created = run(["keys", "create", "--owner", "City Clinic", "--scope", "check", "--daily-quota", "500"], env)
+    assert created.returncode == 0, created.stderr
+    key = created.stdout.strip().splitlines()[-1]
+    assert key.startswith("adk_")
+    key_id = key.split("_")[1]
+    listed = run(["keys", "list"], env)
+    assert listed.returncode == 0, listed.stderr
+    assert key_id in listed.stdout
+    assert "City Clinic" in listed.stdout
+    assert key not in listed.stdout  # never the key itself
+    revoked = run(["keys", "revoke", key_id], env)
+    assert revoked.returncode == 0, revoked.stderr
+    assert "revoked" in run(["keys", "list"], env).stdout
+    missing = run(["keys", "revoke", "nope"], env)
+    assert missing.returncode == 2
+    assert "no API key nope" in missing.stderr
+    bad_scope = run(["keys", "create", "--owner", "x", "--scope", "admin"], env)
+    assert bad_scope.returncode == 2
+    assert "--scope" in bad_scope.stderr
+    token = run(["token", "--user", "amina", "--role", "educator"], env)
+    assert token.returncode == 0
+    assert token.stdout.count(".") == 2
+    assert run(["token", "--user", "amina", "--role", "superuser"], env).returncode == 2

@@ -407,6 +407,7 @@ async function refreshQueue() {
     return;
   }
   state.loadingQueue = true;
+  $("queue-list").setAttribute("aria-busy", "true");
   const filters = JSON.stringify(state.filters);
   try {
     const items = [];
@@ -426,6 +427,8 @@ async function refreshQueue() {
     if (state.queueAgain) {
       state.queueAgain = false;
       refreshQueue();
+    } else {
+      $("queue-list").removeAttribute("aria-busy");
     }
   }
 }
@@ -1028,7 +1031,8 @@ async function act(kind) {
       openItem(item.item_id, conflictNotice(error.problem.detail || error.message, current)); // refresh the item
       return;
     }
-    itemNotice(`The service refused this: ${error.problem.detail || error.message}`);
+    const detail = String(error.problem.detail || error.message).replace(/\bbody\./g, "");
+    itemNotice(`The service refused this: ${detail}`);
   } finally {
     setBusy(false);
   }

@@ -1,0 +1,200 @@
+"""``antidote serve``, ``demo``, ``keys``, ``token`` and ``openapi``: the local service and its credentials."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from functions.cli.common import err, out
+from functions.cli.kb import kb_build
+from functions.shared.settings import Settings, get_settings
+
+keys_app = typer.Typer(
+    help="API keys for partners (scope 'check') and webhooks (scope 'ingest').", no_args_is_help=True
+)
+
+
+def _ensure_index(settings: Settings) -> None:
+    """Build the index when it is missing or older than the knowledge base."""
+    from functions.match.engine.artifact import read_manifest
+    from functions.shared.errors import ArtifactMissing
+    from functions.shared.knowledge_base import load_knowledge_base
+
+    kb = load_knowledge_base(settings.knowledge_base_dir)
+    try:
+        if read_manifest(settings.resolved_index_dir).kb_version == kb.version:
+            return
+    except ArtifactMissing:
+        pass
+    kb_build(None, None)
+
+
+AwsOption = Annotated[
+    bool, typer.Option("--aws", help="Use the deployed tables (ANTIDOTE_* table names, region, AWS credentials).")
+]
+
+
+@contextmanager
+def _database(settings: Settings, aws: bool = False) -> Iterator[Settings]:
+    """The deployed tables with --aws; else the local database: the one 'antidote serve' is running, or this
+    state folder's data started for the call."""
+    from functions.local.runtime import local_database, running_endpoint
+
+    if aws:
+        yield settings.model_copy(update={"dynamodb_endpoint": None})
+        return
+    endpoint = running_endpoint(settings)
+    if endpoint:
+        with local_database(settings.model_copy(update={"dynamodb_endpoint": endpoint}), persistent=True) as db:
+            yield db
+        return
+    with err.status("starting DynamoDB Local"), local_database(settings, persistent=True) as db:
+        yield db
+
+
+@contextmanager
+def _service(port: int, persistent: bool) -> Iterator[Any]:
+    from functions.local.runtime import local_database, prepare_environment
+    from functions.local.server import LocalService
+    from functions.shared import dependencies
+
+    settings = get_settings()
+    _ensure_index(settings)
+    with err.status("starting DynamoDB Local and the functions"), local_database(settings, persistent) as db:
+        prepare_environment(db)
+        dependencies.reset()
+        service = LocalService(port=port)
+        service.start()
+        try:
+            yield service
+        finally:
+            service.stop()
+
+
+def _wait_for_interrupt(service: Any) -> None:
+    import time
+
+    out.print(f"serving on {service.url} — review API {service.url}/v1/reviews, OpenAPI {service.url}/swagger")
+    out.print("educator token: antidote token --user NAME --role educator; partner key: antidote keys create …")
+    out.print("Ctrl-C stops the service")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        out.print("stopping")
+
+
+def serve(
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port on localhost (0 picks a free one).")] = 8000,
+) -> None:
+    """Run both APIs locally on DynamoDB Local (data kept under the state folder) with in-process queues."""
+    with _service(port, persistent=True) as service:
+        _wait_for_interrupt(service)
+
+
+def demo(
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port on localhost (0 picks a free one).")] = 8000,
+    posts_file: Annotated[
+        Path | None, typer.Option("--posts", help="JSONL of posts (default: bundled sample).")
+    ] = None,
+    exit_after: Annotated[bool, typer.Option("--exit", help="Stop after the summary instead of serving.")] = False,
+) -> None:
+    """Run the service and feed it a demo scan of the bundled sample posts; then keep serving the review queue."""
+    from functions.local.demo import load_demo_posts, run_demo_scan
+
+    posts = load_demo_posts(posts_file)
+    with _service(port, persistent=not exit_after) as service:
+        with err.status(f"feeding {len(posts)} posts through ingest → match → respond"):
+            summary = run_demo_scan(service, posts)
+        table = Table("kind", "posts", "accepted", "duplicate", "rejected", "match", "review", "none", "review items")
+        for kind, row in summary.rows.items():
+            table.add_row(kind, *(str(row[c]) for c in summary.columns))
+        out.print(table)
+        out.print(
+            f"{summary.review_items} review items waiting; most frequent claims: "
+            + ", ".join(f"{c} ({n})" for c, n in summary.top_claims)
+        )
+        if not exit_after:
+            _wait_for_interrupt(service)
+
+
+@keys_app.command("create")
+def keys_create(
+    owner: Annotated[str, typer.Option(help="Who the key is for (organisation or system).")],
+    scope: Annotated[str, typer.Option(help="'check' (claim-check API) or 'ingest' (webhook).")],
+    daily_quota: Annotated[int | None, typer.Option(min=1, help="Requests per UTC day.")] = None,
+    aws: AwsOption = False,
+) -> None:
+    """Create a key; the key itself is printed once and only its hash is stored."""
+    from datetime import UTC, datetime
+
+    from functions.shared.auth import new_api_key
+    from functions.shared.dal.store import Store
+    from functions.shared.errors import InvalidInput
+
+    if scope not in ("check", "ingest"):
+        raise InvalidInput("--scope must be 'check' or 'ingest'")
+    settings = get_settings()
+    plaintext, key = new_api_key(owner, scope, daily_quota or settings.default_daily_quota, datetime.now(UTC))  # type: ignore[arg-type]
+    with _database(settings, aws) as db:
+        Store(db).put_api_key(key)
+    out.print(f"created key {key.key_id} for {key.owner} (scope {key.scope}, {key.daily_quota}/day)")
+    out.print("the key (shown once, store it safely):")
+    sys.stdout.write(plaintext + "\n")
+
+
+@keys_app.command("list")
+def keys_list(aws: AwsOption = False) -> None:
+    """All keys with owner, scope, quota and status (never the keys themselves)."""
+    from functions.shared.dal.store import Store
+
+    with _database(get_settings(), aws) as db:
+        keys = Store(db).list_api_keys()
+    table = Table("key id", "owner", "scope", "daily quota", "status", "created")
+    for key in keys:
+        table.add_row(key.key_id, key.owner, key.scope, str(key.daily_quota), key.status, key.created_at.isoformat())
+    out.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key id from 'antidote keys list'.")], aws: AwsOption = False
+) -> None:
+    """Revoke a key at once: its next request gets 401."""
+    from datetime import UTC, datetime
+
+    from functions.shared.dal.store import Store
+
+    with _database(get_settings(), aws) as db:
+        key = Store(db).revoke_api_key(key_id, datetime.now(UTC))
+    out.print(f"revoked {key.key_id} ({key.owner})")
+
+
+def openapi(
+    output: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
+) -> None:
+    """The service's OpenAPI document (all three functions' routes); the repo keeps it in openapi.json."""
+    from functions.local.openapi import render
+
+    text = render()
+    if output:
+        output.write_text(text, encoding="utf-8")
+        out.print(f"wrote {output}")
+    else:
+        sys.stdout.write(text)
+
+
+def token(
+    user: Annotated[str, typer.Option(help="The educator's name.")],
+    role: Annotated[str, typer.Option(help="educator or admin")] = "educator",
+) -> None:
+    """Issue a local educator token (signed with this machine's dev secret) for the review API and console."""
+    from functions.shared.auth import issue_dev_token
+
+    sys.stdout.write(issue_dev_token(get_settings(), user, role) + "\n")  # type: ignore[arg-type]
