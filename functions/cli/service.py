@@ -80,8 +80,9 @@ def _service(port: int, persistent: bool) -> Iterator[Any]:
 def _wait_for_interrupt(service: Any) -> None:
     import time
 
-    out.print(f"serving on {service.url} — review API {service.url}/v1/reviews, OpenAPI {service.url}/swagger")
-    out.print("educator token: antidote token --user NAME --role educator; partner key: antidote keys create …")
+    out.print(f"serving on {service.url} — review console {service.url}/ , OpenAPI {service.url}/swagger")
+    out.print("sign in to the console: antidote token --user NAME --link  (opens signed in)")
+    out.print("partner or webhook key: antidote keys create --owner NAME --scope check|ingest")
     out.print("Ctrl-C stops the service")
     try:
         while True:
@@ -193,8 +194,11 @@ def openapi(
 def token(
     user: Annotated[str, typer.Option(help="The educator's name.")],
     role: Annotated[str, typer.Option(help="educator or admin")] = "educator",
+    link: Annotated[bool, typer.Option("--link", help="Print a console link that signs in with the token.")] = False,
+    port: Annotated[int, typer.Option(help="The console's port, for --link.")] = 8000,
 ) -> None:
     """Issue a local educator token (signed with this machine's dev secret) for the review API and console."""
     from functions.shared.auth import issue_dev_token
 
-    sys.stdout.write(issue_dev_token(get_settings(), user, role) + "\n")  # type: ignore[arg-type]
+    issued = issue_dev_token(get_settings(), user, role)  # type: ignore[arg-type]
+    sys.stdout.write((f"http://127.0.0.1:{port}/#token={issued}" if link else issued) + "\n")

@@ -1,6 +1,7 @@
 """Respond Lambda: the matches-queue consumer that queues suggested replies, and the educators' review API."""
 
 # No "from __future__ import annotations" here: Powertools reads route signatures at run time.
+import json
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any
@@ -49,6 +50,19 @@ def console_index() -> Response[str]:
 
 @app.get("/console/<path>", include_in_schema=False)
 def console_asset(path: str) -> Response[str]:
+    if path == "config.json":  # how the console signs in here: dev tokens locally, Cognito's hosted UI in AWS
+        settings = get_settings()
+        cognito = (
+            {"domain": settings.cognito_domain, "client_id": settings.cognito_client_id}
+            if settings.cognito_domain and settings.cognito_client_id
+            else None
+        )
+        config = {
+            "auth_mode": settings.auth_mode,
+            "undo_window_seconds": settings.undo_window_seconds,
+            "cognito": cognito,
+        }
+        return Response(200, "application/json", json.dumps(config), SECURITY_HEADERS)
     content_type, text = console_file(path)
     return Response(200, content_type, text, SECURITY_HEADERS)
 

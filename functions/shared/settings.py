@@ -64,6 +64,10 @@ class Settings(BaseSettings):
         default=None, description="HMAC secret for local educator tokens; generated under state_dir when unset."
     )
     dev_token_hours: float = Field(default=12.0, gt=0)
+    cognito_domain: str | None = Field(
+        default=None, description="Cognito hosted UI base URL (https://PREFIX.auth.REGION.amazoncognito.com)."
+    )
+    cognito_client_id: str | None = Field(default=None, description="The console's Cognito app client id.")
     post_ttl_days: int = Field(default=30, ge=1, description="How long raw social text is kept.")
     sla_high_harm_hours: float = Field(default=2.0, gt=0)
     undo_window_seconds: int = Field(default=300, ge=0)

@@ -8,7 +8,8 @@ const BASE = new URL(".", window.location.href);
 
 export class ApiError extends Error {
   constructor(status, problem) {
-    super(problem.detail || problem.title || `HTTP ${status}`);
+    // problem+json from the service, or API Gateway's own {"message": …} (its Cognito authorizer answers 401 so)
+    super(problem.detail || problem.message || problem.title || `HTTP ${status}`);
     this.status = status;
     this.problem = problem;
   }

@@ -72,6 +72,8 @@ const state = {
   pages: 1,
   signature: "",
   known: null, // item ids already seen with these filters (null right after a filter change)
+  newestSeen: 0, // the latest created_at seen, in ms (the server's clock)
+  absorbNext: false, // the next load only adds a page ("Load more"): nothing in it is new
   fresh: new Map(), // item id -> when it arrived, for the "New" badge
   languages: new Set(),
   loadingQueue: false,
@@ -437,15 +439,19 @@ function applyQueue(items, cursor) {
   const previous = new Set(state.items.map((item) => item.item_id));
   const now = Date.now();
   let arrived = 0;
-  if (state.known) {
+  // New = not seen before with these filters AND queued after everything seen so far (server clock), so items
+  // that only move up into view (others were handled) or come with "Load more" are not announced as new.
+  if (state.known && !state.absorbNext) {
     for (const item of items) {
-      if (!state.known.has(item.item_id)) {
+      if (!state.known.has(item.item_id) && Date.parse(item.created_at) > state.newestSeen) {
         state.fresh.set(item.item_id, now);
         arrived += 1;
       }
     }
   }
+  state.absorbNext = false;
   state.known = new Set([...(state.known || []), ...items.map((item) => item.item_id)]);
+  for (const item of items) state.newestSeen = Math.max(state.newestSeen, Date.parse(item.created_at) || 0);
   for (const [id, since] of state.fresh) if (now - since > FRESH_MS) state.fresh.delete(id);
   const languagesBefore = state.languages.size;
   for (const item of items) if (item.language) state.languages.add(item.language);
@@ -461,6 +467,7 @@ function applyQueue(items, cursor) {
   } else {
     renderSummary();
   }
+  renderOverview();
   if (arrived) flash(`${plural(arrived, "new item")} in the queue`);
   checkOpenItem(previous, items);
 }
@@ -583,10 +590,14 @@ async function checkOpenItem(previous, items) {
 
 // ---------------------------------------------------------------- one item
 
+let openTicket = 0;
+
 async function openItem(id, notice) {
   state.fresh.delete(id);
+  const ticket = ++openTicket; // with several clicks in flight, the last one wins
   try {
     const item = await api("GET", `v1/reviews/${encodeURIComponent(id)}`);
+    if (ticket !== openTicket) return;
     state.current = item;
     renderItem(item, notice);
     for (const row of document.querySelectorAll("#queue-list button.row")) {
@@ -605,12 +616,63 @@ async function openItem(id, notice) {
   }
 }
 
-function closeItem() {
-  state.current = null;
+/** The item pane while no item is open: how to start, and the loaded queue at a glance. */
+function renderOverview() {
+  if (state.current) return;
+  const now = Date.now();
+  const items = state.items;
+  const pending = items.filter((item) => item.status === "pending");
+  const overdue = pending.filter((item) => Date.parse(item.sla_due) < now).length;
+  const soon = pending.filter((item) => {
+    const left = Date.parse(item.sla_due) - now;
+    return left >= 0 && left <= SOON_MS;
+  }).length;
+  const counts = (key) => {
+    const tally = new Map();
+    for (const item of items) tally.set(key(item), (tally.get(key(item)) || 0) + 1);
+    return [...tally].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0]))).slice(0, 3);
+  };
+  const top = (pairs, name) => pairs.map(([value, count]) => `${name(value)} (${count})`).join(", ") || "none";
   fill(
     $("item-pane"),
-    h("p", { class: "muted placeholder" }, "Choose an item to review it. j / k move through the list, Enter opens."),
+    h(
+      "div",
+      { class: "overview" },
+      h(
+        "p",
+        { class: "muted placeholder" },
+        "Choose an item to review it: ",
+        h("kbd", {}, "j"),
+        " / ",
+        h("kbd", {}, "k"),
+        " move through the list, ",
+        h("kbd", {}, "Enter"),
+        " opens, ",
+        h("kbd", {}, "?"),
+        " lists every shortcut.",
+      ),
+      h("h2", {}, "At a glance"),
+      h(
+        "dl",
+        { class: "facts" },
+        fact("In the list", `${plural(items.length, "item")} ${STATUS_WORDS[state.filters.status]}`),
+        state.filters.status === "pending"
+          ? [
+              fact("Overdue", overdue ? h("span", { class: "overdue-count" }, String(overdue)) : "none"),
+              fact("Due within 30 min", String(soon)),
+            ]
+          : null,
+        fact("Busiest topics", top(counts((item) => item.topic), (t) => String(t).replace(/-/g, " "))),
+        fact("Platforms", top(counts((item) => item.platform), platformName)),
+      ),
+    ),
   );
+}
+
+function closeItem() {
+  openTicket += 1;
+  state.current = null;
+  renderOverview();
   for (const row of document.querySelectorAll("#queue-list button.row.open")) {
     row.classList.remove("open");
     row.removeAttribute("aria-current");
@@ -807,7 +869,7 @@ function replySection(item) {
   }
   const editor = h("textarea", {
     id: "editor",
-    rows: 9,
+    rows: 6,
     "aria-describedby": "counter count-rule",
     lang: (item.draft && item.draft.language) || null,
   });
@@ -1012,7 +1074,11 @@ async function act(kind) {
     state.busy = false;
     renderItem(updated);
     flash(DONE[kind], "success");
-    itemNotice(DONE[kind] + (kind === "undo" ? "" : " You can undo it for a few minutes (u)."), "success");
+    const minutes = Math.round(undoWindowMs() / 60000);
+    itemNotice(
+      DONE[kind] + (kind === "undo" || !minutes ? "" : ` You can undo it for ${plural(minutes, "minute")} (u).`),
+      "success",
+    );
     refreshQueue();
     loadAudit(updated.item_id);
   } catch (error) {
@@ -1290,6 +1356,7 @@ function bind() {
   });
   $("load-more").addEventListener("click", () => {
     state.pages += 1;
+    state.absorbNext = true;
     refreshQueue();
   });
   for (const id of ["kb-search", "kb-verdict", "kb-stale"]) {

@@ -276,3 +276,16 @@ def test_openapi_is_served_and_the_committed_file_is_in_sync(service: Service) -
     assert committed == render(), "openapi.json is stale: run 'antidote openapi --output openapi.json'"
     for path in ("/v1/posts", "/v1/claims:check", "/v1/reviews", "/v1/reviews/{item_id}/approve"):
         assert path in committed
+
+
+def test_console_is_served_with_a_strict_content_security_policy(service: Service) -> None:
+    page = service.client.request("GET", "/")
+    assert page.status == 200
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    config = service.client.request("GET", "/console/config.json").json()
+    assert config["auth_mode"] == "dev"
+    assert config["cognito"] is None
+    assert config["undo_window_seconds"] == 300
+    is_problem(service.client.request("GET", "/console/..%2F..%2Fsettings.py"), 404)
+    is_problem(service.client.request("GET", "/console/missing.js"), 404)
