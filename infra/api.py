@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Literal
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, Fn, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_lambda as lambda_
@@ -146,7 +146,25 @@ class EducatorPool(Construct):
             )
             for name, description in EDUCATOR_GROUPS.items()
         }
-        self.console_client = self.user_pool.add_client(
+        # The hosted UI the console sends educators to (classic hosted UI: no managed-login branding to keep).
+        prefix = config.cognito_domain_prefix or Fn.join("-", ["antidote", config.name, Stack.of(self).account])
+        self.domain = self.user_pool.add_domain(
+            "HostedUi", cognito_domain=cognito.CognitoDomainOptions(domain_prefix=prefix)
+        )
+
+    @property
+    def hosted_ui_url(self) -> str:
+        """``https://PREFIX.auth.REGION.amazoncognito.com``: the respond function's ANTIDOTE_COGNITO_DOMAIN."""
+        return self.domain.base_url()
+
+    def add_console_client(self, console_url: str) -> cognito.UserPoolClient:
+        """The console's app client: implicit grant through the hosted UI, back to ``console_url`` (with its slash).
+
+        Made after the API because the callback URL is the API's; the URL must not depend on the API's stage
+        (see ``Api.console_url``), or the respond function's environment (which names this client) would close a
+        cycle: function -> client -> stage -> deployment -> methods -> function.
+        """
+        return self.user_pool.add_client(
             "ConsoleClient",
             auth_flows=cognito.AuthFlow(user_srp=True, user_password=True),
             generate_secret=False,  # a browser app cannot keep a secret
@@ -155,6 +173,15 @@ class EducatorPool(Construct):
             id_token_validity=Duration.hours(1),
             access_token_validity=Duration.hours(1),
             refresh_token_validity=Duration.hours(12),
+            supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
+            o_auth=cognito.OAuthSettings(
+                # The console is static files with no back end of its own to redeem a code: the ID token comes
+                # back in the URL fragment, which browsers never send to the server.
+                flows=cognito.OAuthFlows(implicit_code_grant=True),
+                scopes=[cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+                callback_urls=[console_url],
+                logout_urls=[console_url],
+            ),
         )
 
 
@@ -196,6 +223,20 @@ class Api(Construct):
                 throttling_rate_limit=config.api_rate_limit,
                 throttling_burst_limit=config.api_burst_limit,
             ),
+        )
+        # The console's address, from the API's id and the stage name known here, not from the stage resource:
+        # the console's app client (whose id the respond function's environment holds) redirects to it.
+        self.console_url = Fn.join(
+            "",
+            [
+                "https://",
+                self.rest_api.rest_api_id,
+                ".execute-api.",
+                Stack.of(self).region,
+                ".",
+                Stack.of(self).url_suffix,
+                f"/{config.name}/",
+            ],
         )
         self.validator = self.rest_api.add_request_validator(
             "Validator",

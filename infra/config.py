@@ -21,6 +21,9 @@ LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 
 # WAF can inspect this much of a request body sent to API Gateway (16 KB is free; more costs extra per request).
 WAF_BODY_LIMITS_KB = (16, 32, 48, 64)
 STAGE_NAME = re.compile(r"^[a-z][a-z0-9]{1,11}$")
+# Cognito's rules for a hosted UI domain prefix.
+COGNITO_DOMAIN_PREFIX = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+COGNITO_RESERVED_WORDS = ("aws", "amazon", "cognito")
 
 
 class ConfigError(ValueError):
@@ -82,6 +85,9 @@ class StageConfig:
     sla_check_rate_minutes: int = 5
     api_5xx_rate_threshold: float = 0.01
     alarm_email: str | None = None
+    # Prefix of the Cognito hosted UI domain (https://PREFIX.auth.REGION.amazoncognito.com), unique per region across
+    # all AWS accounts. None: "antidote-<stage>-<account id>", unique as long as one account deploys a stage once.
+    cognito_domain_prefix: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -140,6 +146,14 @@ class StageConfig:
             problems.append("daily quotas must be at least 1")
         if self.alarm_email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", self.alarm_email):
             problems.append("alarm_email must be an e-mail address")
+        prefix = self.cognito_domain_prefix
+        if prefix is not None and (
+            not COGNITO_DOMAIN_PREFIX.fullmatch(prefix) or any(word in prefix for word in COGNITO_RESERVED_WORDS)
+        ):
+            problems.append(
+                "cognito_domain_prefix must be 1-63 lower-case letters, digits or '-' (not at either end) "
+                "and must not contain 'aws', 'amazon' or 'cognito'"
+            )
         if problems:
             raise ConfigError(f"stage {self.name!r}: " + "; ".join(problems))
 

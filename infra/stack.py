@@ -168,6 +168,11 @@ class AntidoteStack(Stack):
             functions={"ingest": ingest, "match": match, "respond": respond},
             educators=self.educators,
         )
+        # The console signs in through the hosted UI; respond tells it where (console/config.json). The client is
+        # made after the API and redirects to Api.console_url, built from the API's id (see EducatorPool).
+        self.console_client = self.educators.add_console_client(self.api.console_url)
+        respond.add_environment("ANTIDOTE_COGNITO_DOMAIN", self.educators.hosted_ui_url)
+        respond.add_environment("ANTIDOTE_COGNITO_CLIENT_ID", self.console_client.user_pool_client_id)
 
         self.alarms = Alarms(self, "Alarms", config=config)
         self.alarms.dead_letter_queue("Posts", self.posts.dead_letter_queue)
@@ -185,9 +190,10 @@ class AntidoteStack(Stack):
     def _outputs(self) -> None:
         outputs = {
             "ApiUrl": (self.api.rest_api.url, "Base URL of the API (the stage name is part of the path)"),
-            "ConsoleUrl": (self.api.rest_api.url, "The educators' review console (GET /)"),
+            "ConsoleUrl": (self.api.console_url, "The educators' review console (GET /), its sign-in redirect URL"),
+            "HostedUiUrl": (self.educators.hosted_ui_url, "Cognito hosted UI where educators sign in"),
             "UserPoolId": (self.educators.user_pool.user_pool_id, "Cognito user pool of the educators"),
-            "UserPoolClientId": (self.educators.console_client.user_pool_client_id, "App client of the console"),
+            "UserPoolClientId": (self.console_client.user_pool_client_id, "App client of the console"),
             "PartnerUsagePlanId": (self.api.partner_plan.usage_plan_id, "Usage plan that partner keys join"),
             "IngestUsagePlanId": (self.api.ingest_plan.usage_plan_id, "Usage plan of the ingest webhook key"),
             "ApiKeysTable": (self.tables["api_keys"].table_name, "Table of hashed API keys and their scopes"),

@@ -61,6 +61,10 @@ def test_missing_stages_context() -> None:
         ({"scan_sources": "demo"}, "scan_sources must be a list"),
         ({"api_5xx_rate_threshold": 5}, "share of requests"),
         ({"alarm_email": "ops"}, "alarm_email must be an e-mail address"),
+        ({"cognito_domain_prefix": "Antidote"}, "cognito_domain_prefix must be"),
+        ({"cognito_domain_prefix": "antidote-"}, "cognito_domain_prefix must be"),
+        ({"cognito_domain_prefix": "my-aws-antidote"}, "must not contain 'aws'"),
+        ({"cognito_domain_prefix": "x" * 64}, "cognito_domain_prefix must be"),
     ],
 )
 def test_bad_settings_are_rejected_by_name(values: dict[str, Any], message: str) -> None:

@@ -9,6 +9,7 @@ import pytest
 from aws_cdk import App, CfnElement, Duration
 from aws_cdk.assertions import Capture, Match
 from aws_cdk.aws_cloudwatch import CfnAlarm
+from aws_cdk.aws_cognito import CfnUserPoolDomain
 from aws_cdk.aws_scheduler import ScheduleExpression
 from constructs import IConstruct
 from pynamodb.attributes import TTLAttribute
@@ -614,6 +615,75 @@ def test_educator_user_pool(synthesized: Synthesized, stage: str) -> None:
     )
 
 
+def test_console_signs_in_through_the_hosted_ui_and_returns_to_itself(synthesized: Synthesized, stage: str) -> None:
+    """Implicit grant, openid/email/profile, Cognito users only; callback and logout URL = the console URL."""
+    stack, template = synthesized.stacks[stage], synthesized.templates[stage]
+    pool = logical_id(stack, stack.educators.user_pool)
+    template.resource_count_is("AWS::Cognito::UserPoolDomain", 1)
+    template.has_resource_properties(
+        "AWS::Cognito::UserPoolDomain",
+        {"UserPoolId": {"Ref": pool}, "Domain": {"Fn::Join": ["-", [f"antidote-{stage}", {"Ref": "AWS::AccountId"}]]}},
+    )
+    console_url = stack.resolve(stack.api.console_url)
+    template.has_resource_properties(
+        "AWS::Cognito::UserPoolClient",
+        {
+            "UserPoolId": {"Ref": pool},
+            "AllowedOAuthFlowsUserPoolClient": True,
+            "AllowedOAuthFlows": ["implicit"],
+            "AllowedOAuthScopes": ["openid", "email", "profile"],
+            "SupportedIdentityProviders": ["COGNITO"],
+            "CallbackURLs": [console_url],
+            "LogoutURLs": [console_url],
+        },
+    )
+
+
+def _text(joined: Any) -> str:
+    """A resolved ``Fn::Join`` as one string, each reference written ``${Name}``, for comparing two URLs."""
+    separator: str = joined["Fn::Join"][0]
+    parts: list[Any] = joined["Fn::Join"][1]
+    return separator.join(p if isinstance(p, str) else "${" + p["Ref"] + "}" for p in parts)
+
+
+def test_console_url_is_the_stage_url_without_depending_on_the_stage(synthesized: Synthesized, stage: str) -> None:
+    """The redirect URL is the console's real address (the stage root, with its slash) but names only the API's
+    id: naming the stage would close the cycle respond -> client -> stage -> deployment -> methods -> respond
+    (which aws-cdk-lib refuses at synthesis: "Template is undeployable")."""
+    stack = synthesized.stacks[stage]
+    api, stage_id = logical_id(stack, stack.api.rest_api), logical_id(stack, stack.api.rest_api.deployment_stage)
+    console_url = _text(stack.resolve(stack.api.console_url))
+    assert console_url == f"https://${{{api}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/{stage}/"
+    assert console_url == _text(stack.resolve(stack.api.rest_api.url)).replace(f"${{{stage_id}}}", stage)
+
+
+def test_respond_tells_the_console_where_to_sign_in(synthesized: Synthesized, stage: str) -> None:
+    """ANTIDOTE_COGNITO_DOMAIN / ANTIDOTE_COGNITO_CLIENT_ID (served as console/config.json), for respond only."""
+    stack = synthesized.stacks[stage]
+    functions = synthesized.resources(stage, "AWS::Lambda::Function")
+    ids = function_ids(stack)
+    domain = logical_id(stack, stack.educators.domain)
+    for key in ("ingest", "match", "respond"):
+        variables = functions[ids[key]]["Properties"]["Environment"]["Variables"]
+        cognito = {name: value for name, value in variables.items() if name.startswith("ANTIDOTE_COGNITO_")}
+        if key != "respond":
+            assert cognito == {}, key
+            continue
+        assert cognito == {
+            "ANTIDOTE_COGNITO_DOMAIN": {
+                "Fn::Join": ["", ["https://", {"Ref": domain}, ".auth.", {"Ref": "AWS::Region"}, ".amazoncognito.com"]]
+            },
+            "ANTIDOTE_COGNITO_CLIENT_ID": {"Ref": logical_id(stack, stack.console_client)},
+        }
+
+
+def test_hosted_ui_prefix_can_be_set_per_stage() -> None:
+    stack = AntidoteStack(App(), StageConfig(name="demo", cognito_domain_prefix="who-cares-antidote-demo"))
+    domain = stack.educators.domain.node.default_child
+    assert isinstance(domain, CfnUserPoolDomain)
+    assert stack.resolve(domain.domain) == "who-cares-antidote-demo"
+
+
 # ------------------------------------------------------------------------------------------------ scheduled scans
 
 
@@ -817,6 +887,8 @@ def test_outputs_needed_by_the_deploy_guide(synthesized: Synthesized, stage: str
         "ApiUrl",
         "UserPoolId",
         "UserPoolClientId",
+        "ConsoleUrl",
+        "HostedUiUrl",
         "PartnerUsagePlanId",
         "IngestUsagePlanId",
         "AlarmTopicArn",
