@@ -24,7 +24,7 @@ FUTURE_TOLERANCE = timedelta(hours=1)
 
 
 class PostStore(Protocol):
-    def put_post_if_new(self, post: StoredPost) -> bool: ...
+    def put_posts_if_new(self, posts: list[StoredPost]) -> dict[str, bool]: ...
     def get_match(self, post_key: str) -> dict[str, Any] | None: ...
 
 
@@ -57,40 +57,47 @@ def ingest_posts(
     now: datetime,
     correlation_id: str | None = None,
 ) -> IngestResponse:
-    results: list[IngestItemResult] = []
-    to_match: list[PostMessage] = []
+    results: dict[int, IngestItemResult] = {}
+    candidates: dict[int, StoredPost] = {}
     seen: set[str] = set()
-    for post in posts:
+    for position, post in enumerate(posts):
 
         def result(status: ItemStatus, reason: str | None = None, p: PostIn = post) -> IngestItemResult:
             return IngestItemResult(platform=p.platform.value, post_id=p.post_id, status=status, reason=reason)
 
         if post.post_key in seen:
-            results.append(result(ItemStatus.DUPLICATE, "repeated within this request"))
+            results[position] = result(ItemStatus.DUPLICATE, "repeated within this request")
             continue
         seen.add(post.post_key)
         if post.created_at > now + FUTURE_TOLERANCE:
-            results.append(result(ItemStatus.REJECTED, "created_at is in the future"))
+            results[position] = result(ItemStatus.REJECTED, "created_at is in the future")
             continue
         stored = prepare_post(post, source, now)
         if not stored.text.strip():
-            results.append(result(ItemStatus.REJECTED, "nothing left after removing personal data"))
+            results[position] = result(ItemStatus.REJECTED, "nothing left after removing personal data")
             continue
-        if store.put_post_if_new(stored):
-            results.append(result(ItemStatus.ACCEPTED))
+        candidates[position] = stored
+
+    newly = store.put_posts_if_new(list(candidates.values()))
+    to_match: list[PostMessage] = []
+    for position, stored in candidates.items():
+        base = {"platform": stored.platform.value, "post_id": stored.post_id}
+        if newly.get(stored.post_key):
+            results[position] = IngestItemResult(**base, status=ItemStatus.ACCEPTED)
             to_match.append(PostMessage(post_key=stored.post_key))
         else:
-            results.append(result(ItemStatus.DUPLICATE, "already received"))
+            results[position] = IngestItemResult(**base, status=ItemStatus.DUPLICATE, reason="already received")
             # A redelivery after a crash between storing and queueing must not lose the post.
             if store.get_match(stored.post_key) is None:
                 to_match.append(PostMessage(post_key=stored.post_key))
     if to_match:
         sink.send(to_match, correlation_id)
+    ordered = [results[i] for i in range(len(posts))]
     return IngestResponse(
-        accepted=sum(r.status is ItemStatus.ACCEPTED for r in results),
-        duplicates=sum(r.status is ItemStatus.DUPLICATE for r in results),
-        rejected=sum(r.status is ItemStatus.REJECTED for r in results),
-        items=results,
+        accepted=sum(r.status is ItemStatus.ACCEPTED for r in ordered),
+        duplicates=sum(r.status is ItemStatus.DUPLICATE for r in ordered),
+        rejected=sum(r.status is ItemStatus.REJECTED for r in ordered),
+        items=ordered,
     )
 
 

@@ -1,7 +1,8 @@
 """The local runtime: the very same Lambda handlers, on DynamoDB Local, with in-process queues.
 
 HTTP requests become API Gateway proxy events; queue hops become SQS-shaped batch events with Lambda's
-semantics: batches of up to 10, a record reported in ``batchItemFailures`` is delivered again, and after
+semantics: batches of up to the deployed event sources' sizes (posts 64, matches 10; ``infra/config.py``), a record
+reported in ``batchItemFailures`` is delivered again, and after
 ``MAX_RECEIVES`` deliveries it moves to the queue's dead-letter list.
 """
 
@@ -11,6 +12,7 @@ import base64
 import json
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +24,7 @@ from functions.shared.queues import InMemoryQueue, local_queue
 from functions.shared.settings import Settings
 
 MAX_RECEIVES = 3
-SQS_BATCH_SIZE = 10
+BATCH_SIZES = {"posts": 64, "matches": 10}  # as the CDK app's event source mappings (infra/config.py)
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
@@ -88,7 +90,11 @@ class DrainReport:
 
 
 class QueueWorker:
-    """Moves messages along posts → match → matches → respond, like SQS event source mappings."""
+    """Moves messages along posts → match → matches → respond, like SQS event source mappings.
+
+    ``start`` runs one consumer thread per queue, so match and respond work at the same time as their Lambda
+    functions would; ``drain`` does the same synchronously in the calling thread.
+    """
 
     def __init__(self, functions: Functions) -> None:
         self.functions = functions
@@ -96,7 +102,11 @@ class QueueWorker:
             (local_queue("posts"), "match"),
             (local_queue("matches"), "respond"),
         ]
-        self._lock = threading.Lock()
+        self.report = DrainReport()
+        self._state = threading.Condition()
+        self._busy = 0
+        self._stopping = False
+        self._threads: list[threading.Thread] = []
 
     def deliver(self, queue: InMemoryQueue, function: str, records: list[dict[str, Any]], report: DrainReport) -> None:
         try:
@@ -117,13 +127,67 @@ class QueueWorker:
                 correlation = (record.get("messageAttributes") or {}).get("correlation_id", {}).get("stringValue")
                 queue.put_raw(record["body"], correlation, receive_count=receives)
 
+    def _take(self, queue: InMemoryQueue) -> list[dict[str, Any]]:
+        with self._state:
+            records = queue.take(BATCH_SIZES.get(queue.name, 10))
+            if records:
+                self._busy += 1
+            return records
+
+    def _done(self) -> None:
+        with self._state:
+            self._busy -= 1
+            self._state.notify_all()
+
+    def _consume(self, queue: InMemoryQueue, function: str) -> None:
+        while not self._stopping:
+            records = self._take(queue)
+            if not records:
+                with self._state:
+                    self._state.wait(timeout=0.05)
+                continue
+            try:
+                self.deliver(queue, function, records, self.report)
+            finally:
+                self._done()
+
+    def start(self) -> None:
+        for queue, function in self.routes:
+            thread = threading.Thread(target=self._consume, args=(queue, function), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stopping = True
+        with self._state:
+            self._state.notify_all()
+        for thread in self._threads:
+            thread.join(timeout=30)
+
+    def notify(self) -> None:
+        with self._state:
+            self._state.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """True once every queue is empty and no delivery is in flight."""
+        deadline = time.monotonic() + timeout
+        with self._state:
+            while self._busy or any(q.records for q, _ in self.routes):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._state.wait(timeout=min(remaining, 0.05))
+        return True
+
     def drain(self) -> DrainReport:
         report = DrainReport()
-        with self._lock:
-            while any(q.records for q, _ in self.routes):
-                for queue, function in self.routes:
-                    while queue.records:
-                        self.deliver(queue, function, queue.take(SQS_BATCH_SIZE), report)
+        while any(q.records for q, _ in self.routes):
+            for queue, function in self.routes:
+                while records := self._take(queue):
+                    try:
+                        self.deliver(queue, function, records, report)
+                    finally:
+                        self._done()
         return report
 
 

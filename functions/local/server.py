@@ -14,15 +14,11 @@ MAX_REQUEST_BYTES = 10 * 1024 * 1024  # larger bodies are refused before they ar
 
 
 class LocalService:
-    """The HTTP server plus a background worker that runs queue hops as soon as messages arrive."""
+    """The HTTP server plus queue consumers that run the queue hops as soon as messages arrive."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 8000) -> None:
         self.functions = Functions()
         self.worker = QueueWorker(self.functions)
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._idle = threading.Event()
-        self._idle.set()
         self.httpd = ThreadingHTTPServer((host, port), self._handler_class())
         self.httpd.daemon_threads = True
         self.port = int(self.httpd.server_address[1])
@@ -85,30 +81,19 @@ class LocalService:
         return Handler
 
     def notify(self) -> None:
-        self._idle.clear()
-        self._wake.set()
-
-    def _work(self) -> None:
-        while not self._stop.is_set():
-            self._wake.wait(timeout=0.5)
-            self._wake.clear()
-            self.worker.drain()
-            if not self._wake.is_set():
-                self._idle.set()
+        self.worker.notify()
 
     def wait_idle(self, timeout: float = 600) -> bool:
         """Block until every queued message has been processed (tests, demo, benchmarks)."""
-        self.notify()
-        return self._idle.wait(timeout)
+        return self.worker.wait_idle(timeout)
 
     def start(self) -> None:
-        for target in (self.httpd.serve_forever, self._work):
-            thread = threading.Thread(target=target, daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        self.worker.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
+        self.worker.stop()
         self.httpd.shutdown()
         self.httpd.server_close()

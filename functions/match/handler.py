@@ -12,9 +12,16 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from functions.match.engine.embedder import SentenceTransformerEmbedder
-from functions.match.engine.matcher import CheckResult as EngineResult
 from functions.match.engine.matcher import Matcher
-from functions.match.logic import check_posts, claim_check, load_posts, record_and_forward, require_post
+from functions.match.logic import (
+    PreparedMatch,
+    check_posts,
+    claim_check,
+    forward,
+    load_posts,
+    record_batch,
+    require_post,
+)
 from functions.shared.api import build_resolver, resolve
 from functions.shared.api_auth import require_api_key
 from functions.shared.dependencies import sink, store
@@ -54,7 +61,7 @@ class _Batch:
     """What the whole batch computed up front, so each record's handler only records and forwards."""
 
     posts: dict[str, StoredPost] = {}  # noqa: RUF012 - replaced per batch
-    results: dict[str, EngineResult] = {}  # noqa: RUF012
+    prepared: dict[str, PreparedMatch] = {}  # noqa: RUF012
 
 
 def _prepare_batch(records: list[dict[str, Any]]) -> None:
@@ -64,19 +71,18 @@ def _prepare_batch(records: list[dict[str, Any]]) -> None:
             keys.append(PostMessage.model_validate_json(record.get("body") or "").post_key)
         except ValidationError:
             continue  # the record's own handler reports it as a failure
-    posts = load_posts(list(dict.fromkeys(keys)), store())
+    posts = load_posts(keys, store())
     ordered = list(posts.values())
+    results = check_posts(ordered, matcher())
     _Batch.posts = posts
-    _Batch.results = dict(zip(posts, check_posts(ordered, matcher()), strict=True))
+    _Batch.prepared = record_batch(ordered, results, matcher().kb_version, store(), datetime.now(UTC))
 
 
 def _record_handler(record: SQSRecord) -> dict[str, Any]:
     message = PostMessage.model_validate_json(record.body)
     post = require_post(_Batch.posts, message.post_key)
     correlation_id = (record.raw_event.get("messageAttributes") or {}).get("correlation_id", {}).get("stringValue")
-    outcome = record_and_forward(
-        post, _Batch.results[post.post_key], matcher(), store(), sink("matches"), datetime.now(UTC), correlation_id
-    )
+    outcome = forward(_Batch.prepared[post.post_key], matcher().kb_version, sink("matches"), correlation_id)
     metrics.add_metric(name=f"Decision_{outcome.decision}", unit="Count", value=1)
     return {"post_key": outcome.post_key, "decision": outcome.decision, "claim_id": outcome.claim_id}
 

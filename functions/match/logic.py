@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from functions.match.engine.matcher import CheckResult as EngineResult
 from functions.match.engine.matcher import Decision, Matcher
 from functions.shared.errors import InvalidInput, NotFound
+from functions.shared.knowledge_base import Claim
 from functions.shared.models import (
     CheckClaim,
     CheckRequest,
@@ -16,6 +17,7 @@ from functions.shared.models import (
     CheckResult,
     CheckSource,
     MatchedClaim,
+    MatchEntry,
     MatchMessage,
     StoredPost,
 )
@@ -23,17 +25,19 @@ from functions.shared.queues import MessageSink
 
 
 class MatchStore(Protocol):
-    def get_post(self, post_key: str) -> StoredPost | None: ...
-    def record_match(
-        self,
-        post_key: str,
-        decision: str,
-        reason: str,
-        kb_version: str,
-        matches: list[dict[str, Any]],
-        counted_claim: str | None,
-        now: datetime,
-    ) -> bool: ...
+    def get_posts(self, post_keys: list[str]) -> dict[str, StoredPost]: ...
+    def record_matches(self, entries: list[MatchEntry], now: datetime) -> dict[str, bool]: ...
+
+
+@dataclass(frozen=True)
+class PreparedMatch:
+    """What a batch decided for one post, recorded in storage, waiting to be forwarded."""
+
+    post_key: str
+    decision: str
+    best: Claim | None  # the claim to answer, when the post was flagged
+    matched: list[MatchedClaim]
+    newly_recorded: bool
 
 
 @dataclass(frozen=True)
@@ -46,12 +50,9 @@ class MatchOutcome:
 
 
 def load_posts(post_keys: list[str], store: MatchStore) -> dict[str, StoredPost]:
-    posts = {}
-    for key in post_keys:
-        post = store.get_post(key)
-        if post is not None:
-            posts[key] = post
-    return posts
+    """The batch's posts in their order; keys with no stored post (expired, never ingested) are left out."""
+    found = store.get_posts(post_keys)
+    return {key: found[key] for key in dict.fromkeys(post_keys) if key in found}
 
 
 def check_posts(posts: list[StoredPost], matcher: Matcher) -> list[EngineResult]:
@@ -59,16 +60,8 @@ def check_posts(posts: list[StoredPost], matcher: Matcher) -> list[EngineResult]
     return matcher.check_many([p.text for p in posts]) if posts else []
 
 
-def record_and_forward(
-    post: StoredPost,
-    result: EngineResult,
-    matcher: Matcher,
-    store: MatchStore,
-    sink: MessageSink,
-    now: datetime,
-    correlation_id: str | None = None,
-) -> MatchOutcome:
-    matched = [
+def _matched_claims(result: EngineResult) -> list[MatchedClaim]:
+    return [
         MatchedClaim(
             claim_id=m.claim.id,
             verdict=m.claim.verdict.value,
@@ -81,34 +74,48 @@ def record_and_forward(
         )
         for m in result.matches
     ]
-    flagged = result.decision is not Decision.NONE
-    best = result.matches[0].claim if flagged and result.matches else None
-    newly = store.record_match(
-        post.post_key,
-        result.decision.value,
-        result.reason,
-        matcher.kb_version,
-        [m.model_dump() for m in matched],
-        best.id if best else None,
-        now,
-    )
-    # Facts need no correction; a flagged myth goes on to respond. Respond is idempotent, so forwarding again
-    # after a redelivery (e.g. a crash between recording and sending) changes nothing there.
-    forward = best is not None and best.is_myth
-    if forward and best is not None:
-        sink.send(
-            [
-                MatchMessage(
-                    post_key=post.post_key,
-                    decision=result.decision.value,
-                    kb_version=matcher.kb_version,
-                    matches=matched,
-                    claim=best.model_dump(mode="json"),
-                )
-            ],
-            correlation_id,
+
+
+def record_batch(
+    posts: list[StoredPost], results: list[EngineResult], kb_version: str, store: MatchStore, now: datetime
+) -> dict[str, PreparedMatch]:
+    """Record every post's match (and its claim's trend count) in as few writes as the store allows."""
+    entries: list[MatchEntry] = []
+    prepared: dict[str, PreparedMatch] = {}
+    for post, result in zip(posts, results, strict=True):
+        matched = _matched_claims(result)
+        flagged = result.decision is not Decision.NONE
+        best = result.matches[0].claim if flagged and result.matches else None
+        entries.append(
+            MatchEntry(
+                post.post_key,
+                result.decision.value,
+                result.reason,
+                kb_version,
+                [m.model_dump() for m in matched],
+                best.id if best else None,
+            )
         )
-    return MatchOutcome(post.post_key, result.decision.value, best.id if best else None, newly, forward)
+        prepared[post.post_key] = PreparedMatch(post.post_key, result.decision.value, best, matched, False)
+    newly = store.record_matches(entries, now)
+    return {key: replace(p, newly_recorded=newly.get(key, False)) for key, p in prepared.items()}
+
+
+def forward(prepared: PreparedMatch, kb_version: str, sink: MessageSink, correlation_id: str | None) -> MatchOutcome:
+    """Facts need no correction; a flagged myth goes on to respond. Respond is idempotent, so forwarding again
+    after a redelivery (e.g. a crash between recording and sending) changes nothing there."""
+    best = prepared.best
+    send = best is not None and best.is_myth
+    if send and best is not None:
+        message = MatchMessage(
+            post_key=prepared.post_key,
+            decision=prepared.decision,
+            kb_version=kb_version,
+            matches=prepared.matched,
+            claim=best.model_dump(mode="json"),
+        )
+        sink.send([message], correlation_id)
+    return MatchOutcome(prepared.post_key, prepared.decision, best.id if best else None, prepared.newly_recorded, send)
 
 
 def claim_check(request: CheckRequest, matcher: Matcher) -> CheckResponse:

@@ -170,11 +170,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return {"review_items_past_sla": past_sla}
     if "Records" in event:
         IDEMPOTENCY.register_lambda_context(context)
-        response = dict(
+        # The SLA count is published by the scheduled check above, not per batch: counting reads every pending item.
+        return dict(
             process_partial_response(event=event, record_handler=_record_handler, processor=processor, context=context)
         )
-        metrics.add_metric(
-            name="ReviewItemsPastSla", unit="Count", value=store().count_pending_past_sla(datetime.now(UTC))
-        )
-        return response
     return resolve(app, event, context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -126,6 +127,18 @@ class MatchedClaim(BaseModel):
     dense_similarity: float
     lexical_score: float
     closest_phrasing: str
+
+
+@dataclass(frozen=True)
+class MatchEntry:
+    """One post's match as stored: its decision, the ranked claims, and the claim its trend counts (if flagged)."""
+
+    post_key: str
+    decision: str
+    reason: str
+    kb_version: str
+    matches: list[dict[str, Any]]
+    counted_claim: str | None
 
 
 class MatchMessage(BaseModel):

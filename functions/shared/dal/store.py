@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,10 +29,21 @@ from functions.shared.dal.models import (
     configure,
 )
 from functions.shared.errors import Conflict, InvalidInput, NotFound
-from functions.shared.models import ApiKey, AuditEvent, Reach, ReviewItem, ReviewPage, ReviewStatus, StoredPost
+from functions.shared.models import (
+    ApiKey,
+    AuditEvent,
+    MatchEntry,
+    Reach,
+    ReviewItem,
+    ReviewPage,
+    ReviewStatus,
+    StoredPost,
+)
 from functions.shared.settings import Settings
 
 TREND_RETENTION_DAYS = 14
+POSTS_PER_TRANSACTION = 100  # the most actions one DynamoDB transaction holds
+MATCHES_PER_TRANSACTION = 50  # a transaction holds 100 actions: each match and at most one counter update
 QUOTA_RETENTION_DAYS = 3
 
 
@@ -58,9 +69,34 @@ class Store:
 
     # ------------------------------------------------------------ posts
 
-    def put_post_if_new(self, post: StoredPost) -> bool:
-        """Store a post unless (platform, post id) is already stored; False means duplicate."""
-        record = PostRecord(
+    def put_posts_if_new(self, posts: list[StoredPost]) -> dict[str, bool]:
+        """Store each post unless already stored, in one read and one transaction per 100 posts; False: duplicate.
+
+        A transaction fails whole if any post appeared since the read (a concurrent delivery); that chunk is then
+        stored post by post, each conditionally.
+        """
+        unique = list({p.post_key: p for p in posts}.values())
+        stored: dict[str, bool] = {}
+        for start in range(0, len(unique), POSTS_PER_TRANSACTION):
+            chunk = unique[start : start + POSTS_PER_TRANSACTION]
+            existing = {r.post_key for r in PostRecord.batch_get([p.post_key for p in chunk], consistent_read=True)}
+            fresh = [p for p in chunk if p.post_key not in existing]
+            stored.update(dict.fromkeys(existing, False))
+            if not fresh:
+                continue
+            try:
+                with TransactWrite(connection=self._connection) as transaction:
+                    for post in fresh:
+                        transaction.save(self._post_record(post), condition=PostRecord.post_key.does_not_exist())
+                stored.update({p.post_key: True for p in fresh})
+            except TransactWriteError as exc:
+                if not _conditional_failed(exc):
+                    raise
+                stored.update({p.post_key: self.put_post_if_new(p) for p in fresh})
+        return stored
+
+    def _post_record(self, post: StoredPost) -> PostRecord:
+        return PostRecord(
             post.post_key,
             platform=post.platform.value,
             post_id=post.post_id,
@@ -77,19 +113,19 @@ class Store:
             source=post.source,
             expires_at=post.received_at + timedelta(days=self.settings.post_ttl_days),
         )
+
+    def put_post_if_new(self, post: StoredPost) -> bool:
+        """Store a post unless (platform, post id) is already stored; False means duplicate."""
         try:
-            record.save(condition=PostRecord.post_key.does_not_exist())
+            self._post_record(post).save(condition=PostRecord.post_key.does_not_exist())
         except PutError as exc:
             if _conditional_failed(exc):
                 return False
             raise
         return True
 
-    def get_post(self, post_key: str) -> StoredPost | None:
-        try:
-            r = PostRecord.get(post_key, consistent_read=True)
-        except PostRecord.DoesNotExist:
-            return None
+    @staticmethod
+    def _to_post(r: PostRecord) -> StoredPost:
         return StoredPost(
             post_key=r.post_key,
             platform=r.platform,
@@ -107,6 +143,17 @@ class Store:
             source=r.source,
         )
 
+    def get_post(self, post_key: str) -> StoredPost | None:
+        try:
+            return self._to_post(PostRecord.get(post_key, consistent_read=True))
+        except PostRecord.DoesNotExist:
+            return None
+
+    def get_posts(self, post_keys: list[str]) -> dict[str, StoredPost]:
+        """Many posts in one round trip per 100 keys (a match batch reads all its posts at once)."""
+        unique = list(dict.fromkeys(post_keys))
+        return {r.post_key: self._to_post(r) for r in PostRecord.batch_get(unique, consistent_read=True)}
+
     def post_expiry(self, post_key: str) -> datetime | None:
         try:
             return PostRecord.get(post_key, consistent_read=True).expires_at
@@ -115,43 +162,57 @@ class Store:
 
     # ------------------------------------------------------------ matches and trends
 
-    def record_match(
-        self,
-        post_key: str,
-        decision: str,
-        reason: str,
-        kb_version: str,
-        matches: list[dict[str, Any]],
-        counted_claim: str | None,
-        now: datetime,
-    ) -> bool:
-        """Store the match and count it in the claim's hourly trend, atomically; False if already recorded."""
-        record = MatchRecord(
-            post_key,
-            decision=decision,
-            reason=reason,
-            kb_version=kb_version,
-            matches=matches,
+    def _match_record(self, entry: MatchEntry, now: datetime) -> MatchRecord:
+        return MatchRecord(
+            entry.post_key,
+            decision=entry.decision,
+            reason=entry.reason,
+            kb_version=entry.kb_version,
+            matches=entry.matches,
             matched_at=now,
             expires_at=now + timedelta(days=self.settings.post_ttl_days),
         )
+
+    def _count_trends(self, transaction: TransactWrite, claims: Counter[str], now: datetime) -> None:
+        for claim_id, count in claims.items():
+            transaction.update(
+                CounterRecord(f"trend#{now:%Y-%m-%d}", f"{now:%H}#{claim_id}"),
+                actions=[
+                    CounterRecord.tally.add(count),
+                    CounterRecord.expires_at.set(now + timedelta(days=TREND_RETENTION_DAYS)),
+                ],
+            )
+
+    def record_match(self, entry: MatchEntry, now: datetime) -> bool:
+        """Store the match and count it in the claim's hourly trend, atomically; False if already recorded."""
         try:
             with TransactWrite(connection=self._connection) as transaction:
-                transaction.save(record, condition=MatchRecord.post_key.does_not_exist())
-                if counted_claim:
-                    counter = CounterRecord(f"trend#{now:%Y-%m-%d}", f"{now:%H}#{counted_claim}")
-                    transaction.update(
-                        counter,
-                        actions=[
-                            CounterRecord.tally.add(1),
-                            CounterRecord.expires_at.set(now + timedelta(days=TREND_RETENTION_DAYS)),
-                        ],
-                    )
+                transaction.save(self._match_record(entry, now), condition=MatchRecord.post_key.does_not_exist())
+                self._count_trends(transaction, Counter([entry.counted_claim] if entry.counted_claim else []), now)
         except TransactWriteError as exc:
             if _conditional_failed(exc):
                 return False
             raise
         return True
+
+    def record_matches(self, entries: list[MatchEntry], now: datetime) -> dict[str, bool]:
+        """Many matches in one transaction per chunk; if any was already recorded (a redelivery), post by post."""
+        unique = list({e.post_key: e for e in entries}.values())
+        recorded: dict[str, bool] = {}
+        for start in range(0, len(unique), MATCHES_PER_TRANSACTION):
+            chunk = unique[start : start + MATCHES_PER_TRANSACTION]
+            try:
+                with TransactWrite(connection=self._connection) as transaction:
+                    for entry in chunk:
+                        condition = MatchRecord.post_key.does_not_exist()
+                        transaction.save(self._match_record(entry, now), condition=condition)
+                    self._count_trends(transaction, Counter(e.counted_claim for e in chunk if e.counted_claim), now)
+                recorded.update({e.post_key: True for e in chunk})
+            except TransactWriteError as exc:
+                if not _conditional_failed(exc):
+                    raise
+                recorded.update({e.post_key: self.record_match(e, now) for e in chunk})
+        return recorded
 
     def get_match(self, post_key: str) -> dict[str, Any] | None:
         try:
