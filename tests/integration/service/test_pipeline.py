@@ -259,3 +259,20 @@ def test_scans_without_posts_pull_from_their_named_source() -> None:
     assert max(datetime.fromisoformat(p["created_at"]) for p in demo) > datetime.now(UTC) - timedelta(hours=1)
     with pytest.raises(InvalidInput, match="unknown scan source"):
         fetch("myspace-firehose")
+
+
+def test_a_record_that_keeps_failing_is_parked_in_the_dead_letter_list(service: Service) -> None:
+    from functions.local.runtime import MAX_RECEIVES
+    from functions.shared.queues import local_queue
+
+    posts = local_queue("posts")
+    parked = len(posts.dead_letters)
+    sent = post("Vitamin D megadoses cure depression, ditch the therapy")
+    posts.put_raw(json.dumps({"post_key": "x#never-stored"}))
+    deliver(service, [sent])  # a good post in the same flow still goes through
+    assert service.local.wait_idle(120)
+    assert len(posts.dead_letters) == parked + 1
+    dead = posts.dead_letters[-1]
+    assert json.loads(dead["body"]) == {"post_key": "x#never-stored"}
+    assert int(dead["attributes"]["ApproximateReceiveCount"]) == MAX_RECEIVES
+    assert MatchRecord.get(f"x#{sent['post_id']}").decision in {"match", "review", "none"}
