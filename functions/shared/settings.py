@@ -61,7 +61,9 @@ class Settings(BaseSettings):
         default="dev", description="'dev': locally signed educator tokens; 'cognito': API Gateway Cognito claims."
     )
     dev_token_secret: str | None = Field(
-        default=None, description="HMAC secret for local educator tokens; generated under state_dir when unset."
+        default=None,
+        min_length=32,
+        description="HMAC secret for local educator tokens (32+ characters); generated under state_dir when unset.",
     )
     dev_token_hours: float = Field(default=12.0, gt=0)
     cognito_domain: str | None = Field(
