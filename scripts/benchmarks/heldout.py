@@ -9,7 +9,6 @@ Run: .venv/bin/python scripts/benchmarks/heldout.py   (needs a built index: anti
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -18,6 +17,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from report import print_figures  # noqa: E402
 
 
 def main() -> None:
@@ -48,7 +50,7 @@ def main() -> None:
         "unrelated_review_rate": round(decisions["review"] / len(unrelated), 3),
         "kb_version": matcher.kb_version,
     }
-    print(json.dumps(figures, indent=1))
+    print_figures(figures, "--json" in sys.argv)
 
 
 if __name__ == "__main__":

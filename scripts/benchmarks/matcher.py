@@ -22,6 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from report import print_figures  # noqa: E402
 
 DEFAULT_POSTS = ROOT.parent / "shared" / "eval" / "checkthat2022" / "CT2022-Task2A-EN-Train-Dev_Queries.tsv"
 COLD_START = """
@@ -131,11 +134,7 @@ def main() -> None:
         "kb_version": matcher.kb_version,
         "model": matcher.manifest.model_id,
     }
-    if args.json:
-        print(json.dumps(figures))
-        return
-    for key, value in figures.items():
-        print(f"{key:>28}: {value}")
+    print_figures(figures, args.json)
 
 
 if __name__ == "__main__":
