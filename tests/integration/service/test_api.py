@@ -62,7 +62,9 @@ def test_auth_matrix(service: Service) -> None:
     is_problem(c.request("GET", "/v1/reviews"), 401)
     is_problem(c.request("GET", "/v1/reviews", headers={"x-api-key": service.check_key}), 403)
     is_problem(c.request("GET", "/v1/reviews", headers={"Authorization": "Bearer forged.token.here"}), 401)
-    wrong_secret = service.settings.model_copy(update={"dev_token_secret": "another-machine-with-its-own-secret-0123456789"})
+    wrong_secret = service.settings.model_copy(
+        update={"dev_token_secret": "another-machine-with-its-own-secret-0123456789"}
+    )
     forged = issue_dev_token(wrong_secret, "mallory", "admin")
     is_problem(c.request("GET", "/v1/reviews", headers={"Authorization": f"Bearer {forged}"}), 401)
     expired = issue_dev_token(service.settings, "amina", "educator", datetime.now(UTC) - timedelta(days=2))
