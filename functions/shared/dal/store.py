@@ -154,12 +154,6 @@ class Store:
         unique = list(dict.fromkeys(post_keys))
         return {r.post_key: self._to_post(r) for r in PostRecord.batch_get(unique, consistent_read=True)}
 
-    def post_expiry(self, post_key: str) -> datetime | None:
-        try:
-            return PostRecord.get(post_key, consistent_read=True).expires_at
-        except PostRecord.DoesNotExist:
-            return None
-
     # ------------------------------------------------------------ matches and trends
 
     def _match_record(self, entry: MatchEntry, now: datetime) -> MatchRecord:
@@ -408,11 +402,8 @@ class Store:
             revoked_at=key.revoked_at,
         ).save(condition=ApiKeyRecord.key_id.does_not_exist())
 
-    def get_api_key(self, key_id: str) -> ApiKey | None:
-        try:
-            r = ApiKeyRecord.get(key_id, consistent_read=True)
-        except ApiKeyRecord.DoesNotExist:
-            return None
+    @staticmethod
+    def _to_key(r: ApiKeyRecord) -> ApiKey:
         return ApiKey(
             key_id=r.key_id,
             key_hash=r.key_hash,
@@ -424,9 +415,14 @@ class Store:
             revoked_at=r.revoked_at,
         )
 
+    def get_api_key(self, key_id: str) -> ApiKey | None:
+        try:
+            return self._to_key(ApiKeyRecord.get(key_id, consistent_read=True))
+        except ApiKeyRecord.DoesNotExist:
+            return None
+
     def list_api_keys(self) -> list[ApiKey]:
-        keys = [self.get_api_key(r.key_id) for r in ApiKeyRecord.scan()]
-        return sorted((k for k in keys if k), key=lambda k: k.created_at)
+        return sorted((self._to_key(r) for r in ApiKeyRecord.scan()), key=lambda k: k.created_at)
 
     def revoke_api_key(self, key_id: str, now: datetime) -> ApiKey:
         try:
