@@ -61,7 +61,7 @@ TABLE_ACTIONS: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class FunctionSpec:
-    """One function: its handler, size and the tables it may touch (``spec.md``: who touches what)."""
+    """One function: its handler, timeout and the tables it may touch, each at the access level it needs."""
 
     key: str
     handler: str
@@ -126,88 +126,111 @@ class Functions(Construct):
         self.by_key: dict[str, lambda_.DockerImageFunction] = {}
         self.roles: dict[str, iam.Role] = {}
         self.log_groups: dict[str, logs.LogGroup] = {}
-        memory = {
-            "ingest": config.ingest_memory_mb,
-            "match": config.match_memory_mb,
-            "respond": config.respond_memory_mb,
-        }
-        env_var = {spec.key: spec.env_var for spec in TABLES}
         for spec in FUNCTIONS:
-            name = spec.key.capitalize()
-            log_group = logs.LogGroup(
-                self,
-                f"{name}Logs",
-                retention=retention(config.log_retention_days),
-                removal_policy=RemovalPolicy.RETAIN if config.protect_data else RemovalPolicy.DESTROY,
-            )
-            # An explicit role instead of CDK's default: no AWSLambdaBasicExecutionRole managed policy (which may
-            # write to any log group), only this function's own log group and, below, its own tables and queues.
-            role = iam.Role(
-                self,
-                f"{name}Role",
-                assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-                description=f"{service_name(spec.key)} ({config.name}): own log group, tables and queues only",
-            )
-            log_group.grant_write(role)
-            environment = {
-                "ANTIDOTE_STAGE": config.name,
-                "ANTIDOTE_AWS_REGION": Stack.of(self).region,
-                "ANTIDOTE_AUTH_MODE": "cognito",
-                "ANTIDOTE_INDEX_DIR": INDEX_DIR,
-                "ANTIDOTE_MAX_BODY_BYTES": str(config.max_body_kb * 1024),
-                "POWERTOOLS_SERVICE_NAME": service_name(spec.key),
-                "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
-                "POWERTOOLS_LOG_LEVEL": config.log_level,
-                # Responses can carry post text: keep them out of X-Ray traces (only timings and errors go there).
-                "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
-                "POWERTOOLS_LOGGER_LOG_EVENT": "false",
-                # One torch/OpenMP thread per vCPU Lambda grants (1769 MB = one): more threads than vCPUs only
-                # contend for the same CPU quota. Matches how the benchmark was measured.
-                "OMP_NUM_THREADS": str(vcpus(memory[spec.key])),
-            }
-            for table_key, level in spec.tables.items():
-                table = tables[table_key]
-                # Named indexes only (not CDK's "<table>/index/*"): the reviews queue reads by_status, nothing else.
-                index_arns = [f"{table.table_arn}/index/{name}" for name in tables.indexes.get(table_key, ())]
-                role.add_to_principal_policy(
-                    iam.PolicyStatement(actions=list(TABLE_ACTIONS[level]), resources=[table.table_arn, *index_arns])
-                )
-                environment[env_var[table_key]] = table.table_name
-            function = lambda_.DockerImageFunction(
-                self,
-                name,
-                description=spec.description,
-                code=lambda_.DockerImageCode.from_image_asset(
-                    str(REPO_ROOT),
-                    file="Dockerfile",
-                    cmd=[spec.handler],
-                    platform=self.platform,
-                    exclude=ASSET_EXCLUDE,
-                ),
-                architecture=self.architecture,
-                memory_size=memory[spec.key],
-                timeout=spec.timeout,
-                role=role,
-                environment=environment,
-                tracing=lambda_.Tracing.ACTIVE,
-                logging_format=lambda_.LoggingFormat.JSON,
-                application_log_level_v2=lambda_.ApplicationLogLevel(_lambda_level(config.log_level)),
-                system_log_level_v2=lambda_.SystemLogLevel.WARN,
-                log_group=log_group,
-                reserved_concurrent_executions=config.match_reserved_concurrency if spec.key == "match" else None,
-                recursive_loop=lambda_.RecursiveLoop.TERMINATE,
-            )
-            # aws-cdk-lib adds an explicit DependsOn on the role, which the function already references by GetAtt.
-            # cfn-lint warns about the redundancy (W3005); it is harmless, so silence it for this resource only.
-            cfn_function = function.node.default_child
-            assert isinstance(cfn_function, lambda_.CfnFunction)
-            cfn_function.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
-            self.by_key[spec.key] = function
-            self.roles[spec.key] = role
-            self.log_groups[spec.key] = log_group
+            self._add(spec, tables)
 
     def __getitem__(self, key: str) -> lambda_.DockerImageFunction:
         return self.by_key[key]
+
+    def memory_mb(self, key: str) -> int:
+        config = self.config
+        return {
+            "ingest": config.ingest_memory_mb,
+            "match": config.match_memory_mb,
+            "respond": config.respond_memory_mb,
+        }[key]
+
+    def _add(self, spec: FunctionSpec, tables: Tables) -> None:
+        """One function with its own log group and role; the role may write to that log group and use the
+        tables ``spec`` names, at their access level, and nothing else (queues are granted by the stack)."""
+        name = spec.key.capitalize()
+        log_group = logs.LogGroup(
+            self,
+            f"{name}Logs",
+            retention=retention(self.config.log_retention_days),
+            removal_policy=RemovalPolicy.RETAIN if self.config.protect_data else RemovalPolicy.DESTROY,
+        )
+        # An explicit role instead of CDK's default: no AWSLambdaBasicExecutionRole managed policy (which may
+        # write to any log group), only this function's own log group and, below, its own tables and queues.
+        role = iam.Role(
+            self,
+            f"{name}Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"{service_name(spec.key)} ({self.config.name}): own log group, tables and queues only",
+        )
+        log_group.grant_write(role)
+        environment = {**self._environment(spec), **_grant_tables(role, spec, tables)}
+        self.by_key[spec.key] = self._function(spec, role, log_group, environment)
+        self.roles[spec.key] = role
+        self.log_groups[spec.key] = log_group
+
+    def _environment(self, spec: FunctionSpec) -> dict[str, str]:
+        config = self.config
+        return {
+            "ANTIDOTE_STAGE": config.name,
+            "ANTIDOTE_AWS_REGION": Stack.of(self).region,
+            "ANTIDOTE_AUTH_MODE": "cognito",
+            "ANTIDOTE_INDEX_DIR": INDEX_DIR,
+            "ANTIDOTE_MAX_BODY_BYTES": str(config.max_body_kb * 1024),
+            "POWERTOOLS_SERVICE_NAME": service_name(spec.key),
+            "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+            "POWERTOOLS_LOG_LEVEL": config.log_level,
+            # Responses can carry post text: keep them out of X-Ray traces (only timings and errors go there).
+            "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
+            "POWERTOOLS_LOGGER_LOG_EVENT": "false",
+            # One torch/OpenMP thread per vCPU Lambda grants (1769 MB = one): more threads than vCPUs only
+            # contend for the same CPU quota. Matches how the benchmark was measured.
+            "OMP_NUM_THREADS": str(vcpus(self.memory_mb(spec.key))),
+        }
+
+    def _function(
+        self, spec: FunctionSpec, role: iam.Role, log_group: logs.LogGroup, environment: dict[str, str]
+    ) -> lambda_.DockerImageFunction:
+        function = lambda_.DockerImageFunction(
+            self,
+            spec.key.capitalize(),
+            description=spec.description,
+            code=lambda_.DockerImageCode.from_image_asset(
+                str(REPO_ROOT),
+                file="Dockerfile",
+                cmd=[spec.handler],
+                platform=self.platform,
+                exclude=ASSET_EXCLUDE,
+            ),
+            architecture=self.architecture,
+            memory_size=self.memory_mb(spec.key),
+            timeout=spec.timeout,
+            role=role,
+            environment=environment,
+            tracing=lambda_.Tracing.ACTIVE,
+            logging_format=lambda_.LoggingFormat.JSON,
+            application_log_level_v2=lambda_.ApplicationLogLevel(_lambda_level(self.config.log_level)),
+            system_log_level_v2=lambda_.SystemLogLevel.WARN,
+            log_group=log_group,
+            reserved_concurrent_executions=self.config.match_reserved_concurrency if spec.key == "match" else None,
+            recursive_loop=lambda_.RecursiveLoop.TERMINATE,
+        )
+        # aws-cdk-lib adds an explicit DependsOn on the role, which the function already references by GetAtt.
+        # cfn-lint warns about the redundancy (W3005); it is harmless, so silence it for this resource only.
+        cfn_function = function.node.default_child
+        assert isinstance(cfn_function, lambda_.CfnFunction)
+        cfn_function.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
+        return function
+
+
+def _grant_tables(role: iam.Role, spec: FunctionSpec, tables: Tables) -> dict[str, str]:
+    """Grants ``role`` the tables ``spec`` names at their access level; returns their names by environment variable."""
+    env_var = {table.key: table.env_var for table in TABLES}
+    environment: dict[str, str] = {}
+    for table_key, level in spec.tables.items():
+        table = tables[table_key]
+        # Named indexes only (not CDK's "<table>/index/*"): the reviews queue reads by_status, nothing else.
+        index_arns = [f"{table.table_arn}/index/{name}" for name in tables.indexes.get(table_key, ())]
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(TABLE_ACTIONS[level]), resources=[table.table_arn, *index_arns])
+        )
+        environment[env_var[table_key]] = table.table_name
+    return environment
 
 
 def _lambda_level(level: str) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Architecture = Literal["x86_64", "arm64"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -24,6 +24,8 @@ STAGE_NAME = re.compile(r"^[a-z][a-z0-9]{1,11}$")
 # Cognito's rules for a hosted UI domain prefix.
 COGNITO_DOMAIN_PREFIX = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 COGNITO_RESERVED_WORDS = ("aws", "amazon", "cognito")
+SCAN_SOURCE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,40}")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class ConfigError(ValueError):
@@ -78,7 +80,9 @@ class StageConfig:
     # Requests per 5 minutes from one IP address before WAF blocks it.
     waf_rate_limit_per_ip: int = 2_000
     scan_rate_minutes: int = 60
-    scan_sources: tuple[str, ...] = ("demo",)
+    # Names registered in functions/ingest/sources.py; each gets its own schedule. None by default: a deployed
+    # stage scans only the sources its cdk.json entry names (the bundled sample posts are for local runs only).
+    scan_sources: tuple[str, ...] = ()
     scans_enabled: bool = True
     # How often the respond function counts review items past their SLA (ReviewItemsPastSla), so the SLA alarm sees
     # items ageing in a quiet queue too, not only when a new match arrives.
@@ -95,65 +99,7 @@ class StageConfig:
         return f"Antidote-{self.name}"
 
     def __post_init__(self) -> None:
-        problems: list[str] = []
-        if not STAGE_NAME.match(self.name):
-            problems.append("name must be 2-12 lower-case letters or digits, starting with a letter")
-        if self.architecture not in ("x86_64", "arm64"):
-            problems.append("architecture must be x86_64 or arm64")
-        if self.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-            problems.append("log_level must be DEBUG, INFO, WARNING or ERROR")
-        if self.log_retention_days not in LOG_RETENTION_DAYS:
-            problems.append(f"log_retention_days must be one of {LOG_RETENTION_DAYS}")
-        for name in ("ingest_memory_mb", "match_memory_mb", "respond_memory_mb"):
-            if not 128 <= getattr(self, name) <= 10_240:
-                problems.append(f"{name} must be between 128 and 10240")
-        if self.match_reserved_concurrency < 2:
-            problems.append("match_reserved_concurrency must be at least 2")
-        if not 2 <= self.match_queue_max_concurrency <= self.match_reserved_concurrency:
-            problems.append("match_queue_max_concurrency must be between 2 and match_reserved_concurrency")
-        if not 1 <= self.posts_batch_size <= 10_000 or not 1 <= self.matches_batch_size <= 10_000:
-            problems.append("batch sizes must be between 1 and 10000")
-        for size, window, label in (
-            (self.posts_batch_size, self.posts_batching_window_seconds, "posts"),
-            (self.matches_batch_size, self.matches_batching_window_seconds, "matches"),
-        ):
-            if not 0 <= window <= 300:
-                problems.append(f"{label}_batching_window_seconds must be between 0 and 300")
-            if size > 10 and window < 1:
-                problems.append(f"{label}_batch_size above 10 needs {label}_batching_window_seconds of at least 1")
-        if not 1 <= self.max_receive_count <= 1000:
-            problems.append("max_receive_count must be between 1 and 1000")
-        if self.waf_body_limit_kb not in WAF_BODY_LIMITS_KB:
-            problems.append(f"waf_body_limit_kb must be one of {WAF_BODY_LIMITS_KB}")
-        if not self.waf_body_limit_kb <= self.max_body_kb <= 6 * 1024:
-            problems.append("max_body_kb must be between waf_body_limit_kb and 6144 (Lambda's payload limit)")
-        if not 10 <= self.waf_rate_limit_per_ip <= 2_000_000_000:
-            problems.append("waf_rate_limit_per_ip must be at least 10")
-        if not 1 <= self.scan_rate_minutes <= 1440:
-            problems.append("scan_rate_minutes must be between 1 and 1440")
-        if not 1 <= self.sla_check_rate_minutes <= 60:
-            problems.append("sla_check_rate_minutes must be between 1 and 60")
-        if any(not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,40}", s) for s in self.scan_sources):
-            problems.append("scan_sources must be short lower-case names (letters, digits, '-')")
-        if len(set(self.scan_sources)) != len(self.scan_sources):
-            problems.append("scan_sources must not repeat a name")
-        if not 0 < self.api_5xx_rate_threshold < 1:
-            problems.append("api_5xx_rate_threshold is a share of requests, between 0 and 1")
-        for name in ("api_rate_limit", "api_burst_limit", "partner_rate_limit", "partner_burst_limit"):
-            if getattr(self, name) < 1:
-                problems.append(f"{name} must be at least 1")
-        if self.partner_daily_quota < 1 or self.ingest_daily_quota < 1:
-            problems.append("daily quotas must be at least 1")
-        if self.alarm_email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", self.alarm_email):
-            problems.append("alarm_email must be an e-mail address")
-        prefix = self.cognito_domain_prefix
-        if prefix is not None and (
-            not COGNITO_DOMAIN_PREFIX.fullmatch(prefix) or any(word in prefix for word in COGNITO_RESERVED_WORDS)
-        ):
-            problems.append(
-                "cognito_domain_prefix must be 1-63 lower-case letters, digits or '-' (not at either end) "
-                "and must not contain 'aws', 'amazon' or 'cognito'"
-            )
+        problems = [problem for check in CHECKS for problem in check(self)]
         if problems:
             raise ConfigError(f"stage {self.name!r}: " + "; ".join(problems))
 
@@ -164,39 +110,182 @@ class StageConfig:
         unknown = sorted(set(values) - set(known) - {"name"})
         if unknown:
             raise ConfigError(f"stage {name!r}: unknown setting(s) {', '.join(unknown)}")
-        kwargs: dict[str, Any] = {}
-        for key, value in values.items():
-            if key == "name":
-                continue
-            kwargs[key] = _parse(name, key, value, known[key].default)
+        kwargs = {key: _parse(name, key, value, known[key].default) for key, value in values.items() if key != "name"}
         return cls(name=name, **kwargs)
 
 
-def _parse(stage: str, key: str, value: Any, default: Any) -> Any:
-    """One context value, type-checked against the field's default (JSON has no tuples and mixes int/float)."""
-    if key == "scan_sources":
-        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"stage {stage!r}: scan_sources must be a list of names")
-        return tuple(value)
-    if key == "tags":
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            raise ConfigError(f"stage {stage!r}: tags must be an object of strings")
-        return value
-    if isinstance(default, bool):
-        if not isinstance(value, bool):
-            raise ConfigError(f"stage {stage!r}: {key} must be true or false")
-        return value
-    if isinstance(default, int):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"stage {stage!r}: {key} must be a whole number")
-        return value
-    if isinstance(default, float):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"stage {stage!r}: {key} must be a number")
-        return float(value)
-    if value is not None and not isinstance(value, str):
-        raise ConfigError(f"stage {stage!r}: {key} must be a string")
+# ------------------------------------------------------------------------------------------------ validators
+# Each validator checks one group of settings and yields a sentence per problem; StageConfig reports them all
+# at once, so one synth run names every mistake in a stage.
+
+Problems = Iterator[str]
+
+
+def _between(config: StageConfig, name: str, low: float, high: float) -> Problems:
+    if not low <= getattr(config, name) <= high:
+        yield f"{name} must be between {low} and {high}"
+
+
+def _at_least_one(config: StageConfig, *names: str) -> Problems:
+    for name in names:
+        if getattr(config, name) < 1:
+            yield f"{name} must be at least 1"
+
+
+def _check_identity(config: StageConfig) -> Problems:
+    """Stage name, architecture, log level and log retention."""
+    if not STAGE_NAME.match(config.name):
+        yield "name must be 2-12 lower-case letters or digits, starting with a letter"
+    if config.architecture not in get_args(Architecture):
+        yield "architecture must be x86_64 or arm64"
+    if config.log_level not in get_args(LogLevel):
+        yield "log_level must be DEBUG, INFO, WARNING or ERROR"
+    if config.log_retention_days not in LOG_RETENTION_DAYS:
+        yield f"log_retention_days must be one of {LOG_RETENTION_DAYS}"
+
+
+def _check_functions(config: StageConfig) -> Problems:
+    """Memory sizes (Lambda's range) and how match's reserved concurrency is split between pollers and partners."""
+    for name in ("ingest_memory_mb", "match_memory_mb", "respond_memory_mb"):
+        yield from _between(config, name, 128, 10_240)
+    if config.match_reserved_concurrency < 2:
+        yield "match_reserved_concurrency must be at least 2"
+    if not 2 <= config.match_queue_max_concurrency <= config.match_reserved_concurrency:
+        yield "match_queue_max_concurrency must be between 2 and match_reserved_concurrency"
+
+
+def _check_queues(config: StageConfig) -> Problems:
+    """Batch sizes and batching windows of the two event sources (SQS's limits), and the redrive count."""
+    if not 1 <= config.posts_batch_size <= 10_000 or not 1 <= config.matches_batch_size <= 10_000:
+        yield "batch sizes must be between 1 and 10000"
+    for label, size, window in (
+        ("posts", config.posts_batch_size, config.posts_batching_window_seconds),
+        ("matches", config.matches_batch_size, config.matches_batching_window_seconds),
+    ):
+        if not 0 <= window <= 300:
+            yield f"{label}_batching_window_seconds must be between 0 and 300"
+        if size > 10 and window < 1:  # SQS allows batches above 10 only with a batching window
+            yield f"{label}_batch_size above 10 needs {label}_batching_window_seconds of at least 1"
+    yield from _between(config, "max_receive_count", 1, 1000)
+
+
+def _check_api_limits(config: StageConfig) -> Problems:
+    """Stage-wide and partner throttles, daily quotas, and the body-size and per-IP limits of WAF."""
+    yield from _at_least_one(config, "api_rate_limit", "api_burst_limit", "partner_rate_limit", "partner_burst_limit")
+    if config.partner_daily_quota < 1 or config.ingest_daily_quota < 1:
+        yield "daily quotas must be at least 1"
+    if config.waf_body_limit_kb not in WAF_BODY_LIMITS_KB:
+        yield f"waf_body_limit_kb must be one of {WAF_BODY_LIMITS_KB}"
+    if not config.waf_body_limit_kb <= config.max_body_kb <= 6 * 1024:
+        yield "max_body_kb must be between waf_body_limit_kb and 6144 (Lambda's payload limit)"
+    if not 10 <= config.waf_rate_limit_per_ip <= 2_000_000_000:
+        yield "waf_rate_limit_per_ip must be at least 10"
+
+
+def _check_schedules(config: StageConfig) -> Problems:
+    """Scan and SLA-check rates, and the scan source names (each becomes a schedule named after it)."""
+    yield from _between(config, "scan_rate_minutes", 1, 1440)
+    yield from _between(config, "sla_check_rate_minutes", 1, 60)
+    if any(not SCAN_SOURCE_NAME.fullmatch(source) for source in config.scan_sources):
+        yield "scan_sources must be short lower-case names (letters, digits, '-')"
+    if len(set(config.scan_sources)) != len(config.scan_sources):
+        yield "scan_sources must not repeat a name"
+
+
+def _check_alarms(config: StageConfig) -> Problems:
+    """The 5xx alarm's threshold and where alarms are e-mailed."""
+    if not 0 < config.api_5xx_rate_threshold < 1:
+        yield "api_5xx_rate_threshold is a share of requests, between 0 and 1"
+    if config.alarm_email is not None and not EMAIL.fullmatch(config.alarm_email):
+        yield "alarm_email must be an e-mail address"
+
+
+def _check_cognito(config: StageConfig) -> Problems:
+    """The hosted UI domain prefix, if one is set, against Cognito's rules."""
+    prefix = config.cognito_domain_prefix
+    if prefix is None:
+        return
+    if not COGNITO_DOMAIN_PREFIX.fullmatch(prefix) or any(word in prefix for word in COGNITO_RESERVED_WORDS):
+        yield (
+            "cognito_domain_prefix must be 1-63 lower-case letters, digits or '-' (not at either end) "
+            "and must not contain 'aws', 'amazon' or 'cognito'"
+        )
+
+
+CHECKS: tuple[Callable[[StageConfig], Problems], ...] = (
+    _check_identity,
+    _check_functions,
+    _check_queues,
+    _check_api_limits,
+    _check_schedules,
+    _check_alarms,
+    _check_cognito,
+)
+
+
+# ------------------------------------------------------------------------------------------------ context values
+# JSON has no tuples and mixes int and float, so each value is checked against the type its field expects.
+
+
+class _WrongType(Exception):
+    """A context value of the wrong JSON type; the message says what was expected."""
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise _WrongType("a list of names")
+    return tuple(value)
+
+
+def _tags(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise _WrongType("an object of strings")
     return value
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _WrongType("true or false")
+    return value
+
+
+def _whole_number(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _WrongType("a whole number")
+    return value
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _WrongType("a number")
+    return float(value)
+
+
+def _text(value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise _WrongType("a string")
+    return value
+
+
+Parser = Callable[[Any], Any]
+PARSERS_BY_KEY: dict[str, Parser] = {"scan_sources": _names, "tags": _tags}
+# bool before int: True is an int to isinstance
+PARSERS_BY_DEFAULT: tuple[tuple[type, Parser], ...] = ((bool, _boolean), (int, _whole_number), (float, _number))
+
+
+def _parser(key: str, default: Any) -> Parser:
+    """How to read one setting: by its name where the default says too little, else by its default's type."""
+    if key in PARSERS_BY_KEY:
+        return PARSERS_BY_KEY[key]
+    return next((parser for kind, parser in PARSERS_BY_DEFAULT if isinstance(default, kind)), _text)
+
+
+def _parse(stage: str, key: str, value: Any, default: Any) -> Any:
+    """One context value, type-checked against its field."""
+    try:
+        return _parser(key, default)(value)
+    except _WrongType as exc:
+        raise ConfigError(f"stage {stage!r}: {key} must be {exc}") from None
 
 
 def stages_from_context(stages: Any, selected: Any = None) -> list[StageConfig]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -21,13 +23,36 @@ REVIEW_SLA_METRIC = "ReviewItemsPastSla"  # published by the respond function (P
 
 
 class Alarms(Construct):
-    """Every alarm notifies one encrypted SNS topic, on entering ALARM and on returning to OK."""
+    """Every alarm notifies one encrypted SNS topic, on entering ALARM and on returning to OK: one alarm per
+    dead-letter queue (named by its key in ``dead_letter_queues``), errors and throttles per function, the API's
+    5xx rate and review items past their SLA."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        dead_letter_queues: Mapping[str, sqs.IQueue],
+        functions: Mapping[str, lambda_.IFunction],
+        api: apigw.RestApi,
+    ) -> None:
         super().__init__(scope, construct_id)
         self.config = config
-        # CloudWatch can publish to an encrypted topic only with a customer-managed key it may use.
-        self.key = kms.Key(
+        self.key, self.topic = self._topic(config)
+        self.action = actions.SnsAction(self.topic)
+        self.alarms: dict[str, cloudwatch.Alarm] = {}
+        for name, queue in dead_letter_queues.items():
+            self._watch_queue(name, queue)
+        for key, function in functions.items():
+            self._watch_function(key, function)
+        self._watch_api(api)
+        self._watch_review_sla(config.sla_check_rate_minutes)
+
+    def _topic(self, config: StageConfig) -> tuple[kms.Key, sns.Topic]:
+        """The topic, encrypted: CloudWatch can publish to an encrypted topic only with a customer-managed key it
+        may use, so the key is made here too."""
+        key = kms.Key(
             self,
             "TopicKey",
             description=f"Antidote {config.name}: encrypts the alarm topic",
@@ -35,18 +60,17 @@ class Alarms(Construct):
             removal_policy=RemovalPolicy.RETAIN if config.protect_data else RemovalPolicy.DESTROY,
             pending_window=Duration.days(7),
         )
-        self.key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
-        self.topic = sns.Topic(
+        key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
+        topic = sns.Topic(
             self,
             "Topic",
             display_name=f"Antidote {config.name} alarms",
-            master_key=self.key,
+            master_key=key,
             enforce_ssl=True,
         )
         if config.alarm_email:
-            self.topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
-        self.action = actions.SnsAction(self.topic)
-        self.alarms: dict[str, cloudwatch.Alarm] = {}
+            topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
+        return key, topic
 
     def _add(
         self,
@@ -74,7 +98,7 @@ class Alarms(Construct):
         self.alarms[name] = alarm
         return alarm
 
-    def dead_letter_queue(self, name: str, queue: sqs.IQueue) -> None:
+    def _watch_queue(self, name: str, queue: sqs.IQueue) -> None:
         self._add(
             f"{name}DeadLetters",
             queue.metric_approximate_number_of_messages_visible(period=Duration.minutes(1), statistic="Maximum"),
@@ -82,7 +106,7 @@ class Alarms(Construct):
             description=f"{name}: messages are parked in the dead-letter queue; find the fault, then redrive.",
         )
 
-    def function(self, key: str, fn: lambda_.IFunction) -> None:
+    def _watch_function(self, key: str, fn: lambda_.IFunction) -> None:
         label = key.capitalize()
         self._add(
             f"{label}Errors",
@@ -97,7 +121,7 @@ class Alarms(Construct):
             description=f"{service_name(key)}: invocations were throttled (concurrency limit reached).",
         )
 
-    def api(self, api: apigw.RestApi) -> None:
+    def _watch_api(self, api: apigw.RestApi) -> None:
         # 5XXError averaged over requests is the share of requests that failed on the server side.
         self._add(
             "Api5xxRate",
@@ -111,7 +135,7 @@ class Alarms(Construct):
             ),
         )
 
-    def review_sla(self, check_rate_minutes: int) -> None:
+    def _watch_review_sla(self, check_rate_minutes: int) -> None:
         # The scheduled check publishes at least once per period, so a quiet period is a missing check, not an OK.
         metric = cloudwatch.Metric(
             namespace=METRICS_NAMESPACE,

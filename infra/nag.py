@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from aws_cdk import Acknowledgment, Validations
 from constructs import IConstruct
 
+from infra.api import KEY_AUTH
+
 if TYPE_CHECKING:
     from infra.stack import AntidoteStack
 
@@ -71,15 +73,17 @@ def acknowledge(stack: AntidoteStack) -> None:
         _ack(role, "AwsSolutions-IAM5[Resource::*]", XRAY)
 
     rule, reason = ACKS["scan-dlq"]
-    _ack(stack.scan_dead_letters, rule, reason)
+    _ack(stack.scans.dead_letters, rule, reason)
 
     rule, reason = ACKS["sla-dlq"]
-    _ack(stack.sla_dead_letters, rule, reason)
+    _ack(stack.sla_checks.dead_letters, rule, reason)
 
     rule, reason = ACKS["scheduler-invoke"]
-    for role, key in ((stack.scan_role, "ingest"), (stack.sla_role, "respond")):
+    for scheduled, key in ((stack.scans, "ingest"), (stack.sla_checks, "respond")):
+        if scheduled.role is None:  # nothing scheduled, so no role and nothing to acknowledge
+            continue
         function_id = stack.resolve(stack.functions[key].function_arn)["Fn::GetAtt"][0]
-        _ack(role, rule.format(function=function_id), reason)
+        _ack(scheduled.role, rule.format(function=function_id), reason)
 
     rule, reason = ACKS["apigw-logs-role"]
     logs_role = stack.api.rest_api.node.find_child("CloudWatchRole")
@@ -91,6 +95,6 @@ def acknowledge(stack: AntidoteStack) -> None:
     for route, method in stack.api.methods.items():
         if route.auth == "educator":
             continue
-        reason = MACHINE_ROUTE if route.auth in ("ingest_key", "partner_key") else PUBLIC_ROUTE
+        reason = MACHINE_ROUTE if route.auth in KEY_AUTH else PUBLIC_ROUTE
         _ack(method, "AwsSolutions-APIG4", reason)
         _ack(method, "AwsSolutions-COG4", reason)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from functions.curation.knowledge_base import load_knowledge_base
 from functions.local.dynamodb_local import DynamoDBLocal
 from functions.local.runtime import prepare_environment
 from functions.local.server import LocalService
@@ -23,9 +24,9 @@ from functions.match.engine.embedder import SentenceTransformerEmbedder
 from functions.match.engine.matcher import Matcher
 from functions.shared import dependencies
 from functions.shared.auth import issue_dev_token, new_api_key
+from functions.shared.dal.keys import KeyStore
 from functions.shared.dal.models import create_tables
-from functions.shared.dal.store import Store
-from functions.shared.knowledge_base import load_knowledge_base
+from functions.shared.dal.reviews import ReviewStore
 from functions.shared.settings import PROJECT_ROOT, Settings, get_settings
 
 KB_DIR = PROJECT_ROOT / "knowledge_base"
@@ -86,7 +87,8 @@ class Client:
 class Service:
     local: LocalService
     client: Client
-    store: Store
+    keys: KeyStore
+    reviews: ReviewStore
     settings: Settings
     ingest_key: str
     check_key: str
@@ -96,7 +98,7 @@ class Service:
 
     def key(self, owner: str, scope: str, quota: int = 1000) -> str:
         plaintext, record = new_api_key(owner, scope, quota, datetime.now(UTC))  # type: ignore[arg-type]
-        self.store.put_api_key(record)
+        self.keys.put_api_key(record)
         return plaintext
 
 
@@ -114,7 +116,6 @@ def service(tmp_path_factory: pytest.TempPathFactory, kb_index_dir: Path) -> Ite
         local = LocalService(port=0)
         local.start()
         settings = get_settings()
-        store = Store(settings)
 
         def bearer(user: str, role: str) -> dict[str, str]:
             return {"Authorization": f"Bearer {issue_dev_token(settings, user, role)}"}  # type: ignore[arg-type]
@@ -122,7 +123,8 @@ def service(tmp_path_factory: pytest.TempPathFactory, kb_index_dir: Path) -> Ite
         running = Service(
             local=local,
             client=Client(local.url),
-            store=store,
+            keys=dependencies.keys(),
+            reviews=dependencies.reviews(),
             settings=settings,
             ingest_key="",
             check_key="",

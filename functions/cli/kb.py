@@ -19,7 +19,7 @@ def kb_validate(
     kb_dir: Annotated[Path | None, typer.Option("--kb", help="Knowledge base folder.")] = None,
 ) -> None:
     """Check every claim (schema, ids, sources, near-duplicates, review dates); warnings do not fail."""
-    from functions.shared.knowledge_base import validate_knowledge_base
+    from functions.curation.knowledge_base import validate_knowledge_base
 
     settings = get_settings()
     report = validate_knowledge_base(kb_dir or settings.knowledge_base_dir)
@@ -41,9 +41,9 @@ def kb_build(
     out_dir: Annotated[Path | None, typer.Option("--out", help="Artifact folder (default: the index dir).")] = None,
 ) -> None:
     """Validate the knowledge base and build the index artifact (FAISS + BM25 + manifest)."""
+    from functions.curation.knowledge_base import load_knowledge_base
     from functions.match.engine.artifact import build_artifact
     from functions.match.engine.calibration import load_calibration
-    from functions.shared.knowledge_base import load_knowledge_base
 
     settings = get_settings()
     kb = load_knowledge_base(kb_dir or settings.knowledge_base_dir)
@@ -80,10 +80,10 @@ def kb_calibrate(
     output: Annotated[Path | None, typer.Option("--output", help="Where to write calibration JSON.")] = None,
 ) -> None:
     """Fit ranking weights, the confidence model and decision thresholds; write calibration.json."""
+    from functions.curation.knowledge_base import load_knowledge_base, load_unrelated_posts
     from functions.match.engine.calibrate import NegativeSet, calibrate
     from functions.match.engine.calibration import save_calibration
     from functions.match.engine.evaluation import read_claims, read_queries
-    from functions.shared.knowledge_base import load_knowledge_base, load_unrelated_posts
 
     settings = get_settings()
     folder = kb_dir or settings.knowledge_base_dir

@@ -22,9 +22,9 @@ keys_app = typer.Typer(
 
 def _ensure_index(settings: Settings) -> None:
     """Build the index when it is missing or older than the knowledge base."""
+    from functions.curation.knowledge_base import load_knowledge_base
     from functions.match.engine.artifact import read_manifest
     from functions.shared.errors import ArtifactMissing
-    from functions.shared.knowledge_base import load_knowledge_base
 
     kb = load_knowledge_base(settings.knowledge_base_dir)
     try:
@@ -136,7 +136,8 @@ def keys_create(
     from datetime import UTC, datetime
 
     from functions.shared.auth import new_api_key
-    from functions.shared.dal.store import Store
+    from functions.shared.dal.database import Database
+    from functions.shared.dal.keys import KeyStore
     from functions.shared.errors import InvalidInput
 
     if scope not in ("check", "ingest"):
@@ -144,7 +145,7 @@ def keys_create(
     settings = get_settings()
     plaintext, key = new_api_key(owner, scope, daily_quota or settings.default_daily_quota, datetime.now(UTC))  # type: ignore[arg-type]
     with _database(settings, aws) as db:
-        Store(db).put_api_key(key)
+        KeyStore(Database(db)).put_api_key(key)
     out.print(f"created key {key.key_id} for {key.owner} (scope {key.scope}, {key.daily_quota}/day)")
     out.print("the key (shown once, store it safely):")
     sys.stdout.write(plaintext + "\n")
@@ -153,10 +154,11 @@ def keys_create(
 @keys_app.command("list")
 def keys_list(aws: AwsOption = False) -> None:
     """All keys with owner, scope, quota and status (never the keys themselves)."""
-    from functions.shared.dal.store import Store
+    from functions.shared.dal.database import Database
+    from functions.shared.dal.keys import KeyStore
 
     with _database(get_settings(), aws) as db:
-        keys = Store(db).list_api_keys()
+        keys = KeyStore(Database(db)).list_api_keys()
     table = Table("key id", "owner", "scope", "daily quota", "status", "created")
     for key in keys:
         table.add_row(key.key_id, key.owner, key.scope, str(key.daily_quota), key.status, key.created_at.isoformat())
@@ -170,10 +172,11 @@ def keys_revoke(
     """Revoke a key at once: its next request gets 401."""
     from datetime import UTC, datetime
 
-    from functions.shared.dal.store import Store
+    from functions.shared.dal.database import Database
+    from functions.shared.dal.keys import KeyStore
 
     with _database(get_settings(), aws) as db:
-        key = Store(db).revoke_api_key(key_id, datetime.now(UTC))
+        key = KeyStore(Database(db)).revoke_api_key(key_id, datetime.now(UTC))
     out.print(f"revoked {key.key_id} ({key.owner})")
 
 

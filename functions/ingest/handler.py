@@ -4,19 +4,23 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.ingest.logic import ingest_posts, parse_scan_posts
 from functions.ingest.sources import fetch
 from functions.shared.api import build_resolver, resolve
 from functions.shared.api_auth import require_api_key
-from functions.shared.dependencies import sink, store
+from functions.shared.dependencies import posts as post_store
+from functions.shared.dependencies import sink
 from functions.shared.models import IngestRequest, IngestResponse
-from functions.shared.observability import logger, metrics, tracer
+from functions.shared.observability import logger, metrics, start_invocation, tracer
+from functions.shared.settings import get_settings
 
 SCAN_SOURCE = "antidote.scan"
 
+get_settings().require(  # a deployed function with a missing table or queue fails here, at cold start
+    "posts_table", "matches_table", "counters_table", "api_keys_table", "idempotency_table", "posts_queue_url"
+)
 app = build_resolver("Antidote ingest API", "Webhook for platforms and partners to deliver public posts.")
 
 
@@ -31,7 +35,7 @@ app = build_resolver("Antidote ingest API", "Webhook for platforms and partners 
 @tracer.capture_method
 def receive_posts(request: IngestRequest) -> IngestResponse:
     response = ingest_posts(
-        request.posts, "webhook", store(), sink("posts"), datetime.now(UTC), logger.get_correlation_id()
+        request.posts, "webhook", post_store(), sink("posts"), datetime.now(UTC), logger.get_correlation_id()
     )
     metrics.add_metric(name="PostsAccepted", unit="Count", value=response.accepted)
     return response
@@ -44,7 +48,7 @@ def handle_scan(event: dict[str, Any]) -> dict[str, Any]:
     # An event that carries posts is ingested as is; otherwise the scan pulls from its named source.
     raw_posts = detail["posts"] if detail.get("posts") else fetch(source_name)
     posts, rejected = parse_scan_posts(raw_posts)
-    response = ingest_posts(posts, source, store(), sink("posts"), datetime.now(UTC), event.get("id"))
+    response = ingest_posts(posts, source, post_store(), sink("posts"), datetime.now(UTC), event.get("id"))
     result = response.model_copy(
         update={"rejected": response.rejected + len(rejected), "items": response.items + rejected}
     )
@@ -53,10 +57,11 @@ def handle_scan(event: dict[str, Any]) -> dict[str, Any]:
     return result.model_dump(mode="json")
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+@logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    start_invocation(event)
     if event.get("source") == SCAN_SOURCE:
         return handle_scan(event)
     return resolve(app, event, context)

@@ -16,6 +16,7 @@ from functions.shared.models import (
     ItemStatus,
     PostIn,
     PostMessage,
+    StoredMatch,
     StoredPost,
 )
 from functions.shared.queues import MessageSink
@@ -25,7 +26,7 @@ FUTURE_TOLERANCE = timedelta(hours=1)
 
 class PostStore(Protocol):
     def put_posts_if_new(self, posts: list[StoredPost]) -> dict[str, bool]: ...
-    def get_match(self, post_key: str) -> dict[str, Any] | None: ...
+    def get_match(self, post_key: str) -> StoredMatch | None: ...
 
 
 def prepare_post(post: PostIn, source: str, now: datetime) -> StoredPost:

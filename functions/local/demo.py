@@ -47,6 +47,11 @@ def shift_to_now(posts: list[dict[str, Any]], now: datetime) -> list[dict[str, A
     return shifted
 
 
+def demo_feed() -> list[dict[str, Any]]:
+    """The bundled sample as a scan source (registered by the local runtime only, never in a deployed stage)."""
+    return shift_to_now(load_demo_posts(), datetime.now(UTC))
+
+
 def scan_event(posts: list[dict[str, Any]], source_name: str = "demo") -> dict[str, Any]:
     """The EventBridge Scheduler event shape a scheduled scan delivers to the ingest function."""
     return {
@@ -60,7 +65,7 @@ def scan_event(posts: list[dict[str, Any]], source_name: str = "demo") -> dict[s
 
 
 def run_demo_scan(service: Any, posts: list[dict[str, Any]]) -> DemoSummary:
-    from functions.shared.dependencies import store
+    from functions.shared.dependencies import posts as post_store
 
     posts = shift_to_now(posts, datetime.now(UTC))
     result = service.functions.invoke("ingest", scan_event(posts))
@@ -71,7 +76,7 @@ def run_demo_scan(service: Any, posts: list[dict[str, Any]]) -> DemoSummary:
     rows: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
     claims: Counter[str] = Counter()
     seen: set[tuple[str, str]] = set()
-    db = store()
+    db = post_store()
     for post in posts:
         key = (str(post.get("platform")), str(post.get("post_id")))
         row = rows[str(post.get("kind", "post"))]
@@ -84,10 +89,11 @@ def run_demo_scan(service: Any, posts: list[dict[str, Any]]) -> DemoSummary:
         row[status] += 1
         match = db.get_match(f"{key[0]}#{key[1]}") if status == "accepted" else None
         if match:
-            row[match["decision"]] += 1
-            if match["decision"] != "none" and match["matches"]:
-                claims[match["matches"][0]["claim_id"]] += 1
-                if match["matches"][0]["verdict"] != "true":
+            row[match.decision] += 1
+            top = match.top_claim
+            if match.decision != "none" and top:
+                claims[top.claim_id] += 1
+                if top.verdict != "true":
                     row["review items"] += 1
     total = dict.fromkeys(COLUMNS, 0)
     for row in rows.values():

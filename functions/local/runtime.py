@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from functions.local.dynamodb_local import DynamoDBLocal
-from functions.shared.queues import InMemoryQueue, local_queue
+from functions.local.queues import InMemoryQueue, local_queue
 from functions.shared.settings import Settings
 
 MAX_RECEIVES = 3
@@ -58,6 +58,12 @@ class Functions:
     """The three handlers, imported after the environment is prepared, each behind its own lock (like one container)."""
 
     def __init__(self) -> None:
+        from functions.ingest import sources
+        from functions.local.demo import demo_feed
+        from functions.shared import dependencies
+
+        dependencies.install_local_sinks({"posts": local_queue("posts"), "matches": local_queue("matches")})
+        sources.register("demo", demo_feed)
         from functions.ingest import handler as ingest
         from functions.match import handler as match
         from functions.respond import handler as respond

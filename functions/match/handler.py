@@ -1,11 +1,11 @@
 """Match Lambda: the posts-queue consumer (batches, partial failures) and the partners' claim-check API."""
 
 # No "from __future__ import annotations" here: Powertools reads route signatures at run time.
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -24,13 +24,16 @@ from functions.match.logic import (
 )
 from functions.shared.api import build_resolver, resolve
 from functions.shared.api_auth import require_api_key
-from functions.shared.dependencies import sink, store
+from functions.shared.dependencies import posts as post_store
+from functions.shared.dependencies import sink
 from functions.shared.models import CheckRequest, CheckResponse, PostMessage, StoredPost
-from functions.shared.observability import logger, metrics, tracer
+from functions.shared.observability import logger, metrics, record_correlation_id, start_invocation, tracer
 from functions.shared.settings import get_settings
 
+get_settings().require(  # a deployed function with a missing table or queue fails here, at cold start
+    "posts_table", "matches_table", "counters_table", "api_keys_table", "idempotency_table", "matches_queue_url"
+)
 app = build_resolver("Antidote claim-check API", "Ask whether a text repeats a known health myth.")
-processor = BatchProcessor(event_type=EventType.SQS)
 
 
 @lru_cache(maxsize=1)
@@ -57,42 +60,67 @@ def check(request: CheckRequest) -> CheckResponse:
     return response
 
 
-class _Batch:
-    """What the whole batch computed up front, so each record's handler only records and forwards."""
+@dataclass(frozen=True)
+class PreparedBatch:
+    """What the whole batch computed up front (one embedding call, one round of writes)."""
 
-    posts: dict[str, StoredPost] = {}  # noqa: RUF012 - replaced per batch
-    prepared: dict[str, PreparedMatch] = {}  # noqa: RUF012
+    posts: dict[str, StoredPost] = field(default_factory=dict)
+    prepared: dict[str, PreparedMatch] = field(default_factory=dict)
 
 
-def _prepare_batch(records: list[dict[str, Any]]) -> None:
+def prepare_batch(records: list[dict[str, Any]]) -> PreparedBatch:
     keys: list[str] = []
     for record in records:
         try:
             keys.append(PostMessage.model_validate_json(record.get("body") or "").post_key)
         except ValidationError:
             continue  # the record's own handler reports it as a failure
-    posts = load_posts(keys, store())
-    ordered = list(posts.values())
+    found = load_posts(keys, post_store())
+    ordered = list(found.values())
     results = check_posts(ordered, matcher())
-    _Batch.posts = posts
-    _Batch.prepared = record_batch(ordered, results, matcher().kb_version, store(), datetime.now(UTC))
+    return PreparedBatch(found, record_batch(ordered, results, matcher().kb_version, post_store(), datetime.now(UTC)))
 
 
-def _record_handler(record: SQSRecord) -> dict[str, Any]:
+def forward_record(record: SQSRecord, batch: PreparedBatch) -> dict[str, Any]:
+    """One record's share of the batch: forward its prepared match (a pure function of record and batch)."""
     message = PostMessage.model_validate_json(record.body)
-    post = require_post(_Batch.posts, message.post_key)
-    correlation_id = (record.raw_event.get("messageAttributes") or {}).get("correlation_id", {}).get("stringValue")
-    outcome = forward(_Batch.prepared[post.post_key], matcher().kb_version, sink("matches"), correlation_id)
+    post = require_post(batch.posts, message.post_key)
+    correlation_id = record_correlation_id(record.raw_event)
+    outcome = forward(batch.prepared[post.post_key], matcher().kb_version, sink("matches"), correlation_id)
     metrics.add_metric(name=f"Decision_{outcome.decision}", unit="Count", value=1)
     return {"post_key": outcome.post_key, "decision": outcome.decision, "claim_id": outcome.claim_id}
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+class MatchBatchProcessor(BatchProcessor):
+    """Powertools' batch processor, extended at its own hook: ``_prepare`` embeds and records the whole batch
+    before any record is handled, ``_clean`` forgets it, so nothing about a batch outlives its invocation."""
+
+    def __init__(self) -> None:
+        super().__init__(event_type=EventType.SQS)
+        self.batch = PreparedBatch()
+
+    def _prepare(self) -> None:
+        super()._prepare()  # type: ignore[no-untyped-call]
+        self.batch = prepare_batch(self.records)
+
+    def _clean(self) -> None:
+        self.batch = PreparedBatch()
+        super()._clean()  # type: ignore[no-untyped-call]
+
+
+processor = MatchBatchProcessor()
+
+
+def _record_handler(record: SQSRecord) -> dict[str, Any]:
+    return forward_record(record, processor.batch)
+
+
+@logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    start_invocation(event)
     if "Records" in event:
-        _prepare_batch(event["Records"])
         return dict(
             process_partial_response(event=event, record_handler=_record_handler, processor=processor, context=context)
         )

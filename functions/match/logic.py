@@ -8,8 +8,8 @@ from typing import Protocol
 
 from functions.match.engine.matcher import CheckResult as EngineResult
 from functions.match.engine.matcher import Decision, Matcher
+from functions.shared.claims import Claim
 from functions.shared.errors import InvalidInput, NotFound
-from functions.shared.knowledge_base import Claim
 from functions.shared.models import (
     CheckClaim,
     CheckRequest,

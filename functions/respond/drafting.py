@@ -36,8 +36,8 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from functions.shared.claims import Claim
 from functions.shared.errors import InvalidInput
-from functions.shared.knowledge_base import Claim
 
 PLATFORM_LIMITS: dict[str, int] = {
     "x": 280,

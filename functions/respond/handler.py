@@ -8,20 +8,19 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.match.engine.artifact import load_claims
 from functions.respond.console import SECURITY_HEADERS, console_file
 from functions.respond.logic import approve, create_review_item, reject, trend_summary, undo
+from functions.shared import dependencies
 from functions.shared.api import build_resolver, resolve
 from functions.shared.api_auth import require_educator
 from functions.shared.auth import Educator
-from functions.shared.dependencies import idempotency_store, store
-from functions.shared.knowledge_base import Claim
+from functions.shared.claims import Claim, read_published_claims
+from functions.shared.dependencies import idempotency_store, reviews
 from functions.shared.models import (
     ApproveRequest,
     AuditEvent,
@@ -32,10 +31,13 @@ from functions.shared.models import (
     ReviewStatus,
     UndoRequest,
 )
-from functions.shared.observability import logger, metrics, tracer
+from functions.shared.observability import logger, metrics, start_invocation, tracer
 from functions.shared.settings import get_settings
 
 SLA_CHECK_SOURCE = "antidote.sla"
+get_settings().require(  # a deployed function with a missing table or queue fails here, at cold start
+    "posts_table", "reviews_table", "audit_table", "counters_table", "idempotency_table"
+)
 app = build_resolver("Antidote review API", "The queue of suggested replies that health educators work.")
 processor = BatchProcessor(event_type=EventType.SQS)
 EDUCATOR = [require_educator()]
@@ -70,8 +72,8 @@ def console_asset(path: str) -> Response[str]:
 @lru_cache(maxsize=1)
 def knowledge_base() -> tuple[dict[str, Claim], str]:
     """The curated claims by id and the KB version, read once per container from the index artifact."""
-    claims, manifest = load_claims(get_settings().resolved_index_dir)
-    return {c.id: c for c in claims}, manifest.kb_version
+    claims, kb_version = read_published_claims(get_settings().resolved_index_dir)
+    return {c.id: c for c in claims}, kb_version
 
 
 def _educator() -> Educator:
@@ -88,41 +90,43 @@ def list_reviews(
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> ReviewPage:
-    return store().list_review_items(status, topic, platform, language, limit, cursor)
+    return reviews().list_review_items(status, topic, platform, language, limit, cursor)
 
 
 @app.get("/v1/reviews/<item_id>", middlewares=EDUCATOR, security=SECURITY, summary="One review item")
 def get_review(item_id: str) -> ReviewItem:
-    return store().get_review_item(item_id)
+    return reviews().get_review_item(item_id)
 
 
 @app.get("/v1/reviews/<item_id>/audit", middlewares=EDUCATOR, security=SECURITY, summary="Who did what, when")
 def get_audit(item_id: str) -> list[AuditEvent]:
-    store().get_review_item(item_id)  # 404 for an unknown item
-    return store().audit_events(item_id)
+    reviews().get_review_item(item_id)  # 404 for an unknown item
+    return reviews().audit_events(item_id)
 
 
 @app.post(
     "/v1/reviews/<item_id>/approve", middlewares=EDUCATOR, security=SECURITY, summary="Approve (optionally edited)"
 )
 def approve_review(item_id: str, request: ApproveRequest) -> ReviewItem:
-    return approve(store(), item_id, request, _educator(), datetime.now(UTC))
+    return approve(reviews(), item_id, request, _educator(), datetime.now(UTC))
 
 
 @app.post("/v1/reviews/<item_id>/reject", middlewares=EDUCATOR, security=SECURITY, summary="Reject with a reason")
 def reject_review(item_id: str, request: RejectRequest) -> ReviewItem:
-    return reject(store(), item_id, request, _educator(), datetime.now(UTC))
+    return reject(reviews(), item_id, request, _educator(), datetime.now(UTC))
 
 
 @app.post("/v1/reviews/<item_id>/undo", middlewares=EDUCATOR, security=SECURITY, summary="Undo within the window")
 def undo_review(item_id: str, request: UndoRequest) -> ReviewItem:
-    return undo(store(), item_id, request, _educator(), datetime.now(UTC), get_settings().undo_window_seconds)
+    return undo(reviews(), item_id, request, _educator(), datetime.now(UTC), get_settings().undo_window_seconds)
 
 
 @app.get("/v1/trends", middlewares=EDUCATOR, security=SECURITY, summary="Matches per claim, last day and week")
 def trends() -> dict[str, Any]:
     now = datetime.now(UTC)
-    return trend_summary(store().trend_counts(now, 7), store().pending_by_claim(), knowledge_base()[0], now)
+    return trend_summary(
+        dependencies.trends().trend_counts(now, 7), reviews().pending_by_claim(), knowledge_base()[0], now
+    )
 
 
 @app.get("/v1/claims", middlewares=EDUCATOR, security=SECURITY, summary="The knowledge base, for the console")
@@ -144,7 +148,11 @@ def _create_once() -> Any:
 
     def create(message: dict[str, Any]) -> dict[str, Any]:
         created = create_review_item(
-            MatchMessage.model_validate(message), store(), datetime.now(UTC), get_settings().sla_high_harm_hours
+            MatchMessage.model_validate(message),
+            dependencies.posts(),
+            reviews(),
+            datetime.now(UTC),
+            get_settings().sla_high_harm_hours,
         )
         return {"post_key": message["post_key"], "created": created}
 
@@ -161,12 +169,13 @@ def _record_handler(record: SQSRecord) -> dict[str, Any]:
     return result
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+@logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    start_invocation(event)
     if event.get("source") == SLA_CHECK_SOURCE:  # scheduled, so the SLA alarm sees ageing items in a quiet queue
-        past_sla = store().count_pending_past_sla(datetime.now(UTC))
+        past_sla = reviews().count_pending_past_sla(datetime.now(UTC))
         metrics.add_metric(name="ReviewItemsPastSla", unit="Count", value=past_sla)
         return {"review_items_past_sla": past_sla}
     if "Records" in event:

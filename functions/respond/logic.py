@@ -10,8 +10,8 @@ from typing import Any, Protocol
 from functions.respond.drafting import counted_length, draft_reply, fits, platform_limit
 from functions.respond.priority import priority, priority_key, sla_due
 from functions.shared.auth import Educator
+from functions.shared.claims import Claim
 from functions.shared.errors import Conflict, InvalidInput
-from functions.shared.knowledge_base import Claim
 from functions.shared.models import (
     ApproveRequest,
     AuditEvent,
@@ -24,8 +24,11 @@ from functions.shared.models import (
 )
 
 
-class ReviewStore(Protocol):
+class PostReader(Protocol):
     def get_post(self, post_key: str) -> StoredPost | None: ...
+
+
+class ReviewStore(Protocol):
     def put_review_item_if_new(self, item: ReviewItem, priority_key: str) -> bool: ...
     def get_review_item(self, item_id: str) -> ReviewItem: ...
     def transition_review_item(self, updated: ReviewItem, priority_key: str, event: AuditEvent) -> ReviewItem: ...
@@ -95,9 +98,11 @@ def build_review_item(message: MatchMessage, post: StoredPost, now: datetime, hi
     )
 
 
-def create_review_item(message: MatchMessage, store: ReviewStore, now: datetime, high_harm_hours: float) -> bool:
+def create_review_item(
+    message: MatchMessage, posts: PostReader, store: ReviewStore, now: datetime, high_harm_hours: float
+) -> bool:
     """Queue a suggested reply; False if this (post, claim) already has one (a duplicate delivery)."""
-    post = store.get_post(message.post_key)
+    post = posts.get_post(message.post_key)
     if post is None:
         raise InvalidInput(f"post {message.post_key} is not stored (expired or never ingested)")
     item = build_review_item(message, post, now, high_harm_hours)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime, time, timedelta
 
-from functions.shared.knowledge_base import Harm
+from functions.shared.claims import Harm
 from functions.shared.models import Reach
 
 RECENCY_HALF_LIFE_HOURS = 24.0

@@ -28,7 +28,7 @@ Role = Literal["educator", "admin"]
 ROLES: tuple[Role, ...] = ("educator", "admin")
 
 
-class KeyStore(Protocol):
+class KeyLookup(Protocol):
     def get_api_key(self, key_id: str) -> ApiKey | None: ...
     def consume_quota(self, key_id: str, day: str, limit: int, now: datetime) -> bool: ...
 
@@ -62,7 +62,7 @@ def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
     return None
 
 
-def authenticate_api_key(store: KeyStore, headers: Mapping[str, str] | None, scope: Scope, now: datetime) -> ApiKey:
+def authenticate_api_key(store: KeyLookup, headers: Mapping[str, str] | None, scope: Scope, now: datetime) -> ApiKey:
     presented = _header(headers, "x-api-key")
     if not presented:
         if _header(headers, "authorization"):

@@ -5,25 +5,56 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from functions.shared.dal.store import Store
+from functions.shared.dal.counters import TrendStore
+from functions.shared.dal.database import Database
+from functions.shared.dal.keys import KeyStore
+from functions.shared.dal.posts import PostStore
+from functions.shared.dal.reviews import ReviewStore
 from functions.shared.queues import MessageSink, sink_for
 from functions.shared.settings import get_settings
 
+# Sinks the local runtime installs for its in-process queues; always empty in Lambda.
+_LOCAL_SINKS: dict[str, MessageSink] = {}
+
 
 @lru_cache(maxsize=1)
-def store() -> Store:
-    return Store(get_settings())
+def database() -> Database:
+    return Database(get_settings())
+
+
+@lru_cache(maxsize=1)
+def posts() -> PostStore:
+    return PostStore(database())
+
+
+@lru_cache(maxsize=1)
+def reviews() -> ReviewStore:
+    return ReviewStore(database())
+
+
+@lru_cache(maxsize=1)
+def keys() -> KeyStore:
+    return KeyStore(database())
+
+
+@lru_cache(maxsize=1)
+def trends() -> TrendStore:
+    return TrendStore(database())
 
 
 def sink(name: str) -> MessageSink:
-    return sink_for(name, get_settings())
+    return sink_for(name, get_settings(), _LOCAL_SINKS)
+
+
+def install_local_sinks(sinks: dict[str, MessageSink]) -> None:
+    """The local runtime's queues (only honoured in the local stage; see :func:`sink_for`)."""
+    _LOCAL_SINKS.update(sinks)
 
 
 def reset() -> None:
     """Forget cached objects (the local runtime and tests call this after changing settings)."""
-    store.cache_clear()
-    idempotency_store.cache_clear()
-    get_settings.cache_clear()
+    for cached in (database, posts, reviews, keys, trends, idempotency_store, get_settings):
+        cached.cache_clear()
 
 
 @lru_cache(maxsize=1)

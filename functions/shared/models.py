@@ -141,6 +141,21 @@ class MatchEntry:
     counted_claim: str | None
 
 
+class StoredMatch(BaseModel):
+    """A post's match as read back from storage."""
+
+    post_key: str
+    decision: str
+    reason: str
+    kb_version: str
+    matches: list[MatchedClaim]
+    matched_at: datetime
+
+    @property
+    def top_claim(self) -> MatchedClaim | None:
+        return self.matches[0] if self.matches else None
+
+
 class MatchMessage(BaseModel):
     """Matches queue message: match → respond. Carries what respond needs, so it never reloads the index."""
 

@@ -6,10 +6,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+LOCAL_STAGE = "local"
+
+
+class MissingSetting(RuntimeError):
+    """A deployed function started without configuration it cannot run without."""
 
 
 class Settings(BaseSettings):
@@ -43,7 +48,10 @@ class Settings(BaseSettings):
     )
 
     # ---- service: storage, queues, auth, policy
-    stage: str = Field(default="local", description="Deployment stage: local, dev, prod.")
+    stage: str = Field(
+        default=LOCAL_STAGE,
+        description="Deployment stage: local, dev, prod. Outside 'local', tables and queues must be configured.",
+    )
     aws_region: str = Field(default="us-east-1")
     dynamodb_endpoint: str | None = Field(
         default=None, description="DynamoDB endpoint URL; set for DynamoDB Local, unset in AWS."
@@ -55,7 +63,9 @@ class Settings(BaseSettings):
     api_keys_table: str = "antidote-api-keys"
     counters_table: str = "antidote-counters"
     idempotency_table: str = "antidote-idempotency"
-    posts_queue_url: str | None = Field(default=None, description="SQS URL; unset locally (in-process queues).")
+    posts_queue_url: str | None = Field(
+        default=None, description="SQS URL; unset only in the local stage (the local runtime's in-process queues)."
+    )
     matches_queue_url: str | None = None
     auth_mode: Literal["dev", "cognito"] = Field(
         default="dev", description="'dev': locally signed educator tokens; 'cognito': API Gateway Cognito claims."
@@ -75,6 +85,33 @@ class Settings(BaseSettings):
     undo_window_seconds: int = Field(default=300, ge=0)
     default_daily_quota: int = Field(default=10_000, ge=1)
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
+
+    @model_validator(mode="after")
+    def _no_local_auth_outside_local(self) -> Settings:
+        if self.stage != LOCAL_STAGE and self.auth_mode != "cognito":
+            raise ValueError(f"ANTIDOTE_AUTH_MODE must be 'cognito' outside the local stage (stage '{self.stage}')")
+        return self
+
+    def require(self, *names: str) -> Settings:
+        """Fail fast, naming the variable, when a setting that only has a local default was not configured.
+
+        Table names and queue URLs default to what the local runtime creates; in a deployed stage a missing
+        one would silently point at nothing (or, for queues, at an in-process list that loses posts).
+        """
+        if self.stage == LOCAL_STAGE:
+            return self
+        missing = [
+            f"ANTIDOTE_{name.upper()}"
+            for name in names
+            if name not in self.model_fields_set or getattr(self, name) in (None, "")
+        ]
+        if missing:
+            raise MissingSetting(f"stage '{self.stage}' needs {', '.join(missing)} (no local default applies)")
+        return self
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage == LOCAL_STAGE
 
     @property
     def resolved_index_dir(self) -> Path:

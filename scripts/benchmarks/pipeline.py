@@ -68,7 +68,6 @@ def main() -> None:
     from functions.shared import dependencies
     from functions.shared.auth import new_api_key
     from functions.shared.dal.models import create_tables
-    from functions.shared.dal.store import Store
     from functions.shared.settings import Settings, get_settings
 
     texts = post_texts(args.source, args.posts)
@@ -81,7 +80,7 @@ def main() -> None:
         dependencies.reset()
         service = LocalService(port=0)
         service.start()
-        store = Store(get_settings())
+        store = dependencies.keys()
         now = datetime.now(UTC)
         ingest_key, ingest = new_api_key("bench", "ingest", 10**9, now)
         check_key, check = new_api_key("bench", "check", 10**9, now)

@@ -1,4 +1,5 @@
-"""Synthesizes the CDK app once per test session (it starts a Node process) into a temporary cdk.out."""
+"""Synthesizes the CDK app once per test session (it starts a Node process) into a temporary cdk.out, and once more
+with a stage that schedules scans."""
 
 from __future__ import annotations
 
@@ -34,10 +35,15 @@ class Synthesized:
         return {k: v for k, v in self.raw(stage)["Resources"].items() if v["Type"] == type_}
 
 
-@pytest.fixture(scope="session")
-def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    outdir = tmp_path_factory.mktemp("infra") / "cdk.out"
-    app, stacks = build_app(outdir=str(outdir))
+# A stage that names scan sources, as an operator would in cdk.json; dev and prod name none.
+SCANNING_STAGE = "scanning"
+SCANNING_CONTEXT: dict[str, Any] = {
+    "antidote:stages": {SCANNING_STAGE: {"scan_sources": ["news", "rss-feed"], "scan_rate_minutes": 15}}
+}
+
+
+def _synthesize(outdir: Path, context: dict[str, Any] | None = None) -> Synthesized:
+    app, stacks = build_app(outdir=str(outdir), context=context)
     try:
         app.synth()
     except RuntimeError as exc:  # cdk-nag (a policy-validation plugin) stops synthesis on any violation
@@ -54,6 +60,18 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
         stacks={s.config.name: s for s in stacks},
         templates={s.config.name: Template.from_stack(s) for s in stacks},
     )
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The app as cdk.json defines it: dev and prod."""
+    return _synthesize(tmp_path_factory.mktemp("infra") / "cdk.out")
+
+
+@pytest.fixture(scope="session")
+def scanning(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The app with only ``SCANNING_STAGE``, which schedules two scan sources."""
+    return _synthesize(tmp_path_factory.mktemp("infra-scanning") / "cdk.out", SCANNING_CONTEXT)
 
 
 @pytest.fixture(params=["dev", "prod"])

@@ -33,6 +33,14 @@ def test_stage_selection(selected: str | None, names: list[str]) -> None:
     assert [c.name for c in stages_from_context(stages(), selected)] == names
 
 
+def test_no_stage_scans_unless_configured_to() -> None:
+    """Scans ingest whatever their source returns: a stage schedules only sources its own entry names."""
+    assert StageConfig(name="any").scan_sources == ()
+    assert all(c.scan_sources == () for c in stages_from_context(stages()))
+    configured = StageConfig.from_mapping("dev", {"scan_sources": ["news"]})
+    assert configured.scan_sources == ("news",)
+
+
 def test_unknown_stage_is_named() -> None:
     with pytest.raises(ConfigError, match=r"unknown stage.*staging"):
         stages_from_context(stages(), "staging")
@@ -58,7 +66,8 @@ def test_missing_stages_context() -> None:
         ({"max_body_kb": 8000}, "max_body_kb must be between"),
         ({"scan_sources": ["a", "a"]}, "must not repeat"),
         ({"sla_check_rate_minutes": 0}, "sla_check_rate_minutes must be between 1 and 60"),
-        ({"scan_sources": "demo"}, "scan_sources must be a list"),
+        ({"scan_sources": "news"}, "scan_sources must be a list"),
+        ({"scan_sources": ["News Feed"]}, "scan_sources must be short lower-case names"),
         ({"api_5xx_rate_threshold": 5}, "share of requests"),
         ({"alarm_email": "ops"}, "alarm_email must be an e-mail address"),
         ({"cognito_domain_prefix": "Antidote"}, "cognito_domain_prefix must be"),

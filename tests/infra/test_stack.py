@@ -10,7 +10,7 @@ from aws_cdk import App, CfnElement, Duration
 from aws_cdk.assertions import Capture, Match
 from aws_cdk.aws_cloudwatch import CfnAlarm
 from aws_cdk.aws_cognito import CfnUserPoolDomain
-from aws_cdk.aws_scheduler import ScheduleExpression
+from aws_cdk.aws_scheduler import CfnSchedule, ScheduleExpression
 from constructs import IConstruct
 from pynamodb.attributes import TTLAttribute
 
@@ -20,9 +20,10 @@ from infra.api import ROUTES
 from infra.compute import FUNCTIONS, INDEX_DIR, TABLE_ACTIONS, service_name
 from infra.config import StageConfig
 from infra.messaging import VISIBILITY_TIMEOUT_FACTOR
-from infra.stack import SLA_CHECK_EVENT, AntidoteStack, scan_event
+from infra.schedules import SLA_CHECK_EVENT, Scheduled, scan_event
+from infra.stack import AntidoteStack
 from infra.storage import TABLES
-from tests.infra.conftest import Synthesized
+from tests.infra.conftest import SCANNING_STAGE, Synthesized
 
 STAGES = ("dev", "prod")
 
@@ -44,8 +45,8 @@ def function_ids(stack: AntidoteStack) -> dict[str, str]:
 
 def parking_queues(stack: AntidoteStack) -> tuple[IConstruct, ...]:
     """Every dead-letter queue: the two work queues' and the two schedules' (scans, SLA checks)."""
-    return (stack.posts.dead_letter_queue, stack.matches.dead_letter_queue, stack.scan_dead_letters,
-            stack.sla_dead_letters)  # fmt: skip
+    return (stack.posts.dead_letter_queue, stack.matches.dead_letter_queue, stack.scans.dead_letters,
+            stack.sla_checks.dead_letters)  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------------ app and stages
@@ -58,6 +59,38 @@ def test_every_stage_is_synthesized_as_its_own_stack(synthesized: Synthesized) -
         assert (synthesized.outdir / f"Antidote-{name}.template.json").is_file()
     manifest = json.loads((synthesized.outdir / "manifest.json").read_text("utf-8"))
     assert {"Antidote-dev", "Antidote-prod"} <= set(manifest["artifacts"])
+
+
+# Stateful resources by the logical id they were first deployed with. A new id (a construct moved or renamed) makes
+# CloudFormation replace the resource: new, empty tables and queues, a user pool without the educators' accounts.
+STATEFUL_TYPES = ("AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::Cognito::UserPool", "AWS::Logs::LogGroup",
+                  "AWS::KMS::Key")  # fmt: skip
+STATEFUL_IDS = {
+    "TablesPostsTable8E5CD832",
+    "TablesMatchesTable252B4155",
+    "TablesReviewsTable2595CCAE",
+    "TablesAuditTable74DDE525",
+    "TablesApiKeysTable21490A2A",
+    "TablesCountersTable8D450503",
+    "TablesIdempotencyTable9CFEB1A0",
+    "PostsQueue776EFE65",
+    "PostsQueueDeadLetterQueue48902F23",
+    "MatchesQueue2C3C8FF5",
+    "MatchesQueueDeadLetterQueue74DA701D",
+    "ScanDeadLetterQueueD63E8F49",
+    "SlaCheckDeadLetterQueueE47C89F3",
+    "EducatorsUserPool8A20D6E6",
+    "FunctionsIngestLogs99F6A309",
+    "FunctionsMatchLogsAC84EFFB",
+    "FunctionsRespondLogs12A844C6",
+    "ApiAccessLogs50B185DB",
+    "AlarmsTopicKeyAB251E47",
+}
+
+
+def test_stateful_resources_keep_their_logical_ids(synthesized: Synthesized, stage: str) -> None:
+    resources = synthesized.raw(stage)["Resources"]
+    assert {logical for logical, r in resources.items() if r["Type"] in STATEFUL_TYPES} == STATEFUL_IDS
 
 
 def test_stage_settings_differ_where_cdk_json_says(synthesized: Synthesized) -> None:
@@ -321,7 +354,7 @@ def test_function_roles_are_least_privilege(synthesized: Synthesized, stage: str
     roles = synthesized.resources(stage, "AWS::IAM::Role")
     table_ids = {logical_id(stack, stack.tables[t.key]): t.key for t in TABLES}
     posts_q, matches_q = logical_id(stack, stack.posts.queue), logical_id(stack, stack.matches.queue)
-    scan_dlq, sla_dlq = logical_id(stack, stack.scan_dead_letters), logical_id(stack, stack.sla_dead_letters)
+    scan_dlq, sla_dlq = logical_id(stack, stack.scans.dead_letters), logical_id(stack, stack.sla_checks.dead_letters)
     send = ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
     consume = ["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:DeleteMessage",
                "sqs:GetQueueAttributes"]  # fmt: skip
@@ -678,19 +711,46 @@ def test_respond_tells_the_console_where_to_sign_in(synthesized: Synthesized, st
 
 
 def test_hosted_ui_prefix_can_be_set_per_stage() -> None:
-    stack = AntidoteStack(App(), StageConfig(name="demo", cognito_domain_prefix="who-cares-antidote-demo"))
+    stack = AntidoteStack(App(), StageConfig(name="custom", cognito_domain_prefix="who-cares-antidote-custom"))
     domain = stack.educators.domain.node.default_child
     assert isinstance(domain, CfnUserPoolDomain)
-    assert stack.resolve(domain.domain) == "who-cares-antidote-demo"
+    assert stack.resolve(domain.domain) == "who-cares-antidote-custom"
 
 
 # ------------------------------------------------------------------------------------------------ scheduled scans
 
 
-def test_scheduled_scans_invoke_ingest_at_the_stage_rate(synthesized: Synthesized, stage: str) -> None:
+def test_deployed_stages_schedule_no_scans(synthesized: Synthesized, stage: str) -> None:
+    """dev and prod name no scan sources (the bundled sample posts are for local runs): the one schedule is the
+    SLA check, and no scheduler role may invoke ingest."""
     stack, template = synthesized.stacks[stage], synthesized.templates[stage]
+    assert stack.config.scan_sources == ()
+    assert stack.scans.schedules == ()
+    assert stack.scans.role is None
+    schedules = synthesized.resources(stage, "AWS::Scheduler::Schedule").values()
+    assert [s["Properties"]["Target"]["Arn"] for s in schedules] == [arn_ref(function_ids(stack)["respond"])]
+    ingest_arn = json.dumps(arn_ref(function_ids(stack)["ingest"]))
+    for role_id in synthesized.resources(stage, "AWS::IAM::Role"):
+        assert ingest_arn not in json.dumps(_role_statements(synthesized, stage, role_id)), role_id
+    # what invokes ingest asynchronously and keeps failing is still parked (and alarmed on)
+    template.has_resource_properties(
+        "AWS::Lambda::EventInvokeConfig",
+        {
+            "FunctionName": {"Ref": function_ids(stack)["ingest"]},
+            "MaximumRetryAttempts": 2,
+            "DestinationConfig": {"OnFailure": {"Destination": arn_ref(logical_id(stack, stack.scans.dead_letters))}},
+        },
+    )
+
+
+def test_each_configured_scan_source_gets_its_schedule(scanning: Synthesized) -> None:
+    """A stage that names scan sources gets one schedule per source, invoking ingest at the stage's rate."""
+    stack, template = scanning.stacks[SCANNING_STAGE], scanning.templates[SCANNING_STAGE]
     config = stack.config
+    assert config.scan_sources == ("news", "rss-feed")
+    assert [logical_id(stack, s)[:-8] for s in stack.scans.schedules] == ["ScanNews", "ScanRssFeed"]  # + hash
     template.resource_count_is("AWS::Scheduler::Schedule", len(config.scan_sources) + 1)  # + the SLA check
+    assert stack.scans.role is not None
     rate = ScheduleExpression.rate(Duration.minutes(config.scan_rate_minutes)).expression_string
     for source in config.scan_sources:
         template.has_resource_properties(
@@ -701,44 +761,36 @@ def test_scheduled_scans_invoke_ingest_at_the_stage_rate(synthesized: Synthesize
                 "Target": {
                     "Arn": arn_ref(function_ids(stack)["ingest"]),
                     "Input": json.dumps(scan_event(source), separators=(",", ":")),
-                    "RoleArn": arn_ref(logical_id(stack, stack.scan_role)),
-                    "DeadLetterConfig": {"Arn": arn_ref(logical_id(stack, stack.scan_dead_letters))},
-                    "RetryPolicy": Match.object_like({"MaximumRetryAttempts": 2}),
+                    "RoleArn": arn_ref(logical_id(stack, stack.scans.role)),
+                    "DeadLetterConfig": {"Arn": arn_ref(logical_id(stack, stack.scans.dead_letters))},
+                    "RetryPolicy": {"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 15 * 60},
                 },
             },
         )
-    # only EventBridge Scheduler of this account may use the role
-    template.has_resource_properties(
-        "AWS::IAM::Role",
-        {
-            "AssumeRolePolicyDocument": {
-                "Statement": [
-                    Match.object_like(
-                        {
-                            "Principal": {"Service": "scheduler.amazonaws.com"},
-                            "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
-                        }
-                    )
-                ],
-                "Version": "2012-10-17",
-            }
-        },
-    )
     # asynchronous invocations that keep failing are parked too
     template.has_resource_properties(
         "AWS::Lambda::EventInvokeConfig",
         {
             "FunctionName": {"Ref": function_ids(stack)["ingest"]},
             "MaximumRetryAttempts": 2,
-            "DestinationConfig": {"OnFailure": {"Destination": arn_ref(logical_id(stack, stack.scan_dead_letters))}},
+            "DestinationConfig": {"OnFailure": {"Destination": arn_ref(logical_id(stack, stack.scans.dead_letters))}},
         },
     )
+
+
+def test_scans_enabled_false_pauses_the_schedules() -> None:
+    stack = AntidoteStack(App(), StageConfig(name="paused", scan_sources=("news",), scans_enabled=False))
+    (schedule,) = stack.scans.schedules
+    cfn_schedule = schedule.node.default_child
+    assert isinstance(cfn_schedule, CfnSchedule)
+    assert cfn_schedule.state == "DISABLED"
 
 
 def test_sla_check_schedule_invokes_respond_at_the_stage_rate(synthesized: Synthesized, stage: str) -> None:
     stack, template = synthesized.stacks[stage], synthesized.templates[stage]
     minutes = stack.config.sla_check_rate_minutes
-    respond_id, sla_dlq = function_ids(stack)["respond"], arn_ref(logical_id(stack, stack.sla_dead_letters))
+    respond_id, sla_dlq = function_ids(stack)["respond"], arn_ref(logical_id(stack, stack.sla_checks.dead_letters))
+    assert stack.sla_checks.role is not None  # the SLA check is always scheduled
     template.has_resource_properties(
         "AWS::Scheduler::Schedule",
         {
@@ -747,7 +799,7 @@ def test_sla_check_schedule_invokes_respond_at_the_stage_rate(synthesized: Synth
             "Target": {
                 "Arn": arn_ref(respond_id),
                 "Input": json.dumps({"source": "antidote.sla", "detail": {}}, separators=(",", ":")),
-                "RoleArn": arn_ref(logical_id(stack, stack.sla_role)),
+                "RoleArn": arn_ref(logical_id(stack, stack.sla_checks.role)),
                 "DeadLetterConfig": {"Arn": sla_dlq},
                 # a check older than one period is superseded by the next one
                 "RetryPolicy": {"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": minutes * 60},
@@ -768,30 +820,40 @@ def test_sla_check_schedule_invokes_respond_at_the_stage_rate(synthesized: Synth
     assert stack.config.sla_check_rate_minutes == 5  # the default, in both stages
 
 
-def test_each_scheduler_role_may_invoke_its_one_function_only(synthesized: Synthesized, stage: str) -> None:
+def _assert_invokes_only(synthesized: Synthesized, stage: str, scheduled: Scheduled, key: str) -> None:
+    """The schedules' role: trusted by EventBridge Scheduler of this account only, may invoke its one function
+    (and its versions) and park what fails in its own dead-letter queue."""
     stack = synthesized.stacks[stage]
-    roles = synthesized.resources(stage, "AWS::IAM::Role")
-    for role, key, dlq in ((stack.scan_role, "ingest", stack.scan_dead_letters),
-                           (stack.sla_role, "respond", stack.sla_dead_letters)):  # fmt: skip
-        trust = roles[logical_id(stack, role)]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
-        assert trust == [
-            {
-                "Action": "sts:AssumeRole",
-                "Effect": "Allow",
-                "Principal": {"Service": "scheduler.amazonaws.com"},
-                "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
-            }
-        ]
-        function_id = function_ids(stack)[key]
-        granted = {
-            (st["Effect"], st["Action"], tuple(_resource_ids(st["Resource"])))
-            for st in _role_statements(synthesized, stage, logical_id(stack, role))
+    assert scheduled.role is not None
+    role_id = logical_id(stack, scheduled.role)
+    trust = synthesized.resources(stage, "AWS::IAM::Role")[role_id]["Properties"]["AssumeRolePolicyDocument"]
+    assert trust["Statement"] == [
+        {
+            "Action": "sts:AssumeRole",
+            "Effect": "Allow",
+            "Principal": {"Service": "scheduler.amazonaws.com"},
+            "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
         }
-        # invoke its one function (and its versions), and park what fails in its own dead-letter queue
-        assert granted == {
-            ("Allow", "lambda:InvokeFunction", (function_id, f"{function_id}:*")),
-            ("Allow", "sqs:SendMessage", (logical_id(stack, dlq),)),
-        }
+    ]
+    function_id = function_ids(stack)[key]
+    granted = {
+        (st["Effect"], st["Action"], tuple(_resource_ids(st["Resource"])))
+        for st in _role_statements(synthesized, stage, role_id)
+    }
+    assert granted == {
+        ("Allow", "lambda:InvokeFunction", (function_id, f"{function_id}:*")),
+        ("Allow", "sqs:SendMessage", (logical_id(stack, scheduled.dead_letters),)),
+    }
+
+
+def test_the_sla_scheduler_role_may_invoke_respond_only(synthesized: Synthesized, stage: str) -> None:
+    _assert_invokes_only(synthesized, stage, synthesized.stacks[stage].sla_checks, "respond")
+
+
+def test_the_scan_scheduler_role_may_invoke_ingest_only(scanning: Synthesized) -> None:
+    stack = scanning.stacks[SCANNING_STAGE]
+    _assert_invokes_only(scanning, SCANNING_STAGE, stack.scans, "ingest")
+    _assert_invokes_only(scanning, SCANNING_STAGE, stack.sla_checks, "respond")
 
 
 def test_review_sla_alarm_period_covers_at_least_one_check() -> None:

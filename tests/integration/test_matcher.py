@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 import yaml
 
+from functions.curation.knowledge_base import load_knowledge_base
 from functions.match.engine.artifact import build_artifact, read_manifest
 from functions.match.engine.calibration import load_calibration
 from functions.match.engine.embedder import SentenceTransformerEmbedder
 from functions.match.engine.matcher import Decision, Matcher
 from functions.shared.errors import ArtifactMissing, InvalidInput
-from functions.shared.knowledge_base import load_knowledge_base
 from functions.shared.settings import PROJECT_ROOT
 
 HELD_OUT = sorted((PROJECT_ROOT / "tests" / "data" / "heldout").glob("*.yaml"))

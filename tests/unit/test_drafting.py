@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from functions.curation.knowledge_base import load_knowledge_base
 from functions.respond.drafting import (
     PLATFORM_LIMITS,
     PRIVATE_CHANNEL,
@@ -17,8 +18,8 @@ from functions.respond.drafting import (
     draft_reply,
     fits,
 )
+from functions.shared.claims import Claim, KnowledgeBase
 from functions.shared.errors import InvalidInput
-from functions.shared.knowledge_base import Claim, KnowledgeBase, load_knowledge_base
 from functions.shared.settings import PROJECT_ROOT
 
 KB = load_knowledge_base(PROJECT_ROOT / "knowledge_base")

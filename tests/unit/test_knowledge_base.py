@@ -10,13 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
+from functions.curation.knowledge_base import load_knowledge_base, load_unrelated_posts, validate_knowledge_base
+from functions.shared.claims import content_version
 from functions.shared.errors import KnowledgeBaseInvalid
-from functions.shared.knowledge_base import (
-    content_version,
-    load_knowledge_base,
-    load_unrelated_posts,
-    validate_knowledge_base,
-)
 from functions.shared.settings import PROJECT_ROOT
 
 TODAY = date(2026, 11, 22)

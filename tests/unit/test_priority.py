@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from functions.respond.priority import priority, priority_key, reach_factor, recency_factor, sla_due
-from functions.shared.knowledge_base import Harm
+from functions.shared.claims import Harm
 from functions.shared.models import Reach
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

@@ -27,8 +27,8 @@ from pydantic import BaseModel, ValidationError
 from functions.match.engine.calibration import Calibration
 from functions.match.engine.embedder import Embedder
 from functions.match.engine.index import ClaimIndex, build_index, load_index, save_index
+from functions.shared.claims import CLAIMS_FILE, MANIFEST_FILE, Claim, KnowledgeBase, read_published_claims
 from functions.shared.errors import ArtifactMissing
-from functions.shared.knowledge_base import Claim, KnowledgeBase
 
 ARTIFACT_FORMAT = 1
 
@@ -67,7 +67,7 @@ def build_artifact(
     try:
         index = build_index(kb_index_texts(kb), embedder, progress)
         written = save_index(index, staging)
-        claims_file = staging / "claims.json"
+        claims_file = staging / CLAIMS_FILE
         claims_file.write_text(
             json.dumps([c.model_dump(mode="json") for c in kb.claims], ensure_ascii=False, indent=1, sort_keys=True),
             encoding="utf-8",
@@ -93,7 +93,7 @@ def build_artifact(
             artifact_hash=artifact_hash,
             built_at=datetime.now(UTC).replace(microsecond=0),
         )
-        (staging / "manifest.json").write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        (staging / MANIFEST_FILE).write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
         if out_dir.exists():
             shutil.rmtree(out_dir)
         staging.rename(out_dir)
@@ -104,7 +104,7 @@ def build_artifact(
 
 
 def read_manifest(folder: Path) -> Manifest:
-    path = folder / "manifest.json"
+    path = folder / MANIFEST_FILE
     if not path.is_file():
         raise ArtifactMissing(f"no index at {folder} (run 'antidote kb build')")
     try:
@@ -117,18 +117,9 @@ def _incomplete(folder: Path, exc: Exception) -> ArtifactMissing:
     return ArtifactMissing(f"index at {folder} is incomplete or corrupt ({exc}); rebuild with 'antidote kb build'")
 
 
-def load_claims(folder: Path) -> tuple[list[Claim], Manifest]:
-    """Just the curated claims and the manifest: for code that shows claims but never matches (the review API)."""
-    manifest = read_manifest(folder)
-    try:
-        claims = [Claim.model_validate(c) for c in json.loads((folder / "claims.json").read_text("utf-8"))]
-    except (OSError, ValueError) as exc:
-        raise _incomplete(folder, exc) from exc
-    return claims, manifest
-
-
 def load_artifact(folder: Path) -> tuple[ClaimIndex, list[Claim], Manifest]:
-    claims, manifest = load_claims(folder)
+    manifest = read_manifest(folder)
+    claims, _ = read_published_claims(folder)
     try:
         index = load_index(folder)
     except (OSError, ValueError, RuntimeError) as exc:

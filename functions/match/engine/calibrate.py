@@ -29,7 +29,7 @@ from functions.match.engine.fusion import CONFIDENCE_FEATURES, RANKING_FEATURES,
 from functions.match.engine.index import ClaimIndex, build_index, tokenize
 from functions.match.engine.normalise import normalise_post
 from functions.match.engine.retrieval import generate_candidates
-from functions.shared.knowledge_base import KnowledgeBase
+from functions.shared.claims import KnowledgeBase
 
 MIN_WORDS_FOR_MATCH = 4  # policy, not a fitted number: fewer words than this rarely state a claim
 

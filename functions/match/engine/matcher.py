@@ -13,8 +13,8 @@ from functions.match.engine.embedder import Embedder
 from functions.match.engine.index import ClaimIndex, IndexedText, tokenize
 from functions.match.engine.normalise import NormalisedPost, normalise_post
 from functions.match.engine.retrieval import generate_candidates, rank_candidates
+from functions.shared.claims import Claim
 from functions.shared.errors import ArtifactMissing, InvalidInput
-from functions.shared.knowledge_base import Claim
 from functions.shared.models import MAX_TEXT_CHARS
 
 

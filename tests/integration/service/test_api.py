@@ -39,7 +39,7 @@ def test_auth_matrix(service: Service) -> None:
     ingest_body = {"posts": [post("flu jab gives you flu, every single time")]}
     revoked = service.key("old-partner", "check")
     revoked_id = revoked.split("_")[1]
-    service.store.revoke_api_key(revoked_id, datetime.now(UTC))
+    service.keys.revoke_api_key(revoked_id, datetime.now(UTC))
 
     # claim-check: scope check only
     assert c.request("POST", "/v1/claims:check", check_body, {"x-api-key": service.check_key}).status == 200
@@ -69,7 +69,7 @@ def test_auth_matrix(service: Service) -> None:
     is_problem(c.request("GET", "/v1/reviews", headers={"Authorization": f"Bearer {forged}"}), 401)
     expired = issue_dev_token(service.settings, "amina", "educator", datetime.now(UTC) - timedelta(days=2))
     is_problem(c.request("GET", "/v1/reviews", headers={"Authorization": f"Bearer {expired}"}), 401)
-    assert service.store.audit_events("nothing") == []
+    assert service.reviews.audit_events("nothing") == []
 
 
 def test_quota_exceeded_gets_429_with_retry_after(service: Service) -> None:
@@ -189,7 +189,7 @@ def test_two_educators_approving_at_once_one_wins(service: Service) -> None:
     conflict = next(r for r in replies if r.status == 409)
     body = is_problem(conflict, 409)
     assert body["current"]["status"] == "approved"
-    events = service.store.audit_events(item.item_id)
+    events = service.reviews.audit_events(item.item_id)
     assert [e.action for e in events] == ["approve"]
 
 

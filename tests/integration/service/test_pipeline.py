@@ -248,7 +248,8 @@ def test_sla_check_event_counts_overdue_items(service: Service) -> None:
     assert result["review_items_past_sla"] >= 1
 
 
-def test_scans_without_posts_pull_from_their_named_source() -> None:
+def test_scans_without_posts_pull_from_their_named_source(service: Service) -> None:
+    """The local runtime registers the demo feed; nothing else is registered."""
     import pytest
 
     from functions.ingest.sources import fetch
@@ -262,8 +263,8 @@ def test_scans_without_posts_pull_from_their_named_source() -> None:
 
 
 def test_a_record_that_keeps_failing_is_parked_in_the_dead_letter_list(service: Service) -> None:
+    from functions.local.queues import local_queue
     from functions.local.runtime import MAX_RECEIVES
-    from functions.shared.queues import local_queue
 
     posts = local_queue("posts")
     parked = len(posts.dead_letters)

@@ -1,0 +1,1 @@
+"""Knowledge-base curation tooling (``antidote kb``): YAML loading, validation, reports."""

@@ -1,0 +1,119 @@
+"""EventBridge Scheduler: scans of the configured sources (invoke ingest) and the review SLA check (invoke respond).
+
+Each kind invokes its function asynchronously through its own role (trusted by EventBridge Scheduler of this
+account only), with 2 retries; what still fails is parked in one queue per kind, whether the scheduler could not
+deliver the event or the function failed all its attempts (the function's asynchronous failure destination is the
+same queue). Built straight into the stack rather than as a construct of its own, so the queues, roles and
+schedules keep the CloudFormation ids they were first deployed with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
+from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_scheduler_targets as targets
+from aws_cdk import aws_sqs as sqs
+
+from infra.config import StageConfig
+from infra.messaging import parking_queue
+
+RETRY_ATTEMPTS = 2
+
+# What the SLA schedule sends the respond function: it counts pending review items past their SLA and publishes
+# ReviewItemsPastSla, so the SLA alarm fires even when no new match arrives to trigger the count.
+SLA_CHECK_EVENT: dict[str, Any] = {"source": "antidote.sla", "detail": {}}
+
+
+def scan_event(source_name: str) -> dict[str, Any]:
+    """What a scheduled scan sends the ingest function: a scan event naming the source, with no posts (a schedule
+    carries a fixed payload; fetching from the named source is the ingest function's job)."""
+    return {"source": "antidote.scan", "detail": {"source_name": source_name, "posts": []}}
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """One kind of scheduled invocation: the queue its failures are parked in, the role the scheduler invokes the
+    function with (None while nothing is scheduled) and its schedules."""
+
+    dead_letters: sqs.Queue
+    role: iam.Role | None
+    schedules: tuple[scheduler.Schedule, ...]
+
+
+def scheduled_scans(stack: Stack, config: StageConfig, ingest: lambda_.Function) -> Scheduled:
+    """One schedule per source the stage names in ``scan_sources``; a stage that names none scans nothing."""
+    max_age = Duration.minutes(config.scan_rate_minutes)
+    dead_letters = _park_failures(stack, "ScanDeadLetterQueue", ingest, max_age)
+    if not config.scan_sources:
+        return Scheduled(dead_letters, None, ())
+    role = _scheduler_role(stack, "ScanSchedulerRole", config, "invoke the ingest function for scheduled scans")
+    schedules = tuple(
+        scheduler.Schedule(
+            stack,
+            f"Scan{''.join(part.capitalize() for part in source.split('-'))}",
+            description=f"Scan '{source}' for new posts every {config.scan_rate_minutes} min ({config.name})",
+            schedule=scheduler.ScheduleExpression.rate(Duration.minutes(config.scan_rate_minutes)),
+            target=_invoke(ingest, scan_event(source), role, dead_letters, max_age),
+            enabled=config.scans_enabled,
+        )
+        for source in config.scan_sources
+    )
+    return Scheduled(dead_letters, role, schedules)
+
+
+def sla_checks(stack: Stack, config: StageConfig, respond: lambda_.Function) -> Scheduled:
+    """Has respond count the review items past their SLA every ``sla_check_rate_minutes``."""
+    # A check older than one period is worthless (the next one is already due), hence the event age.
+    max_age = Duration.minutes(config.sla_check_rate_minutes)
+    dead_letters = _park_failures(stack, "SlaCheckDeadLetterQueue", respond, max_age)
+    role = _scheduler_role(stack, "SlaSchedulerRole", config, "invoke the respond function for SLA checks")
+    schedule = scheduler.Schedule(
+        stack,
+        "SlaCheck",
+        description=f"Count review items past their SLA every {config.sla_check_rate_minutes} min ({config.name})",
+        schedule=scheduler.ScheduleExpression.rate(Duration.minutes(config.sla_check_rate_minutes)),
+        target=_invoke(respond, SLA_CHECK_EVENT, role, dead_letters, max_age),
+    )
+    return Scheduled(dead_letters, role, (schedule,))
+
+
+def _park_failures(stack: Stack, queue_id: str, function: lambda_.Function, max_age: Duration) -> sqs.Queue:
+    """A parking queue for ``function``'s asynchronous invocations that fail all their retries."""
+    dead_letters = parking_queue(stack, queue_id)
+    function.configure_async_invoke(
+        retry_attempts=RETRY_ATTEMPTS,
+        max_event_age=max_age,
+        on_failure=destinations.SqsDestination(dead_letters),
+    )
+    return dead_letters
+
+
+def _scheduler_role(stack: Stack, role_id: str, config: StageConfig, purpose: str) -> iam.Role:
+    """A role only EventBridge Scheduler of this account may assume; each schedule's target grants what it needs."""
+    return iam.Role(
+        stack,
+        role_id,
+        assumed_by=iam.ServicePrincipal(
+            "scheduler.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": stack.account}}
+        ),
+        description=f"EventBridge Scheduler ({config.name}): {purpose}",
+    )
+
+
+def _invoke(
+    function: lambda_.Function, event: dict[str, Any], role: iam.Role, dead_letters: sqs.Queue, max_age: Duration
+) -> targets.LambdaInvoke:
+    return targets.LambdaInvoke(
+        function,
+        input=scheduler.ScheduleTargetInput.from_object(event),
+        retry_attempts=RETRY_ATTEMPTS,
+        max_event_age=max_age,
+        dead_letter_queue=dead_letters,
+        role=role,
+    )

@@ -1,0 +1,82 @@
+"""Small in-memory fakes of the data-access protocols the logic modules use, with the same guarantees the
+DynamoDB stores give: conditional creates, version-checked transitions with their audit event, atomic quotas."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from functions.shared.errors import Conflict, NotFound
+from functions.shared.models import ApiKey, AuditEvent, ReviewItem, StoredMatch, StoredPost
+
+
+class FakePosts:
+    def __init__(self) -> None:
+        self.posts: dict[str, StoredPost] = {}
+        self.matches: dict[str, StoredMatch] = {}
+
+    def put_posts_if_new(self, posts: list[StoredPost]) -> dict[str, bool]:
+        stored: dict[str, bool] = {}
+        for post in posts:
+            stored[post.post_key] = post.post_key not in self.posts
+            self.posts.setdefault(post.post_key, post)
+        return stored
+
+    def get_post(self, post_key: str) -> StoredPost | None:
+        return self.posts.get(post_key)
+
+    def get_match(self, post_key: str) -> StoredMatch | None:
+        return self.matches.get(post_key)
+
+
+class FakeReviews:
+    def __init__(self) -> None:
+        self.items: dict[str, ReviewItem] = {}
+        self.audit: dict[str, list[AuditEvent]] = defaultdict(list)
+
+    def put_review_item_if_new(self, item: ReviewItem, priority_key: str) -> bool:
+        if item.item_id in self.items:
+            return False
+        self.items[item.item_id] = item.model_copy(update={"version": 1})
+        return True
+
+    def get_review_item(self, item_id: str) -> ReviewItem:
+        if item_id not in self.items:
+            raise NotFound(f"no review item {item_id}")
+        return self.items[item_id]
+
+    def transition_review_item(self, updated: ReviewItem, priority_key: str, event: AuditEvent) -> ReviewItem:
+        current = self.get_review_item(updated.item_id)
+        if current.version != updated.version:
+            raise Conflict("changed by someone else", current=json.loads(current.model_dump_json()))
+        saved = updated.model_copy(update={"version": updated.version + 1})
+        self.items[updated.item_id] = saved
+        self.audit[updated.item_id].append(event)
+        return saved
+
+
+class FakeKeys:
+    def __init__(self, *keys: ApiKey) -> None:
+        self.keys = {k.key_id: k for k in keys}
+        self.used: dict[tuple[str, str], int] = defaultdict(int)
+
+    def get_api_key(self, key_id: str) -> ApiKey | None:
+        return self.keys.get(key_id)
+
+    def consume_quota(self, key_id: str, day: str, limit: int, now: datetime) -> bool:
+        if self.used[(key_id, day)] >= limit:
+            return False
+        self.used[(key_id, day)] += 1
+        return True
+
+
+class FakeSink:
+    def __init__(self) -> None:
+        self.sent: list[tuple[BaseModel, str | None]] = []
+
+    def send(self, messages: Sequence[BaseModel], correlation_id: str | None = None) -> None:
+        self.sent += [(m, correlation_id) for m in messages]
