@@ -118,6 +118,63 @@ class PostMessage(BaseModel):
     post_key: str
 
 
+class Stance(StrEnum):
+    """A post's stance towards the claim it matched."""
+
+    SUPPORTS = "supports"  # restates or endorses it
+    REFUTES = "refutes"  # debunks or corrects it
+    ASKS = "asks"  # a question about it
+    NEUTRAL = "neutral"  # mentions it without taking a side: news, jokes, quotes, another sense of the words
+
+
+class Action(StrEnum):
+    """What the service suggests doing about a post (the reply policy)."""
+
+    CORRECT = "correct"  # a public correction, for someone who spreads a myth (or denies a fact)
+    INFORM = "inform"  # an answer to a question, with its own opener
+    MONITOR = "monitor"  # counted in trends, not answered (e.g. too small an account to amplify)
+    NONE = "none"  # nothing to answer
+
+
+class TrendKind(StrEnum):
+    """What a matched post adds to its claim's trend."""
+
+    SPREADING = "spreading"  # supports a myth, or denies an established fact
+    COUNTER_SPEECH = "counter_speech"  # debunks a myth, or supports an established fact
+    QUESTION = "question"  # asks about the claim
+
+
+class ReachRule(BaseModel):
+    """The reach threshold of the post's platform, and how the post measured against it."""
+
+    platform: str
+    followers: int  # the threshold: below this many followers …
+    engagement: int  # … and this many likes + shares, a would-be correction is monitored instead
+    post_followers: int
+    post_engagement: int
+    reached: bool
+    applied: bool  # the rule turned a correction into ``monitor``
+
+
+class ReplyPolicy(BaseModel):
+    """What the reply policy decided for a post and its claim, and why (``functions/match/policy.py``)."""
+
+    stance: Stance | None
+    stance_confidence: float | None = None
+    action: Action
+    reason: str
+    private_reply: bool = False  # answer in a private channel, never in public
+    privacy_report: bool = False  # the post exposes someone's personal data: report it to the platform
+    amplify: bool = False  # counter-speech worth amplifying, never corrected
+    highest_priority: bool = False  # a disclosure that signals risk
+    reach_rule: ReachRule | None = None
+
+    @property
+    def enters_queue(self) -> bool:
+        """In the educators' default queue: something to send, or something to report; the rest is filed."""
+        return self.action in (Action.CORRECT, Action.INFORM) or self.privacy_report
+
+
 class MatchedClaim(BaseModel):
     claim_id: str
     verdict: str
@@ -131,7 +188,8 @@ class MatchedClaim(BaseModel):
 
 @dataclass(frozen=True)
 class MatchEntry:
-    """One post's match as stored: its decision, the ranked claims, and the claim its trend counts (if flagged)."""
+    """One post's match as stored: its decision, the ranked claims, the claim its trend counts (if flagged) and
+    under which kind, and the reply policy's decision."""
 
     post_key: str
     decision: str
@@ -139,6 +197,8 @@ class MatchEntry:
     kb_version: str
     matches: list[dict[str, Any]]
     counted_claim: str | None
+    trend: TrendKind | None = None  # None: counted nowhere (a neutral mention, or nothing matched)
+    policy: ReplyPolicy | None = None
 
 
 class StoredMatch(BaseModel):
@@ -150,6 +210,8 @@ class StoredMatch(BaseModel):
     kb_version: str
     matches: list[MatchedClaim]
     matched_at: datetime
+    trend: TrendKind | None = None
+    policy: ReplyPolicy | None = None  # None for a post that matched nothing (or one stored before the policy)
 
     @property
     def top_claim(self) -> MatchedClaim | None:
@@ -164,6 +226,7 @@ class MatchMessage(BaseModel):
     kb_version: str
     matches: list[MatchedClaim]
     claim: dict[str, Any]  # the best claim as curated (Claim.model_dump)
+    policy: ReplyPolicy | None = None  # None only in a message queued before the reply policy existed
 
 
 # ---------------------------------------------------------------- claim-check API
@@ -201,6 +264,20 @@ class CheckClaim(BaseModel):
 class CheckResult(BaseModel):
     decision: Literal["match", "review", "none"]
     reason: str
+    stance: Stance | None = Field(
+        default=None, description="The text's stance towards the top claim; null when nothing matched."
+    )
+    stance_confidence: float | None = Field(default=None, description="The stance model's probability for it.")
+    action: Action = Field(
+        default=Action.NONE,
+        description="What the reply policy suggests: correct (repeats a myth or denies a fact), inform (asks), "
+        "none (debunks a myth, supports a fact, neutral, or nothing matched). Reach is unknown here, so no reach "
+        "rule applies and 'monitor' never appears.",
+    )
+    action_reason: str = Field(default="", description="Why the policy chose the action.")
+    private_reply: bool = Field(
+        default=False, description="The text signals risk to its author: answer privately, not in public."
+    )
     claims: list[CheckClaim]
 
 
@@ -213,9 +290,10 @@ class CheckResponse(BaseModel):
 
 
 class ReviewStatus(StrEnum):
-    PENDING = "pending"
+    PENDING = "pending"  # in the educators' queue: a correction, an answer or a privacy report
     APPROVED = "approved"
     REJECTED = "rejected"
+    FILED = "filed"  # visible under a filter, never in the queue: monitor, counter-speech, neutral mentions
 
 
 class ApproveRequest(BaseModel):
@@ -253,11 +331,23 @@ class ReviewItem(BaseModel):
     claim: dict[str, Any]
     match: dict[str, Any]
     draft: dict[str, Any]
+    stance: Stance | None = None
+    stance_confidence: float | None = None
+    action: Action = Action.CORRECT  # items stored before the reply policy were all corrections
+    action_reason: str = ""
+    private_reply: bool = False
+    privacy_report: bool = False
+    amplify: bool = False
+    highest_priority: bool = False
+    needs_translation: bool = Field(
+        default=False, description="No curated text in the post's language: the draft is empty, with a reference."
+    )
+    reach_rule: ReachRule | None = None
     final_text: str | None = None
     reject_reason: str | None = None
     acted_by: str | None = None
     acted_at: datetime | None = None
-    sla_due: datetime
+    sla_due: datetime | None = Field(default=None, description="Only items in the queue (pending) have an SLA.")
     created_at: datetime
     updated_at: datetime
     version: int = 0

@@ -6,11 +6,35 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from functions.shared.models import Platform
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LOCAL_STAGE = "local"
+
+
+class ReachThreshold(BaseModel):
+    """Below BOTH numbers a post that would get a correction is only monitored: a reply would amplify it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    followers: int = Field(ge=0)
+    engagement: int = Field(ge=0, description="likes + shares")
+
+
+# Per platform, because an audience means different things on each: a few hundred followers is a real audience on
+# Mastodon or Bluesky, a small one on Instagram or Facebook. {"followers": 0, "engagement": 0} turns the rule off.
+DEFAULT_REACH_THRESHOLDS: dict[str, ReachThreshold] = {
+    "x": ReachThreshold(followers=100, engagement=10),
+    "bluesky": ReachThreshold(followers=50, engagement=5),
+    "mastodon": ReachThreshold(followers=50, engagement=5),
+    "facebook": ReachThreshold(followers=200, engagement=20),
+    "instagram": ReachThreshold(followers=500, engagement=50),
+    "youtube": ReachThreshold(followers=100, engagement=20),
+    "reddit": ReachThreshold(followers=50, engagement=10),
+}
 
 
 class MissingSetting(RuntimeError):
@@ -85,6 +109,23 @@ class Settings(BaseSettings):
     undo_window_seconds: int = Field(default=300, ge=0)
     default_daily_quota: int = Field(default=10_000, ge=1)
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
+
+    reach_thresholds: dict[str, ReachThreshold] = Field(
+        default_factory=lambda: dict(DEFAULT_REACH_THRESHOLDS),
+        description=(
+            "Per platform, the reach below which a would-be correction is only monitored, as JSON: "
+            '{"x": {"followers": 100, "engagement": 10}} (engagement = likes + shares). Platforms not named keep '
+            'their defaults; {"followers": 0, "engagement": 0} turns the rule off for a platform.'
+        ),
+    )
+
+    @field_validator("reach_thresholds", mode="after")
+    @classmethod
+    def _known_platforms(cls, value: dict[str, ReachThreshold]) -> dict[str, ReachThreshold]:
+        unknown = sorted(set(value) - {p.value for p in Platform})
+        if unknown:
+            raise ValueError(f"unknown platform(s) {', '.join(unknown)} in reach_thresholds")
+        return {**DEFAULT_REACH_THRESHOLDS, **value}
 
     @model_validator(mode="after")
     def _no_local_auth_outside_local(self) -> Settings:
