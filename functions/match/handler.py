@@ -49,8 +49,10 @@ def matcher() -> Matcher:
     middlewares=[require_api_key("check")],
     security=[{"apiKey": []}],
     summary="Check one text or up to 50",
-    description="For each text: the decision (match, review, none), the closest known claims with verdict, score, "
-    "correction (in `language` when the claim has it) and sources, and the knowledge-base version. "
+    description="For each text: the decision (match, review, none); the text's stance towards the top claim and "
+    "the reply policy's action (correct, inform or none) with its reason (reach is unknown here, so no reach rule "
+    "applies); the closest known claims with verdict, score, correction (in `language` when the claim has it) and "
+    "sources; and the knowledge-base version. "
     "Needs an API key with scope 'check'; each request counts once against the key's daily quota.",
 )
 @tracer.capture_method
@@ -78,7 +80,9 @@ def prepare_batch(records: list[dict[str, Any]]) -> PreparedBatch:
     found = load_posts(keys, post_store())
     ordered = list(found.values())
     results = check_posts(ordered, matcher())
-    return PreparedBatch(found, record_batch(ordered, results, matcher().kb_version, post_store(), datetime.now(UTC)))
+    thresholds = get_settings().reach_thresholds
+    now = datetime.now(UTC)
+    return PreparedBatch(found, record_batch(ordered, results, matcher().kb_version, post_store(), now, thresholds))
 
 
 def forward_record(record: SQSRecord, batch: PreparedBatch) -> dict[str, Any]:
@@ -88,7 +92,14 @@ def forward_record(record: SQSRecord, batch: PreparedBatch) -> dict[str, Any]:
     correlation_id = record_correlation_id(record.raw_event)
     outcome = forward(batch.prepared[post.post_key], matcher().kb_version, sink("matches"), correlation_id)
     metrics.add_metric(name=f"Decision_{outcome.decision}", unit="Count", value=1)
-    return {"post_key": outcome.post_key, "decision": outcome.decision, "claim_id": outcome.claim_id}
+    if outcome.action:
+        metrics.add_metric(name=f"Action_{outcome.action}", unit="Count", value=1)
+    return {
+        "post_key": outcome.post_key,
+        "decision": outcome.decision,
+        "claim_id": outcome.claim_id,
+        "action": outcome.action,
+    }
 
 
 class MatchBatchProcessor(BatchProcessor):

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
 from functions.match.engine.matcher import CheckResult as EngineResult
 from functions.match.engine.matcher import Decision, Matcher
+from functions.match.policy import (
+    PolicyDecision,
+    PostSignals,
+    decide_action,
+    exposes_personal_data,
+    signals_risk,
+    trend_kind,
+)
 from functions.shared.claims import Claim
 from functions.shared.errors import InvalidInput, NotFound
 from functions.shared.models import (
+    Action,
     CheckClaim,
     CheckRequest,
     CheckResponse,
@@ -19,9 +29,12 @@ from functions.shared.models import (
     MatchedClaim,
     MatchEntry,
     MatchMessage,
+    ReplyPolicy,
     StoredPost,
+    TrendKind,
 )
 from functions.shared.queues import MessageSink
+from functions.shared.settings import ReachThreshold
 
 
 class MatchStore(Protocol):
@@ -38,6 +51,7 @@ class PreparedMatch:
     best: Claim | None  # the claim to answer, when the post was flagged
     matched: list[MatchedClaim]
     newly_recorded: bool
+    policy: ReplyPolicy | None = None  # what the reply policy decided, when the post was flagged
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,7 @@ class MatchOutcome:
     claim_id: str | None
     newly_recorded: bool
     forwarded: bool
+    action: str | None = None
 
 
 def load_posts(post_keys: list[str], store: MatchStore) -> dict[str, StoredPost]:
@@ -76,16 +91,49 @@ def _matched_claims(result: EngineResult) -> list[MatchedClaim]:
     ]
 
 
+def post_signals(post: StoredPost) -> PostSignals:
+    """What the stored post tells the reply policy: its reach, its author's disclosure, risk and exposed data."""
+    return PostSignals(
+        reach=post.reach,
+        discloses_own_health=post.discloses_own_health,
+        risky_disclosure=signals_risk(post.text),
+        exposes_personal_data=exposes_personal_data(post.redactions, post.text),
+        platform=post.platform.value,
+    )
+
+
+def reply_policy(
+    result: EngineResult, claim: Claim, signals: PostSignals, threshold: ReachThreshold | None
+) -> tuple[ReplyPolicy, TrendKind | None]:
+    """The policy's decision for a flagged post and its top claim, and the trend the post counts in."""
+    if result.stance is None:  # the matcher gives every flagged post a stance; without one, correct nobody
+        unknown = PolicyDecision(Action.NONE, "no stance was predicted for this post: filed, not answered")
+        return unknown.as_policy(None), None
+    stance = result.stance.stance
+    decided = decide_action(stance, claim.is_myth, signals, threshold)
+    return decided.as_policy(stance, result.stance.confidence), trend_kind(stance, claim.is_myth)
+
+
 def record_batch(
-    posts: list[StoredPost], results: list[EngineResult], kb_version: str, store: MatchStore, now: datetime
+    posts: list[StoredPost],
+    results: list[EngineResult],
+    kb_version: str,
+    store: MatchStore,
+    now: datetime,
+    thresholds: Mapping[str, ReachThreshold] | None = None,
 ) -> dict[str, PreparedMatch]:
-    """Record every post's match (and its claim's trend count) in as few writes as the store allows."""
+    """Decide the reply policy for every flagged post and record every post's match (and its claim's trend count,
+    as spreading, counter-speech or a question) in as few writes as the store allows."""
     entries: list[MatchEntry] = []
     prepared: dict[str, PreparedMatch] = {}
     for post, result in zip(posts, results, strict=True):
         matched = _matched_claims(result)
         flagged = result.decision is not Decision.NONE
         best = result.matches[0].claim if flagged and result.matches else None
+        policy, trend = None, None
+        if best is not None:
+            threshold = (thresholds or {}).get(post.platform.value)
+            policy, trend = reply_policy(result, best, post_signals(post), threshold)
         entries.append(
             MatchEntry(
                 post.post_key,
@@ -93,54 +141,87 @@ def record_batch(
                 result.reason,
                 kb_version,
                 [m.model_dump() for m in matched],
-                best.id if best else None,
+                best.id if best and trend else None,
+                trend,
+                policy,
             )
         )
-        prepared[post.post_key] = PreparedMatch(post.post_key, result.decision.value, best, matched, False)
+        prepared[post.post_key] = PreparedMatch(post.post_key, result.decision.value, best, matched, False, policy)
     newly = store.record_matches(entries, now)
     return {key: replace(p, newly_recorded=newly.get(key, False)) for key, p in prepared.items()}
 
 
 def forward(prepared: PreparedMatch, kb_version: str, sink: MessageSink, correlation_id: str | None) -> MatchOutcome:
-    """Facts need no correction; a flagged myth goes on to respond. Respond is idempotent, so forwarding again
-    after a redelivery (e.g. a crash between recording and sending) changes nothing there."""
-    best = prepared.best
-    send = best is not None and best.is_myth
-    if send and best is not None:
+    """Every flagged post goes on to respond with its policy decision — myths and facts alike: respond queues the
+    corrections, answers and privacy reports for educators and files the rest where a filter shows them. Respond is
+    idempotent, so forwarding again after a redelivery (e.g. a crash between recording and sending) changes
+    nothing there."""
+    best, policy = prepared.best, prepared.policy
+    send = best is not None and policy is not None
+    if best is not None and policy is not None:
         message = MatchMessage(
             post_key=prepared.post_key,
             decision=prepared.decision,
             kb_version=kb_version,
             matches=prepared.matched,
             claim=best.model_dump(mode="json"),
+            policy=policy,
         )
         sink.send([message], correlation_id)
-    return MatchOutcome(prepared.post_key, prepared.decision, best.id if best else None, prepared.newly_recorded, send)
+    return MatchOutcome(
+        prepared.post_key,
+        prepared.decision,
+        best.id if best else None,
+        prepared.newly_recorded,
+        send,
+        policy.action.value if policy else None,
+    )
+
+
+def _check_claims(found: EngineResult, language: str | None) -> list[CheckClaim]:
+    claims = []
+    for m in found.matches:
+        _, correction = m.claim.correction_in(language)
+        claims.append(
+            CheckClaim(
+                claim_id=m.claim.id,
+                verdict=m.claim.verdict.value,
+                topic=m.claim.topic,
+                score=round(m.score, 4),
+                statement=m.claim.statement,
+                correction=correction,
+                sources=[CheckSource(publisher=s.publisher, url=s.url) for s in m.claim.sources],
+            )
+        )
+    return claims
+
+
+def _check_result(text: str, found: EngineResult, language: str | None) -> CheckResult:
+    """One text's answer; its reach is unknown, so the policy runs without the reach rule."""
+    policy: ReplyPolicy | None = None
+    if found.decision is not Decision.NONE and found.matches:
+        policy, _ = reply_policy(found, found.matches[0].claim, PostSignals(risky_disclosure=signals_risk(text)), None)
+    return CheckResult(
+        decision=found.decision.value,
+        reason=found.reason,
+        stance=policy.stance if policy else None,
+        stance_confidence=policy.stance_confidence if policy else None,
+        action=policy.action if policy else Action.NONE,
+        action_reason=policy.reason if policy else "no known claim matched: nothing to answer",
+        private_reply=policy.private_reply if policy else False,
+        claims=_check_claims(found, language),
+    )
 
 
 def claim_check(request: CheckRequest, matcher: Matcher) -> CheckResponse:
-    """The partners' API: texts in, decisions with claims, corrections and sources out."""
+    """The partners' API: texts in; decisions, stance and the suggested action, with claims, corrections and
+    sources out."""
     try:
         texts = request.all_texts()
     except ValueError as exc:
         raise InvalidInput(str(exc)) from exc
-    results = []
-    for found in matcher.check_many(texts, request.top_k):
-        claims = []
-        for m in found.matches:
-            _, correction = m.claim.correction_in(request.language)
-            claims.append(
-                CheckClaim(
-                    claim_id=m.claim.id,
-                    verdict=m.claim.verdict.value,
-                    topic=m.claim.topic,
-                    score=round(m.score, 4),
-                    statement=m.claim.statement,
-                    correction=correction,
-                    sources=[CheckSource(publisher=s.publisher, url=s.url) for s in m.claim.sources],
-                )
-            )
-        results.append(CheckResult(decision=found.decision.value, reason=found.reason, claims=claims))
+    found = matcher.check_many(texts, request.top_k)
+    results = [_check_result(text, f, request.language) for text, f in zip(texts, found, strict=True)]
     return CheckResponse(kb_version=matcher.kb_version, results=results)
 
 

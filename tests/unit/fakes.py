@@ -4,20 +4,30 @@ DynamoDB stores give: conditional creates, version-checked transitions with thei
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import BaseModel
 
 from functions.shared.errors import Conflict, NotFound
-from functions.shared.models import ApiKey, AuditEvent, ReviewItem, StoredMatch, StoredPost
+from functions.shared.models import (
+    ApiKey,
+    AuditEvent,
+    MatchedClaim,
+    MatchEntry,
+    ReviewItem,
+    StoredMatch,
+    StoredPost,
+    TrendKind,
+)
 
 
 class FakePosts:
     def __init__(self) -> None:
         self.posts: dict[str, StoredPost] = {}
         self.matches: dict[str, StoredMatch] = {}
+        self.trends: Counter[tuple[TrendKind, str]] = Counter()
 
     def put_posts_if_new(self, posts: list[StoredPost]) -> dict[str, bool]:
         stored: dict[str, bool] = {}
@@ -29,8 +39,32 @@ class FakePosts:
     def get_post(self, post_key: str) -> StoredPost | None:
         return self.posts.get(post_key)
 
+    def get_posts(self, post_keys: list[str]) -> dict[str, StoredPost]:
+        return {key: self.posts[key] for key in post_keys if key in self.posts}
+
     def get_match(self, post_key: str) -> StoredMatch | None:
         return self.matches.get(post_key)
+
+    def record_matches(self, entries: list[MatchEntry], now: datetime) -> dict[str, bool]:
+        """Each match once, counting its trend with it (as the DynamoDB store does in one transaction)."""
+        recorded: dict[str, bool] = {}
+        for entry in entries:
+            recorded[entry.post_key] = entry.post_key not in self.matches
+            if not recorded[entry.post_key]:
+                continue
+            self.matches[entry.post_key] = StoredMatch(
+                post_key=entry.post_key,
+                decision=entry.decision,
+                reason=entry.reason,
+                kb_version=entry.kb_version,
+                matches=[MatchedClaim.model_validate(m) for m in entry.matches],
+                matched_at=now,
+                trend=entry.trend,
+                policy=entry.policy,
+            )
+            if entry.trend and entry.counted_claim:
+                self.trends[(entry.trend, entry.counted_claim)] += 1
+        return recorded
 
 
 class FakeReviews:

@@ -63,6 +63,8 @@ class MatchRecord(Model):
     reason = UnicodeAttribute()
     kb_version = UnicodeAttribute()
     matches = JSONAttribute(default=list)
+    trend = UnicodeAttribute(null=True)  # spreading | counter_speech | question; null: counted nowhere
+    policy = JSONAttribute(null=True)  # the reply policy's decision (ReplyPolicy), for a flagged post
     matched_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()
 
@@ -83,7 +85,7 @@ class ReviewItemRecord(Model):
         table_name = "antidote-reviews"
 
     item_id = UnicodeAttribute(hash_key=True)
-    status = UnicodeAttribute()  # pending | approved | rejected
+    status = UnicodeAttribute()  # pending | approved | rejected | filed
     priority = NumberAttribute()
     priority_key = UnicodeAttribute()
     by_status = ByStatusIndex()
@@ -96,11 +98,21 @@ class ReviewItemRecord(Model):
     claim = JSONAttribute()  # the matched claim as curated (statement, verdict, correction, sources)
     match = JSONAttribute()  # decision, scores, closest phrasings
     draft = JSONAttribute()  # the suggested reply
+    stance = UnicodeAttribute(null=True)  # supports | refutes | asks | neutral
+    stance_confidence = NumberAttribute(null=True)
+    action = UnicodeAttribute(null=True)  # correct | inform | monitor | none (null: stored before the policy)
+    action_reason = UnicodeAttribute(null=True)
+    private_reply = BooleanAttribute(default=False)
+    privacy_report = BooleanAttribute(default=False)
+    amplify = BooleanAttribute(default=False)
+    highest_priority = BooleanAttribute(default=False)
+    needs_translation = BooleanAttribute(default=False)
+    reach_rule = JSONAttribute(null=True)
     final_text = UnicodeAttribute(null=True)
     reject_reason = UnicodeAttribute(null=True)
     acted_by = UnicodeAttribute(null=True)
     acted_at = UTCDateTimeAttribute(null=True)
-    sla_due = UTCDateTimeAttribute()
+    sla_due = UTCDateTimeAttribute(null=True)  # pending items only
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()  # every save is conditional on it: two educators cannot both win
@@ -137,7 +149,7 @@ class ApiKeyRecord(Model):
 
 
 class CounterRecord(Model):
-    """Atomic counters: per-claim hourly match trends and per-key daily quota use."""
+    """Atomic counters: per-claim hourly trends (spreading, counter-speech, questions) and per-key daily quota use."""
 
     class Meta:
         table_name = "antidote-counters"

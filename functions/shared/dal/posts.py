@@ -1,6 +1,6 @@
 """Posts and their matches. Every write that must not happen twice is conditional, so a duplicate delivery
-changes nothing: posts and matches are written only if absent, and a match moves its claim's trend counter in
-the same transaction."""
+changes nothing: posts and matches are written only if absent, and a match moves its claim's trend counter (as
+spreading, counter-speech or a question) in the same transaction."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pynamodb.transactions import TransactWrite
 from functions.shared.dal.counters import count_trends
 from functions.shared.dal.database import Database, conditional_failed
 from functions.shared.dal.models import MatchRecord, PostRecord, ReachAttribute
-from functions.shared.models import MatchedClaim, MatchEntry, Reach, StoredMatch, StoredPost
+from functions.shared.models import MatchedClaim, MatchEntry, Reach, ReplyPolicy, StoredMatch, StoredPost, TrendKind
 
 POSTS_PER_TRANSACTION = 100  # the most actions one DynamoDB transaction holds
 MATCHES_PER_TRANSACTION = 50  # a transaction holds 100 actions: each match and at most one counter update
@@ -99,7 +99,7 @@ class PostStore:
         try:
             with TransactWrite(connection=self._database.connection) as transaction:
                 transaction.save(self._match_record(entry, now), condition=MatchRecord.post_key.does_not_exist())
-                count_trends(transaction, Counter([entry.counted_claim] if entry.counted_claim else []), now)
+                count_trends(transaction, _trend_counts([entry]), now)
         except TransactWriteError as exc:
             if conditional_failed(exc):
                 return False
@@ -117,7 +117,7 @@ class PostStore:
                     for entry in chunk:
                         condition = MatchRecord.post_key.does_not_exist()
                         transaction.save(self._match_record(entry, now), condition=condition)
-                    count_trends(transaction, Counter(e.counted_claim for e in chunk if e.counted_claim), now)
+                    count_trends(transaction, _trend_counts(chunk), now)
                 recorded.update({e.post_key: True for e in chunk})
             except TransactWriteError as exc:
                 if not conditional_failed(exc):
@@ -137,6 +137,8 @@ class PostStore:
             kb_version=r.kb_version,
             matches=[MatchedClaim.model_validate(m) for m in r.matches or []],
             matched_at=r.matched_at,
+            trend=TrendKind(r.trend) if r.trend else None,
+            policy=ReplyPolicy.model_validate(r.policy) if r.policy else None,
         )
 
     def _match_record(self, entry: MatchEntry, now: datetime) -> MatchRecord:
@@ -146,9 +148,16 @@ class PostStore:
             reason=entry.reason,
             kb_version=entry.kb_version,
             matches=entry.matches,
+            trend=entry.trend.value if entry.trend else None,
+            policy=entry.policy.model_dump(mode="json") if entry.policy else None,
             matched_at=now,
             expires_at=now + self._ttl,
         )
+
+
+def _trend_counts(entries: list[MatchEntry]) -> Counter[tuple[TrendKind, str]]:
+    """The trend counters a chunk of matches moves: one per counted (kind, claim)."""
+    return Counter((e.trend, e.counted_claim) for e in entries if e.trend and e.counted_claim)
 
 
 def _to_post(r: PostRecord) -> StoredPost:

@@ -16,11 +16,12 @@ from pynamodb.transactions import TransactWrite
 from functions.shared.dal.database import Database, conditional_failed
 from functions.shared.dal.models import AuditRecord, ReviewItemRecord
 from functions.shared.errors import Conflict, InvalidInput, NotFound
-from functions.shared.models import AuditEvent, ReviewItem, ReviewPage, ReviewStatus
+from functions.shared.models import Action, AuditEvent, ReachRule, ReviewItem, ReviewPage, ReviewStatus, Stance
 
 # Every field a review item stores under the same name in its record (status, priority and version are typed).
 _ITEM_FIELDS = (
     "item_id", "post_key", "platform", "language", "topic", "claim_id", "post", "claim", "match", "draft",
+    "stance_confidence", "private_reply", "privacy_report", "amplify", "highest_priority", "needs_translation",
     "final_text", "reject_reason", "acted_by", "acted_at", "sla_due", "created_at", "updated_at",
 )  # fmt: skip
 _AUDIT_FIELDS = ("item_id", "event_key", "actor", "role", "action", "at", "before", "after")
@@ -54,12 +55,14 @@ class ReviewStore:
         language: str | None = None,
         limit: int = 25,
         cursor: str | None = None,
+        action: Action | None = None,
     ) -> ReviewPage:
         condition: Condition | None = None
         for attribute, value in (
             (ReviewItemRecord.topic, topic),
             (ReviewItemRecord.platform, platform),
             (ReviewItemRecord.language, language),
+            (ReviewItemRecord.action, action.value if action else None),
         ):
             if value:
                 clause = attribute == value
@@ -126,6 +129,10 @@ def _to_item(r: ReviewItemRecord) -> ReviewItem:
         **{name: getattr(r, name) for name in _ITEM_FIELDS},
         status=ReviewStatus(r.status),
         priority=float(r.priority),
+        stance=Stance(r.stance) if r.stance else None,
+        action=Action(r.action) if r.action else Action.CORRECT,  # items stored before the policy were corrections
+        action_reason=r.action_reason or "",
+        reach_rule=ReachRule.model_validate(r.reach_rule) if r.reach_rule else None,
         version=int(r.version or 0),
     )
 
@@ -137,6 +144,10 @@ def _to_record(item: ReviewItem, priority_key: str) -> ReviewItemRecord:
         status=item.status.value,
         priority=item.priority,
         priority_key=priority_key,
+        stance=item.stance.value if item.stance else None,
+        action=item.action.value,
+        action_reason=item.action_reason,
+        reach_rule=item.reach_rule.model_dump(mode="json") if item.reach_rule else None,
     )
     if item.version:  # a new item has no version yet; saving it sets version 1
         record.version = item.version
