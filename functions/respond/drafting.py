@@ -1,16 +1,28 @@
-"""Compose the suggested reply to a post that repeats a known myth.
+"""Compose the suggested reply to a matched post, as the reply policy asked for it.
 
-A draft is built ONLY from curated text: a short fixed opener, the claim's correction (in the post's language when
+A draft is built ONLY from curated text: a short fixed opener, the claim's curated text (in the post's language when
 the claim has a translation) and the claim's own source links. The post itself is never an input, so its words,
-its author's handle and any personal data cannot leak into a reply. A post whose author disclosed their own health
-gets the private-channel variant instead: a public invitation to a direct message with no correction, no health
-detail and no links.
+its author's handle and any personal data cannot leak into a reply. What the draft says follows the policy's action:
 
-A public draft is "<opener> <correction>\n\nSource(s): <links>". It carries the whole correction with as many
-sources as fit (curator's order, at least one). Only when the whole correction and even one source cannot fit
-(Bluesky, whose links count in full, is the usual case) is the correction shortened, with the shortest source: first
-to its longest run of whole sentences, then, if not even the first sentence fits, at a word boundary ending in "…";
-dropping the opener is the last resort. The only source is never dropped.
+* ``correct`` (and ``monitor``, should the post grow): "Thanks for raising this." and, for a myth, its correction;
+  for someone who denies an established fact, the fact itself (the claim's statement).
+* ``inform``: an answer that opens as one ("Good question!") with the claim's correction, never "you are wrong".
+* a private reply (the author disclosed their own health): a public invitation to a direct message with no
+  correction, no health detail and no links.
+* a privacy report (the post exposes someone else's personal data): the text of a report to the platform, never a
+  reply; it names only the kinds of data removed.
+* ``none``: no draft at all.
+
+A draft is written in the post's language only when the claim has that translation (and the opener tables have the
+language: English, Spanish, French). Otherwise the draft's text is EMPTY and ``needs_translation`` is set, with the
+English draft as ``reference`` for the educator to translate: nothing in English is presented as if it fitted. A
+post with no detected language gets the claim's own language.
+
+A public draft is "<opener> <text>\n\nSource(s): <links>". It carries the whole text with as many sources as fit
+(curator's order, at least one). Only when the whole text and even one source cannot fit (Bluesky, whose links
+count in full, is the usual case) is the text shortened, with the shortest source: first to its longest run of whole
+sentences, then, if not even the first sentence fits, at a word boundary ending in "…"; dropping the opener is the
+last resort. The only source is never dropped.
 
 Length counting (``counted_length``) is deliberately simple because the web console mirrors it in JavaScript:
 
@@ -38,6 +50,7 @@ from dataclasses import dataclass
 
 from functions.shared.claims import Claim
 from functions.shared.errors import InvalidInput
+from functions.shared.models import Action, ReplyPolicy
 
 PLATFORM_LIMITS: dict[str, int] = {
     "x": 280,
@@ -59,17 +72,26 @@ _X_LIGHT_RANGES: tuple[tuple[int, int], ...] = ((0x0000, 0x10FF), (0x2000, 0x200
 
 PUBLIC = "public"
 PRIVATE_CHANNEL = "private_channel"
+PRIVACY_REPORT = "privacy_report"
+NO_REPLY = "none"
 ELLIPSIS = "…"
 DEFAULT_LANGUAGE = "en"
 
-# Small fixed phrase tables; a language missing here falls back to English.
-OPENERS: dict[str, str] = {
+# Small fixed phrase tables; a draft in a language missing here needs translation.
+OPENERS: dict[str, str] = {  # a correction
     "en": "Thanks for raising this.",
     "es": "Gracias por plantear esto.",
+    "fr": "Merci de soulever ce point.",
+}
+INFORM_OPENERS: dict[str, str] = {  # an answer to a question
+    "en": "Good question!",
+    "es": "¡Buena pregunta!",
+    "fr": "Bonne question !",
 }
 SOURCE_LABELS: dict[str, tuple[str, str]] = {  # (one link, several links)
     "en": ("Source:", "Sources:"),
     "es": ("Fuente:", "Fuentes:"),
+    "fr": ("Source :", "Sources :"),
 }
 PRIVATE_REPLIES: dict[str, str] = {
     "en": (
@@ -80,6 +102,19 @@ PRIVATE_REPLIES: dict[str, str] = {
         "Gracias por compartir algo tan personal. Si te sirve, escríbenos por mensaje directo y podremos "
         "compartir contigo información fiable en privado."
     ),
+    "fr": (
+        "Merci de partager quelque chose d'aussi personnel. Si cela peut vous aider, écrivez-nous en message privé "
+        "et nous vous transmettrons des informations fiables, en privé."
+    ),
+}
+# What a privacy report may name: the kinds of personal data ingest removed, never the data itself.
+REPORTABLE = {
+    "name": "a name",
+    "address": "a street address",
+    "phone": "a phone number",
+    "email": "an email address",
+    "record_number": "a medical record number",
+    "date_of_birth": "a date of birth",
 }
 
 
@@ -87,12 +122,28 @@ PRIVATE_REPLIES: dict[str, str] = {
 class Draft:
     """A reply ready for an educator to review; ``counted_length`` is as ``platform`` counts it."""
 
-    text: str
-    language: str
-    variant: str  # PUBLIC | PRIVATE_CHANNEL
+    text: str  # empty when the draft needs translation, or when there is nothing to send
+    language: str  # the language the reply should be in
+    variant: str  # PUBLIC | PRIVATE_CHANNEL | PRIVACY_REPORT | NO_REPLY
     links: list[str]
     counted_length: int
     limit: int
+    needs_translation: bool = False
+    reference: str | None = None  # the draft in ``reference_language``, to translate (needs translation only)
+    reference_language: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "language": self.language,
+            "variant": self.variant,
+            "links": list(self.links),
+            "counted_length": self.counted_length,
+            "limit": self.limit,
+            "needs_translation": self.needs_translation,
+            "reference": self.reference,
+            "reference_language": self.reference_language,
+        }
 
 
 def platform_limit(platform: str) -> int:
@@ -162,41 +213,103 @@ def _shortenings(correction: str) -> Iterator[str]:
         yield " ".join(words[:keep]).rstrip(" ,;:—–-") + ELLIPSIS
 
 
-def _public_text(claim: Claim, platform: str, language: str | None) -> tuple[str, str, list[str]]:
-    lang, correction = claim.correction_in(language)
-    opener = OPENERS.get(lang, OPENERS[DEFAULT_LANGUAGE])
-    links = _unique_links(claim)
-    # The whole correction with the first source (curator's order) that fits, then every further source that fits.
+def _fitted(opener: str, body: str, links: list[str], lang: str, platform: str) -> tuple[str, list[str]]:
+    """The whole body with as many sources as fit; else a shortened body with the shortest source (see above)."""
+    # The whole text with the first source (curator's order) that fits, then every further source that fits.
     for first in links:
-        if fits(_compose(opener, correction, [first], lang), platform):
+        if fits(_compose(opener, body, [first], lang), platform):
             chosen = [first]
             for link in links:
-                if link not in chosen and fits(_compose(opener, correction, [*chosen, link], lang), platform):
+                if link not in chosen and fits(_compose(opener, body, [*chosen, link], lang), platform):
                     chosen.append(link)
             chosen.sort(key=links.index)
-            return _compose(opener, correction, chosen, lang), lang, chosen
-    # Never drop the only source: keep the shortest one and shorten the correction; drop the opener as a last resort.
+            return _compose(opener, body, chosen, lang), chosen
+    # Never drop the only source: keep the shortest one and shorten the text; drop the opener as a last resort.
     shortest = min(links, key=lambda url: counted_length(url, platform))
     for head in (opener, ""):
-        for shortened in _shortenings(correction):
+        for shortened in _shortenings(body):
             text = _compose(head, shortened, [shortest], lang)
             if fits(text, platform):
-                return text, lang, [shortest]
-    raise ValueError(f"claim '{claim.id}': even one word of the correction and one source do not fit on {platform}")
+                return text, [shortest]
+    raise ValueError(f"even one word of the text and one source do not fit on {platform}")
 
 
-def draft_reply(claim: Claim, platform: str, language: str | None, discloses_own_health: bool) -> Draft:
-    """Draft the reply for a post that matched ``claim``, in ``language`` when the claim has it.
+def curated_text(claim: Claim, action: Action, language: str | None) -> tuple[str, str]:
+    """What the reply says, as (language, text): the correction of a myth, or the fact itself for someone who
+    denies it; for a question, the claim's correction either way ("No. …" for a myth, "Yes. …" for a fact)."""
+    if claim.is_myth or action is Action.INFORM:
+        return claim.correction_in(language)
+    if language and language in claim.translations:
+        return language, claim.translations[language].statement
+    return claim.language, claim.statement
 
-    Raises ValueError for a claim with verdict "true" (a fact needs no correction) and InvalidInput for an unknown
-    platform.
-    """
+
+def writable_in(claim: Claim, language: str | None) -> bool:
+    """Whether a reply can be written in ``language`` from curated text alone (None: the claim's own language)."""
+    if language is None or language == claim.language:
+        return True
+    return language in claim.translations and language in OPENERS
+
+
+def _public(claim: Claim, platform: str, language: str | None, action: Action) -> Draft:
     limit = platform_limit(platform)
-    if not claim.is_myth:
-        raise ValueError(f"claim '{claim.id}' is a verified fact (verdict true); it needs no correction")
-    if discloses_own_health:
-        lang = language if language in PRIVATE_REPLIES else DEFAULT_LANGUAGE
+    target = language if writable_in(claim, language) and language else claim.language
+    lang, body = curated_text(claim, action, target)
+    openers = INFORM_OPENERS if action is Action.INFORM else OPENERS
+    try:
+        text, links = _fitted(openers[lang], body, _unique_links(claim), lang, platform)
+    except ValueError as exc:
+        raise ValueError(f"claim '{claim.id}': {exc}") from None
+    if writable_in(claim, language):
+        return Draft(text, lang, PUBLIC, links, counted_length(text, platform), limit)
+    return Draft("", str(language), PUBLIC, [], 0, limit, True, text, lang)
+
+
+def _private(platform: str, language: str | None) -> Draft:
+    limit = platform_limit(platform)
+    if language is None or language in PRIVATE_REPLIES:
+        lang = language or DEFAULT_LANGUAGE
         text = PRIVATE_REPLIES[lang]
         return Draft(text, lang, PRIVATE_CHANNEL, [], counted_length(text, platform), limit)
-    text, lang, links = _public_text(claim, platform, language)
-    return Draft(text, lang, PUBLIC, links, counted_length(text, platform), limit)
+    reference = PRIVATE_REPLIES[DEFAULT_LANGUAGE]
+    return Draft("", language, PRIVATE_CHANNEL, [], 0, limit, True, reference, DEFAULT_LANGUAGE)
+
+
+def privacy_report(platform: str, redactions: dict[str, int]) -> Draft:
+    """A report to the platform (in English, for its trust and safety team): which kinds of data, never the data."""
+    kinds = [label for kind, label in REPORTABLE.items() if redactions.get(kind, 0) > 0] or ["personal details"]
+    listed = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
+    name = {"x": "X", "youtube": "YouTube"}.get(platform, platform.capitalize())
+    text = (
+        f"Privacy report to {name}: this post shares personal details of someone other than its author "
+        f"({listed}). Please review it under your privacy rules and remove those details."
+    )
+    return Draft(text, DEFAULT_LANGUAGE, PRIVACY_REPORT, [], counted_length(text, platform), platform_limit(platform))
+
+
+def draft_reply(
+    claim: Claim, platform: str, language: str | None, private_reply: bool, action: Action = Action.CORRECT
+) -> Draft:
+    """Draft the reply to a post that matched ``claim``, in ``language`` when the claim has it (else an empty
+    draft that needs translation, with the English one as reference).
+
+    ``private_reply`` gives the private-channel invitation whatever the action. Raises ValueError for ``none`` (there
+    is nothing to say) and InvalidInput for an unknown platform.
+    """
+    platform_limit(platform)
+    if private_reply:
+        return _private(platform, language)
+    if action is Action.NONE:
+        raise ValueError("the action is 'none': there is no reply to draft")
+    return _public(claim, platform, language, action)
+
+
+def draft_for(
+    claim: Claim, platform: str, language: str | None, policy: ReplyPolicy, redactions: dict[str, int]
+) -> Draft:
+    """The draft the policy's decision calls for: a reply, a privacy report, or nothing."""
+    if policy.private_reply or policy.action in (Action.CORRECT, Action.INFORM, Action.MONITOR):
+        return draft_reply(claim, platform, language, policy.private_reply, policy.action)
+    if policy.privacy_report:
+        return privacy_report(platform, redactions)
+    return Draft("", language or claim.language, NO_REPLY, [], 0, platform_limit(platform))

@@ -22,6 +22,7 @@ from functions.shared.auth import Educator
 from functions.shared.claims import Claim, read_published_claims
 from functions.shared.dependencies import idempotency_store, reviews
 from functions.shared.models import (
+    Action,
     ApproveRequest,
     AuditEvent,
     MatchMessage,
@@ -63,6 +64,7 @@ def console_asset(path: str) -> Response[str]:
             "auth_mode": settings.auth_mode,
             "undo_window_seconds": settings.undo_window_seconds,
             "cognito": cognito,
+            "reach_thresholds": {k: v.model_dump() for k, v in sorted(settings.reach_thresholds.items())},
         }
         return Response(200, "application/json", json.dumps(config), SECURITY_HEADERS)
     content_type, text = console_file(path)
@@ -81,7 +83,16 @@ def _educator() -> Educator:
     return educator
 
 
-@app.get("/v1/reviews", middlewares=EDUCATOR, security=SECURITY, summary="The review queue, most urgent first")
+@app.get(
+    "/v1/reviews",
+    middlewares=EDUCATOR,
+    security=SECURITY,
+    summary="The review queue, most urgent first",
+    description="Items of one status, most urgent first. `pending` (the default) is the educators' queue: "
+    "corrections, answers to questions, risky disclosures (first) and privacy reports. `filed` holds what the reply "
+    "policy does not send — monitored posts below the reach threshold, counter-speech, neutral mentions — for "
+    "educators to look at; filter either by `action`.",
+)
 def list_reviews(
     status: Annotated[ReviewStatus, Query()] = ReviewStatus.PENDING,
     topic: Annotated[str | None, Query(max_length=80)] = None,
@@ -89,8 +100,9 @@ def list_reviews(
     language: Annotated[str | None, Query(max_length=2)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    action: Annotated[Action | None, Query()] = None,
 ) -> ReviewPage:
-    return reviews().list_review_items(status, topic, platform, language, limit, cursor)
+    return reviews().list_review_items(status, topic, platform, language, limit, cursor, action)
 
 
 @app.get("/v1/reviews/<item_id>", middlewares=EDUCATOR, security=SECURITY, summary="One review item")
@@ -121,7 +133,12 @@ def undo_review(item_id: str, request: UndoRequest) -> ReviewItem:
     return undo(reviews(), item_id, request, _educator(), datetime.now(UTC), get_settings().undo_window_seconds)
 
 
-@app.get("/v1/trends", middlewares=EDUCATOR, security=SECURITY, summary="Matches per claim, last day and week")
+@app.get(
+    "/v1/trends",
+    middlewares=EDUCATOR,
+    security=SECURITY,
+    summary="Per claim, last day and week: posts spreading it, counter-speech and questions",
+)
 def trends() -> dict[str, Any]:
     now = datetime.now(UTC)
     return trend_summary(

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from functions.respond.drafting import counted_length, draft_reply, fits, platform_limit
+from functions.respond.drafting import PRIVACY_REPORT, counted_length, draft_for, fits, platform_limit
 from functions.respond.priority import priority, priority_key, sla_due
 from functions.shared.auth import Educator
-from functions.shared.claims import Claim
+from functions.shared.claims import Claim, Harm
 from functions.shared.errors import Conflict, InvalidInput
 from functions.shared.models import (
+    Action,
     ApproveRequest,
     AuditEvent,
     MatchMessage,
     RejectRequest,
+    ReplyPolicy,
     ReviewItem,
     ReviewStatus,
     StoredPost,
+    TrendKind,
     UndoRequest,
 )
 
@@ -39,60 +43,92 @@ def review_item_id(post_key: str, claim_id: str) -> str:
     return hashlib.sha256(f"{post_key}|{claim_id}".encode()).hexdigest()[:24]
 
 
-def build_review_item(message: MatchMessage, post: StoredPost, now: datetime, high_harm_hours: float) -> ReviewItem:
-    claim = Claim.model_validate(message.claim)
-    draft = draft_reply(claim, post.platform.value, post.language, post.discloses_own_health)
+def message_policy(message: MatchMessage, claim: Claim) -> ReplyPolicy:
+    """The policy the match function decided; a message queued before the policy existed was a myth to correct."""
+    if message.policy is not None:
+        return message.policy
+    return ReplyPolicy(stance=None, action=Action.CORRECT, reason=f"the post matched the myth {claim.id}")
+
+
+def _post_view(post: StoredPost) -> dict[str, Any]:
+    return {
+        "platform": post.platform.value,
+        "post_id": post.post_id,
+        "url": post.url,
+        "author_handle": post.author_handle,
+        "text": post.text,
+        "language": post.language,
+        "region": post.region,
+        "created_at": post.created_at.isoformat(),
+        "reach": post.reach.model_dump(),
+        "discloses_own_health": post.discloses_own_health,
+        "redactions": post.redactions,
+    }
+
+
+def _claim_view(claim: Claim) -> dict[str, Any]:
+    return {
+        "id": claim.id,
+        "statement": claim.statement,
+        "verdict": claim.verdict.value,
+        "topic": claim.topic,
+        "harm": claim.harm.value,
+        "correction": claim.correction,
+        "explanation": claim.explanation,
+        "sources": [s.model_dump() for s in claim.sources],
+        "last_reviewed": claim.last_reviewed.isoformat(),
+        "review_by": claim.review_by.isoformat(),
+    }
+
+
+def _match_view(message: MatchMessage) -> dict[str, Any]:
     best = message.matches[0] if message.matches else None
+    return {
+        "decision": message.decision,
+        "kb_version": message.kb_version,
+        "score": best.score if best else None,
+        "closest_phrasing": best.closest_phrasing if best else None,
+        "candidates": [m.model_dump() for m in message.matches],
+    }
+
+
+def _sla(policy: ReplyPolicy, claim: Claim, now: datetime, high_harm_hours: float) -> datetime | None:
+    """Only queued items have an SLA; a risky disclosure or a privacy report is due as fast as high harm."""
+    if not policy.enters_queue:
+        return None
+    urgent = policy.highest_priority or policy.privacy_report
+    return sla_due(Harm.HIGH if urgent else claim.harm, now, high_harm_hours)
+
+
+def build_review_item(message: MatchMessage, post: StoredPost, now: datetime, high_harm_hours: float) -> ReviewItem:
+    """The item for a forwarded match: queued (pending) when the policy's action is for educators, else filed."""
+    claim = Claim.model_validate(message.claim)
+    policy = message_policy(message, claim)
+    draft = draft_for(claim, post.platform.value, post.language, policy, post.redactions)
     return ReviewItem(
         item_id=review_item_id(post.post_key, claim.id),
-        status=ReviewStatus.PENDING,
-        priority=round(priority(claim.harm, post.reach, post.created_at, now), 6),
+        status=ReviewStatus.PENDING if policy.enters_queue else ReviewStatus.FILED,
+        priority=round(priority(claim.harm, post.reach, post.created_at, now, policy.highest_priority), 6),
         post_key=post.post_key,
         platform=post.platform.value,
         language=post.language,
         topic=claim.topic,
         claim_id=claim.id,
-        post={
-            "platform": post.platform.value,
-            "post_id": post.post_id,
-            "url": post.url,
-            "author_handle": post.author_handle,
-            "text": post.text,
-            "language": post.language,
-            "region": post.region,
-            "created_at": post.created_at.isoformat(),
-            "reach": post.reach.model_dump(),
-            "discloses_own_health": post.discloses_own_health,
-            "redactions": post.redactions,
-        },
-        claim={
-            "id": claim.id,
-            "statement": claim.statement,
-            "verdict": claim.verdict.value,
-            "topic": claim.topic,
-            "harm": claim.harm.value,
-            "correction": claim.correction,
-            "explanation": claim.explanation,
-            "sources": [s.model_dump() for s in claim.sources],
-            "last_reviewed": claim.last_reviewed.isoformat(),
-            "review_by": claim.review_by.isoformat(),
-        },
-        match={
-            "decision": message.decision,
-            "kb_version": message.kb_version,
-            "score": best.score if best else None,
-            "closest_phrasing": best.closest_phrasing if best else None,
-            "candidates": [m.model_dump() for m in message.matches],
-        },
-        draft={
-            "text": draft.text,
-            "language": draft.language,
-            "variant": draft.variant,
-            "links": list(draft.links),
-            "counted_length": draft.counted_length,
-            "limit": draft.limit,
-        },
-        sla_due=sla_due(claim.harm, now, high_harm_hours),
+        post=_post_view(post),
+        claim=_claim_view(claim),
+        match=_match_view(message),
+        draft={**draft.as_dict(), "action": policy.action.value},
+        stance=policy.stance,
+        stance_confidence=policy.stance_confidence,
+        action=policy.action,
+        action_reason=policy.reason,
+        private_reply=policy.private_reply,
+        privacy_report=policy.privacy_report,
+        amplify=policy.amplify,
+        highest_priority=policy.highest_priority,
+        needs_translation=draft.needs_translation,
+        reach_rule=policy.reach_rule,
+        sla_due=_sla(policy, claim, now, high_harm_hours),
         created_at=now,
         updated_at=now,
     )
@@ -101,7 +137,8 @@ def build_review_item(message: MatchMessage, post: StoredPost, now: datetime, hi
 def create_review_item(
     message: MatchMessage, posts: PostReader, store: ReviewStore, now: datetime, high_harm_hours: float
 ) -> bool:
-    """Queue a suggested reply; False if this (post, claim) already has one (a duplicate delivery)."""
+    """Queue (or file) the item for a forwarded match; False if this (post, claim) already has one (a duplicate
+    delivery)."""
     post = posts.get_post(message.post_key)
     if post is None:
         raise InvalidInput(f"post {message.post_key} is not stored (expired or never ingested)")
@@ -137,6 +174,12 @@ def _check_version(item: ReviewItem, version: int | None) -> None:
 
 
 def _require_pending(item: ReviewItem) -> None:
+    if item.status is ReviewStatus.FILED:
+        raise Conflict(
+            f"review item {item.item_id} is filed (action {item.action.value}): it is not in the queue, there is "
+            "nothing to approve or reject",
+            current=item.model_dump(mode="json"),
+        )
     if item.status is not ReviewStatus.PENDING:
         raise Conflict(
             f"review item {item.item_id} is already {item.status.value} by {item.acted_by}",
@@ -160,14 +203,27 @@ def _transition(
     return store.transition_review_item(updated, priority_key(updated.priority, updated.item_id), event)
 
 
+def _approved_text(item: ReviewItem, request: ApproveRequest) -> str:
+    """The text to send: the draft, or the educator's edit — which a draft that needs translation requires."""
+    text = request.text if request.text is not None else str(item.draft.get("text") or "")
+    reference = item.draft.get("reference")
+    if item.needs_translation and (request.text is None or text.strip() == str(reference or "").strip()):
+        raise InvalidInput(
+            f"text: this item needs a translation into '{item.draft.get('language')}'; write the reply in that "
+            "language (the draft's reference text is not a reply to this post)",
+            field="text",
+        )
+    if not text.strip():
+        raise InvalidInput("text: the reply is empty", field="text")
+    return text
+
+
 def approve(store: ReviewStore, item_id: str, request: ApproveRequest, educator: Educator, now: datetime) -> ReviewItem:
     item = store.get_review_item(item_id)
     _check_version(item, request.version)
     _require_pending(item)
-    text = request.text if request.text is not None else str(item.draft["text"])
-    if not text.strip():
-        raise InvalidInput("text: the reply is empty")
-    if not fits(text, item.platform):
+    text = _approved_text(item, request)
+    if item.draft.get("variant") != PRIVACY_REPORT and not fits(text, item.platform):
         raise InvalidInput(
             f"text: {counted_length(text, item.platform)} characters as {item.platform} counts them; "
             f"the limit is {platform_limit(item.platform)}",
@@ -235,18 +291,32 @@ def undo(
 # ---------------------------------------------------------------- trends
 
 
+def _series(buckets: dict[str, int], days: list[str], day_cutoff: str) -> dict[str, Any]:
+    daily = dict.fromkeys(days, 0)
+    for bucket, count in buckets.items():
+        if bucket[:10] in daily:
+            daily[bucket[:10]] += count
+    return {
+        "last_day": sum(c for b, c in buckets.items() if b >= day_cutoff),
+        "last_week": sum(daily.values()),
+        "daily": [{"day": d, "count": daily[d]} for d in days],
+    }
+
+
 def trend_summary(
-    hourly: dict[str, dict[str, int]], pending: dict[str, int], claims: dict[str, Claim], now: datetime
+    hourly: Mapping[TrendKind, dict[str, dict[str, int]]],
+    pending: dict[str, int],
+    claims: dict[str, Claim],
+    now: datetime,
 ) -> dict[str, Any]:
-    """Matches per claim over the last day and week (daily series for the chart) and the most-pending claims."""
+    """Per claim over the last day and week (daily series for the chart): posts spreading it (supporting a myth or
+    denying a fact) at the top level, counter-speech (debunking a myth or supporting a fact) and questions apart;
+    and the claims with the most items waiting."""
     day_cutoff = (now - timedelta(hours=24)).strftime("%Y-%m-%dT%H")
     days = [(now - timedelta(days=back)).strftime("%Y-%m-%d") for back in range(6, -1, -1)]
+    claim_ids = sorted({claim_id for by_claim in hourly.values() for claim_id in by_claim})
     rows: list[dict[str, Any]] = []
-    for claim_id, buckets in hourly.items():
-        daily = dict.fromkeys(days, 0)
-        for bucket, count in buckets.items():
-            if bucket[:10] in daily:
-                daily[bucket[:10]] += count
+    for claim_id in claim_ids:
         claim = claims.get(claim_id)
         rows.append(
             {
@@ -254,12 +324,12 @@ def trend_summary(
                 "statement": claim.statement if claim else None,
                 "topic": claim.topic if claim else None,
                 "verdict": claim.verdict.value if claim else None,
-                "last_day": sum(c for b, c in buckets.items() if b >= day_cutoff),
-                "last_week": sum(daily.values()),
-                "daily": [{"day": d, "count": daily[d]} for d in days],
+                **_series(hourly.get(TrendKind.SPREADING, {}).get(claim_id, {}), days, day_cutoff),
+                "counter_speech": _series(hourly.get(TrendKind.COUNTER_SPEECH, {}).get(claim_id, {}), days, day_cutoff),
+                "questions": _series(hourly.get(TrendKind.QUESTION, {}).get(claim_id, {}), days, day_cutoff),
             }
         )
-    rows.sort(key=lambda r: (-r["last_day"], -r["last_week"], r["claim_id"]))
+    rows.sort(key=lambda r: (-r["last_day"], -r["last_week"], -r["counter_speech"]["last_week"], r["claim_id"]))
     most_pending = sorted(pending.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
     return {
         "generated_at": now.isoformat(),

@@ -10,6 +10,9 @@ priority = harm.weight × reach_factor × recency_factor
 * recency_factor = 0.5 ** (age_hours / 24): half-life one day, since a reply to an old post reaches few people.
   A created_at in the future (clock skew) counts as age 0.
 
+A disclosure that signals risk (the author stops a prescribed medicine or refuses treatment) goes before everything
+else: ``HIGHEST_PRIORITY`` is added to its priority, more than any ordinary item reaches.
+
 Naive datetimes are taken to be UTC throughout.
 """
 
@@ -22,6 +25,7 @@ from functions.shared.claims import Harm
 from functions.shared.models import Reach
 
 RECENCY_HALF_LIFE_HOURS = 24.0
+HIGHEST_PRIORITY = 100.0  # added for a risky disclosure; ordinary priorities stay well below it
 PRIORITY_KEY_SCALE = 1_000_000  # the key resolves priorities to a millionth (stored priorities are rounded to 6 places)
 PRIORITY_KEY_DIGITS = 12
 _PRIORITY_KEY_MAX = 10**PRIORITY_KEY_DIGITS - 1
@@ -42,9 +46,10 @@ def recency_factor(created_at: datetime, now: datetime) -> float:
     return float(0.5 ** (age_hours / RECENCY_HALF_LIFE_HOURS))
 
 
-def priority(harm: Harm, reach: Reach, created_at: datetime, now: datetime) -> float:
-    """How urgently a reply is needed; higher first. Always > 0 and, in practice, well below 100."""
-    return harm.weight * reach_factor(reach) * recency_factor(created_at, now)
+def priority(harm: Harm, reach: Reach, created_at: datetime, now: datetime, highest: bool = False) -> float:
+    """How urgently a reply is needed; higher first. Always > 0 and, in practice, well below 100 — unless
+    ``highest`` (a risky disclosure), which adds ``HIGHEST_PRIORITY``."""
+    return harm.weight * reach_factor(reach) * recency_factor(created_at, now) + (HIGHEST_PRIORITY if highest else 0.0)
 
 
 def sla_due(

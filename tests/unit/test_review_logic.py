@@ -8,18 +8,26 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from functions.curation.knowledge_base import load_knowledge_base
-from functions.respond.logic import approve, create_review_item, reject, review_item_id, undo
+from functions.respond.logic import approve, create_review_item, reject, review_item_id, trend_summary, undo
+from functions.respond.priority import HIGHEST_PRIORITY
 from functions.shared.auth import Educator
+from functions.shared.claims import Claim
 from functions.shared.errors import Conflict, InvalidInput, NotFound
 from functions.shared.models import (
+    Action,
     ApproveRequest,
     MatchedClaim,
     MatchMessage,
     Platform,
     Reach,
+    ReachRule,
     RejectRequest,
+    ReplyPolicy,
+    ReviewItem,
     ReviewStatus,
+    Stance,
     StoredPost,
+    TrendKind,
     UndoRequest,
 )
 from functions.shared.settings import PROJECT_ROOT
@@ -33,7 +41,7 @@ CHIEF = Educator("chief", "admin")
 WINDOW = 300
 
 
-def stored_post(post_id: str = "1", platform: Platform = Platform.X) -> StoredPost:
+def stored_post(post_id: str = "1", platform: Platform = Platform.X, language: str | None = "en") -> StoredPost:
     return StoredPost(
         post_key=f"{platform.value}#{post_id}",
         platform=platform,
@@ -43,7 +51,7 @@ def stored_post(post_id: str = "1", platform: Platform = Platform.X) -> StoredPo
         url=None,
         created_at=NOW - timedelta(minutes=30),
         received_at=NOW - timedelta(minutes=29),
-        language="en",
+        language=language,
         region=None,
         reach=Reach(followers=5000, likes=40),
         discloses_own_health=False,
@@ -52,23 +60,24 @@ def stored_post(post_id: str = "1", platform: Platform = Platform.X) -> StoredPo
     )
 
 
-def message(post: StoredPost) -> MatchMessage:
+def message(post: StoredPost, policy: ReplyPolicy | None = None, claim: Claim = MYTH) -> MatchMessage:
     matched = MatchedClaim(
-        claim_id=MYTH.id,
-        verdict=MYTH.verdict.value,
-        topic=MYTH.topic,
-        harm=MYTH.harm.value,
+        claim_id=claim.id,
+        verdict=claim.verdict.value,
+        topic=claim.topic,
+        harm=claim.harm.value,
         score=0.91,
         dense_similarity=0.8,
         lexical_score=0.6,
-        closest_phrasing=MYTH.statement,
+        closest_phrasing=claim.statement,
     )
     return MatchMessage(
         post_key=post.post_key,
         decision="match",
         kb_version="kb-test",
         matches=[matched],
-        claim=MYTH.model_dump(mode="json"),
+        claim=claim.model_dump(mode="json"),
+        policy=policy,
     )
 
 
@@ -177,3 +186,141 @@ def test_undo_after_the_window_or_of_a_pending_item_is_a_conflict(
 def test_an_unknown_item_is_not_found() -> None:
     with pytest.raises(NotFound):
         approve(FakeReviews(), "nope", ApproveRequest(), AMINA, NOW)
+
+
+# ---------------------------------------------------------------- the reply policy on review items
+
+FACT = next(c for c in load_knowledge_base(PROJECT_ROOT / "knowledge_base").claims if not c.is_myth)
+RULE = ReachRule(
+    platform="x", followers=100, engagement=10, post_followers=12, post_engagement=1, reached=False, applied=True
+)
+
+
+def created(
+    policy: ReplyPolicy | None, post: StoredPost | None = None, claim: Claim = MYTH
+) -> tuple[FakeReviews, ReviewItem]:
+    posts, reviews = FakePosts(), FakeReviews()
+    post = post or stored_post()
+    posts.put_posts_if_new([post])
+    assert create_review_item(message(post, policy, claim), posts, reviews, NOW, 2.0)
+    return reviews, reviews.get_review_item(review_item_id(post.post_key, claim.id))
+
+
+def policy(action: Action, stance: Stance = Stance.SUPPORTS, **flags: object) -> ReplyPolicy:
+    return ReplyPolicy.model_validate(
+        {"stance": stance, "stance_confidence": 0.8, "action": action, "reason": f"because {action}", **flags}
+    )
+
+
+def test_an_item_carries_the_stance_the_action_and_the_reason() -> None:
+    _, item = created(policy(Action.CORRECT, reach_rule=RULE.model_copy(update={"applied": False, "reached": True})))
+    assert (item.status, item.stance, item.stance_confidence) == (ReviewStatus.PENDING, Stance.SUPPORTS, 0.8)
+    assert (item.action, item.action_reason) == (Action.CORRECT, "because correct")
+    assert item.reach_rule is not None
+    assert item.reach_rule.reached
+    assert item.draft["action"] == "correct"
+    assert item.draft["text"].startswith("Thanks for raising this.")
+
+
+def test_a_question_is_queued_with_an_answer_not_a_correction() -> None:
+    _, item = created(policy(Action.INFORM, Stance.ASKS))
+    assert item.status is ReviewStatus.PENDING
+    assert item.draft["text"].startswith("Good question! ")
+
+
+@pytest.mark.parametrize(
+    ("decided", "claim"),
+    [
+        (policy(Action.MONITOR, reach_rule=RULE), MYTH),
+        (policy(Action.NONE, Stance.REFUTES, amplify=True), MYTH),
+        (policy(Action.NONE, Stance.SUPPORTS, amplify=True), FACT),
+        (policy(Action.NONE, Stance.NEUTRAL), MYTH),
+    ],
+)
+def test_what_the_policy_does_not_send_is_filed_without_an_sla(decided: ReplyPolicy, claim: Claim) -> None:
+    reviews, item = created(decided, claim=claim)
+    assert item.status is ReviewStatus.FILED
+    assert item.sla_due is None
+    assert item.action is decided.action
+    assert item.amplify is decided.amplify
+    if decided.action is Action.MONITOR:  # the correction is drafted, should the post grow
+        assert item.draft["text"].startswith("Thanks for raising this.")
+        assert item.reach_rule == RULE
+    else:
+        assert (item.draft["variant"], item.draft["text"]) == ("none", "")
+    with pytest.raises(Conflict, match="filed"):
+        approve(reviews, item.item_id, ApproveRequest(text="a reply"), AMINA, NOW)
+    with pytest.raises(Conflict, match="filed"):
+        reject(reviews, item.item_id, RejectRequest(reason="not needed"), AMINA, NOW)
+
+
+def test_a_refuted_fact_is_queued_with_the_fact_as_the_correction() -> None:
+    _, item = created(policy(Action.CORRECT, Stance.REFUTES), claim=FACT)
+    assert item.status is ReviewStatus.PENDING
+    assert FACT.statement[:40] in item.draft["text"]
+
+
+def test_a_risky_disclosure_goes_first_and_privately() -> None:
+    _, ordinary = created(policy(Action.CORRECT))
+    _, risky = created(policy(Action.CORRECT, private_reply=True, highest_priority=True))
+    assert risky.priority >= HIGHEST_PRIORITY > ordinary.priority
+    assert risky.highest_priority
+    assert risky.private_reply
+    assert risky.draft["variant"] == "private_channel"
+    assert risky.sla_due == NOW + timedelta(hours=2)
+
+
+def test_a_privacy_report_is_queued_with_a_report_and_no_reply() -> None:
+    post = stored_post().model_copy(update={"redactions": {"phone": 1, "address": 1}})
+    reviews, item = created(policy(Action.NONE, privacy_report=True), post)
+    assert (item.status, item.privacy_report, item.action) == (ReviewStatus.PENDING, True, Action.NONE)
+    assert item.draft["variant"] == "privacy_report"
+    assert item.draft["text"].startswith("Privacy report to X:")
+    assert MYTH.correction not in item.draft["text"]
+    assert item.sla_due == NOW + timedelta(hours=2)
+    assert approve(reviews, item.item_id, ApproveRequest(), AMINA, NOW).status is ReviewStatus.APPROVED
+
+
+def test_a_draft_that_needs_translation_is_approved_only_with_edited_text() -> None:
+    reviews, item = created(policy(Action.CORRECT), stored_post(language="fr"))
+    assert item.needs_translation
+    assert (item.draft["text"], item.draft["language"], item.draft["reference_language"]) == ("", "fr", "en")
+    reference = str(item.draft["reference"])
+    assert reference.startswith("Thanks for raising this.")
+    with pytest.raises(InvalidInput, match="needs a translation into 'fr'"):
+        approve(reviews, item.item_id, ApproveRequest(), AMINA, NOW)
+    with pytest.raises(InvalidInput, match="needs a translation"):
+        approve(reviews, item.item_id, ApproveRequest(text=reference), AMINA, NOW)
+    french = "La rougeole n'est pas bénigne : elle peut tuer. https://www.who.int/news-room/fact-sheets/detail/measles"
+    approved = approve(reviews, item.item_id, ApproveRequest(text=french), AMINA, NOW)
+    assert approved.final_text == french
+
+
+def test_a_message_from_before_the_policy_is_a_correction() -> None:
+    _, item = created(None)
+    assert (item.status, item.action, item.stance) == (ReviewStatus.PENDING, Action.CORRECT, None)
+
+
+def test_trends_count_spreading_and_counter_speech_apart() -> None:
+    hour = NOW.strftime("%Y-%m-%dT%H")
+    three_days_ago = (NOW - timedelta(days=3)).strftime("%Y-%m-%dT%H")
+    summary = trend_summary(
+        {
+            TrendKind.SPREADING: {MYTH.id: {hour: 4, three_days_ago: 1}},
+            TrendKind.COUNTER_SPEECH: {MYTH.id: {hour: 2}, FACT.id: {three_days_ago: 5}},
+            TrendKind.QUESTION: {MYTH.id: {hour: 1}},
+        },
+        {MYTH.id: 3},
+        {MYTH.id: MYTH, FACT.id: FACT},
+        NOW,
+    )
+    rows = {row["claim_id"]: row for row in summary["claims"]}
+    assert [row["claim_id"] for row in summary["claims"]] == [MYTH.id, FACT.id]  # most spreading first
+    myth = rows[MYTH.id]
+    assert (myth["last_day"], myth["last_week"]) == (4, 5)
+    assert (myth["counter_speech"]["last_day"], myth["counter_speech"]["last_week"]) == (2, 2)
+    assert myth["questions"]["last_week"] == 1
+    assert sum(day["count"] for day in myth["daily"]) == 5
+    fact = rows[FACT.id]
+    assert (fact["last_week"], fact["counter_speech"]["last_week"], fact["counter_speech"]["last_day"]) == (0, 5, 0)
+    assert summary["most_pending"] == [{"claim_id": MYTH.id, "pending": 3, "statement": MYTH.statement}]
