@@ -22,6 +22,7 @@ from functions.match.engine.artifact import build_artifact
 from functions.match.engine.calibration import load_calibration
 from functions.match.engine.embedder import SentenceTransformerEmbedder
 from functions.match.engine.matcher import Matcher
+from functions.match.engine.stance import load_stance_model
 from functions.shared import dependencies
 from functions.shared.auth import issue_dev_token, new_api_key
 from functions.shared.dal.keys import KeyStore
@@ -41,7 +42,8 @@ def embedder() -> SentenceTransformerEmbedder:
 def kb_index_dir(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Path:
     folder = tmp_path_factory.mktemp("kb") / "index"
     kb = load_knowledge_base(KB_DIR)
-    build_artifact(kb, embedder, load_calibration(KB_DIR / "calibration.json"), folder)
+    calibration = load_calibration(KB_DIR / "calibration.json")
+    build_artifact(kb, embedder, calibration, load_stance_model(KB_DIR / "stance_model.json"), folder)
     return folder
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from functions.cli.common import embedder_for, err, out, progress_bar
 from functions.shared.errors import KnowledgeBaseInvalid
-from functions.shared.settings import get_settings
+from functions.shared.settings import Settings, get_settings
 
 kb_app = typer.Typer(help="Validate, build and calibrate the knowledge base index.", no_args_is_help=True)
 
@@ -44,15 +44,17 @@ def kb_build(
     from functions.curation.knowledge_base import load_knowledge_base
     from functions.match.engine.artifact import build_artifact
     from functions.match.engine.calibration import load_calibration
+    from functions.match.engine.stance import load_stance_model
 
     settings = get_settings()
     kb = load_knowledge_base(kb_dir or settings.knowledge_base_dir)
     calibration = load_calibration(settings.resolved_calibration_file)
+    stance = load_stance_model(settings.resolved_stance_model_file)
     embedder = embedder_for(settings)
     target = out_dir or settings.resolved_index_dir
     total = sum(len(c.texts()) for c in kb.claims)
     with progress_bar("embedding claims", total) as advance:
-        manifest = build_artifact(kb, embedder, calibration, target, advance)
+        manifest = build_artifact(kb, embedder, calibration, stance, target, advance)
     out.print(
         f"built {target}: {manifest.claims} claims, {manifest.texts} phrasings, {manifest.kb_version}, "
         f"model {manifest.model_id} ({manifest.dimensions} dims), artifact {manifest.artifact_hash}"
@@ -107,3 +109,68 @@ def kb_calibrate(
     save_calibration(calibration, target)
     out.print_json(calibration.model_dump_json())
     out.print(f"wrote {target}")
+
+
+@kb_app.command("train-stance")
+def kb_train_stance(
+    kb_dir: Annotated[Path | None, typer.Option("--kb", help="Knowledge base folder.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Where to write the stance model JSON.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed for the cross-validation folds.")] = 13,
+) -> None:
+    """Fit the stance model on the training split of knowledge_base/stance/ (never the held-back split)."""
+    from functions.match.engine.stance_training import fit_stance_model, provenance
+
+    settings = get_settings()
+    examples, index, embedder, claims = _stance_inputs(settings, kb_dir)
+    train = [e for e in examples if e.split == "train"]
+    inputs = _inputs(train, index, claims, embedder)
+    model, report = fit_stance_model(inputs, [e.stance for e in train], index.dimensions, seed, log=err.print)
+    model = model.model_copy(update={"provenance": provenance(report, len(examples), embedder.model_id)})
+    target = output or settings.resolved_stance_model_file
+    target.write_text(model.model_dump_json(indent=1) + "\n", encoding="utf-8")
+    out.print(f"wrote {target}: {model.version}, C={report.c}, {len(train)} training examples; rebuild the index")
+
+
+@kb_app.command("eval-stance")
+def kb_eval_stance(
+    kb_dir: Annotated[Path | None, typer.Option("--kb", help="Knowledge base folder.")] = None,
+    split: Annotated[str, typer.Option(help="'heldback' (the fixed test part) or 'train'.")] = "heldback",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Stance accuracy and the reply policy's figures per language on a split, with the built index's model."""
+    from functions.curation.stance_report import evaluate_stance
+    from functions.match.engine.stance import load_stance_model
+
+    settings = get_settings()
+    examples, index, embedder, claims = _stance_inputs(settings, kb_dir)
+    chosen = [e for e in examples if e.split == split]
+    model = load_stance_model(settings.resolved_stance_model_file)
+    inputs = _inputs(chosen, index, claims, embedder)
+    report = evaluate_stance(chosen, model.predict_inputs(inputs.texts, inputs.dense, inputs.claim_is_myth), claims)
+    if as_json:
+        out.print_json(data=report)
+    else:
+        out.print(report)
+
+
+def _stance_inputs(settings: Settings, kb_dir: Path | None) -> tuple[list[Any], Any, Any, dict[str, Any]]:
+    """The labelled examples, and the claims indexed in memory exactly as ``kb build`` indexes them."""
+    from functions.curation.knowledge_base import load_knowledge_base
+    from functions.match.engine.artifact import kb_index_texts
+    from functions.match.engine.index import build_index
+    from functions.match.engine.stance_training import load_stance_examples
+
+    folder = kb_dir or settings.knowledge_base_dir
+    kb = load_knowledge_base(folder)
+    examples = load_stance_examples(folder / "stance", set(kb.by_id))
+    embedder = embedder_for(settings)
+    with err.status("embedding the knowledge base"):
+        index = build_index(kb_index_texts(kb), embedder)
+    return examples, index, embedder, kb.by_id
+
+
+def _inputs(examples: list[Any], index: Any, claims: dict[str, Any], embedder: Any) -> Any:
+    from functions.match.engine.stance_training import example_inputs
+
+    with err.status(f"embedding {len(examples)} stance examples"):
+        return example_inputs(examples, index, claims, embedder)

@@ -110,6 +110,10 @@ class Settings(BaseSettings):
     default_daily_quota: int = Field(default=10_000, ge=1)
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
 
+    stance_model_file: Path | None = Field(
+        default=None, description="The stance model's weights; defaults to knowledge_base/stance_model.json."
+    )
+
     reach_thresholds: dict[str, ReachThreshold] = Field(
         default_factory=lambda: dict(DEFAULT_REACH_THRESHOLDS),
         description=(
@@ -157,6 +161,10 @@ class Settings(BaseSettings):
     @property
     def resolved_index_dir(self) -> Path:
         return self.index_dir or self.state_dir / "index"
+
+    @property
+    def resolved_stance_model_file(self) -> Path:
+        return self.stance_model_file or self.knowledge_base_dir / "stance_model.json"
 
     @property
     def resolved_calibration_file(self) -> Path:

@@ -15,6 +15,7 @@ from functions.match.engine.artifact import build_artifact, read_manifest
 from functions.match.engine.calibration import load_calibration
 from functions.match.engine.embedder import SentenceTransformerEmbedder
 from functions.match.engine.matcher import Decision, Matcher
+from functions.match.engine.stance import load_stance_model
 from functions.shared.errors import ArtifactMissing, InvalidInput
 from functions.shared.settings import PROJECT_ROOT
 
@@ -103,7 +104,11 @@ def test_same_inputs_give_the_same_artifact(
     kb_dir = PROJECT_ROOT / "knowledge_base"
     again = tmp_path / "again"
     manifest = build_artifact(
-        load_knowledge_base(kb_dir), embedder, load_calibration(kb_dir / "calibration.json"), again
+        load_knowledge_base(kb_dir),
+        embedder,
+        load_calibration(kb_dir / "calibration.json"),
+        load_stance_model(kb_dir / "stance_model.json"),
+        again,
     )
     first = read_manifest(kb_index_dir)
     assert manifest.artifact_hash == first.artifact_hash
@@ -119,6 +124,7 @@ def test_manifest_records_what_was_built(kb_index_dir: Path) -> None:
     assert manifest["dimensions"] == 384
     assert manifest["claims"] >= 150
     assert 0 < manifest["calibration"]["thresholds"]["review"] <= manifest["calibration"]["thresholds"]["match"] < 1
+    assert manifest["stance_version"].startswith("stance-")
     assert manifest["built_at"]
 
 

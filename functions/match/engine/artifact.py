@@ -2,11 +2,12 @@
 
 Layout of the artifact folder::
 
-    manifest.json   KB version, model id, dimensions, calibration, build time, file hashes
+    manifest.json   KB version, model id, dimensions, calibration, stance model version, build time, file hashes
     claims.json     the validated claims (so the runtime needs no YAML and no validation)
     texts.jsonl     one row per indexed phrasing, pointing at its claim
     vectors.faiss   FAISS inner-product index over normalised embeddings
     bm25/           bm25s lexical index over the same phrasings
+    stance_model.json  the stance model's weights (see engine/stance.py)
 
 The same knowledge base, model and calibration always give byte-identical files; ``artifact_hash`` covers them
 all and everything in the manifest except the build time.
@@ -27,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 from functions.match.engine.calibration import Calibration
 from functions.match.engine.embedder import Embedder
 from functions.match.engine.index import ClaimIndex, build_index, load_index, save_index
+from functions.match.engine.stance import STANCE_FILE, StanceModel, load_stance_model
 from functions.shared.claims import CLAIMS_FILE, MANIFEST_FILE, Claim, KnowledgeBase, read_published_claims
 from functions.shared.errors import ArtifactMissing
 
@@ -41,6 +43,7 @@ class Manifest(BaseModel):
     claims: int
     texts: int
     calibration: Calibration
+    stance_version: str
     files: dict[str, str]
     artifact_hash: str
     built_at: datetime
@@ -58,6 +61,7 @@ def build_artifact(
     kb: KnowledgeBase,
     embedder: Embedder,
     calibration: Calibration,
+    stance: StanceModel,
     out_dir: Path,
     progress: Callable[[int], None] | None = None,
 ) -> Manifest:
@@ -72,13 +76,16 @@ def build_artifact(
             json.dumps([c.model_dump(mode="json") for c in kb.claims], ensure_ascii=False, indent=1, sort_keys=True),
             encoding="utf-8",
         )
-        files = {str(p.relative_to(staging)): _sha256(p) for p in sorted([*written, claims_file])}
+        stance_file = staging / STANCE_FILE
+        stance_file.write_text(stance.model_dump_json(indent=1) + "\n", encoding="utf-8")
+        files = {str(p.relative_to(staging)): _sha256(p) for p in sorted([*written, claims_file, stance_file])}
         identity = {
             "format": ARTIFACT_FORMAT,
             "kb_version": kb.version,
             "model_id": embedder.model_id,
             "dimensions": embedder.dimensions,
             "calibration": calibration.model_dump(mode="json"),
+            "stance_version": stance.version,
             "files": files,
         }
         artifact_hash = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:24]
@@ -89,6 +96,7 @@ def build_artifact(
             claims=len(index.claim_ids),
             texts=len(index.texts),
             calibration=calibration,
+            stance_version=stance.version,
             files=files,
             artifact_hash=artifact_hash,
             built_at=datetime.now(UTC).replace(microsecond=0),
@@ -117,11 +125,11 @@ def _incomplete(folder: Path, exc: Exception) -> ArtifactMissing:
     return ArtifactMissing(f"index at {folder} is incomplete or corrupt ({exc}); rebuild with 'antidote kb build'")
 
 
-def load_artifact(folder: Path) -> tuple[ClaimIndex, list[Claim], Manifest]:
+def load_artifact(folder: Path) -> tuple[ClaimIndex, list[Claim], Manifest, StanceModel]:
     manifest = read_manifest(folder)
     claims, _ = read_published_claims(folder)
     try:
         index = load_index(folder)
     except (OSError, ValueError, RuntimeError) as exc:
         raise _incomplete(folder, exc) from exc
-    return index, claims, manifest
+    return index, claims, manifest, load_stance_model(folder / STANCE_FILE)

@@ -54,6 +54,11 @@ class ClaimIndex:
     def dimensions(self) -> int:
         return int(self.vectors.shape[1])
 
+    def primary_vectors(self, claim_ids: list[str]) -> np.ndarray:
+        """Each claim's primary text (its statement) as embedded in the index."""
+        position = {claim_id: i for i, claim_id in enumerate(self.claim_ids)}
+        return self.vectors[[int(self.claim_start[position[c]]) for c in claim_ids]]
+
 
 def build_index(claims: Sequence[ClaimTexts], embedder: Embedder, progress: Progress | None = None) -> ClaimIndex:
     """Embed and index every text of every claim; ``progress`` is called with the number of texts just done."""

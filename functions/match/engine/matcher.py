@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from functions.match.engine.artifact import Manifest, load_artifact
 from functions.match.engine.calibration import Thresholds
@@ -13,6 +15,7 @@ from functions.match.engine.embedder import Embedder
 from functions.match.engine.index import ClaimIndex, IndexedText, tokenize
 from functions.match.engine.normalise import NormalisedPost, normalise_post
 from functions.match.engine.retrieval import generate_candidates, rank_candidates
+from functions.match.engine.stance import StanceModel, StanceResult
 from functions.shared.claims import Claim
 from functions.shared.errors import ArtifactMissing, InvalidInput
 from functions.shared.models import MAX_TEXT_CHARS
@@ -54,11 +57,14 @@ class CheckResult:
     reason: str
     matches: list[ClaimMatch]
     post: NormalisedPost
+    stance: StanceResult | None = None  # towards the top claim, when the post was flagged
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "decision": self.decision.value,
             "reason": self.reason,
+            "stance": self.stance.stance.value if self.stance else None,
+            "stance_probabilities": self.stance.probabilities if self.stance else None,
             "matches": [m.to_dict() for m in self.matches],
         }
 
@@ -84,7 +90,9 @@ def decide(top_score: float | None, post: NormalisedPost, thresholds: Thresholds
 class Matcher:
     """Holds the loaded index and model; build one per process (Lambda container) and reuse it."""
 
-    def __init__(self, index: ClaimIndex, claims: list[Claim], manifest: Manifest, embedder: Embedder) -> None:
+    def __init__(
+        self, index: ClaimIndex, claims: list[Claim], manifest: Manifest, embedder: Embedder, stance: StanceModel
+    ) -> None:
         if embedder.model_id != manifest.model_id or embedder.dimensions != manifest.dimensions:
             raise ArtifactMissing(
                 f"index was built with {manifest.model_id} ({manifest.dimensions} dims) but the configured model is "
@@ -95,11 +103,12 @@ class Matcher:
         self.manifest = manifest
         self.embedder = embedder
         self.calibration = manifest.calibration
+        self.stance = stance
 
     @classmethod
     def from_artifact(cls, folder: Path, embedder: Embedder) -> Matcher:
-        index, claims, manifest = load_artifact(folder)
-        return cls(index, claims, manifest, embedder)
+        index, claims, manifest, stance = load_artifact(folder)
+        return cls(index, claims, manifest, embedder, stance)
 
     @property
     def kb_version(self) -> str:
@@ -130,4 +139,18 @@ class Matcher:
             matches = [ClaimMatch(self.claims[r.claim_id], r.score, r.dense, r.lexical, r.closest) for r in ranked]
             decision, reason = decide(matches[0].score if matches else None, post, self.calibration.thresholds)
             results.append(CheckResult(decision, reason, matches, post))
+        return self._with_stance(texts, vectors, results)
+
+    def _with_stance(self, texts: list[str], vectors: np.ndarray, results: list[CheckResult]) -> list[CheckResult]:
+        """The stance of every flagged post towards its top claim, in one matrix product for the batch."""
+        flagged = [i for i, r in enumerate(results) if r.decision is not Decision.NONE and r.matches]
+        if not flagged:
+            return results
+        top = [results[i].matches[0].claim for i in flagged]
+        claim_vectors = self.index.primary_vectors([c.id for c in top])
+        stances = self.stance.predict(
+            [texts[i] for i in flagged], vectors[flagged], claim_vectors, [c.is_myth for c in top]
+        )
+        for i, stance in zip(flagged, stances, strict=True):
+            results[i] = replace(results[i], stance=stance)
         return results

@@ -1,0 +1,188 @@
+"""Fitting and measuring the stance model (build time only: scikit-learn is imported here and nowhere at run time).
+
+The labelled set lives in ``knowledge_base/stance/*.jsonl``: (post, claim, stance) examples written for the project
+in every topic and in the knowledge base's languages. A fixed quarter of it — chosen by a hash of each example's
+id, so adding examples never moves old ones — is held back: no fitting or threshold choice ever sees it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from functions.match.engine.embedder import Embedder
+from functions.match.engine.index import ClaimIndex
+from functions.match.engine.normalise import normalise_post
+from functions.match.engine.stance import CUE_NAMES, Alignment, StanceModel, alignment_of, dense_features, terms
+from functions.shared.claims import Claim
+from functions.shared.errors import KnowledgeBaseInvalid
+from functions.shared.models import Stance
+
+HELD_BACK_SHARE = 4  # one example in four
+Split = Literal["train", "heldback"]
+
+
+class StanceExample(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1)
+    claim_id: str
+    stance: Stance
+    language: str = Field(pattern=r"^[a-z]{2}$")
+    platform: str
+    personal: Literal["story", "risk"] | None = None
+    text: str = Field(min_length=1, max_length=2000)
+
+    @property
+    def split(self) -> Split:
+        digest = hashlib.sha256(self.id.encode()).digest()
+        return "heldback" if digest[0] % HELD_BACK_SHARE == 0 else "train"
+
+
+def load_stance_examples(folder: Path, claim_ids: set[str]) -> list[StanceExample]:
+    """Every example, validated; a bad line or an unknown claim names its file and line."""
+    examples: list[StanceExample] = []
+    problems: list[str] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                example = StanceExample.model_validate(json.loads(line))
+            except (ValueError, ValidationError) as exc:
+                problems.append(f"{path.name}:{number}: {str(exc).splitlines()[0]}")
+                continue
+            if example.claim_id not in claim_ids:
+                problems.append(f"{path.name}:{number}: unknown claim '{example.claim_id}'")
+            examples.append(example)
+    duplicates = [i for i, n in Counter(e.id for e in examples).items() if n > 1]
+    problems += [f"duplicate example id '{i}'" for i in duplicates]
+    if problems:
+        raise KnowledgeBaseInvalid(problems)
+    return examples
+
+
+@dataclass(frozen=True)
+class ExampleInputs:
+    """What the model sees of each example: the raw text, the dense features, and the claim's verdict."""
+
+    texts: list[str]
+    dense: np.ndarray
+    claim_is_myth: list[bool]
+
+
+def example_inputs(
+    examples: list[StanceExample], index: ClaimIndex, claims: dict[str, Claim], embedder: Embedder
+) -> ExampleInputs:
+    """The same inputs the matcher computes at run time: normalised post text, embedded, against the claim."""
+    post_vectors = embedder.encode([normalise_post(e.text).text or e.text for e in examples])
+    claim_vectors = index.primary_vectors([e.claim_id for e in examples])
+    texts = [e.text for e in examples]
+    return ExampleInputs(
+        texts, dense_features(texts, post_vectors, claim_vectors), [claims[e.claim_id].is_myth for e in examples]
+    )
+
+
+@dataclass(frozen=True)
+class FitReport:
+    c: float
+    cross_validated_accuracy: dict[float, float]
+    train_examples: int
+
+
+DENSE_WEIGHT = 0.05  # the standardised dense features beside L2-normalised TF-IDF rows (chosen by cross-validation)
+
+
+def _pipeline(c: float) -> Any:
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline, make_pipeline
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+    columns = ColumnTransformer(
+        [
+            ("lexical", TfidfVectorizer(analyzer=terms, min_df=2, sublinear_tf=True), 0),
+            ("dense", make_pipeline(FunctionTransformer(_dense_column), StandardScaler()), [1]),
+        ],
+        transformer_weights={"lexical": 1.0, "dense": DENSE_WEIGHT},
+    )
+    return Pipeline([("features", columns), ("model", LogisticRegression(C=c, max_iter=5000, class_weight="balanced"))])
+
+
+def _dense_column(column: np.ndarray) -> np.ndarray:
+    return np.vstack(list(column[:, 0]))
+
+
+def _table(inputs: ExampleInputs) -> np.ndarray:
+    table = np.empty((len(inputs.texts), 2), dtype=object)
+    table[:, 0] = inputs.texts
+    table[:, 1] = list(inputs.dense)
+    return table
+
+
+def fit_stance_model(
+    inputs: ExampleInputs,
+    labels: list[Stance],
+    dimensions: int,
+    seed: int = 13,
+    grid: tuple[float, ...] = (0.3, 1.0, 3.0, 10.0),
+    log: Callable[[str], None] | None = None,
+) -> tuple[StanceModel, FitReport]:
+    """Choose the regularisation by 5-fold cross-validation on the training part, fit, export the weights."""
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+    y = np.array([alignment_of(s, m).value for s, m in zip(labels, inputs.claim_is_myth, strict=True)])
+    table = _table(inputs)
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
+    scores: dict[float, float] = {}
+    for c in grid:
+        scores[c] = float(np.mean(cross_val_score(_pipeline(c), table, y, cv=folds, scoring="accuracy")))
+        if log:
+            log(f"C={c}: cross-validated accuracy {scores[c]:.3f}")
+    best = max(scores, key=lambda c: (scores[c], -c))
+    fitted = _pipeline(best).fit(table, y)
+    columns, model = fitted.named_steps["features"], fitted.named_steps["model"]
+    vectorizer = columns.named_transformers_["lexical"]
+    scaler = columns.named_transformers_["dense"].steps[-1][1]
+    stance_model = StanceModel(
+        classes=[Alignment(c) for c in model.classes_],
+        cue_names=CUE_NAMES,
+        dimensions=dimensions,
+        vocabulary={term: int(i) for term, i in sorted(vectorizer.vocabulary_.items())},
+        idf=_significant(vectorizer.idf_),
+        mean=_significant(scaler.mean_),
+        scale=_significant(np.where(scaler.scale_ > 0, scaler.scale_, 1.0)),
+        dense_weight=DENSE_WEIGHT,
+        coef=[_significant(row) for row in model.coef_],
+        intercept=_significant(model.intercept_),
+    )
+    return stance_model, FitReport(best, scores, len(labels))
+
+
+def _significant(values: np.ndarray) -> list[float]:
+    """Seven significant digits: a readable JSON file, and no tiny scale rounded to zero."""
+    return [float(f"{float(v):.7g}") for v in values]
+
+
+def provenance(report: FitReport, examples: int, model_id: str, now: datetime | None = None) -> dict[str, object]:
+    return {
+        "command": "antidote kb train-stance",
+        "data": "knowledge_base/stance/*.jsonl (training split only)",
+        "examples": examples,
+        "train_examples": report.train_examples,
+        "held_back_share": f"1/{HELD_BACK_SHARE}",
+        "model_id": model_id,
+        "regularisation_c": report.c,
+        "cross_validated_accuracy": {str(c): round(a, 4) for c, a in report.cross_validated_accuracy.items()},
+        "trained_at": (now or datetime.now(UTC)).replace(microsecond=0).isoformat(),
+    }

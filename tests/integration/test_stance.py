@@ -1,0 +1,86 @@
+"""The stance model end to end with the real embedding model: the labelled set, its fixed held-back split, the
+run-time arithmetic against scikit-learn's, and the committed model's quality on the held-back part."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from functions.curation.knowledge_base import load_knowledge_base
+from functions.curation.stance_report import evaluate_stance
+from functions.match.engine.embedder import SentenceTransformerEmbedder
+from functions.match.engine.matcher import Matcher
+from functions.match.engine.stance import load_stance_model
+from functions.match.engine.stance_training import (
+    StanceExample,
+    _pipeline,
+    _table,
+    example_inputs,
+    fit_stance_model,
+    load_stance_examples,
+)
+from functions.shared.errors import KnowledgeBaseInvalid
+from functions.shared.models import Stance
+from functions.shared.settings import PROJECT_ROOT
+
+KB = load_knowledge_base(PROJECT_ROOT / "knowledge_base")
+EXAMPLES = load_stance_examples(PROJECT_ROOT / "knowledge_base" / "stance", set(KB.by_id))
+
+
+def test_the_labelled_set_covers_every_topic_stance_and_language() -> None:
+    assert len(EXAMPLES) >= 800
+    assert {KB.by_id[e.claim_id].topic for e in EXAMPLES} == set(KB.topics)
+    for stance in Stance:
+        assert sum(e.stance is stance for e in EXAMPLES) >= 150
+    assert {e.language for e in EXAMPLES} >= {"en", "es", "fr"}
+
+
+def test_the_held_back_split_is_fixed_by_id_and_about_a_quarter() -> None:
+    held = [e for e in EXAMPLES if e.split == "heldback"]
+    assert 0.2 < len(held) / len(EXAMPLES) < 0.3
+    same = StanceExample.model_validate(EXAMPLES[0].model_dump() | {"text": "completely different text"})
+    assert same.split == EXAMPLES[0].split  # the text does not move an example between splits
+
+
+def test_a_bad_example_names_its_file_and_line(tmp_path: Path) -> None:
+    good = EXAMPLES[0].model_dump(mode="json")
+    (tmp_path / "topic.jsonl").write_text(
+        json.dumps(good) + "\n" + json.dumps(good | {"id": "x-2", "claim_id": "no-such-claim"}) + "\n{oops\n"
+    )
+    with pytest.raises(KnowledgeBaseInvalid) as raised:
+        load_stance_examples(tmp_path, set(KB.by_id))
+    assert "topic.jsonl:2: unknown claim 'no-such-claim'" in raised.value.problems
+    assert any(p.startswith("topic.jsonl:3:") for p in raised.value.problems)
+
+
+def test_run_time_probabilities_equal_scikit_learns(
+    kb_index_dir: Path, matcher: Matcher, embedder: SentenceTransformerEmbedder
+) -> None:
+    sample = [e for e in EXAMPLES if e.split == "train"][:160]
+    inputs = example_inputs(sample, matcher.index, KB.by_id, embedder)
+    model, _ = fit_stance_model(inputs, [e.stance for e in sample], matcher.index.dimensions, grid=(1.0,))
+    reference = _pipeline(1.0).fit(_table(inputs), [r.value for r in _alignments(sample)])
+    expected = reference.predict_proba(_table(inputs))
+    ours = model.alignment_probabilities(inputs.texts, inputs.dense)
+    order = [list(reference.classes_).index(c.value) for c in model.classes]
+    np.testing.assert_allclose(ours, expected[:, order], atol=2e-4)
+
+
+def _alignments(sample: list[StanceExample]) -> list[object]:
+    from functions.match.engine.stance import alignment_of
+
+    return [alignment_of(e.stance, KB.by_id[e.claim_id].is_myth) for e in sample]
+
+
+def test_the_committed_model_on_the_held_back_split(matcher: Matcher, embedder: SentenceTransformerEmbedder) -> None:
+    """Floors a little under the figures in docs/benchmarks.md, so a worse model or data change fails here."""
+    held = [e for e in EXAMPLES if e.split == "heldback"]
+    model = load_stance_model(PROJECT_ROOT / "knowledge_base" / "stance_model.json")
+    inputs = example_inputs(held, matcher.index, KB.by_id, embedder)
+    report = evaluate_stance(held, model.predict_inputs(inputs.texts, inputs.dense, inputs.claim_is_myth), KB.by_id)
+    assert report["stance_accuracy"] >= 0.70
+    assert report["asks_given_inform"] >= 0.85
+    assert report["correct_precision"] >= 0.60

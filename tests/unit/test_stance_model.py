@@ -1,0 +1,109 @@
+"""The stance model's run-time arithmetic (no model download, no sklearn): the lexical features, the mapping from
+the predicted side to a stance, and the guards that refuse an artifact that does not fit the index."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from functions.match.engine.stance import (
+    CUE_NAMES,
+    Alignment,
+    StanceModel,
+    alignment_of,
+    cue_features,
+    dense_features,
+    stance_of,
+    terms,
+)
+from functions.shared.errors import ArtifactMissing
+from functions.shared.models import Stance
+
+DIMS = 2
+
+
+def tiny_model(**overrides: object) -> StanceModel:
+    """Four terms and a 2-d embedding; 'myth' pushes 'counters', 'cure' pushes 'spreads', '?' pushes 'asks'."""
+    vocabulary = {"myth": 0, "cure": 1, "?": 2, "news": 3}
+    dense = 2 * DIMS + 1 + len(CUE_NAMES)
+    lexical_weights = {
+        Alignment.COUNTERS: [5, 0, 0, 0],
+        Alignment.SPREADS: [0, 5, 0, 0],
+        Alignment.ASKS: [0, 0, 5, 0],
+        Alignment.NEUTRAL: [0, 0, 0, 5],
+    }
+    fields: dict[str, object] = {
+        "classes": list(lexical_weights),
+        "cue_names": CUE_NAMES,
+        "dimensions": DIMS,
+        "vocabulary": vocabulary,
+        "idf": [1.0, 1.0, 1.0, 1.0],
+        "mean": [0.0] * dense,
+        "scale": [1.0] * dense,
+        "dense_weight": 0.05,
+        "coef": [row + [0.0] * dense for row in lexical_weights.values()],
+        "intercept": [0.0, 0.0, 0.0, 0.0],
+    }
+    return StanceModel.model_validate(fields | overrides)
+
+
+def predict(model: StanceModel, texts: list[str], myths: list[bool]) -> list[Stance]:
+    vectors = np.tile(np.array([[0.6, 0.8]], dtype=np.float32), (len(texts), 1))
+    return [r.stance for r in model.predict(texts, vectors, vectors, myths)]
+
+
+def test_terms_are_words_pairs_and_question_marks() -> None:
+    assert terms("Garlic CURES it? ¿Sí") == ["garlic", "cures", "it", "?", "¿", "sí", "garlic cures", "cures it",
+                                            "it ?", "? ¿", "¿ sí"]  # fmt: skip
+
+
+def test_the_side_becomes_a_stance_through_the_verdict() -> None:
+    for stance in Stance:
+        for is_myth in (True, False):
+            assert stance_of(alignment_of(stance, is_myth), is_myth) is stance
+    assert alignment_of(Stance.REFUTES, is_myth=False) is Alignment.SPREADS  # denying a fact spreads doubt
+
+
+def test_prediction_follows_the_weights_and_the_verdict() -> None:
+    model = tiny_model()
+    assert predict(model, ["that's a myth", "this will cure it", "really?", "in the news"], [True] * 4) == [
+        Stance.REFUTES,
+        Stance.SUPPORTS,
+        Stance.ASKS,
+        Stance.NEUTRAL,
+    ]
+    # On a true claim the sides swap: countering misinformation supports the fact, spreading doubt refutes it.
+    assert predict(model, ["that's a myth", "this will cure it"], [False, False]) == [Stance.SUPPORTS, Stance.REFUTES]
+    result = model.predict(["that's a myth"], np.ones((1, DIMS), np.float32), np.ones((1, DIMS), np.float32), [True])
+    assert result[0].confidence == result[0].probability(Stance.REFUTES) > 0.9
+    assert sum(result[0].probabilities.values()) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_lexical_rows_are_sublinear_tf_idf_and_unit_length() -> None:
+    rows = tiny_model(idf=[2.0, 1.0, 1.0, 1.0]).lexical(["myth myth cure", "nothing known"])
+    tf_myth, tf_cure = (1 + np.log(2)) * 2.0, 1.0
+    expected = np.array([tf_myth, tf_cure, 0, 0]) / np.hypot(tf_myth, tf_cure)
+    np.testing.assert_allclose(rows[0], expected, rtol=1e-6)
+    assert not rows[1].any()
+
+
+def test_cues_count_in_three_languages() -> None:
+    cues = dict(zip(CUE_NAMES, cue_features("¿Es verdad? C'est faux, it's a myth!"), strict=True))
+    assert cues["question_mark"] > 0
+    assert cues["debunk"] >= np.log1p(2)
+    assert cues["exclamation"] > 0
+    assert dense_features([], np.zeros((0, DIMS)), np.zeros((0, DIMS))).shape == (0, 2 * DIMS + 1 + len(CUE_NAMES))
+
+
+def test_an_artifact_that_does_not_fit_is_refused() -> None:
+    with pytest.raises(ValueError, match="scale positive"):
+        tiny_model(scale=[0.0] * (2 * DIMS + 1 + len(CUE_NAMES)))
+    with pytest.raises(ValueError, match="coef must be"):
+        tiny_model(coef=[[0.0]] * 4)
+    model = tiny_model()
+    with pytest.raises(ArtifactMissing, match="expects 2-dimensional"):
+        model.predict(["x"], np.ones((1, 3), np.float32), np.ones((1, 3), np.float32), [True])
+    with pytest.raises(ArtifactMissing, match="other cues"):
+        tiny_model(cue_names=[*CUE_NAMES[:-1], "another cue"]).predict(
+            ["x"], np.ones((1, DIMS)), np.ones((1, DIMS)), [True]
+        )
