@@ -113,12 +113,13 @@ def demo(
     with _service(port, persistent=not exit_after) as service:
         with err.status(f"feeding {len(posts)} posts through ingest → match → respond"):
             summary = run_demo_scan(service, posts)
-        table = Table("kind", "posts", "accepted", "duplicate", "rejected", "match", "review", "none", "review items")
+        table = Table("kind", *summary.columns, title="Demo scan: decisions and the reply policy's actions")
         for kind, row in summary.rows.items():
             table.add_row(kind, *(str(row[c]) for c in summary.columns))
         out.print(table)
         out.print(
-            f"{summary.review_items} review items waiting; most frequent claims: "
+            f"{summary.queued} items in the educators' queue, {summary.filed} filed (monitor, counter-speech, "
+            "neutral: GET /v1/reviews?status=filed, or 'Filed' in the console); most frequent claims: "
             + ", ".join(f"{c} ({n})" for c, n in summary.top_claims)
         )
         if not exit_after:

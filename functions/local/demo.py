@@ -10,17 +10,27 @@ from pathlib import Path
 from typing import Any
 
 from functions.shared.errors import InvalidInput
+from functions.shared.models import Action, StoredMatch
 
 DEMO_POSTS = Path(__file__).resolve().parent / "demo_posts.jsonl"
-COLUMNS = ("posts", "accepted", "duplicate", "rejected", "match", "review", "none", "review items")
+# Ingest's outcome, match's decision, the reply policy's action for flagged posts (a privacy report in its own
+# column), and where the item went: the educators' queue or filed.
+DECISIONS = ("match", "review", "none")
+ACTIONS = ("correct", "inform", "monitor", "no reply", "privacy report")
+COLUMNS = ("posts", "accepted", "duplicate", "rejected", *DECISIONS, *ACTIONS, "queued", "filed")
 
 
 @dataclass
 class DemoSummary:
     rows: dict[str, dict[str, int]]
-    review_items: int
+    queued: int  # items in the educators' queue (pending)
+    filed: int  # items filed where a filter shows them
     top_claims: list[tuple[str, int]]
     columns: tuple[str, ...] = field(default=COLUMNS)
+
+    @property
+    def review_items(self) -> int:
+        return self.queued + self.filed
 
 
 def load_demo_posts(path: Path | None = None) -> list[dict[str, Any]]:
@@ -64,7 +74,22 @@ def scan_event(posts: list[dict[str, Any]], source_name: str = "demo") -> dict[s
     }
 
 
+def _count_match(row: dict[str, int], match: StoredMatch, claims: Counter[str]) -> None:
+    """Add one accepted post's match, its policy's action and where its item went to its kind's row."""
+    row[match.decision] += 1
+    top, policy = match.top_claim, match.policy
+    if match.decision == "none" or top is None or policy is None:
+        return
+    claims[top.claim_id] += 1
+    if policy.privacy_report and not policy.private_reply:
+        row["privacy report"] += 1
+    else:
+        row["no reply" if policy.action is Action.NONE else policy.action.value] += 1
+    row["queued" if policy.enters_queue else "filed"] += 1
+
+
 def run_demo_scan(service: Any, posts: list[dict[str, Any]]) -> DemoSummary:
+    """Feed ``posts`` through ingest → match → respond as one scheduled scan, then tally each kind of post."""
     from functions.shared.dependencies import posts as post_store
 
     posts = shift_to_now(posts, datetime.now(UTC))
@@ -89,16 +114,11 @@ def run_demo_scan(service: Any, posts: list[dict[str, Any]]) -> DemoSummary:
         row[status] += 1
         match = db.get_match(f"{key[0]}#{key[1]}") if status == "accepted" else None
         if match:
-            row[match.decision] += 1
-            top = match.top_claim
-            if match.decision != "none" and top:
-                claims[top.claim_id] += 1
-                if top.verdict != "true":
-                    row["review items"] += 1
+            _count_match(row, match, claims)
     total = dict.fromkeys(COLUMNS, 0)
     for row in rows.values():
         for column in COLUMNS:
             total[column] += row[column]
     ordered = dict(sorted(rows.items()))
     ordered["total"] = total
-    return DemoSummary(ordered, total["review items"], claims.most_common(5))
+    return DemoSummary(ordered, total["queued"], total["filed"], claims.most_common(5))

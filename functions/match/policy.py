@@ -52,7 +52,8 @@ PLACEHOLDERS = {
 _OWN_DETAILS = re.compile(
     r"(?<!\w)(?:(?:e-?mail|message|call|ring|text|dm|whatsapp|contact|reach|write to|find)\s+(?:me|us)"
     r"|(?:me|us)\s+(?:at|on)|my\s+(?:e-?mail|number|phone|mobile|address|details)|our\s+(?:e-?mail|number|address)"
-    r"|we're at|we are at|escr[ií]beme|ll[aá]mame|cont[aá]ctame|mi\s+(?:n[uú]mero|correo|tel[eé]fono|direcci[oó]n)"
+    r"|we're at|we are at|i live at|we live at|escr[ií]beme|ll[aá]mame|cont[aá]ctame"
+    r"|mi\s+(?:n[uú]mero|correo|tel[eé]fono|direcci[oó]n)"
     r"|[ée]cri(?:s|vez)-moi|appel(?:le|ez)-moi|contacte(?:z)?-moi|mon\s+(?:num[ée]ro|e-?mail|adresse))(?!\w)",
     re.IGNORECASE,
 )

@@ -233,6 +233,7 @@ def test_ordinary_posts_do_not_signal_risk(text: str) -> None:
         ({"email": 1, "phone": 1}, "Message me for the full protocol [email] or WhatsApp [phone].", False),
         ({"email": 1, "phone": 1}, "Escríbeme a [email] o al [phone] y te paso el protocolo", False),
         ({"date_of_birth": 1}, "I stopped my tablets. Not bad for someone born [date of birth]!", False),
+        ({"address": 1, "email": 1}, "I live at [address]. Email me at [email] about the group", False),
         ({"phone": 1}, "", True),  # no text to read: every removed contact detail counts
     ],
 )  # fmt: skip
