@@ -143,6 +143,9 @@ def test_claim_check_single_and_batch(service: Service) -> None:
     best = result["claims"][0]
     assert best["claim_id"].startswith("vaccines-autism-")
     assert {"verdict", "score", "correction", "sources"} <= set(best)
+    assert result["stance"] in {"supports", "refutes", "asks", "neutral"}
+    assert result["action"] in {"correct", "inform", "none"}  # no reach here: never monitor
+    assert result["action_reason"]
     batch = service.client.request(
         "POST",
         "/v1/claims:check",
@@ -156,6 +159,7 @@ def test_claim_check_single_and_batch(service: Service) -> None:
     results = batch.json()["results"]
     assert len(results) == 2
     assert results[1]["decision"] == "none"
+    assert (results[1]["stance"], results[1]["action"]) == (None, "none")
     is_problem(service.client.request("POST", "/v1/claims:check", {"texts": ["a"] * 51}, headers), 422)
     is_problem(service.client.request("POST", "/v1/claims:check", {"text": "a", "texts": ["b"]}, headers), 422)
     is_problem(service.client.request("POST", "/v1/claims:check", {}, headers), 422)
@@ -165,15 +169,17 @@ def test_claim_check_single_and_batch(service: Service) -> None:
 
 
 def fresh_item(service: Service, text: str) -> ReviewItemRecord:
+    """A pending item: the texts are plain questions, which the stance model answers unambiguously ("asks")."""
     sent = post(text)
     deliver(service, [sent])
     item = item_for(service, "x", sent["post_id"])
     assert item is not None
+    assert (item.status, item.action) == ("pending", "inform")
     return item
 
 
 def test_two_educators_approving_at_once_one_wins(service: Service) -> None:
-    item = fresh_item(service, "high dose vitamin C cures cancer, skip the chemo it's poison")
+    item = fresh_item(service, "Is it true that high dose vitamin C cures cancer and you can skip the chemo?")
     replies: list[Reply] = []
 
     def approve(headers: dict[str, str]) -> None:
@@ -195,7 +201,7 @@ def test_two_educators_approving_at_once_one_wins(service: Service) -> None:
 
 def test_approve_edit_reject_undo_and_audit(service: Service) -> None:
     c = service.client
-    item = fresh_item(service, "the HPV vaccine makes girls infertile, my daughter is never getting that jab")
+    item = fresh_item(service, "Does the HPV jab cause infertility? My daughter is due hers")
     path = f"/v1/reviews/{item.item_id}"
     got = c.request("GET", path, headers=service.educator).json()
     assert got["status"] == "pending"
@@ -226,7 +232,7 @@ def test_approve_edit_reject_undo_and_audit(service: Service) -> None:
 
 
 def test_undo_after_the_window_is_refused(service: Service) -> None:
-    item = fresh_item(service, "detox tea flushes all the toxins out of your liver in 3 days")
+    item = fresh_item(service, "Does detox tea really flush the toxins out of your liver?")
     path = f"/v1/reviews/{item.item_id}"
     assert service.client.request("POST", path + "/reject", {"reason": "duplicate"}, service.educator).status == 200
     record = ReviewItemRecord.get(item.item_id)
@@ -237,7 +243,7 @@ def test_undo_after_the_window_is_refused(service: Service) -> None:
 
 
 def test_queue_is_sorted_by_priority_filtered_and_paginated(service: Service) -> None:
-    fresh_item(service, "garlic is better than blood pressure pills, I stopped mine")
+    fresh_item(service, "Is garlic really as good as blood pressure pills?")
     c = service.client
     first = c.request("GET", "/v1/reviews?limit=2", headers=service.educator).json()
     assert len(first["items"]) == 2
@@ -255,11 +261,13 @@ def test_queue_is_sorted_by_priority_filtered_and_paginated(service: Service) ->
 
 
 def test_trends_and_claims_views(service: Service) -> None:
-    fresh_item(service, "the flu jab gives you the flu, I was in bed for a week after mine")
+    item = fresh_item(service, "Can the flu shot give you the flu? Genuine question")
     trends = service.client.request("GET", "/v1/trends", headers=service.educator).json()
     assert trends["claims"]
-    assert all(len(row["daily"]) == 7 for row in trends["claims"])
-    assert trends["claims"][0]["last_day"] >= 1
+    for row in trends["claims"]:
+        assert len(row["daily"]) == len(row["counter_speech"]["daily"]) == len(row["questions"]["daily"]) == 7
+    asked = next(row for row in trends["claims"] if row["claim_id"] == item.claim_id)
+    assert asked["questions"]["last_day"] >= 1  # a question counts as a question, not as spreading
     assert trends["most_pending"]
     claims = service.client.request("GET", "/v1/claims", headers=service.educator).json()
     assert len(claims["claims"]) >= 150
@@ -289,5 +297,6 @@ def test_console_is_served_with_a_strict_content_security_policy(service: Servic
     assert config["auth_mode"] == "dev"
     assert config["cognito"] is None
     assert config["undo_window_seconds"] == 300
+    assert config["reach_thresholds"]["x"] == {"followers": 100, "engagement": 10}
     is_problem(service.client.request("GET", "/console/..%2F..%2Fsettings.py"), 404)
     is_problem(service.client.request("GET", "/console/missing.js"), 404)

@@ -42,14 +42,15 @@ def item_for(service: Service, platform: str, post_id: str) -> ReviewItemRecord 
     return found[0] if found else None
 
 
-def test_a_myth_becomes_a_review_item_with_a_sourced_draft(service: Service) -> None:
-    myth = post("The MMR jab causes autism, my cousin's boy changed overnight after his shots. Do your research!")
+def test_a_flagged_post_becomes_a_review_item_with_a_sourced_draft(service: Service) -> None:
+    # A plain question: the one stance the model is unambiguous about (an answer is queued like a correction).
+    myth = post("Is it true that the MMR jab causes autism? My cousin says so")
     result = deliver(service, [myth])
     assert result["accepted"] == 1
     assert result["items"][0]["status"] == "accepted"
     item = item_for(service, "x", myth["post_id"])
     assert item is not None
-    assert item.status == "pending"
+    assert (item.status, item.stance, item.action) == ("pending", "asks", "inform")
     assert item.claim_id.startswith("vaccines-autism-")
     assert item.claim["verdict"] in {"false", "misleading"}
     draft = item.draft
@@ -88,7 +89,8 @@ def test_personal_data_never_reaches_storage_or_drafts(service: Service) -> None
 
 def test_own_health_disclosure_gets_the_private_channel_reply(service: Service) -> None:
     sent = post(
-        "I was diagnosed with type 2 diabetes last year and honestly cinnamon capsules cured it, ditched metformin"
+        "I was diagnosed with type 2 diabetes last year. Is it true cinnamon capsules can replace metformin? "
+        "Thinking of stopping it."
     )
     deliver(service, [sent])
     stored = PostRecord.get(f"x#{sent['post_id']}")
@@ -238,10 +240,11 @@ def test_demo_scan_feeds_the_bundled_sample_through_the_pipeline(service: Servic
 
 
 def test_sla_check_event_counts_overdue_items(service: Service) -> None:
-    sent = post("colloidal silver kills every virus, I take a spoon a day instead of vaccines")
+    sent = post("Does colloidal silver kill viruses? Could it replace vaccines?")
     deliver(service, [sent])
     item = item_for(service, "x", sent["post_id"])
     assert item is not None
+    assert item.status == "pending"
     item.sla_due = datetime.now(UTC) - timedelta(minutes=5)
     item.save()
     result = service.local.functions.invoke("respond", {"source": "antidote.sla", "detail": {}})
