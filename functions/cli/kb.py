@@ -127,7 +127,7 @@ def kb_train_stance(
     model, report = fit_stance_model(inputs, [e.stance for e in train], index.dimensions, seed, log=err.print)
     model = model.model_copy(update={"provenance": provenance(report, len(examples), embedder.model_id)})
     target = output or settings.resolved_stance_model_file
-    target.write_text(model.model_dump_json(indent=1) + "\n", encoding="utf-8")
+    target.write_text(model.model_dump_json() + "\n", encoding="utf-8")  # weights: compact, not for reading
     out.print(f"wrote {target}: {model.version}, C={report.c}, {len(train)} training examples; rebuild the index")
 
 

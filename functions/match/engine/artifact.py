@@ -77,7 +77,7 @@ def build_artifact(
             encoding="utf-8",
         )
         stance_file = staging / STANCE_FILE
-        stance_file.write_text(stance.model_dump_json(indent=1) + "\n", encoding="utf-8")
+        stance_file.write_text(stance.model_dump_json() + "\n", encoding="utf-8")
         files = {str(p.relative_to(staging)): _sha256(p) for p in sorted([*written, claims_file, stance_file])}
         identity = {
             "format": ARTIFACT_FORMAT,
