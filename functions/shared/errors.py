@@ -84,6 +84,20 @@ class RateLimited(AntidoteError):
         return {"Retry-After": str(self.retry_after_seconds)}
 
 
+class ServiceBusy(AntidoteError):
+    """Too much work is already waiting (the claim-check queue is full): nothing was done, try again later."""
+
+    status = 503
+    title = "Service busy"
+
+    def __init__(self, detail: str, retry_after_seconds: int) -> None:
+        super().__init__(detail, retry_after_seconds=retry_after_seconds)
+        self.retry_after_seconds = retry_after_seconds
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}
+
+
 class KnowledgeBaseInvalid(AntidoteError):
     """The knowledge base failed validation; ``problems`` names each file and entry at fault."""
 

@@ -110,6 +110,26 @@ class Settings(BaseSettings):
     default_daily_quota: int = Field(default=10_000, ge=1)
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
 
+    # ---- claim checks: micro-batching of concurrent requests (functions/match/batching.py)
+    check_batch_window_ms: float | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description=(
+            "How long a claim-check batch waits for company, only when the previous batch had some; defaults to 5 "
+            "in the local stage (concurrent requests share one function) and 0 elsewhere (one Lambda invocation is "
+            "one request)."
+        ),
+    )
+    check_batch_max_texts: int = Field(
+        default=128, ge=1, le=4096, description="Most texts embedded in one claim-check batch."
+    )
+    check_queue_limit: int = Field(
+        default=64,
+        ge=0,
+        description="Most claim checks waiting for the matcher; beyond it a request gets 503 with Retry-After.",
+    )
+
     stance_model_file: Path | None = Field(
         default=None, description="The stance model's weights; defaults to knowledge_base/stance_model.json."
     )
@@ -157,6 +177,12 @@ class Settings(BaseSettings):
     @property
     def is_local(self) -> bool:
         return self.stage == LOCAL_STAGE
+
+    @property
+    def check_batch_window_seconds(self) -> float:
+        if self.check_batch_window_ms is not None:
+            return self.check_batch_window_ms / 1000
+        return 0.005 if self.is_local else 0.0
 
     @property
     def resolved_index_dir(self) -> Path:
