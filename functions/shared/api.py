@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
@@ -17,8 +20,9 @@ from aws_lambda_powertools.event_handler.openapi.models import (
     OAuth2,
     OpenIdConnect,
 )
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
-from functions.shared.errors import AntidoteError, MalformedRequest, NotFound, PayloadTooLarge
+from functions.shared.errors import AntidoteError, MalformedRequest, NotFound, PayloadTooLarge, ServiceBusy
 from functions.shared.observability import logger
 from functions.shared.settings import get_settings
 
@@ -75,8 +79,50 @@ def resolve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) ->
     return app.resolve(event, context)
 
 
+class RestResolver(APIGatewayRestResolver):
+    """Powertools' REST resolver, with the request it is resolving kept on the instance.
+
+    Powertools assigns ``current_event`` and ``lambda_context`` on its ``BaseRouter`` class, so every resolver in
+    the process shares them: two invocations resolving at once (the local runtime runs the three functions side by
+    side, and claim checks concurrently) would read each other's event in middlewares and routes. Set on the
+    instance, they shadow the class attribute; the instance's other per-request state (``context``) is safe as long
+    as one instance resolves one request at a time, which :class:`ResolverPool` guarantees.
+    """
+
+    def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+        self.current_event = cast(APIGatewayProxyEvent, self._to_proxy_event(cast(dict[str, Any], event)))
+        self.lambda_context = context
+        return super().resolve(event, context)
+
+
+class ResolverPool:
+    """Resolvers for a function whose API may be invoked concurrently: each invocation borrows one of its own,
+    built by the factory when none is free. In Lambda (one invocation at a time) it is always the same one."""
+
+    def __init__(self, factory: Callable[[], APIGatewayRestResolver], first: APIGatewayRestResolver) -> None:
+        self._factory = factory
+        self._idle = [first]
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def borrow(self) -> Iterator[APIGatewayRestResolver]:
+        with self._lock:
+            app = self._idle.pop() if self._idle else None
+        if app is None:
+            app = self._factory()
+        try:
+            yield app
+        finally:
+            with self._lock:
+                self._idle.append(app)
+
+    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        with self.borrow() as app:
+            return resolve(app, event, context)
+
+
 def build_resolver(title: str, description: str) -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver(enable_validation=True)
+    app = RestResolver(enable_validation=True)
     app.enable_swagger(
         path="/swagger",
         title=title,
@@ -87,7 +133,9 @@ def build_resolver(title: str, description: str) -> APIGatewayRestResolver:
 
     @app.exception_handler(AntidoteError)
     def _known(error: AntidoteError) -> Response[str]:
-        if error.status >= 500:
+        if isinstance(error, ServiceBusy):
+            logger.warning("request refused: %s", error.detail)
+        elif error.status >= 500:
             logger.exception("request failed")
         return problem_response(error, app.current_event.path)
 
