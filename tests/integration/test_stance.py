@@ -13,7 +13,7 @@ from functions.curation.knowledge_base import load_knowledge_base
 from functions.curation.stance_report import evaluate_stance
 from functions.match.engine.embedder import SentenceTransformerEmbedder
 from functions.match.engine.matcher import Matcher
-from functions.match.engine.stance import load_stance_model
+from functions.match.engine.stance import Alignment, alignment_of, load_stance_model
 from functions.match.engine.stance_training import (
     StanceExample,
     _pipeline,
@@ -69,9 +69,7 @@ def test_run_time_probabilities_equal_scikit_learns(
     np.testing.assert_allclose(ours, expected[:, order], atol=2e-4)
 
 
-def _alignments(sample: list[StanceExample]) -> list[object]:
-    from functions.match.engine.stance import alignment_of
-
+def _alignments(sample: list[StanceExample]) -> list[Alignment]:
     return [alignment_of(e.stance, KB.by_id[e.claim_id].is_myth) for e in sample]
 
 
