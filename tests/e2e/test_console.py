@@ -34,21 +34,30 @@ RUN = datetime.now(UTC).strftime("%H%M%S%f")
 _ids = itertools.count(1)
 
 HOSTILE_TEXT = (
-    "The MMR jab causes autism, my nephew changed overnight after his shots "
+    "Is it true that the MMR jab causes autism? my nephew changed overnight after his shots "
     "<script>alert('x')</script><img src=x onerror=alert(1)> <b>wake up</b>"
 )
-# name: (platform, text, views, age in minutes)
+# name: (platform, text, views, age in minutes). The seeds that must wait in the queue are plain questions: the
+# stance model answers those unambiguously ("asks"), so the reply policy queues them with an answer to approve,
+# whatever else the model is still learning.
 SEEDS: dict[str, tuple[str, str, int, int]] = {
-    "top": ("bluesky", "high dose vitamin C cures cancer, skip the chemo it's poison", 2_000_000, 10),
-    "middle": ("bluesky", "the flu jab gives you the flu, I was in bed for a week after mine", 20_000, 60),
-    "bottom": ("bluesky", "garlic is better than blood pressure pills, I stopped mine", 10, 600),
-    "edit": ("x", "sunscreen causes skin cancer, the chemicals are worse than the sun #skincare", 5_000, 30),
-    "approve": ("x", "the HPV vaccine makes girls infertile, my daughter is never getting that jab", 5_000, 30),
-    "reject": ("x", "Antibiotics will sort out your cold in a couple of days, always ask for them", 5_000, 30),
-    "conflict": ("x", "detox tea flushes all the toxins out of your liver in 3 days", 5_000, 30),
+    "top": ("bluesky", "Is it true that high dose vitamin C cures cancer and you can skip the chemo?", 2_000_000, 10),
+    "middle": ("bluesky", "Does the flu jab give you the flu? Asking before my appointment", 20_000, 60),
+    "bottom": ("bluesky", "Is garlic really as good as blood pressure pills?", 10, 600),
+    "edit": ("x", "Does sunscreen cause skin cancer? Are the chemicals worse than the sun?", 5_000, 30),
+    "approve": ("x", "Is it true the HPV vaccine makes girls infertile?", 5_000, 30),
+    "reject": ("x", "Will antibiotics sort out a cold faster? Should I ask my GP for them?", 5_000, 30),
+    "conflict": ("x", "Does detox tea really flush the toxins out of your liver?", 5_000, 30),
     "hostile": ("x", HOSTILE_TEXT, 5_000, 30),
-    "overdue": ("mastodon", "Fluoride in tap water is a neurotoxin that lowers kids' IQ, filter it out", 900_000, 30),
+    "overdue": (
+        "mastodon",
+        "Is fluoride in tap water a neurotoxin that lowers kids' IQ? Should we filter it?",
+        900_000,
+        30,
+    ),
+    "french": ("x", "Est-ce vrai que le vaccin ROR provoque l'autisme ? Je me pose la question", 5_000, 30),
 }
+QUEUED = ("top", "middle", "bottom", "edit", "approve", "reject", "conflict", "overdue", "french")
 
 
 def make_post(
@@ -88,10 +97,10 @@ class Seeded:
 
 @pytest.fixture(scope="module")
 def seeded(service: Service) -> Seeded:
+    extras: dict[str, dict[str, Any]] = {"hostile": {"author_handle": "<img src=x onerror=alert(1)>"}}
+    extras["french"] = {"language": "fr"}
     posts = {
-        name: make_post(text, platform, views, age, author_handle="<img src=x onerror=alert(1)>")
-        if name == "hostile"
-        else make_post(text, platform, views, age)
+        name: make_post(text, platform, views, age, **extras.get(name, {}))
         for name, (platform, text, views, age) in SEEDS.items()
     }
     extra: list[dict[str, Any]] = []
@@ -109,6 +118,8 @@ def seeded(service: Service) -> Seeded:
     found = items_for(list(posts.values()))
     ids = {name: found.get(f"{p['platform']}#{p['post_id']}", "") for name, p in posts.items()}
     assert all(ids.values()), f"seed posts that made no review item: {[n for n, i in ids.items() if not i]}"
+    waiting = {name: ReviewItemRecord.get(ids[name]).status for name in QUEUED}
+    assert set(waiting.values()) == {"pending"}, waiting
     overdue = ReviewItemRecord.get(ids["overdue"])
     overdue.sla_due = datetime.now(UTC) - timedelta(minutes=25)
     overdue.save()
@@ -141,6 +152,10 @@ def choose(page: Page, select: str, value: str) -> None:
 
 
 def open_item(page: Page, item_id: str) -> None:
+    """Open an item from the list (with the status filter it needs: a filed item is not in the queue)."""
+    status = ReviewItemRecord.get(item_id).status
+    if page.locator("#f-status").input_value() != status and status in ("pending", "filed"):
+        choose(page, "#f-status", status)
     row = page.locator(f'#queue-list button.row[data-id="{item_id}"]')
     for _ in range(20):
         if row.count():
@@ -253,7 +268,7 @@ def test_new_items_appear_without_reloading_and_the_open_editor_keeps_its_text(
     sign_in(page, service)
     open_item(page, seeded.ids["middle"])
     page.fill("#editor", "My own words, not sent yet.")
-    fresh = make_post("measles is just a harmless rash, kids have always had it, no need for the jab", views=3_000_000)
+    fresh = make_post("Is measles just a harmless rash? Do kids really need the jab?", views=3_000_000)
     deliver(service, [fresh])
     new_id = items_for([fresh])[f"x#{fresh['post_id']}"]
     row = page.locator(f'#queue-list button.row[data-id="{new_id}"]')
@@ -401,6 +416,111 @@ def test_a_post_with_script_and_html_is_shown_as_inert_text(page: Page, service:
     assert not [url for url in requests if url.rstrip("/").endswith("/x")]
 
 
+# ---------------------------------------------------------------- the reply policy on items
+
+
+def test_an_item_shows_its_stance_action_reason_and_the_reach_rule(
+    page: Page, service: Service, seeded: Seeded
+) -> None:
+    item = api_get(service, f"/v1/reviews/{seeded.ids['top']}")
+    assert (item["stance"], item["action"]) == ("asks", "inform")
+    sign_in(page, service)
+    # with no item open, the overview lists the reach rule of every platform, as configured
+    rules = page.locator("#item-pane .reach-table tbody tr")
+    expect(rules).to_have_count(7)
+    expect(page.locator('#item-pane .reach-table tr[data-platform="x"]')).to_contain_text("X10010")
+    choose(page, "#f-platform", "bluesky")
+    row = page.locator(f'#queue-list button.row[data-id="{item["item_id"]}"]')
+    expect(row.locator(".action")).to_have_text("Inform: answer the question")
+    open_item(page, item["item_id"])
+    expect(page.locator("#policy-stance")).to_have_text(re.compile(r"^Asks about the claim \(\d+ %\)$"))
+    expect(page.locator("#policy-action")).to_have_text("Inform: answer the question")
+    expect(page.locator("#policy-reason")).to_have_text(item["action_reason"])
+    reach = page.locator("#policy-reach")
+    expect(reach).to_contain_text("On Bluesky a correction is only monitored below 50 followers and 5 likes + shares")
+    expect(reach).to_contain_text("This account: 1.2K followers, 34 likes + shares, above the threshold.")
+    expect(page.locator("#editor")).to_have_value(re.compile(r"^Good question! "))
+    expect(article(page).locator(".item-head .action")).to_have_text("Inform: answer the question")
+
+
+def test_a_monitored_item_is_filed_with_the_reach_rule_and_nothing_to_approve(page: Page, service: Service) -> None:
+    from functions.respond.logic import build_review_item
+    from functions.respond.priority import priority_key
+    from functions.shared.claims import Claim
+    from functions.shared.models import MatchMessage, ReachRule, ReplyPolicy, StoredPost
+
+    claims = api_get(service, "/v1/claims")["claims"]
+    claim = Claim.model_validate(
+        {k: v for k, v in next(c for c in claims if c["id"] == "measles-mild-illness").items() if k != "stale"}
+    )
+    sent = make_post("measles is just a rash, relax", reach={"followers": 12, "likes": 1, "shares": 0, "views": 40})
+    now = datetime.now(UTC)
+    stored = StoredPost.model_validate(
+        {**sent, "post_key": f"x#{sent['post_id']}", "received_at": now, "discloses_own_health": False,
+         "redactions": {}, "source": "webhook", "region": None}
+    )  # fmt: skip
+    rule = ReachRule(
+        platform="x", followers=100, engagement=10, post_followers=12, post_engagement=1, reached=False, applied=True
+    )
+    policy = ReplyPolicy(
+        stance="supports",
+        stance_confidence=0.91,
+        action="monitor",
+        reason="the post repeats a myth, but below the reach threshold on x (100 followers or 10 likes + shares)",
+        reach_rule=rule,
+    )
+    claimed = claim.model_dump(mode="json")
+    message = MatchMessage(
+        post_key=stored.post_key, decision="match", kb_version="kb-e2e", matches=[], claim=claimed, policy=policy
+    )
+    item = build_review_item(message, stored, now, 2.0)
+    assert service.reviews.put_review_item_if_new(item, priority_key(item.priority, item.item_id))
+
+    sign_in(page, service)
+    choose(page, "#f-status", "filed")
+    row = page.locator(f'#queue-list button.row[data-id="{item.item_id}"]')
+    expect(row.locator(".status")).to_have_text("Filed")
+    expect(row.locator(".action")).to_have_text("Monitor: counted, not answered")
+    open_item(page, item.item_id)
+    expect(page.locator("#h-reply")).to_have_text("Filed: not in the queue")
+    expect(page.locator("#filed-note")).to_contain_text("below the reach rule")
+    expect(page.locator("#policy-reach")).to_contain_text(
+        "below the threshold, so this post is monitored, not answered"
+    )
+    expect(page.locator("#policy-stance")).to_have_text("Supports the claim (91 %)")
+    expect(page.locator("#approve")).to_have_count(0)
+    expect(page.locator("#item-pane .final-text")).to_contain_text(claim.correction[:40])
+
+
+def test_a_draft_that_needs_translation_shows_the_reference_and_needs_a_translated_reply(
+    page: Page, service: Service, seeded: Seeded
+) -> None:
+    item_id = seeded.ids["french"]
+    item = api_get(service, f"/v1/reviews/{item_id}")
+    assert item["needs_translation"]
+    sign_in(page, service)
+    choose(page, "#f-language", "fr")
+    row = page.locator(f'#queue-list button.row[data-id="{item_id}"]')
+    expect(row.locator(".flag-translate")).to_have_text("Needs translation")
+    open_item(page, item_id)
+    expect(page.locator("#reference-label")).to_contain_text("Needs translation.")
+    expect(page.locator("#reference-label")).to_contain_text("it is not a reply to this post")
+    expect(page.locator(".reference-text")).to_have_text(item["draft"]["reference"])
+    editor, approve = page.locator("#editor"), page.locator("#approve")
+    expect(editor).to_have_value("")
+    expect(editor).to_have_attribute("placeholder", "Write the reply in French")
+    expect(approve).to_be_disabled()
+    page.click("#use-reference")
+    expect(editor).to_have_value(item["draft"]["reference"])
+    expect(approve).to_be_disabled()  # still the untranslated reference
+    french = "Bonne question ! Non : le vaccin ROR ne provoque pas l'autisme. https://www.who.int/"
+    editor.fill(french)
+    expect(approve).to_be_enabled()
+    approve.click()
+    expect(article(page)).to_have_attribute("data-status", "approved")
+    assert api_get(service, f"/v1/reviews/{item_id}")["final_text"] == french
+
+
 # ---------------------------------------------------------------- trends and the knowledge base
 
 
@@ -410,19 +530,29 @@ def test_trends_chart_is_drawn_from_the_data(page: Page, service: Service, seede
     chart = page.locator("#trend-chart svg.trend-chart")
     expect(chart).to_be_visible()
     trends = api_get(service, "/v1/trends")
-    busiest = [row for row in trends["claims"] if row["last_week"] > 0][:10]
+
+    def active(row: dict[str, Any]) -> int:
+        return int(row["last_week"] + row["counter_speech"]["last_week"] + row["questions"]["last_week"])
+
+    busiest = [row for row in trends["claims"] if active(row)][:10]
     assert busiest
-    assert busiest[0]["last_day"] >= 1
+    asked = sum(row["questions"]["last_week"] for row in trends["claims"])
+    assert asked >= len(QUEUED) - 1  # the seeded questions count as questions
     rows = chart.locator("g.trend-row")
     expect(rows).to_have_count(len(busiest))
     assert rows.evaluate_all("gs => gs.map(g => g.dataset.claimId)") == [row["claim_id"] for row in busiest]
     widths = chart.locator("rect.bar-week").evaluate_all("rs => rs.slice(1).map(r => r.width.baseVal.value)")
-    top = max(row["last_week"] for row in busiest)
+    top = max(1, *(row["last_week"] for row in busiest))
     for row, width in zip(busiest, widths, strict=True):
         assert width == pytest.approx(max(300 * row["last_week"] / top, 1), abs=0.5)
+    label = chart.locator("g.trend-row").first.locator("text.trend-id")
+    first = busiest[0]
+    expect(label).to_contain_text(
+        f"{first['counter_speech']['last_week']} counter · {first['questions']['last_week']} asked"
+    )
     days = chart.locator("g.trend-row").first.locator("polyline.spark").get_attribute("points") or ""
     assert len(days.split()) == 7
-    assert chart.locator("title").first.text_content() == "Matched posts per claim, last 24 hours and last 7 days"
+    assert chart.locator("title").first.text_content() == "Posts spreading each claim, last 24 hours and last 7 days"
     pending = page.locator("#most-pending li")
     assert pending.evaluate_all("ls => ls.map(l => l.dataset.claimId)") == [
         row["claim_id"] for row in trends["most_pending"]

@@ -34,7 +34,20 @@ const PLATFORM_NAMES = {
 };
 const VERDICTS = { false: "False", misleading: "Misleading", unproven: "Unproven", true: "True" };
 const HARM = { low: "Low harm", medium: "Medium harm", high: "High harm" };
-const STATUS_WORDS = { pending: "waiting", approved: "approved", rejected: "rejected" };
+const STATUS_WORDS = { pending: "waiting", approved: "approved", rejected: "rejected", filed: "filed" };
+// The reply policy's actions and the post's stance towards its claim, in words.
+const ACTION_WORDS = {
+  correct: "Correct",
+  inform: "Inform: answer the question",
+  monitor: "Monitor: counted, not answered",
+  none: "No reply",
+};
+const STANCE_WORDS = {
+  supports: "Supports the claim",
+  refutes: "Refutes the claim",
+  asks: "Asks about the claim",
+  neutral: "Neutral mention",
+};
 const ACTIONS = {
   approve: "approved",
   approve_edited: "approved an edited reply",
@@ -65,7 +78,7 @@ const state = {
   view: "queue",
   claims: [],
   claimsById: new Map(),
-  filters: { status: "pending", topic: "", platform: "", language: "" },
+  filters: { status: "pending", action: "", topic: "", platform: "", language: "" },
   find: "",
   items: [],
   nextCursor: null,
@@ -154,6 +167,31 @@ function chip(text, cls = "") {
 function dueBadge(iso) {
   const due = dueState(iso);
   return h("span", { class: ["due", due.cls], dataset: { due: iso } }, due.text);
+}
+
+function actionChip(item) {
+  const action = item.action || "correct";
+  return chip(ACTION_WORDS[action] || action, `action action-${action}`);
+}
+
+/** The policy's flags that change what an educator does with the item, as words (never colour alone). */
+function flagChips(item) {
+  return [
+    item.highest_priority ? chip("First: risky disclosure", "flag flag-risk") : null,
+    item.private_reply ? chip("Private reply", "flag") : null,
+    item.privacy_report ? chip("Privacy report", "flag flag-privacy") : null,
+    item.needs_translation ? chip("Needs translation", "flag flag-translate") : null,
+    item.amplify ? chip("Counter-speech", "flag flag-amplify") : null,
+  ];
+}
+
+function percent(value) {
+  return value === null || value === undefined ? "" : ` (${Math.round(Number(value) * 100)} %)`;
+}
+
+/** The reach rule for a platform, in words: "below 100 followers and 10 likes + shares". */
+function thresholdText(rule) {
+  return `below ${compact(rule.followers)} followers and ${compact(rule.engagement)} likes + shares`;
 }
 
 function undoWindowMs() {
@@ -395,7 +433,7 @@ function claimCard(claim) {
 
 function queuePath(cursor) {
   const params = new URLSearchParams({ status: state.filters.status, limit: String(PAGE_SIZE) });
-  for (const name of ["topic", "platform", "language"]) {
+  for (const name of ["action", "topic", "platform", "language"]) {
     if (state.filters[name]) params.set(name, state.filters[name]);
   }
   if (cursor) params.set("cursor", cursor);
@@ -534,12 +572,12 @@ function queueRow(item) {
       h(
         "span",
         { class: "row-top" },
-        pending
-          ? dueBadge(item.sla_due)
-          : h("span", { class: `status status-${item.status}` }, `${item.status} by ${item.acted_by || "?"}`),
+        pending ? dueBadge(item.sla_due) : statusBadge(item),
+        actionChip(item),
         chip(platformName(item.platform), "platform"),
         chip((item.language || "??").toUpperCase(), "lang"),
         verdictBadge(claim.verdict),
+        flagChips(item),
         state.fresh.has(item.item_id) ? h("span", { class: "new" }, "New") : null,
       ),
       h("span", { class: "row-claim" }, claim.statement || item.claim_id),
@@ -550,6 +588,11 @@ function queueRow(item) {
       ),
     ),
   );
+}
+
+function statusBadge(item) {
+  const text = item.status === "filed" ? "Filed" : `${item.status} by ${item.acted_by || "?"}`;
+  return h("span", { class: `status status-${item.status}` }, text);
 }
 
 function select(id) {
@@ -665,6 +708,47 @@ function renderOverview() {
         fact("Busiest topics", top(counts((item) => item.topic), (t) => String(t).replace(/-/g, " "))),
         fact("Platforms", top(counts((item) => item.platform), platformName)),
       ),
+      reachRules(),
+    ),
+  );
+}
+
+/** The reach thresholds the service applies (from its configuration), per platform. */
+function reachRules() {
+  const rules = state.config.reach_thresholds || {};
+  const platforms = Object.keys(rules);
+  if (!platforms.length) return null;
+  return h(
+    "section",
+    { class: "reach-rules", "aria-labelledby": "reach-rules-title" },
+    h("h2", { id: "reach-rules-title" }, "Reach rule"),
+    h(
+      "p",
+      { class: "muted" },
+      "A post that would get a correction is only monitored — counted in trends, filed, not answered — when its " +
+        "account is below both numbers on its platform, so a reply does not amplify it.",
+    ),
+    h(
+      "table",
+      { class: "reach-table" },
+      h(
+        "thead",
+        {},
+        h("tr", {}, h("th", { scope: "col" }, "Platform"), h("th", { scope: "col" }, "Followers"), h("th", { scope: "col" }, "Likes + shares")),
+      ),
+      h(
+        "tbody",
+        {},
+        platforms.map((platform) =>
+          h(
+            "tr",
+            { dataset: { platform } },
+            h("th", { scope: "row" }, platformName(platform)),
+            h("td", {}, compact(rules[platform].followers)),
+            h("td", {}, compact(rules[platform].engagement)),
+          ),
+        ),
+      ),
     ),
   );
 }
@@ -715,14 +799,14 @@ function renderItem(item, notice) {
         h(
           "p",
           { class: "meta" },
-          item.status === "pending"
-            ? dueBadge(item.sla_due)
-            : h("span", { class: `status status-${item.status}` }, item.status),
+          item.status === "pending" ? dueBadge(item.sla_due) : statusBadge(item),
+          actionChip(item),
           verdictBadge(claim.verdict),
           chip(HARM[claim.harm] || claim.harm || "", `harm-${claim.harm}`),
           chip(platformName(item.platform), "platform"),
           chip(languageName(item.language), "lang"),
           chip(`priority ${Number(item.priority).toFixed(1)}`),
+          flagChips(item),
         ),
         h("h2", { id: "item-title" }, claim.statement || item.claim_id),
         h(
@@ -746,15 +830,18 @@ function renderItem(item, notice) {
           fact("Personal data removed", redactionText(post.redactions)),
           post.url ? fact("Original", externalLink(post.url, "Open the post")) : null,
         ),
-        post.discloses_own_health
+        post.discloses_own_health || item.private_reply
           ? h(
               "p",
               { class: "note" },
-              "The author shared something about their own health, so the suggested reply invites a private " +
-                "conversation instead of correcting them in public.",
+              item.private_reply
+                ? "The author shared something about their own health, so the suggested reply invites a private " +
+                    "conversation instead of correcting them in public."
+                : "The author shared something about their own health.",
             )
           : null,
       ),
+      policySection(item),
       replySection(item),
       section(
         "h-why",
@@ -830,8 +917,39 @@ function renderItem(item, notice) {
   updateCountdowns();
 }
 
+function reachRuleText(rule) {
+  const measured =
+    `On ${platformName(rule.platform)} a correction is only monitored ${thresholdText(rule)}. This account: ` +
+    `${compact(rule.post_followers)} followers, ${compact(rule.post_engagement)} likes + shares`;
+  if (rule.applied) return `${measured}, below the threshold, so this post is monitored, not answered.`;
+  if (rule.reached) return `${measured}, above the threshold.`;
+  return `${measured}, below the threshold (the rule applies to public corrections only).`;
+}
+
+/** Why the reply policy chose this action: the stance, the verdict, the reason, and the reach rule. */
+function policySection(item) {
+  const rule = item.reach_rule;
+  const stance = item.stance ? `${STANCE_WORDS[item.stance] || item.stance}${percent(item.stance_confidence)}` : "not known";
+  return section(
+    "h-policy",
+    "Why this action",
+    h(
+      "dl",
+      { class: "facts policy" },
+      fact("Stance", h("span", { id: "policy-stance", dataset: { stance: item.stance || "" } }, stance)),
+      fact("Action", h("span", { id: "policy-action", dataset: { action: item.action } }, ACTION_WORDS[item.action] || item.action)),
+      fact("Reason", h("span", { id: "policy-reason" }, item.action_reason || "")),
+      rule ? fact("Reach rule", h("span", { id: "policy-reach", dataset: { applied: String(Boolean(rule.applied)) } }, reachRuleText(rule))) : null,
+    ),
+    item.amplify
+      ? h("p", { class: "note ok" }, "This post argues for the evidence: never correct it. Consider amplifying it.")
+      : null,
+  );
+}
+
 function replySection(item) {
   const platform = item.platform;
+  if (item.status === "filed") return filedSection(item);
   if (item.status !== "pending") {
     const done =
       item.status === "approved"
@@ -867,11 +985,13 @@ function replySection(item) {
         : null,
     );
   }
+  const translate = Boolean(item.needs_translation);
   const editor = h("textarea", {
     id: "editor",
     rows: 6,
-    "aria-describedby": "counter count-rule",
+    "aria-describedby": translate ? "counter count-rule reference-label" : "counter count-rule",
     lang: (item.draft && item.draft.language) || null,
+    placeholder: translate ? `Write the reply in ${languageName(item.draft.language)}` : null,
   });
   editor.value = state.edits.has(item.item_id) ? state.edits.get(item.item_id) : item.draft.text;
   editor.addEventListener("input", () => {
@@ -894,13 +1014,34 @@ function replySection(item) {
     autocomplete: "off",
     "aria-keyshortcuts": "r",
   });
+  const report = item.draft.variant === "privacy_report";
   return section(
     "h-reply",
-    "Suggested reply",
+    report ? "Report to the platform" : "Suggested reply",
     item.draft.variant === "private_channel"
       ? h("p", { class: "note" }, "This reply only offers a private conversation: no correction in public.")
       : null,
-    h("label", { for: "editor" }, `Reply to the post on ${platformName(platform)} (you can edit it)`),
+    report
+      ? h(
+          "p",
+          { class: "note" },
+          "This post exposes someone's personal data: do not reply to it. Approving records that you sent this " +
+            `report to ${platformName(platform)}.`,
+        )
+      : null,
+    item.action === "inform" && !report
+      ? h("p", { class: "muted" }, "The author asked a question: the reply answers it.")
+      : null,
+    translate ? referenceBlock(item, editor) : null,
+    h(
+      "label",
+      { for: "editor" },
+      report
+        ? "The report (you can edit it)"
+        : translate
+          ? `Your reply in ${languageName(item.draft.language)} to the post on ${platformName(platform)}`
+          : `Reply to the post on ${platformName(platform)} (you can edit it)`,
+    ),
     editor,
     h(
       "div",
@@ -915,7 +1056,7 @@ function replySection(item) {
       h(
         "button",
         { type: "button", id: "approve", class: "primary", "aria-keyshortcuts": "a", onclick: () => act("approve") },
-        "Approve reply ",
+        report ? "Approve report " : "Approve reply ",
         h("kbd", {}, "a"),
       ),
       " ",
@@ -952,6 +1093,60 @@ function replySection(item) {
   );
 }
 
+/** No curated text in the post's language: the English draft, clearly a reference to translate, never the reply. */
+function referenceBlock(item, editor) {
+  const draft = item.draft || {};
+  return h(
+    "div",
+    { class: "reference", id: "reference" },
+    h(
+      "p",
+      { class: "note", id: "reference-label" },
+      h("strong", {}, "Needs translation. "),
+      `The knowledge base has no ${languageName(draft.language)} text for this claim. Below is the ` +
+        `${languageName(draft.reference_language)} draft as a reference to translate — it is not a reply to this ` +
+        "post. Approving needs your translated text.",
+    ),
+    h("blockquote", { class: "reference-text", lang: draft.reference_language || null }, draft.reference || ""),
+    h(
+      "button",
+      {
+        type: "button",
+        class: "secondary",
+        id: "use-reference",
+        onclick: () => {
+          editor.value = draft.reference || "";
+          state.edits.set(item.item_id, editor.value);
+          updateCounter();
+          editor.focus();
+        },
+      },
+      "Copy the reference into the editor to translate it",
+    ),
+  );
+}
+
+/** An item the policy filed: why, and what was drafted (a monitored correction), but nothing to approve. */
+function filedSection(item) {
+  const text = item.draft && item.draft.text;
+  return section(
+    "h-reply",
+    "Filed: not in the queue",
+    h(
+      "p",
+      { class: "note", id: "filed-note" },
+      item.action === "monitor"
+        ? "Counted in the trends, not answered: the account is below the reach rule, so a reply would amplify it."
+        : item.amplify
+          ? "Counter-speech: the post argues for the evidence. It is never corrected."
+          : "Nothing to answer: the post mentions the claim without taking a side.",
+    ),
+    text
+      ? [h("p", {}, "The correction drafted should the post grow:"), h("blockquote", { class: "final-text" }, text)]
+      : null,
+  );
+}
+
 function updateCounter() {
   const item = state.current;
   const editor = $("editor");
@@ -965,8 +1160,13 @@ function updateCounter() {
     : `${length} / ${limit} characters`;
   counter.classList.toggle("over", over);
   const approve = $("approve");
-  approve.disabled = over || !editor.value.trim() || state.busy;
-  approve.title = over ? `Shorten the reply to ${limit} characters to approve it` : "";
+  const untranslated = item.needs_translation && editor.value.trim() === String(item.draft.reference || "").trim();
+  approve.disabled = over || !editor.value.trim() || untranslated || state.busy;
+  approve.title = over
+    ? `Shorten the reply to ${limit} characters to approve it`
+    : untranslated
+      ? "Translate the reference before approving"
+      : "";
   $("restore-draft").hidden = editor.value === item.draft.text;
   const live = $("counter-live");
   const message = over ? `Over the ${platformName(item.platform)} limit by ${length - limit}. Shorten the reply to approve it.` : "";
@@ -1037,7 +1237,11 @@ async function act(kind) {
     const limit = limitFor(item);
     const length = countedLength(text, item.platform);
     if (!text.trim()) {
-      itemNotice("The reply is empty.");
+      itemNotice(item.needs_translation ? `Write the reply in ${languageName(item.draft.language)} first.` : "The reply is empty.");
+      return;
+    }
+    if (item.needs_translation && text.trim() === String(item.draft.reference || "").trim()) {
+      itemNotice("This is still the untranslated reference: translate it before approving.");
       return;
     }
     if (length > limit) {
@@ -1147,7 +1351,7 @@ async function loadTrends() {
 function renderTrends(data) {
   $("trends-updated").textContent = `Updated ${new Date(data.generated_at).toLocaleString()}.`;
   const chart = trendChart(data.claims);
-  fill($("trend-chart"), chart || h("p", { class: "muted" }, "No matched posts in the last 7 days."));
+  fill($("trend-chart"), chart || h("p", { class: "muted" }, "No posts spreading a claim in the last 7 days."));
   fill(
     $("trend-table"),
     h(
@@ -1161,9 +1365,11 @@ function renderTrends(data) {
           {},
           h("th", { scope: "col" }, "Claim"),
           h("th", { scope: "col" }, "Topic"),
-          h("th", { scope: "col" }, "Last 24 hours"),
-          h("th", { scope: "col" }, "Last 7 days"),
+          h("th", { scope: "col" }, "Spreading, 24 hours"),
+          h("th", { scope: "col" }, "Spreading, 7 days"),
           data.days.map((day) => h("th", { scope: "col" }, day.slice(5))),
+          h("th", { scope: "col" }, "Counter-speech, 7 days"),
+          h("th", { scope: "col" }, "Questions, 7 days"),
         ),
       ),
       h(
@@ -1178,6 +1384,8 @@ function renderTrends(data) {
             h("td", {}, String(row.last_day)),
             h("td", {}, String(row.last_week)),
             row.daily.map((day) => h("td", {}, String(day.count))),
+            h("td", { class: "counter-speech" }, String((row.counter_speech || {}).last_week || 0)),
+            h("td", { class: "questions" }, String((row.questions || {}).last_week || 0)),
           ),
         ),
       ),
@@ -1203,7 +1411,7 @@ function renderTrends(data) {
                       type: "button",
                       class: "link-button",
                       onclick: () => {
-                        state.filters = { status: "pending", topic: claim.topic, platform: "", language: "" };
+                        state.filters = { status: "pending", action: "", topic: claim.topic, platform: "", language: "" };
                         syncFilterControls();
                         resetQueue();
                         showView("queue");
@@ -1223,6 +1431,7 @@ function renderTrends(data) {
 
 function syncFilterControls() {
   $("f-status").value = state.filters.status;
+  $("f-action").value = state.filters.action;
   $("f-topic").value = state.filters.topic;
   $("f-platform").value = state.filters.platform;
   $("f-language").value = state.filters.language;
@@ -1341,7 +1550,7 @@ function bind() {
     tab.addEventListener("click", () => showView(tab.dataset.view));
   }
   for (const form of [$("filters"), $("kb-filters")]) form.addEventListener("submit", (event) => event.preventDefault());
-  for (const name of ["status", "topic", "platform", "language"]) {
+  for (const name of ["status", "action", "topic", "platform", "language"]) {
     $(`f-${name}`).addEventListener("change", (event) => {
       state.filters[name] = event.target.value;
       resetQueue();
