@@ -14,7 +14,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,11 @@ from functions.local.queues import InMemoryQueue, local_queue
 from functions.shared.settings import Settings
 
 MAX_RECEIVES = 3
+# Functions whose API invocations may run at the same time inside the one local "container": the match function's
+# API resolves each request on a resolver of its own (``ResolverPool``) and reaches the matcher only through its
+# micro-batcher, which is what batches concurrent claim checks. Queue deliveries, and the other functions' APIs, run
+# one at a time, as in one Lambda instance.
+CONCURRENT_APIS = frozenset({"match"})
 BATCH_SIZES = {"posts": 64, "matches": 10}  # as the CDK app's event source mappings (infra/config.py)
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -55,7 +60,8 @@ def prepare_environment(settings: Settings) -> None:
 
 
 class Functions:
-    """The three handlers, imported after the environment is prepared, each behind its own lock (like one container)."""
+    """The three handlers, imported after the environment is prepared, each behind its own lock (like one container)
+    except for the concurrent APIs above."""
 
     def __init__(self) -> None:
         from functions.ingest import sources
@@ -74,17 +80,25 @@ class Functions:
             "respond": respond.handler,
         }
         self.locks = {name: threading.Lock() for name in self.handlers}
+        self.concurrent_apis = CONCURRENT_APIS  # empty: every invocation one at a time (benchmarks compare both)
 
     def invoke(self, name: str, event: dict[str, Any]) -> dict[str, Any]:
         from functions.shared.observability import metrics
 
-        with self.locks[name]:
+        concurrent = name in self.concurrent_apis and "Records" not in event
+        with nullcontext() if concurrent else self.locks[name]:
             try:
                 return self.handlers[name](event, FakeContext(f"antidote-{name}"))
             finally:
                 # With metrics disabled Powertools never clears its buffer, and prints it when it reaches 100
                 # values; locally nothing collects EMF, so drop it after each invocation.
                 metrics.clear_metrics()
+
+    def warm(self) -> None:
+        """Load the matcher (model and index) and answer one check before the first request arrives."""
+        from functions.match.handler import warm
+
+        warm()
 
 
 class QueueWorker:

@@ -13,14 +13,18 @@ from functions.local.runtime import Functions, QueueWorker, api_event, route_for
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # larger bodies are refused before they are read
 
 
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the standard library's 5 drops connections when a few dozen clients connect at once
+
+
 class LocalService:
     """The HTTP server plus queue consumers that run the queue hops as soon as messages arrive."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 8000) -> None:
         self.functions = Functions()
         self.worker = QueueWorker(self.functions)
-        self.httpd = ThreadingHTTPServer((host, port), self._handler_class())
-        self.httpd.daemon_threads = True
+        self.httpd = _HTTPServer((host, port), self._handler_class())
         self.port = int(self.httpd.server_address[1])
         self._threads: list[threading.Thread] = []
 
@@ -88,6 +92,7 @@ class LocalService:
         return self.worker.wait_idle(timeout)
 
     def start(self) -> None:
+        self.functions.warm()  # before serving, so that no request pays the model load
         thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         thread.start()
         self._threads.append(thread)

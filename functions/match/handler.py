@@ -1,17 +1,21 @@
 """Match Lambda: the posts-queue consumer (batches, partial failures) and the partners' claim-check API."""
 
 # No "from __future__ import annotations" here: Powertools reads route signatures at run time.
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
+from functions.match.batching import MicroBatcher
 from functions.match.engine.embedder import SentenceTransformerEmbedder
+from functions.match.engine.matcher import CheckResult as EngineResult
 from functions.match.engine.matcher import Matcher
 from functions.match.logic import (
     PreparedMatch,
@@ -22,7 +26,7 @@ from functions.match.logic import (
     record_batch,
     require_post,
 )
-from functions.shared.api import build_resolver, resolve
+from functions.shared.api import ResolverPool, build_resolver
 from functions.shared.api_auth import require_api_key
 from functions.shared.dependencies import posts as post_store
 from functions.shared.dependencies import sink
@@ -33,7 +37,6 @@ from functions.shared.settings import get_settings
 get_settings().require(  # a deployed function with a missing table or queue fails here, at cold start
     "posts_table", "matches_table", "counters_table", "api_keys_table", "idempotency_table", "matches_queue_url"
 )
-app = build_resolver("Antidote claim-check API", "Ask whether a text repeats a known health myth.")
 
 
 @lru_cache(maxsize=1)
@@ -44,22 +47,56 @@ def matcher() -> Matcher:
     return Matcher.from_artifact(settings.resolved_index_dir, embedder)
 
 
-@app.post(
-    "/v1/claims:check",
-    middlewares=[require_api_key("check")],
-    security=[{"apiKey": []}],
-    summary="Check one text or up to 50",
-    description="For each text: the decision (match, review, none); the text's stance towards the top claim and "
-    "the reply policy's action (correct, inform or none) with its reason (reach is unknown here, so no reach rule "
-    "applies); the closest known claims with verdict, score, correction (in `language` when the claim has it) and "
-    "sources; and the knowledge-base version. "
-    "Needs an API key with scope 'check'; each request counts once against the key's daily quota.",
-)
+_checker_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _checker() -> MicroBatcher[EngineResult]:
+    settings = get_settings()
+    return MicroBatcher(
+        matcher(), settings.check_batch_window_seconds, settings.check_batch_max_texts, settings.check_queue_limit
+    )
+
+
+def checker() -> MicroBatcher[EngineResult]:
+    """Every check against the matcher goes through here: concurrent claim checks are batched, a queue batch takes the
+    matcher alone (``exclusive``). In Lambda there is one caller at a time and it runs at once."""
+    with _checker_lock:  # concurrent first calls must share one matcher, not load one each
+        return _checker()
+
+
+def warm() -> None:
+    """Load the model and the index and answer one check, so that no request pays for it."""
+    checker().check_many(["warming up: does the flu jab give you the flu?"])
+
+
 @tracer.capture_method
 def check(request: CheckRequest) -> CheckResponse:
-    response = claim_check(request, matcher())
+    response = claim_check(request, checker())
     metrics.add_metric(name="ClaimChecks", unit="Count", value=len(response.results))
     return response
+
+
+def build_app() -> APIGatewayRestResolver:
+    """The claim-check API. Claim checks may run concurrently (the local runtime batches them), so each invocation
+    resolves on a resolver of its own from ``apis``."""
+    app = build_resolver("Antidote claim-check API", "Ask whether a text repeats a known health myth.")
+    app.post(
+        "/v1/claims:check",
+        middlewares=[require_api_key("check")],
+        security=[{"apiKey": []}],
+        summary="Check one text or up to 50",
+        description="For each text: the decision (match, review, none); the text's stance towards the top claim "
+        "and the reply policy's action (correct, inform or none) with its reason (reach is unknown here, so no reach "
+        "rule applies); the closest known claims with verdict, score, correction (in `language` when the claim has "
+        "it) and sources; and the knowledge-base version. "
+        "Needs an API key with scope 'check'; each request counts once against the key's daily quota.",
+    )(check)
+    return app
+
+
+app = build_app()  # the one whose schema goes into openapi.json, and the first in the pool
+apis = ResolverPool(build_app, app)
 
 
 @dataclass(frozen=True)
@@ -79,7 +116,8 @@ def prepare_batch(records: list[dict[str, Any]]) -> PreparedBatch:
             continue  # the record's own handler reports it as a failure
     found = load_posts(keys, post_store())
     ordered = list(found.values())
-    results = check_posts(ordered, matcher())
+    with checker().exclusive():  # the batch as it came, never merged with claim checks nor refused
+        results = check_posts(ordered, matcher())
     thresholds = get_settings().reach_thresholds
     now = datetime.now(UTC)
     return PreparedBatch(found, record_batch(ordered, results, matcher().kb_version, post_store(), now, thresholds))
@@ -135,4 +173,4 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return dict(
             process_partial_response(event=event, record_handler=_record_handler, processor=processor, context=context)
         )
-    return resolve(app, event, context)
+    return apis.resolve(event, context)

@@ -37,6 +37,15 @@ from functions.shared.queues import MessageSink
 from functions.shared.settings import ReachThreshold
 
 
+class ClaimChecker(Protocol):
+    """The matcher, or the micro-batcher in front of it (``functions/match/batching.py``)."""
+
+    @property
+    def kb_version(self) -> str: ...
+
+    def check_many(self, texts: list[str], top_k: int = 3) -> list[EngineResult]: ...
+
+
 class MatchStore(Protocol):
     def get_posts(self, post_keys: list[str]) -> dict[str, StoredPost]: ...
     def record_matches(self, entries: list[MatchEntry], now: datetime) -> dict[str, bool]: ...
@@ -213,7 +222,7 @@ def _check_result(text: str, found: EngineResult, language: str | None) -> Check
     )
 
 
-def claim_check(request: CheckRequest, matcher: Matcher) -> CheckResponse:
+def claim_check(request: CheckRequest, matcher: ClaimChecker) -> CheckResponse:
     """The partners' API: texts in; decisions, stance and the suggested action, with claims, corrections and
     sources out."""
     try:
