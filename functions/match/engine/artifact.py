@@ -2,14 +2,18 @@
 
 Layout of the artifact folder::
 
-    manifest.json   KB version, model id, dimensions, calibration, build time, file hashes
+    manifest.json   KB version, model id, dimensions, calibration, the exported model's description
+                    (source model, opset, quantisation), build time, file hashes
     claims.json     the validated claims (so the runtime needs no YAML and no validation)
     texts.jsonl     one row per indexed phrasing, pointing at its claim
     vectors.faiss   FAISS inner-product index over normalised embeddings
     bm25/           bm25s lexical index over the same phrasings
+    model/          the embedding model exported to ONNX, its tokenizer and pooling (``onnx_embedder.py``)
 
-The same knowledge base, model and calibration always give byte-identical files; ``artifact_hash`` covers them
-all and everything in the manifest except the build time.
+The build exports the configured sentence-transformers model first (torch, build time only) and embeds the
+phrasings with that exported model, so the index holds exactly the vectors the match function's ``OnnxEmbedder``
+computes for the same text. The same knowledge base, model and calibration always give byte-identical files;
+``artifact_hash`` covers them all and everything in the manifest except the build time.
 """
 
 from __future__ import annotations
@@ -21,16 +25,21 @@ import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
+if TYPE_CHECKING:
+    from functions.match.engine.onnx_export import QuantiseChoice
+
 from functions.match.engine.calibration import Calibration
-from functions.match.engine.embedder import Embedder
 from functions.match.engine.index import ClaimIndex, build_index, load_index, save_index
+from functions.match.engine.normalise import normalise_post
+from functions.match.engine.onnx_embedder import MODEL_DIR, EmbeddingConfig, OnnxEmbedder
 from functions.shared.errors import ArtifactMissing
 from functions.shared.knowledge_base import Claim, KnowledgeBase
 
-ARTIFACT_FORMAT = 1
+ARTIFACT_FORMAT = 2  # 2: the ONNX model is part of the artifact
 
 
 class Manifest(BaseModel):
@@ -41,6 +50,7 @@ class Manifest(BaseModel):
     claims: int
     texts: int
     calibration: Calibration
+    embedding: EmbeddingConfig
     files: dict[str, str]
     artifact_hash: str
     built_at: datetime
@@ -56,17 +66,25 @@ def _sha256(path: Path) -> str:
 
 def build_artifact(
     kb: KnowledgeBase,
-    embedder: Embedder,
+    model: str,
     calibration: Calibration,
     out_dir: Path,
     progress: Callable[[int], None] | None = None,
+    quantise: QuantiseChoice = "auto",
 ) -> Manifest:
-    """Build into a temporary folder and swap it in, so a failed build never leaves a half-written artifact."""
+    """Export ``model`` to ONNX, embed the knowledge base with the export, index it. Builds into a temporary
+    folder and swaps it in, so a failed build never leaves a half-written artifact. Needs the build group (torch)."""
+    from functions.match.engine.onnx_export import export_model
+
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".index-", dir=out_dir.parent))
     try:
-        index = build_index(kb_index_texts(kb), embedder, progress)
-        written = save_index(index, staging)
+        claim_texts = kb_index_texts(kb)
+        probes = [normalise_post(text).text or text for _, texts in claim_texts for _, text in texts]
+        embedding = export_model(model, staging / MODEL_DIR, probes, quantise)
+        embedder = OnnxEmbedder(staging / MODEL_DIR)
+        index = build_index(claim_texts, embedder, progress)
+        written = [*save_index(index, staging), *sorted((staging / MODEL_DIR).iterdir())]
         claims_file = staging / "claims.json"
         claims_file.write_text(
             json.dumps([c.model_dump(mode="json") for c in kb.claims], ensure_ascii=False, indent=1, sort_keys=True),
@@ -79,6 +97,7 @@ def build_artifact(
             "model_id": embedder.model_id,
             "dimensions": embedder.dimensions,
             "calibration": calibration.model_dump(mode="json"),
+            "embedding": embedding.model_dump(mode="json"),
             "files": files,
         }
         artifact_hash = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:24]
@@ -89,6 +108,7 @@ def build_artifact(
             claims=len(index.claim_ids),
             texts=len(index.texts),
             calibration=calibration,
+            embedding=embedding,
             files=files,
             artifact_hash=artifact_hash,
             built_at=datetime.now(UTC).replace(microsecond=0),

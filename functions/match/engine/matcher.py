@@ -12,6 +12,7 @@ from functions.match.engine.calibration import Thresholds
 from functions.match.engine.embedder import Embedder
 from functions.match.engine.index import ClaimIndex, IndexedText, tokenize
 from functions.match.engine.normalise import NormalisedPost, normalise_post
+from functions.match.engine.onnx_embedder import MODEL_DIR, OnnxEmbedder
 from functions.match.engine.retrieval import generate_candidates, rank_candidates
 from functions.shared.errors import ArtifactMissing, InvalidInput
 from functions.shared.knowledge_base import Claim
@@ -97,9 +98,11 @@ class Matcher:
         self.calibration = manifest.calibration
 
     @classmethod
-    def from_artifact(cls, folder: Path, embedder: Embedder) -> Matcher:
+    def from_artifact(cls, folder: Path, embedder: Embedder | None = None) -> Matcher:
+        """The artifact with its own exported model (``OnnxEmbedder``: no torch), unless ``embedder`` is given
+        (the torch engine, for comparisons)."""
         index, claims, manifest = load_artifact(folder)
-        return cls(index, claims, manifest, embedder)
+        return cls(index, claims, manifest, embedder or OnnxEmbedder(folder / MODEL_DIR))
 
     @property
     def kb_version(self) -> str:
