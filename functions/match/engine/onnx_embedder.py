@@ -109,6 +109,8 @@ class OnnxEmbedder:
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3  # warnings about unused initializers are noise here
+        # The CDK app sets OMP_NUM_THREADS to the vCPUs Lambda grants; onnxruntime's own pool does not read it.
+        options.intra_op_num_threads = int(os.environ.get("OMP_NUM_THREADS") or 0)
         try:
             self._session = ort.InferenceSession(
                 str(folder / MODEL_FILE), sess_options=options, providers=["CPUExecutionProvider"]
