@@ -10,7 +10,9 @@ of 50 texts (the API's largest request) and reports its peak memory (max RSS).
 - ``onnx``: the handler as it is (the artifact's exported model on onnxruntime);
 - ``torch``: the same handler with its matcher built on the torch engine (sentence-transformers, as before).
 
-The engines alternate, so machine noise falls on both alike; the medians of ``--runs`` each are compared.
+The engines alternate, so machine noise falls on both alike; the medians of ``--runs`` each are compared. The
+child's CPU time to its first answer (user + system) is reported too: on a busy machine the wall-clock time
+stretches with the load, the CPU time much less.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import print_figures  # noqa: E402
 
 CHILD = """
-import json, resource, sys, time
+import json, os, resource, sys, time
 started = float(sys.argv[1])
 engine, key = sys.argv[2], sys.argv[3]
 from functions.match import handler
@@ -59,11 +61,14 @@ def ask(body):
 
 first = ask({"text": "the measles jab gives kids autism, look it up"})
 cold = time.time() - started
+times = os.times()
+cpu = times.user + times.system  # this process's CPU time: what the cold start costs on an idle machine
 texts = [f"post {i}: the flu shot gives you the flu, my cousin got sick right after it" for i in range(50)]
 ask({"texts": texts})
 heavy = sorted({m.split(".")[0] for m in sys.modules} & {"torch", "transformers", "sentence_transformers"})
 print(json.dumps({
     "cold_start_s": cold,
+    "cold_start_cpu_s": cpu,
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "decision": first["results"][0]["decision"],
     "heavy_modules": heavy,
@@ -117,6 +122,8 @@ def main() -> None:
         "onnx_cold_start_s_all": [round(r["cold_start_s"], 2) for r in runs["onnx"]],
         "torch_cold_start_s_all": [round(r["cold_start_s"], 2) for r in runs["torch"]],
         "cold_start_onnx_vs_torch": round(median("onnx", "cold_start_s") / median("torch", "cold_start_s"), 3),
+        "onnx_cold_start_cpu_s_median": round(median("onnx", "cold_start_cpu_s"), 2),
+        "torch_cold_start_cpu_s_median": round(median("torch", "cold_start_cpu_s"), 2),
         "onnx_peak_rss_mb_median": round(median("onnx", "peak_rss_mb")),
         "torch_peak_rss_mb_median": round(median("torch", "peak_rss_mb")),
         "peak_rss_onnx_vs_torch": round(median("onnx", "peak_rss_mb") / median("torch", "peak_rss_mb"), 3),
