@@ -1,7 +1,8 @@
 """The three Lambda functions, all from one container image, each with its own role, log group and environment.
 
-The image (``Dockerfile`` at the repository root) holds CPU torch, the embedding model and the knowledge-base index
-built at image build time, so no function downloads anything at cold start. The functions differ only in CMD.
+The image (``Dockerfile`` at the repository root) holds the runtime packages (onnxruntime, no torch) and the
+knowledge-base index with the embedding model exported to ONNX, built at image build time, so no function downloads
+anything at cold start. The functions differ only in CMD.
 """
 
 from __future__ import annotations
@@ -178,8 +179,8 @@ class Functions(Construct):
             # Responses can carry post text: keep them out of X-Ray traces (only timings and errors go there).
             "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
             "POWERTOOLS_LOGGER_LOG_EVENT": "false",
-            # One torch/OpenMP thread per vCPU Lambda grants (1769 MB = one): more threads than vCPUs only
-            # contend for the same CPU quota. Matches how the benchmark was measured.
+            # One thread per vCPU Lambda grants (1769 MB = one): more threads than vCPUs only contend for the
+            # same CPU quota. The ONNX embedder sizes its onnxruntime pool from it.
             "OMP_NUM_THREADS": str(vcpus(self.memory_mb(spec.key))),
         }
 

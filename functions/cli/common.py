@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Annotated, Any, Literal
 
+import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -24,7 +25,36 @@ def progress_bar(description: str, total: int) -> Iterator[Callable[[int], None]
         yield lambda done: progress.advance(task, done)
 
 
-def embedder_for(settings: Settings) -> Any:
+Engine = Literal["onnx", "torch"]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="onnx: the built index's exported model, as the match function runs it (needs 'antidote kb build'); "
+        "torch: the configured sentence-transformers model.",
+    ),
+]
+
+
+def embedder_for(settings: Settings, engine: str = "torch") -> Any:
+    """The torch engine (build group: imported only here, lazily) or the built artifact's ONNX model."""
+    if engine == "onnx":
+        from functions.match.engine.artifact import read_manifest
+        from functions.match.engine.onnx_embedder import MODEL_DIR, OnnxEmbedder
+        from functions.shared.errors import ArtifactMissing
+
+        folder = settings.resolved_index_dir
+        built = read_manifest(folder).embedding.source_package  # a clear message when there is no index yet
+        if built != settings.embedding_model:
+            raise ArtifactMissing(
+                f"the index at {folder} holds {built}, not the configured {settings.embedding_model}; "
+                "run 'antidote kb build' first"
+            )
+        return OnnxEmbedder(folder / MODEL_DIR)
+    if engine != "torch":
+        from functions.shared.errors import InvalidInput
+
+        raise InvalidInput(f"--engine must be 'onnx' or 'torch', not {engine!r}")
     from functions.match.engine.embedder import SentenceTransformerEmbedder
 
     with err.status(f"loading embedding model {settings.embedding_model}"):

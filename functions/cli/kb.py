@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
-from functions.cli.common import embedder_for, err, out, progress_bar
-from functions.shared.errors import KnowledgeBaseInvalid
+from functions.cli.common import EngineOption, embedder_for, err, out, progress_bar
+from functions.shared.errors import InvalidInput, KnowledgeBaseInvalid
 from functions.shared.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from functions.match.engine.onnx_export import QuantiseChoice
 
 kb_app = typer.Typer(help="Validate, build and calibrate the knowledge base index.", no_args_is_help=True)
 
@@ -39,8 +42,12 @@ def kb_validate(
 def kb_build(
     kb_dir: Annotated[Path | None, typer.Option("--kb", help="Knowledge base folder.")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Artifact folder (default: the index dir).")] = None,
+    quantise: Annotated[
+        str, typer.Option(help="auto: int8 where it stays within the quality check, else fp32; or int8, fp32.")
+    ] = "auto",
 ) -> None:
-    """Validate the knowledge base and build the index artifact (FAISS + BM25 + manifest)."""
+    """Validate the knowledge base, export the embedding model to ONNX and build the index artifact
+    (ONNX model + tokenizer, FAISS + BM25, manifest). Needs the build dependency group (torch)."""
     from functions.curation.knowledge_base import load_knowledge_base
     from functions.match.engine.artifact import build_artifact
     from functions.match.engine.calibration import load_calibration
@@ -50,15 +57,30 @@ def kb_build(
     kb = load_knowledge_base(kb_dir or settings.knowledge_base_dir)
     calibration = load_calibration(settings.resolved_calibration_file)
     stance = load_stance_model(settings.resolved_stance_model_file)
-    embedder = embedder_for(settings)
+    if quantise not in ("auto", "int8", "fp32"):
+        raise InvalidInput("--quantise must be auto, int8 or fp32")
     target = out_dir or settings.resolved_index_dir
     total = sum(len(c.texts()) for c in kb.claims)
-    with progress_bar("embedding claims", total) as advance:
-        manifest = build_artifact(kb, embedder, calibration, stance, target, advance)
+    with (
+        err.status(f"exporting {settings.embedding_model} to ONNX"),
+        progress_bar("embedding claims", total) as advance,
+    ):
+        manifest = build_artifact(
+            kb,
+            settings.embedding_model,
+            calibration,
+            stance,
+            target,
+            advance,
+            cast("QuantiseChoice", quantise),
+        )
+    quantisation = manifest.embedding.quantisation
     out.print(
         f"built {target}: {manifest.claims} claims, {manifest.texts} phrasings, {manifest.kb_version}, "
-        f"model {manifest.model_id} ({manifest.dimensions} dims), artifact {manifest.artifact_hash}"
+        f"model {manifest.model_id} ({manifest.dimensions} dims) as ONNX {quantisation.mode}, "
+        f"artifact {manifest.artifact_hash}"
     )
+    out.print(f"quantisation: {quantisation.reason}", highlight=False)
 
 
 @kb_app.command("calibrate")
@@ -80,6 +102,7 @@ def kb_calibrate(
     depth: Annotated[int, typer.Option(help="Candidates taken from each retriever.")] = 30,
     kb_dir: Annotated[Path | None, typer.Option("--kb", help="Knowledge base folder.")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Where to write calibration JSON.")] = None,
+    engine: EngineOption = "onnx",
 ) -> None:
     """Fit ranking weights, the confidence model and decision thresholds; write calibration.json."""
     from functions.curation.knowledge_base import load_knowledge_base, load_unrelated_posts
@@ -101,7 +124,7 @@ def kb_calibrate(
             "knowledge_base/unrelated_posts", load_unrelated_posts(folder), chatter_match_rate, chatter_review_rate
         ),
     ]
-    embedder = embedder_for(settings)
+    embedder = embedder_for(settings, engine)
     total = sum(len(texts) for _, texts in read_claims(claims))
     with progress_bar("embedding training claims", total) as advance:
         calibration, _ = calibrate(kb, embedder, (claims, queries, qrels), negative_sets, depth, advance)

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from functions.cli.common import embedder_for, out, progress_bar
+from functions.cli.common import EngineOption, embedder_for, out, progress_bar
 from functions.shared.settings import get_settings
 
 
@@ -29,7 +29,7 @@ def check(
     from functions.match.engine.artifact import read_manifest
 
     read_manifest(settings.resolved_index_dir)  # fail fast, before loading the model, if there is no index
-    matcher = Matcher.from_artifact(settings.resolved_index_dir, embedder_for(settings))
+    matcher = Matcher.from_artifact(settings.resolved_index_dir)
     result = matcher.check(text, top_k)
     if as_json:
         payload = {"kb_version": matcher.kb_version, **result.to_dict()}
@@ -59,6 +59,7 @@ def evaluate(
     per_query: Annotated[
         Path | None, typer.Option(help="Write one JSON line per query here (default: <state>/eval/…).")
     ] = None,
+    engine: EngineOption = "onnx",
 ) -> None:
     """Build a throwaway index over the claims and report MAP@1/3/5, P@1, Recall@5/@20 (trec_eval semantics)."""
     from functions.match.engine.calibration import load_calibration
@@ -67,7 +68,7 @@ def evaluate(
 
     settings = get_settings()
     calibration = load_calibration(settings.resolved_calibration_file)
-    embedder = embedder_for(settings)
+    embedder = embedder_for(settings, engine)
     total = sum(len(texts) for _, texts in read_claims(claims))
     with progress_bar("embedding claims", total) as advance:
         run = run_evaluation(claims, queries, qrels, embedder, calibration, advance)
@@ -77,6 +78,7 @@ def evaluate(
     fused = run.metrics["fused"]
     if as_json:
         payload: dict[str, Any] = {**fused, "baselines": {k: v for k, v in run.metrics.items() if k != "fused"}}
+        payload["engine"] = engine
         payload["per_query_file"] = str(target)
         sys.stdout.write(json.dumps(payload) + "\n")
         return
@@ -100,7 +102,7 @@ def eval_negatives(
     from functions.match.engine.matcher import Matcher
 
     settings = get_settings()
-    matcher = Matcher.from_artifact(settings.resolved_index_dir, embedder_for(settings))
+    matcher = Matcher.from_artifact(settings.resolved_index_dir)
     texts = [t for path in posts for t in read_queries(path).values() if t.strip()]
     counts = {"match": 0, "review": 0, "none": 0}
     matched: list[dict[str, Any]] = []

@@ -14,7 +14,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from functions.match.batching import MicroBatcher
-from functions.match.engine.embedder import SentenceTransformerEmbedder
 from functions.match.engine.matcher import CheckResult as EngineResult
 from functions.match.engine.matcher import Matcher
 from functions.match.logic import (
@@ -41,10 +40,9 @@ get_settings().require(  # a deployed function with a missing table or queue fai
 
 @lru_cache(maxsize=1)
 def matcher() -> Matcher:
-    """Loaded once per container (cold start): the model and the index artifact."""
+    """Loaded once per container (cold start): the index artifact with its exported ONNX model (no torch)."""
     settings = get_settings()
-    embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embedding_batch_size)
-    return Matcher.from_artifact(settings.resolved_index_dir, embedder)
+    return Matcher.from_artifact(settings.resolved_index_dir)
 
 
 _checker_lock = threading.Lock()

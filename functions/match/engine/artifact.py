@@ -2,15 +2,19 @@
 
 Layout of the artifact folder::
 
-    manifest.json   KB version, model id, dimensions, calibration, stance model version, build time, file hashes
+    manifest.json   KB version, model id, dimensions, calibration, stance model version, the exported model's
+                    description (source model, opset, quantisation), build time, file hashes
     claims.json     the validated claims (so the runtime needs no YAML and no validation)
     texts.jsonl     one row per indexed phrasing, pointing at its claim
     vectors.faiss   FAISS inner-product index over normalised embeddings
     bm25/           bm25s lexical index over the same phrasings
     stance_model.json  the stance model's weights (see engine/stance.py)
+    model/          the embedding model exported to ONNX, its tokenizer and pooling (``onnx_embedder.py``)
 
-The same knowledge base, model and calibration always give byte-identical files; ``artifact_hash`` covers them
-all and everything in the manifest except the build time.
+The build exports the configured sentence-transformers model first (torch, build time only) and embeds the
+phrasings with that exported model, so the index holds exactly the vectors the match function's ``OnnxEmbedder``
+computes for the same text. The same knowledge base, model and calibration always give byte-identical files;
+``artifact_hash`` covers them all and everything in the manifest except the build time.
 """
 
 from __future__ import annotations
@@ -22,17 +26,22 @@ import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
+if TYPE_CHECKING:
+    from functions.match.engine.onnx_export import QuantiseChoice
+
 from functions.match.engine.calibration import Calibration
-from functions.match.engine.embedder import Embedder
 from functions.match.engine.index import ClaimIndex, build_index, load_index, save_index
+from functions.match.engine.normalise import normalise_post
+from functions.match.engine.onnx_embedder import MODEL_DIR, EmbeddingConfig, OnnxEmbedder
 from functions.match.engine.stance import STANCE_FILE, StanceModel, load_stance_model
 from functions.shared.claims import CLAIMS_FILE, MANIFEST_FILE, Claim, KnowledgeBase, read_published_claims
 from functions.shared.errors import ArtifactMissing
 
-ARTIFACT_FORMAT = 1
+ARTIFACT_FORMAT = 2  # 2: the ONNX model is part of the artifact
 
 
 class Manifest(BaseModel):
@@ -44,6 +53,7 @@ class Manifest(BaseModel):
     texts: int
     calibration: Calibration
     stance_version: str
+    embedding: EmbeddingConfig
     files: dict[str, str]
     artifact_hash: str
     built_at: datetime
@@ -57,28 +67,41 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _write_claims_and_stance(folder: Path, kb: KnowledgeBase, stance: StanceModel) -> list[Path]:
+    claims_file = folder / CLAIMS_FILE
+    claims_file.write_text(
+        json.dumps([c.model_dump(mode="json") for c in kb.claims], ensure_ascii=False, indent=1, sort_keys=True),
+        encoding="utf-8",
+    )
+    stance_file = folder / STANCE_FILE
+    stance_file.write_text(stance.model_dump_json() + "\n", encoding="utf-8")
+    return [claims_file, stance_file]
+
+
 def build_artifact(
     kb: KnowledgeBase,
-    embedder: Embedder,
+    model: str,
     calibration: Calibration,
     stance: StanceModel,
     out_dir: Path,
     progress: Callable[[int], None] | None = None,
+    quantise: QuantiseChoice = "auto",
 ) -> Manifest:
-    """Build into a temporary folder and swap it in, so a failed build never leaves a half-written artifact."""
+    """Export ``model`` to ONNX, embed the knowledge base with the export, index it. Builds into a temporary
+    folder and swaps it in, so a failed build never leaves a half-written artifact. Needs the build group (torch)."""
+    from functions.match.engine.onnx_export import export_model
+
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".index-", dir=out_dir.parent))
     try:
-        index = build_index(kb_index_texts(kb), embedder, progress)
-        written = save_index(index, staging)
-        claims_file = staging / CLAIMS_FILE
-        claims_file.write_text(
-            json.dumps([c.model_dump(mode="json") for c in kb.claims], ensure_ascii=False, indent=1, sort_keys=True),
-            encoding="utf-8",
-        )
-        stance_file = staging / STANCE_FILE
-        stance_file.write_text(stance.model_dump_json() + "\n", encoding="utf-8")
-        files = {str(p.relative_to(staging)): _sha256(p) for p in sorted([*written, claims_file, stance_file])}
+        claim_texts = kb_index_texts(kb)
+        probes = [normalise_post(text).text or text for _, texts in claim_texts for _, text in texts]
+        embedding = export_model(model, staging / MODEL_DIR, probes, quantise)
+        embedder = OnnxEmbedder(staging / MODEL_DIR)
+        index = build_index(claim_texts, embedder, progress)
+        written = [*save_index(index, staging), *sorted((staging / MODEL_DIR).iterdir())]
+        written += _write_claims_and_stance(staging, kb, stance)
+        files = {str(p.relative_to(staging)): _sha256(p) for p in sorted(written)}
         identity = {
             "format": ARTIFACT_FORMAT,
             "kb_version": kb.version,
@@ -86,6 +109,7 @@ def build_artifact(
             "dimensions": embedder.dimensions,
             "calibration": calibration.model_dump(mode="json"),
             "stance_version": stance.version,
+            "embedding": embedding.model_dump(mode="json"),
             "files": files,
         }
         artifact_hash = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:24]
@@ -97,6 +121,7 @@ def build_artifact(
             texts=len(index.texts),
             calibration=calibration,
             stance_version=stance.version,
+            embedding=embedding,
             files=files,
             artifact_hash=artifact_hash,
             built_at=datetime.now(UTC).replace(microsecond=0),

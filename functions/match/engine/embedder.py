@@ -1,4 +1,10 @@
-"""Sentence embeddings. The model is configuration: a folder, or an installed package that ships one."""
+"""Sentence embeddings. The model is configuration: a folder, or an installed package that ships one.
+
+``SentenceTransformerEmbedder`` is the torch engine: the index build (which exports the model to ONNX), calibration,
+evaluation and the comparisons in tests and benchmarks use it. The match function embeds with ``OnnxEmbedder``
+(``onnx_embedder.py``) and never imports this module's torch side: sentence-transformers is imported only when a
+``SentenceTransformerEmbedder`` is created.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import importlib
 import os
 import re
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -62,6 +68,11 @@ class SentenceTransformerEmbedder:
         self._batch_size = batch_size
         self.model_id = describe_model(path)
         self.dimensions = int(self._model.get_embedding_dimension() or 0)
+
+    @property
+    def model(self) -> Any:
+        """The loaded SentenceTransformer (the ONNX export reads its modules)."""
+        return self._model
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:

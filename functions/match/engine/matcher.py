@@ -14,6 +14,7 @@ from functions.match.engine.calibration import Thresholds
 from functions.match.engine.embedder import Embedder
 from functions.match.engine.index import ClaimIndex, IndexedText, tokenize
 from functions.match.engine.normalise import NormalisedPost, normalise_post
+from functions.match.engine.onnx_embedder import MODEL_DIR, OnnxEmbedder
 from functions.match.engine.retrieval import generate_candidates, rank_candidates
 from functions.match.engine.stance import StanceModel, StanceResult
 from functions.shared.claims import Claim
@@ -106,9 +107,11 @@ class Matcher:
         self.stance = stance
 
     @classmethod
-    def from_artifact(cls, folder: Path, embedder: Embedder) -> Matcher:
+    def from_artifact(cls, folder: Path, embedder: Embedder | None = None) -> Matcher:
+        """The artifact with its own exported model (``OnnxEmbedder``: no torch), unless ``embedder`` is given
+        (the torch engine, for comparisons)."""
         index, claims, manifest, stance = load_artifact(folder)
-        return cls(index, claims, manifest, embedder, stance)
+        return cls(index, claims, manifest, embedder or OnnxEmbedder(folder / MODEL_DIR), stance)
 
     @property
     def kb_version(self) -> str:
