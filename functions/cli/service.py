@@ -21,14 +21,24 @@ keys_app = typer.Typer(
 
 
 def _ensure_index(settings: Settings) -> None:
-    """Build the index when it is missing or older than the knowledge base."""
+    """Build the index when it is missing, unreadable, or older than the knowledge base, the calibration, the
+    stance model or the configured embedding model."""
     from functions.curation.knowledge_base import load_knowledge_base
     from functions.match.engine.artifact import read_manifest
+    from functions.match.engine.calibration import load_calibration
+    from functions.match.engine.stance import load_stance_model
     from functions.shared.errors import ArtifactMissing
 
     kb = load_knowledge_base(settings.knowledge_base_dir)
     try:
-        if read_manifest(settings.resolved_index_dir).kb_version == kb.version:
+        built = read_manifest(settings.resolved_index_dir)
+        current = (
+            built.kb_version == kb.version
+            and built.calibration == load_calibration(settings.resolved_calibration_file)
+            and built.stance_version == load_stance_model(settings.resolved_stance_model_file).version
+            and built.embedding.source_package == settings.embedding_model
+        )
+        if current:
             return
     except ArtifactMissing:
         pass
