@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
 from functions.shared.api import problem_response
 from functions.shared.auth import Scope, authenticate_api_key, authenticate_educator
-from functions.shared.dependencies import keys
+from functions.shared.dependencies import api_keys
 from functions.shared.errors import AntidoteError, Forbidden
 from functions.shared.settings import get_settings
 
@@ -21,7 +21,7 @@ Middleware = Callable[[APIGatewayRestResolver, NextMiddleware], Response[Any]]
 def require_api_key(scope: Scope) -> Middleware:
     def middleware(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
         try:
-            key = authenticate_api_key(keys(), app.current_event.headers, scope, datetime.now(UTC))
+            key = authenticate_api_key(api_keys(), app.current_event.headers, scope, datetime.now(UTC))
         except AntidoteError as error:
             return problem_response(error, app.current_event.path)
         app.append_context(api_key=key)

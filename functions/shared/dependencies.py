@@ -10,6 +10,7 @@ from functions.shared.dal.database import Database
 from functions.shared.dal.keys import KeyStore
 from functions.shared.dal.posts import PostStore
 from functions.shared.dal.reviews import ReviewStore
+from functions.shared.key_coalescing import CoalescedKeys
 from functions.shared.queues import MessageSink, sink_for
 from functions.shared.settings import get_settings
 
@@ -38,6 +39,12 @@ def keys() -> KeyStore:
 
 
 @lru_cache(maxsize=1)
+def api_keys() -> CoalescedKeys:
+    """What authentication reads: the key store, with concurrent requests' round trips shared."""
+    return CoalescedKeys(keys())
+
+
+@lru_cache(maxsize=1)
 def trends() -> TrendStore:
     return TrendStore(database())
 
@@ -53,7 +60,7 @@ def install_local_sinks(sinks: dict[str, MessageSink]) -> None:
 
 def reset() -> None:
     """Forget cached objects (the local runtime and tests call this after changing settings)."""
-    for cached in (database, posts, reviews, keys, trends, idempotency_store, get_settings):
+    for cached in (database, posts, reviews, keys, api_keys, trends, idempotency_store, get_settings):
         cached.cache_clear()
 
 

@@ -101,10 +101,10 @@ class FakeKeys:
     def get_api_key(self, key_id: str) -> ApiKey | None:
         return self.keys.get(key_id)
 
-    def consume_quota(self, key_id: str, day: str, limit: int, now: datetime) -> bool:
-        if self.used[(key_id, day)] >= limit:
+    def consume_quota(self, key_id: str, day: str, limit: int, now: datetime, count: int = 1) -> bool:
+        if self.used[(key_id, day)] + count > limit:
             return False
-        self.used[(key_id, day)] += 1
+        self.used[(key_id, day)] += count
         return True
 
 

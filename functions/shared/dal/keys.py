@@ -48,16 +48,19 @@ class KeyStore:
             raise NotFound(f"no API key {key_id}")
         return key
 
-    def consume_quota(self, key_id: str, day: str, limit: int, now: datetime) -> bool:
-        """Count one request against the key's daily quota, atomically; False once the quota is used up."""
+    def consume_quota(self, key_id: str, day: str, limit: int, now: datetime, count: int = 1) -> bool:
+        """Count ``count`` requests against the key's daily quota, atomically, all or none; False when they do not
+        all fit in what is left of it."""
+        if count > limit:
+            return False
         counter = CounterRecord(f"quota#{key_id}", day)
         try:
             counter.update(
                 actions=[
-                    CounterRecord.tally.add(1),
+                    CounterRecord.tally.add(count),
                     CounterRecord.expires_at.set(now + timedelta(days=QUOTA_RETENTION_DAYS)),
                 ],
-                condition=CounterRecord.tally.does_not_exist() | (CounterRecord.tally < limit),
+                condition=CounterRecord.tally.does_not_exist() | (CounterRecord.tally <= limit - count),
             )
         except UpdateError as exc:
             if conditional_failed(exc):

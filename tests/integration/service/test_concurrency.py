@@ -1,11 +1,13 @@
 """Concurrent claim checks on the real local service over real HTTP: they are batched together, yet each request
-gets its own answer, its own authentication and its own error; a full line is refused with 503 and Retry-After."""
+gets its own answer, its own authentication and its own error; a full line is refused with 503 and Retry-After;
+concurrent requests share their key's round trips, and the quota still admits exactly its limit."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -145,3 +147,26 @@ def test_the_pipeline_keeps_working_while_claim_checks_run_concurrently(service:
     assert service.local.wait_idle(300)
     for sent in posts:
         assert MatchRecord.get(f"x#{sent['post_id']}").decision in {"match", "review", "none"}
+
+
+def test_concurrent_requests_share_key_round_trips_but_the_quota_admits_exactly_its_limit(service: Service) -> None:
+    key = service.key("small-partner", "check", quota=7)
+    replies = concurrently([check(service, {"text": TEXTS[n % len(TEXTS)]}, key) for n in range(12)])
+    statuses = sorted(r.status for r in replies)
+    assert statuses == [200] * 7 + [429] * 5
+    for reply in replies:
+        if reply.status == 429:
+            assert int(reply.headers["Retry-After"]) > 0
+    assert check(service, {"text": TEXTS[0]}, key)().status == 429
+
+
+def test_the_quota_counter_takes_several_requests_at_once_all_or_none(service: Service) -> None:
+    plaintext = service.key("batch-partner", "check", quota=5)
+    key_id, now = plaintext.split("_")[1], datetime.now(UTC)
+    store = service.keys
+    assert store.consume_quota(key_id, "2026-11-20", 5, now, 3)
+    assert not store.consume_quota(key_id, "2026-11-20", 5, now, 3)  # 3 + 3 > 5: none of them is counted
+    assert store.consume_quota(key_id, "2026-11-20", 5, now, 2)
+    assert not store.consume_quota(key_id, "2026-11-20", 5, now)
+    assert not store.consume_quota(key_id, "2026-11-21", 5, now, 6)  # more than the whole quota
+    assert store.consume_quota(key_id, "2026-11-21", 5, now, 5)
