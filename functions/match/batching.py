@@ -3,15 +3,17 @@ each other, are embedded and searched together in one ``check_many`` call, and e
 or its own error.
 
 Plain threads, no AWS. In Lambda one invocation is one caller: it finds the matcher idle and runs its check at once,
-in its own thread, and waits for no window (the window is only waited when the previous batch had company, and the
-setting turns it off outside the local stage). The local runtime runs claim checks concurrently; there, this is what
-turns twenty waiting requests into one matrix product instead of twenty.
+in its own thread, and waits for nobody (and the window setting is 0 outside the local stage anyway). The local
+runtime runs claim checks concurrently; there, this is what turns twenty waiting requests into one batch instead of
+twenty one-text calls, and lets the matcher run them with the machine to itself.
 
-How a batch forms (leader/follower, no background thread): a caller joins the waiting line; when the matcher is free
-the first caller to notice leads — it may wait up to the window for company, takes the waiting callers (up to
-``max_texts`` texts; a caller's texts are never split), runs the batch, hands every caller its share and frees the
-matcher. Everyone else sleeps until their own job is done or it is their turn to lead. The line is bounded: when
-``max_waiting`` callers already wait, a newcomer is refused at once with :class:`ServiceBusy` (503, Retry-After).
+How a batch forms (leader/follower, no background thread): a request announces itself when it starts (``coming``),
+before authentication; its caller joins the line when it asks for its check. When the matcher is free, the first
+caller to notice leads: while other announced requests are still on their way (authenticating) it waits for them,
+up to the window; then it takes the waiting callers (up to ``max_texts`` texts; a caller's texts are never split),
+runs the batch, hands every caller its share and frees the matcher. Everyone else sleeps until their own job is done
+or it is their turn to lead. The line is bounded: when ``max_waiting`` callers already wait, a newcomer is refused at
+once with :class:`ServiceBusy` (503, Retry-After).
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ class _Line(Generic[R]):
     busy: bool = False  # a batch, or an exclusive user, holds the engine
     gathering: bool = False  # a leader is waiting for company: arrivals must wake it
     exclusive_waiting: int = 0  # exclusive users go before the next batch
-    last_callers: int = 0  # callers in the previous batch: more than one means concurrent callers exist
+    coming: int = 0  # requests announced (``coming``) that have not joined the line yet
 
 
 class MicroBatcher(Generic[R]):
@@ -98,6 +100,7 @@ class MicroBatcher(Generic[R]):
         self._clock = clock
         self._condition = threading.Condition()
         self._line: _Line[R] = _Line()
+        self._local = threading.local()  # whether this thread's request is announced and still on its way
 
     @property
     def kb_version(self) -> str:
@@ -119,6 +122,18 @@ class MicroBatcher(Generic[R]):
         return job.outcome()
 
     @contextmanager
+    def coming(self) -> Iterator[None]:
+        """Announce a request that will (probably) ask for a check once it is authenticated: a batch about to start
+        waits for it, up to the window. Leaving without asking (refused, invalid) withdraws the announcement."""
+        with self._condition:
+            self._line.coming += 1
+        self._local.announced = True
+        try:
+            yield
+        finally:
+            self._arrived()
+
+    @contextmanager
     def exclusive(self) -> Iterator[None]:
         """The engine to the caller alone, between two batches: for work that must not be refused or merged (a
         queue consumer's batch, whose delivery semantics stay exactly as without the batcher)."""
@@ -137,7 +152,17 @@ class MicroBatcher(Generic[R]):
 
     # ---------------------------------------------------------------- the line
 
+    def _arrived(self) -> None:
+        """This thread's announced request has joined the line or left: it is no longer on its way."""
+        if getattr(self._local, "announced", False):
+            self._local.announced = False
+            with self._condition:
+                self._line.coming -= 1
+                if self._line.gathering:
+                    self._condition.notify_all()
+
     def _join(self, job: _Job[R]) -> None:
+        self._arrived()
         with self._condition:
             if len(self._line.waiting) >= self.max_waiting:
                 self.stats.rejected += 1
@@ -177,14 +202,14 @@ class MicroBatcher(Generic[R]):
             self._release(batch)
 
     def _gather(self) -> list[_Job[R]]:
-        """Wait for company (only when the previous batch had some), then take callers up to ``max_texts``."""
+        """Wait, up to the window, for announced requests still on their way; then take callers up to
+        ``max_texts``."""
         with self._condition:
             line = self._line
-            expected = line.last_callers
-            if self.window_seconds > 0 and expected > 1:
+            if self.window_seconds > 0 and line.coming > 0:
                 deadline = self._clock() + self.window_seconds
                 line.gathering = True
-                while len(line.waiting) < expected and self._waiting_texts() < self.max_texts:
+                while line.coming > 0 and self._waiting_texts() < self.max_texts:
                     remaining = deadline - self._clock()
                     if remaining <= 0:
                         break
@@ -195,7 +220,6 @@ class MicroBatcher(Generic[R]):
             while line.waiting and texts + len(line.waiting[0].texts) <= self.max_texts:
                 texts += len(line.waiting[0].texts)
                 batch.append(line.waiting.popleft())
-            line.last_callers = len(batch)
             self.stats.largest = max(self.stats.largest, len(batch))
             return batch
 

@@ -45,6 +45,7 @@ def matcher() -> Matcher:
     return Matcher.from_artifact(settings.resolved_index_dir)
 
 
+CHECK_PATH = "/v1/claims:check"
 _checker_lock = threading.Lock()
 
 
@@ -80,7 +81,7 @@ def build_app() -> APIGatewayRestResolver:
     resolves on a resolver of its own from ``apis``."""
     app = build_resolver("Antidote claim-check API", "Ask whether a text repeats a known health myth.")
     app.post(
-        "/v1/claims:check",
+        CHECK_PATH,
         middlewares=[require_api_key("check")],
         security=[{"apiKey": []}],
         summary="Check one text or up to 50",
@@ -171,4 +172,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return dict(
             process_partial_response(event=event, record_handler=_record_handler, processor=processor, context=context)
         )
-    return apis.resolve(event, context)
+    if event.get("resource") != CHECK_PATH:
+        return apis.resolve(event, context)
+    with checker().coming():  # on its way to a check: a batch about to start may wait for it (local runtime)
+        return apis.resolve(event, context)

@@ -129,43 +129,72 @@ def test_callers_that_arrive_while_the_matcher_is_busy_share_one_call_and_get_th
     assert not engine.overlapped
 
 
-def test_after_a_shared_batch_the_next_leader_waits_the_window_for_company() -> None:
-    engine = FakeMatcher()
-    batcher = MicroBatcher(engine, window_seconds=0.4)
-    first = busy_with_one_caller(batcher, engine)
-    pair = [Caller(batcher, ["a"]), Caller(batcher, ["b"])]
-    for caller in pair:
-        caller.start()
-    wait_until(lambda: batcher.waiting == 2)
-    assert engine.hold is not None
-    engine.hold.set()
-    first.finish()
-    for caller in pair:
-        caller.finish()
-    engine.calls.clear()  # the previous batch had two callers: concurrent callers exist
+class AnnouncedCaller(Caller):
+    """A request that announces itself, then (after ``delay``) asks for its check — or leaves without asking."""
 
-    early = Caller(batcher, ["early"])
-    early.start()
-    time.sleep(0.1)  # well inside the window
-    late = Caller(batcher, ["late"])
+    def __init__(self, batcher: MicroBatcher[str], texts: list[str], delay: float, asks: bool = True) -> None:
+        super().__init__(batcher, texts)
+        self.delay, self.asks = delay, asks
+        self.announced = threading.Event()
+
+    def run(self) -> None:
+        with self.batcher.coming():
+            self.announced.set()
+            time.sleep(self.delay)  # authenticating
+            if self.asks:
+                super().run()
+
+
+def test_an_announced_lone_request_waits_for_nobody() -> None:
+    engine = FakeMatcher()
+    batcher = MicroBatcher(engine, window_seconds=1.0)
+    start = time.perf_counter()
+    with batcher.coming():
+        assert batcher.check_many(["alone"]) == ["alone@3"]
+    assert time.perf_counter() - start < 0.5
+
+
+def test_a_batch_about_to_start_waits_for_requests_on_their_way() -> None:
+    engine = FakeMatcher()
+    batcher = MicroBatcher(engine, window_seconds=1.0)
+    late = AnnouncedCaller(batcher, ["late"], delay=0.15)
     late.start()
+    assert late.announced.wait(TIMEOUT)
+    early = Caller(batcher, ["early"])
+    start = time.perf_counter()
+    early.start()
     assert early.finish().results == ["early@3"]
     assert late.finish().results == ["late@3"]
     assert [sorted(c.texts) for c in engine.calls] == [["early", "late"]]
-    assert early.seconds < 0.35  # it stopped waiting once as many callers as last time had come
+    assert 0.1 < time.perf_counter() - start < 0.8  # it waited for the late one, not for the whole window
 
 
 def test_the_window_ends_when_it_runs_out() -> None:
     engine = FakeMatcher()
     batcher = MicroBatcher(engine, window_seconds=0.15)
-    batcher._line.last_callers = 5  # the previous batch had company
+    slow = AnnouncedCaller(batcher, ["slow"], delay=0.6)
+    slow.start()
+    assert slow.announced.wait(TIMEOUT)
     start = time.perf_counter()
-    assert batcher.check_many(["alone after all"]) == ["alone after all@3"]
-    assert 0.14 <= time.perf_counter() - start < 1.0
-    assert batcher._line.last_callers == 1  # so the next lone caller waits no window
+    assert batcher.check_many(["on time"]) == ["on time@3"]
+    assert 0.14 <= time.perf_counter() - start < 0.5
+    assert slow.finish().results == ["slow@3"]
+    assert [c.texts for c in engine.calls] == [["on time"], ["slow"]]
+
+
+def test_a_request_that_leaves_without_asking_is_not_waited_for() -> None:
+    engine = FakeMatcher()
+    batcher = MicroBatcher(engine, window_seconds=2.0)
+    refused = AnnouncedCaller(batcher, ["never asked"], delay=0.1, asks=False)  # e.g. its key was refused
+    refused.start()
+    assert refused.announced.wait(TIMEOUT)
     start = time.perf_counter()
-    batcher.check_many(["again"])
-    assert time.perf_counter() - start < 0.1
+    assert batcher.check_many(["waiting"]) == ["waiting@3"]
+    assert time.perf_counter() - start < 1.0
+    refused.finish()
+    start = time.perf_counter()
+    assert batcher.check_many(["next"]) == ["next@3"]  # nobody is on the way any more
+    assert time.perf_counter() - start < 0.5
 
 
 def test_one_callers_bad_text_fails_only_that_caller() -> None:
@@ -312,7 +341,7 @@ def test_many_concurrent_callers_each_get_exactly_their_own_answers() -> None:
 
 
 def test_the_batch_window_is_a_few_milliseconds_locally_and_none_in_a_deployed_stage() -> None:
-    assert Settings(stage="local").check_batch_window_seconds == pytest.approx(0.005)
+    assert Settings(stage="local").check_batch_window_seconds == pytest.approx(0.010)
     assert Settings(stage="prod", auth_mode="cognito").check_batch_window_seconds == 0.0
     assert Settings(stage="prod", auth_mode="cognito", check_batch_window_ms=2).check_batch_window_seconds == 0.002
     assert Settings(stage="local", check_batch_window_ms=0).check_batch_window_seconds == 0.0
