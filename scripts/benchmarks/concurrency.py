@@ -9,7 +9,9 @@ In one run, on the local service over an in-memory DynamoDB Local, on the same t
   quota check, from a separate process (so they do not share the service's interpreter lock): requests per second,
   p50, p99, errors, and how many answers differ from the matcher's own answer for the same text;
 - for comparison, the same load with the runtime running claim checks one at a time (as before micro-batching), and
-  one client alone (a lone caller waits for no batch window).
+  one client alone (a lone caller waits for no batch window);
+- where the time goes: CPU milliseconds per text of the matcher alone, and per request of the service's process
+  (HTTP, authentication, the matcher) and of DynamoDB Local (keys and quotas), which share the machine's cores.
 Baseline and concurrent rounds are interleaved (``--rounds``, best of each), so machine noise falls on both alike;
 latencies are pooled over every round. Targets: throughput ≥ 0.8 × baseline, p99 ≤ 300 ms, no errors.
 """
@@ -127,30 +129,56 @@ def drive_from_another_process(url: str, key: str, texts: list[str], schedule: l
 # ---------------------------------------------------------------- measuring, in the service's process
 
 
+def cpu_seconds(database_port: int) -> tuple[float, float]:
+    """CPU time (user + system) used so far by this process (the service and the matcher) and by the DynamoDB Local
+    serving it (0 where /proc cannot say)."""
+    times = os.times()
+    found = subprocess.run(
+        ["pgrep", "-f", f"DynamoDBLocal.jar .*-port {database_port}$"], capture_output=True, text=True, check=False
+    )
+    java = 0.0
+    for pid in found.stdout.split():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        java += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return times.user + times.system, java
+
+
 def answers_of(results: list[Any]) -> list[Answer]:
     return [(r.decision.value, r.matches[0].claim.id if r.matches else None) for r in results]
 
 
-def matcher_round(matcher: Any, texts: list[str], sequence: list[int], batch: int) -> tuple[float, dict[int, Answer]]:
-    """The baseline: the matcher alone on the same texts, in batches of ``batch``."""
+def matcher_round(
+    matcher: Any, texts: list[str], sequence: list[int], batch: int, port: int
+) -> tuple[float, float, dict[int, Answer]]:
+    """The baseline: the matcher alone on the same texts, in batches of ``batch``: texts per second, CPU ms per text
+    and each text's answer."""
     answers: dict[int, Answer] = {}
+    cpu = cpu_seconds(port)[0]
     start = time.perf_counter()
     for i in range(0, len(sequence), batch):
         chunk = sequence[i : i + batch]
         for index, answer in zip(chunk, answers_of(matcher.check_many([texts[j] for j in chunk])), strict=True):
             answers[index] = answer
-    return len(sequence) / (time.perf_counter() - start), answers
+    seconds = time.perf_counter() - start
+    return len(sequence) / seconds, (cpu_seconds(port)[0] - cpu) * 1000 / len(sequence), answers
 
 
-def http_round(service: Any, key: str, texts: list[str], schedule: list[list[int]]) -> dict[str, Any]:
+def http_round(service: Any, key: str, texts: list[str], schedule: list[list[int]], port: int) -> dict[str, Any]:
     from functions.match.handler import checker
 
     stats = checker().stats
     before = (stats.batches, stats.texts, stats.largest)
     stats.largest = 0
+    cpu = cpu_seconds(port)
     driven = drive_from_another_process(service.url, key, texts, schedule)
+    service_cpu, database_cpu = (after - earlier for after, earlier in zip(cpu_seconds(port), cpu, strict=True))
     outcomes = driven["outcomes"]
     return {
+        "service_cpu_ms": service_cpu * 1000 / len(outcomes),
+        "database_cpu_ms": database_cpu * 1000 / len(outcomes),
         "requests_per_s": len(outcomes) / driven["wall_s"],
         "latencies": [o[2] for o in outcomes if o[1] == 200],
         "statuses": Counter(o[1] for o in outcomes),
@@ -165,7 +193,7 @@ def wrong_answers(rounds: list[dict[str, Any]], expected: dict[int, Answer]) -> 
     return sum(1 for r in rounds for index, answer in r["answers"] if answer is not None and answer != expected[index])
 
 
-def start_service(stack: ExitStack, base_dir: Path, index_dir: Path) -> tuple[Any, str]:
+def start_service(stack: ExitStack, base_dir: Path, index_dir: Path) -> tuple[Any, str, int]:
     """The local service on an in-memory DynamoDB Local, warmed, and a check key with a quota that never runs out."""
     from functions.local.dynamodb_local import DynamoDBLocal
     from functions.local.runtime import prepare_environment
@@ -187,7 +215,7 @@ def start_service(stack: ExitStack, base_dir: Path, index_dir: Path) -> tuple[An
     stack.callback(service.stop)
     key, record = new_api_key("bench", "check", 10**9, datetime.now(UTC))
     dependencies.keys().put_api_key(record)
-    return service, key
+    return service, key, int(endpoint.rsplit(":", 1)[1])
 
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
@@ -197,33 +225,34 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     texts, source = load_texts(args.texts)
     base = get_settings()
     with ExitStack() as stack:
-        service, key = start_service(stack, base.state_dir, base.resolved_index_dir)
+        service, key, port = start_service(stack, base.state_dir, base.resolved_index_dir)
         schedule = plan(texts, args.clients, args.per_client)
         sequence = [i for indices in schedule for i in indices]
         drive_from_another_process(service.url, key, texts, plan(texts, args.clients, 2))  # resolvers, connections
-        baseline_rates: list[float] = []
+        baseline: list[tuple[float, float]] = []
         rounds: list[dict[str, Any]] = []
         expected: dict[int, Answer] = {}
         for _ in range(args.rounds):
-            rate, expected = matcher_round(matcher(), texts, sequence, args.clients)
-            baseline_rates.append(rate)
-            rounds.append(http_round(service, key, texts, schedule))
-        alone = http_round(service, key, texts, plan(texts, 1, args.alone))
+            rate, cpu_ms, expected = matcher_round(matcher(), texts, sequence, args.clients, port)
+            baseline.append((rate, cpu_ms))
+            rounds.append(http_round(service, key, texts, schedule, port))
+        alone = http_round(service, key, texts, plan(texts, 1, args.alone), port)
         service.functions.concurrent_apis = frozenset()  # as before micro-batching: one claim check at a time
-        serial = http_round(service, key, texts, schedule) if args.compare_serial else None
-    return figures(args, source, len(texts), baseline_rates, rounds, alone, serial, expected)
+        serial = http_round(service, key, texts, schedule, port) if args.compare_serial else None
+    return figures(args, source, len(texts), baseline, rounds, alone, serial, expected)
 
 
 def figures(
     args: argparse.Namespace,
     source: str,
     distinct: int,
-    baseline_rates: list[float],
+    matcher_rounds: list[tuple[float, float]],
     rounds: list[dict[str, Any]],
     alone: dict[str, Any],
     serial: dict[str, Any] | None,
     expected: dict[int, Answer],
 ) -> dict[str, Any]:
+    baseline_rates = [rate for rate, _ in matcher_rounds]
     baseline = max(baseline_rates)
     best = max(r["requests_per_s"] for r in rounds)
     latencies = [ms for r in rounds for ms in r["latencies"]]
@@ -247,6 +276,9 @@ def figures(
         "largest_batch": max(r["largest_batch"] for r in rounds),
         "matcher_texts_per_s_each_round": [round(r, 1) for r in baseline_rates],
         "concurrent_requests_per_s_each_round": [round(r["requests_per_s"], 1) for r in rounds],
+        "matcher_cpu_ms_per_text": round(statistics.mean(cpu for _, cpu in matcher_rounds), 1),
+        "concurrent_service_cpu_ms_per_request": round(statistics.mean(r["service_cpu_ms"] for r in rounds), 1),
+        "concurrent_dynamodb_local_cpu_ms_per_request": round(statistics.mean(r["database_cpu_ms"] for r in rounds), 1),
         "one_client_ms_p50": round(statistics.median(alone["latencies"]), 1),
         "one_client_ms_p99": round(percentile(alone["latencies"], 0.99), 1),
     }
@@ -256,6 +288,7 @@ def figures(
             "one_at_a_time_vs_matcher": round(serial["requests_per_s"] / baseline, 3),
             "one_at_a_time_ms_p50": round(statistics.median(serial["latencies"]), 1),
             "one_at_a_time_ms_p99": round(percentile(serial["latencies"], 0.99), 1),
+            "one_at_a_time_dynamodb_local_cpu_ms_per_request": round(serial["database_cpu_ms"], 1),
         }
     return out
 
