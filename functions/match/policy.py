@@ -246,4 +246,15 @@ def decide_action(
             f"{decided.reason}, but below the reach threshold on {rule.platform} ({rule.followers} followers or "
             f"{rule.engagement} likes + shares): counted, not answered, so a reply does not amplify it",
         )
-    return replace(decided, reach_rule=rule)
+    return replace(_unanswered_platform(decided, signals), reach_rule=rule)
+
+
+# Platforms where nobody can be answered: a news article or feed item is monitored (counted in trends), never
+# corrected, answered or reported.
+UNANSWERED_PLATFORMS = frozenset({"news"})
+
+
+def _unanswered_platform(decided: PolicyDecision, signals: PostSignals) -> PolicyDecision:
+    if signals.platform not in UNANSWERED_PLATFORMS or not decided.enters_queue:
+        return decided
+    return PolicyDecision(Action.MONITOR, f"{decided.reason}; a news article or feed item: monitored, not answered")

@@ -60,6 +60,8 @@ PLATFORM_LIMITS: dict[str, int] = {
     "instagram": 2200,
     "youtube": 10000,
     "reddit": 10000,
+    # A news article or feed item is never answered (the policy monitors it); no reply limit beyond a post's size.
+    "news": 10000,
 }
 
 # Platforms that count every link as a fixed length whatever the URL (X wraps links in t.co; Mastodon fixes 23).

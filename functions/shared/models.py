@@ -29,6 +29,7 @@ class Platform(StrEnum):
     INSTAGRAM = "instagram"
     YOUTUBE = "youtube"
     REDDIT = "reddit"
+    NEWS = "news"  # a news article or feed item: monitored, never answered (no reply, no reply limit)
 
 
 class Reach(BaseModel):
@@ -378,3 +379,94 @@ class ApiKey(BaseModel):
     status: Literal["active", "revoked"]
     created_at: datetime
     revoked_at: datetime | None = None
+
+
+# ------------------------------------------------------------------------------------------------ scan sources
+
+SourceName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,40}$")]
+QueryTerm = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_NO_CONTROL)]
+HttpUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2048, pattern=r"^https?://[^\s]+$")]
+
+
+class SourceQuery(BaseModel):
+    """What a source asks its platform for; each connector reads the parts that mean something to it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    keywords: tuple[QueryTerm, ...] = ()
+    hashtags: tuple[QueryTerm, ...] = ()  # without the leading '#'
+    feeds: tuple[HttpUrl, ...] = ()  # RSS/Atom feed URLs
+    subreddits: tuple[QueryTerm, ...] = ()  # without 'r/'
+    instances: tuple[HttpUrl, ...] = ()  # Mastodon servers, e.g. https://mastodon.social
+
+    @field_validator("hashtags", "subreddits", mode="after")
+    @classmethod
+    def _bare(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(term.lstrip("#").removeprefix("r/") for term in value)
+
+
+class SourceConfig(BaseModel):
+    """A scan source is configuration, not code: which connector, what to ask it, which posts to keep, how often.
+
+    Credentials never appear here: ``secret`` names a Secrets Manager secret (deployed) whose JSON holds them;
+    locally they come from the environment variable ``ANTIDOTE_SOURCE_<NAME>_CREDENTIALS`` (see the README).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: SourceName
+    connector: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,30}$")]
+    query: SourceQuery = Field(default_factory=SourceQuery)
+    languages: tuple[LanguageCode, ...] = ()  # keep only posts in these languages (empty: every language)
+    regions: tuple[RegionCode, ...] = ()  # one region: the region of every post that does not name its own
+    every_minutes: int = Field(default=60, ge=1, le=1440, description="The schedule: one scan every N minutes.")
+    enabled: bool = True
+    secret: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9/_+=.@-]{1,512}$")] | None = None
+    max_requests: int = Field(default=20, ge=1, le=1000, description="Per-run budget of requests to the platform.")
+    page_size: int = Field(default=40, ge=1, le=100)
+
+
+class SourceRunCounts(BaseModel):
+    fetched: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+
+
+class SourceState(BaseModel):
+    """Per source, what the scans remember: the connector's cursor (last-seen ids) and the source's health."""
+
+    name: str
+    cursor: dict[str, Any] = Field(default_factory=dict)
+    last_run_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    consecutive_failures: int = 0
+    last_run: SourceRunCounts = Field(default_factory=SourceRunCounts)
+    day: str | None = None  # the UTC day ``today`` counts (YYYY-MM-DD)
+    today: SourceRunCounts = Field(default_factory=SourceRunCounts)
+
+
+class SourceHealth(BaseModel):
+    """One configured source as educators see it: what it scans, and how its last runs went."""
+
+    name: str
+    connector: str
+    enabled: bool
+    every_minutes: int
+    languages: list[str]
+    regions: list[str]
+    query: dict[str, list[str]]
+    status: Literal["ok", "failing", "never run"]
+    last_run_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    consecutive_failures: int
+    last_run: SourceRunCounts
+    today: SourceRunCounts
+
+
+class SourcesResponse(BaseModel):
+    sources: list[SourceHealth]

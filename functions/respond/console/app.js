@@ -31,6 +31,7 @@ const PLATFORM_NAMES = {
   instagram: "Instagram",
   youtube: "YouTube",
   reddit: "Reddit",
+  news: "News / feed",
 };
 const VERDICTS = { false: "False", misleading: "Misleading", unproven: "Unproven", true: "True" };
 const HARM = { low: "Low harm", medium: "Medium harm", high: "High harm" };

@@ -9,6 +9,7 @@ export const PLATFORM_LIMITS = Object.freeze({
   instagram: 2200,
   youtube: 10000,
   reddit: 10000,
+  news: 10000,
 });
 
 // Platforms that count every link as a fixed length whatever the URL (X wraps links in t.co; Mastodon fixes 23).
