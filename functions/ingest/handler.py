@@ -4,22 +4,34 @@
 from datetime import UTC, datetime
 from typing import Any
 
+from aws_lambda_powertools import single_metric
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.ingest.connectors.base import Budget
+from functions.ingest.credentials import credentials_for
 from functions.ingest.logic import ingest_posts, parse_scan_posts
-from functions.ingest.sources import fetch
+from functions.ingest.scanning import ScanFailed, run_scan
+from functions.ingest.sources import find_source
 from functions.shared.api import build_resolver, resolve
 from functions.shared.api_auth import require_api_key
 from functions.shared.dependencies import posts as post_store
-from functions.shared.dependencies import sink
-from functions.shared.models import IngestRequest, IngestResponse
+from functions.shared.dependencies import sink, source_states
+from functions.shared.models import IngestRequest, IngestResponse, PostIn, SourceState
 from functions.shared.observability import logger, metrics, start_invocation, tracer
-from functions.shared.settings import get_settings
+from functions.shared.settings import Settings, get_settings
 
 SCAN_SOURCE = "antidote.scan"
+METRICS_NAMESPACE = "Antidote"
 
 get_settings().require(  # a deployed function with a missing table or queue fails here, at cold start
-    "posts_table", "matches_table", "counters_table", "api_keys_table", "idempotency_table", "posts_queue_url"
+    "posts_table",
+    "matches_table",
+    "counters_table",
+    "api_keys_table",
+    "idempotency_table",
+    "sources_table",
+    "posts_queue_url",
 )
 app = build_resolver("Antidote ingest API", "Webhook for platforms and partners to deliver public posts.")
 
@@ -44,10 +56,11 @@ def receive_posts(request: IngestRequest) -> IngestResponse:
 def handle_scan(event: dict[str, Any]) -> dict[str, Any]:
     detail = event.get("detail") or {}
     source_name = str(detail.get("source_name") or "unnamed")
-    source = f"scan:{source_name}"
     # An event that carries posts is ingested as is; otherwise the scan pulls from its named source.
-    raw_posts = detail["posts"] if detail.get("posts") else fetch(source_name)
-    posts, rejected = parse_scan_posts(raw_posts)
+    if not detail.get("posts"):
+        return scan_source(source_name, event.get("id"))
+    source = f"scan:{source_name}"
+    posts, rejected = parse_scan_posts(detail["posts"])
     response = ingest_posts(posts, source, post_store(), sink("posts"), datetime.now(UTC), event.get("id"))
     result = response.model_copy(
         update={"rejected": response.rejected + len(rejected), "items": response.items + rejected}
@@ -55,6 +68,40 @@ def handle_scan(event: dict[str, Any]) -> dict[str, Any]:
     logger.info("scan ingested", extra={"source": source, "accepted": result.accepted, "rejected": result.rejected})
     metrics.add_metric(name="PostsAccepted", unit="Count", value=result.accepted)
     return result.model_dump(mode="json")
+
+
+def scan_source(source_name: str, correlation_id: str | None) -> dict[str, Any]:
+    """Fetch from the named source through its connector, ingest, and record its cursor and health. A failing
+    source is reported (health, log, metric), not raised: retrying it at once would only hit the same fault."""
+    settings = get_settings()
+    source, connector = find_source(settings, source_name)
+    now = datetime.now(UTC)
+
+    def ingest(posts: list[PostIn]) -> IngestResponse:
+        return ingest_posts(posts, f"scan:{source_name}", post_store(), sink("posts"), now, correlation_id)
+
+    budget = Budget(max_requests=source.max_requests, seconds=settings.scan_budget_seconds)
+    try:
+        report = run_scan(
+            source, connector, source_states(), ingest, lambda: credentials_for(source, settings), budget, now
+        )
+    except ScanFailed as exc:
+        failures = (source_states().get_state(source_name) or SourceState(name=source_name)).consecutive_failures
+        logger.error("scan failed", extra={"source": source_name, "error": exc.detail, "failures": failures})
+        _source_metric(settings, source_name, "SourceConsecutiveFailures", failures)
+        return {"source": source_name, "error": exc.detail, "consecutive_failures": failures}
+    logger.info("scan ingested", extra=report.as_dict() | {"items": len(report.response.items)})
+    metrics.add_metric(name="PostsAccepted", unit="Count", value=report.response.accepted)
+    _source_metric(settings, source_name, "SourceConsecutiveFailures", 0)
+    return report.as_dict()
+
+
+def _source_metric(settings: Settings, source_name: str, name: str, value: float) -> None:
+    """One metric per source (dimension ``source``): the alarm for a source that keeps failing watches it."""
+    if settings.is_local:
+        return
+    with single_metric(name=name, unit=MetricUnit.Count, value=value, namespace=METRICS_NAMESPACE) as metric:
+        metric.add_dimension(name="source", value=source_name)
 
 
 @logger.inject_lambda_context(clear_state=True)

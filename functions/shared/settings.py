@@ -88,6 +88,7 @@ class Settings(BaseSettings):
     api_keys_table: str = "antidote-api-keys"
     counters_table: str = "antidote-counters"
     idempotency_table: str = "antidote-idempotency"
+    sources_table: str = "antidote-sources"
     posts_queue_url: str | None = Field(
         default=None, description="SQS URL; unset only in the local stage (the local runtime's in-process queues)."
     )
@@ -129,6 +130,22 @@ class Settings(BaseSettings):
         default=64,
         ge=0,
         description="Most claim checks waiting for the matcher; beyond it a request gets 503 with Retry-After.",
+    )
+
+    # ---- scheduled scans (functions/ingest/sources.py)
+    sources: str | None = Field(
+        default=None,
+        description=(
+            "The scan sources as a JSON list (deployed: the CDK app sets it from the stage configuration). When "
+            "unset, they are read from sources_file."
+        ),
+    )
+    sources_file: Path = Field(
+        default=PROJECT_ROOT / "sources.toml",
+        description="Local scan sources ([[sources]] tables; see sources.example.toml). Missing: no source.",
+    )
+    scan_budget_seconds: float = Field(
+        default=20.0, gt=0, le=600, description="How long one scan of one source may spend fetching, waits included."
     )
 
     stance_model_file: Path | None = Field(

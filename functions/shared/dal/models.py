@@ -170,6 +170,17 @@ class IdempotencyRecord(Model):
     expiration = TTLAttribute(null=True)
 
 
+class SourceStateRecord(Model):
+    """Per scan source: the connector's cursor (last-seen ids) and the source's health counters."""
+
+    class Meta:
+        table_name = "antidote-sources"
+
+    name = UnicodeAttribute(hash_key=True)
+    state = JSONAttribute(default=dict)  # functions.shared.models.SourceState, as JSON
+    version = VersionAttribute()
+
+
 ALL_MODELS: dict[str, type[Model]] = {
     "posts_table": PostRecord,
     "matches_table": MatchRecord,
@@ -178,6 +189,7 @@ ALL_MODELS: dict[str, type[Model]] = {
     "api_keys_table": ApiKeyRecord,
     "counters_table": CounterRecord,
     "idempotency_table": IdempotencyRecord,
+    "sources_table": SourceStateRecord,
 }
 
 
