@@ -104,8 +104,11 @@ def _wait_for_interrupt(service: Any) -> None:
 def serve(
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port on localhost (0 picks a free one).")] = 8000,
 ) -> None:
-    """Run both APIs locally on DynamoDB Local (data kept under the state folder) with in-process queues."""
-    with _service(port, persistent=True) as service:
+    """Run both APIs locally on DynamoDB Local (data kept under the state folder) with in-process queues, and scan
+    the configured sources (sources.toml) on their schedules."""
+    from functions.local.scheduler import scheduled_scans
+
+    with _service(port, persistent=True) as service, scheduled_scans(service):
         _wait_for_interrupt(service)
 
 

@@ -89,11 +89,16 @@ def _count_match(row: dict[str, int], match: StoredMatch, claims: Counter[str]) 
 
 
 def run_demo_scan(service: Any, posts: list[dict[str, Any]]) -> DemoSummary:
-    """Feed ``posts`` through ingest → match → respond as one scheduled scan, then tally each kind of post."""
+    """Feed ``posts`` through ingest → match → respond as one scan of the source ``demo``, then tally each kind of
+    post."""
+    from functions.ingest import sources
     from functions.shared.dependencies import posts as post_store
 
     posts = shift_to_now(posts, datetime.now(UTC))
-    result = service.functions.invoke("ingest", scan_event(posts))
+    # The demo feed is a source like any other: the scan event names it, and ingest pulls from it through the
+    # same machinery as a scheduled scan (connector, cursor and health per source, then the webhook's path).
+    sources.register("demo", lambda: posts)
+    result = service.functions.invoke("ingest", scan_event([], "demo"))
     service.wait_idle()
     statuses: dict[tuple[str, str], str] = {}
     for item in result["items"]:

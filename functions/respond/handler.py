@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.respond.console import SECURITY_HEADERS, console_file
 from functions.respond.logic import approve, create_review_item, reject, trend_summary, undo
+from functions.respond.sources import sources_view
 from functions.shared import dependencies
 from functions.shared.api import build_resolver, resolve
 from functions.shared.api_auth import require_educator
@@ -30,14 +31,16 @@ from functions.shared.models import (
     ReviewItem,
     ReviewPage,
     ReviewStatus,
+    SourcesResponse,
     UndoRequest,
 )
 from functions.shared.observability import logger, metrics, start_invocation, tracer
 from functions.shared.settings import get_settings
+from functions.shared.source_config import read_sources
 
 SLA_CHECK_SOURCE = "antidote.sla"
 get_settings().require(  # a deployed function with a missing table or queue fails here, at cold start
-    "posts_table", "reviews_table", "audit_table", "counters_table", "idempotency_table"
+    "posts_table", "reviews_table", "audit_table", "counters_table", "idempotency_table", "sources_table"
 )
 app = build_resolver("Antidote review API", "The queue of suggested replies that health educators work.")
 processor = BatchProcessor(event_type=EventType.SQS)
@@ -144,6 +147,22 @@ def trends() -> dict[str, Any]:
     return trend_summary(
         dependencies.trends().trend_counts(now, 7), reviews().pending_by_claim(), knowledge_base()[0], now
     )
+
+
+@app.get(
+    "/v1/sources",
+    middlewares=EDUCATOR,
+    security=SECURITY,
+    summary="The scan sources and their health",
+    description="Each configured source (connector, query, languages, regions, schedule) with its last run, last "
+    "success, last error, consecutive failures and posts fetched and accepted in the last run and today (UTC).",
+)
+def list_sources() -> SourcesResponse:
+    settings = get_settings()
+    configured = read_sources(settings)
+    store = dependencies.source_states()
+    states = store.all_states() if settings.is_local else store.get_states(c.name for c in configured)
+    return sources_view(configured, states)
 
 
 @app.get("/v1/claims", middlewares=EDUCATOR, security=SECURITY, summary="The knowledge base, for the console")
