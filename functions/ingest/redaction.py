@@ -33,11 +33,21 @@ PLACEHOLDERS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class Span:
+    """Characters ``start:end`` of the original text were removed as ``kind``."""
+
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True)
 class Redaction:
-    """The redacted text and how many items of each kind were removed (kinds with none are absent)."""
+    """The redacted text, how many items of each kind were removed (kinds with none are absent) and where."""
 
     text: str
     removed: dict[str, int] = field(default_factory=dict)
+    spans: tuple[Span, ...] = ()
 
 
 # --- URLs: masked first, restored last --------------------------------------------------------------------------
@@ -50,7 +60,9 @@ _URL = re.compile(
     re.IGNORECASE,
 )
 _URL_TRAILING = ".,;:!?)]}'\""
-_MASK_OPEN, _MASK_CLOSE, _MASK_BASE = "\ue000", "\ue001", 0xE100
+# Found URLs and found personal data are overwritten with these (neither a word character, a digit nor a space),
+# one for one, so that later patterns cannot match inside them and every offset stays that of the original text.
+_URL_MASK, _FOUND_MASK = "\ue000", "\ue001"
 
 # --- emails -------------------------------------------------------------------------------------------------------
 
@@ -261,33 +273,49 @@ def _nhs_check_digit_ok(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+def _dni_letter_ok(digits: str, letter: str) -> bool:
+    return _DNI_LETTERS[int(digits) % 23] == letter
+
+
 def _normalise_handle(handle: str) -> tuple[str, str | None]:
     """Lower-case (user, instance) of '@user' or '@user@instance'."""
     user, _, instance = handle.strip().lstrip("@").lower().partition("@")
     return user, instance or None
 
 
-class _Redactor:
-    """One redaction pass over one text: counts what it replaces."""
+Found = tuple[int, int] | None
+"""What a recogniser decides for one match: the (start, end) to remove, or None to leave it."""
 
-    def __init__(self, author_handle: str | None) -> None:
-        self.removed: dict[str, int] = {}
+
+def _whole(match: re.Match[str]) -> Found:
+    return match.span()
+
+
+def _from_group(group: int) -> Callable[[re.Match[str]], Found]:
+    """Remove from the start of ``group`` to the end of the match (what precedes it is a label that stays)."""
+    return lambda match: (match.start(group), match.end())
+
+
+class _Redactor:
+    """One redaction pass over one text: each step finds spans in what earlier steps left, then masks them."""
+
+    def __init__(self, text: str, author_handle: str | None) -> None:
+        self.text = text
+        self.masked = _mask_urls(text)
+        self.spans: list[Span] = []
         self.author = _normalise_handle(author_handle) if author_handle else None
 
-    def _count(self, kind: str) -> str:
-        self.removed[kind] = self.removed.get(kind, 0) + 1
-        return PLACEHOLDERS[kind]
+    def find(self, pattern: re.Pattern[str], kind: str, decide: Callable[[re.Match[str]], Found] = _whole) -> None:
+        """Record what ``decide`` keeps of each match of ``pattern``, then mask it from later steps."""
+        found = [span for match in pattern.finditer(self.masked) if (span := decide(match)) and span[1] > span[0]]
+        self.add(found, kind)
 
-    def sub(
-        self, pattern: re.Pattern[str], kind: str, text: str, keep: Callable[[re.Match[str]], str] | None = None
-    ) -> str:
-        """Replace every match of pattern; `keep` returns the prefix of the match to keep (a label)."""
-
-        def replace(match: re.Match[str]) -> str:
-            prefix = keep(match) if keep else ""
-            return prefix + self._count(kind)
-
-        return pattern.sub(replace, text)
+    def add(self, found: list[tuple[int, int]], kind: str) -> None:
+        masked = self.masked
+        for start, end in found:
+            self.spans.append(Span(start, end, kind))
+            masked = masked[:start] + _FOUND_MASK * (end - start) + masked[end:]
+        self.masked = masked
 
     def is_author(self, user: str, instance: str | None) -> bool:
         if self.author is None:
@@ -298,103 +326,93 @@ class _Redactor:
         # "@snowpine" in a post by "@snowpine@mstdn.ca" is the author; "@snowpine@other.social" is someone else.
         return instance is None or author_instance is None or instance.lower() == author_instance
 
-    def handles(self, text: str) -> str:
-        def replace(match: re.Match[str]) -> str:
-            if self.is_author(match.group(1), match.group(2)):
-                return match.group(0)
-            return self._count("handle")
+    def handles(self) -> None:
+        self.find(_HANDLE, "handle", lambda m: None if self.is_author(m.group(1), m.group(2)) else m.span())
 
-        return _HANDLE.sub(replace, text)
+    def record_numbers(self) -> None:
+        self.find(_RECORD_LABELLED, "record_number", _from_group(2))
+        self.find(_SSN, "record_number")
 
-    def record_numbers(self, text: str) -> str:
-        text = self.sub(_RECORD_LABELLED, "record_number", text, keep=lambda m: m.group(0)[: m.start(2) - m.start()])
-        text = self.sub(_SSN, "record_number", text)
-
-        def nhs(match: re.Match[str]) -> str:
+        def nhs(match: re.Match[str]) -> Found:
             digits = match.group(1) + match.group(3) + match.group(4)
             after_country_code = _COUNTRY_CODE_BEFORE.search(match.string, 0, match.start()) is not None
             if after_country_code or not _nhs_check_digit_ok(digits):
-                return match.group(0)  # left for the phone patterns
-            return self._count("record_number")
+                return None  # left for the phone patterns
+            return match.span()
 
-        text = _NHS_SHAPE.sub(nhs, text)
+        self.find(_NHS_SHAPE, "record_number", nhs)
+        self.find(_DNI, "record_number", lambda m: m.span() if _dni_letter_ok(m.group(1), m.group(2)) else None)
 
-        def dni(match: re.Match[str]) -> str:
-            ok = _DNI_LETTERS[int(match.group(1)) % 23] == match.group(2)
-            return self._count("record_number") if ok else match.group(0)
-
-        return _DNI.sub(dni, text)
-
-    def dates_of_birth(self, text: str) -> str:
-        def replace(match: re.Match[str]) -> str:
+    def dates_of_birth(self) -> None:
+        def decide(match: re.Match[str]) -> Found:
             label, date, year_only = match.group(1), match.group(4), match.group(5)
             if year_only and not label:
-                return match.group(0)  # "born in 1990" is a year, not a date of birth
-            keep = match.group(0)[: match.start(4 if date else 5) - match.start()]
-            return keep + self._count("date_of_birth")
+                return None  # "born in 1990" is a year, not a date of birth
+            return match.start(4 if date else 5), match.end()
 
-        return _DOB.sub(replace, text)
+        self.find(_DOB, "date_of_birth", decide)
 
-    def names(self, text: str) -> str:
-        return self.sub(_LABELLED_NAME, "name", text, keep=lambda m: m.group(0)[: m.start(1) - m.start()])
+    def names(self) -> None:
+        self.find(_LABELLED_NAME, "name", _from_group(1))
 
-    def phones(self, text: str) -> str:
-        def fixed(low: int, high: int) -> Callable[[re.Match[str]], str]:
-            def replace(match: re.Match[str]) -> str:
+    def phones(self) -> None:
+        def fixed(low: int, high: int) -> Callable[[re.Match[str]], Found]:
+            def decide(match: re.Match[str]) -> Found:
                 value = match.group(0)
-                count = _digits(value)
-                if not low <= count <= high or value.rstrip().endswith("000"):
-                    return value
-                return self._count("phone")
+                if not low <= _digits(value) <= high or value.rstrip().endswith("000"):
+                    return None
+                return match.span()
 
-            return replace
+            return decide
 
         for pattern, low, high in _PHONE_PATTERNS:
-            text = pattern.sub(fixed(low, high), text)
+            self.find(pattern, "phone", fixed(low, high))
+        self.find(_PHONE_CUE, "phone", lambda m: (m.start(2), m.end()) if 7 <= _digits(m.group(2)) <= 15 else None)
 
-        def cued(match: re.Match[str]) -> str:
-            if not 7 <= _digits(match.group(2)) <= 15:
-                return match.group(0)
-            return match.group(0)[: match.start(2) - match.start()] + self._count("phone")
-
-        return _PHONE_CUE.sub(cued, text)
-
-    def addresses(self, text: str) -> str:
+    def addresses(self) -> None:
         for pattern in _ADDRESS_PATTERNS:
-            text = self.sub(pattern, "address", text)
-        return text
+            self.find(pattern, "address")
+
+    def result(self) -> Redaction:
+        """The original text with each removed span (overlaps merged, the first kind found wins) replaced."""
+        merged: list[Span] = []
+        for span in sorted(self.spans, key=lambda s: (s.start, -s.end)):
+            if merged and span.start < merged[-1].end:
+                last = merged[-1]
+                merged[-1] = Span(last.start, max(last.end, span.end), last.kind)
+            else:
+                merged.append(span)
+        pieces: list[str] = []
+        removed: dict[str, int] = {}
+        position = 0
+        for span in merged:
+            pieces += [self.text[position : span.start], PLACEHOLDERS[span.kind]]
+            removed[span.kind] = removed.get(span.kind, 0) + 1
+            position = span.end
+        pieces.append(self.text[position:])
+        return Redaction(text="".join(pieces), removed=removed, spans=tuple(merged))
 
 
-def _mask_urls(text: str) -> tuple[str, list[str]]:
-    urls: list[str] = []
-
+def _mask_urls(text: str) -> str:
     def mask(match: re.Match[str]) -> str:
         url = match.group(0)
         stripped = url.rstrip(_URL_TRAILING)
         # Keep a closing bracket that belongs to the URL (wiki/Foo_(bar)).
         while stripped != url and url[len(stripped)] == ")" and stripped.count("(") > stripped.count(")"):
             stripped += ")"
-        urls.append(stripped)
-        return f"{_MASK_OPEN}{chr(_MASK_BASE + len(urls) - 1)}{_MASK_CLOSE}{url[len(stripped) :]}"
+        return _URL_MASK * len(stripped) + url[len(stripped) :]
 
-    return _URL.sub(mask, text), urls
-
-
-def _unmask_urls(text: str, urls: list[str]) -> str:
-    for index, url in enumerate(urls):
-        text = text.replace(f"{_MASK_OPEN}{chr(_MASK_BASE + index)}{_MASK_CLOSE}", url, 1)
-    return text
+    return _URL.sub(mask, text)
 
 
 def redact(text: str, author_handle: str | None = None) -> Redaction:
     """Replace personal data in a post with placeholder tokens; URLs and the author's own handle are kept."""
-    redactor = _Redactor(author_handle)
-    masked, urls = _mask_urls(text)
-    masked = redactor.sub(_EMAIL, "email", masked)
-    masked = redactor.handles(masked)
-    masked = redactor.record_numbers(masked)
-    masked = redactor.dates_of_birth(masked)
-    masked = redactor.names(masked)
-    masked = redactor.phones(masked)
-    masked = redactor.addresses(masked)
-    return Redaction(text=_unmask_urls(masked, urls), removed=dict(redactor.removed))
+    redactor = _Redactor(text, author_handle)
+    redactor.find(_EMAIL, "email")
+    redactor.handles()
+    redactor.record_numbers()
+    redactor.dates_of_birth()
+    redactor.names()
+    redactor.phones()
+    redactor.addresses()
+    return redactor.result()
