@@ -21,6 +21,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from functions.ingest.names import cued_names, model_names
+from functions.shared.settings import get_settings
+
 PLACEHOLDERS: dict[str, str] = {
     "email": "[email]",
     "phone": "[phone]",
@@ -100,6 +103,42 @@ _RECORD_LABELLED = re.compile(
     r"(\s*(?:is|es|:|-|=)?\s*(?:n[º°o]\.?\s*)?)"
     rf"({_ID_VALUE})"
 )
+# Identity numbers after the label that names them, in the countries the service sees. The value is groups of
+# capitals and digits joined by one space, dot, dash or slash ("QQ 73 11 04 B", "279.401.995-36",
+# "1 85 03 75 116 238 81", "12345678 9 ZZ1"); it must hold at least four digits.
+_ID_LABEL = (
+    r"(?:\b(?:ID|CPF|CNPJ|RG|NIF|NIE|NIR|RUT|RUN|SIN|NINO|NI|PAN|CC|CF|BSN|PESEL|CURP|RFC|TIN|ITIN|EIN|SSN|"
+    r"INSEE|AHV|AVS|DNI|NSS|NUSS|CIP|NHC|MRN|IHI|PPS|PPSN)(?![A-Za-z])|"
+    r"(?i:\b(?:aadhaar|aadhar|steuer-?id(?:entifikationsnummer)?|steuernummer|identifikationsnummer|"
+    r"sozialversicherungsnummer|versichertennummer|krankenversichertennummer|personalausweis(?:nummer)?|"
+    r"num[ée]ro\s+de\s+s[ée]cu(?:rit[ée]\s+sociale)?|s[ée]cu|carte\s+vitale|"
+    r"cart[ãa]o\s+de\s+cidad[ãa]o|cart[ãa]o\s+do\s+sus|codice\s+fiscale|tessera\s+sanitaria|"
+    r"c[ée]dula|documento|identidad|carteira\s+de\s+identidade|personnummer|"
+    r"medicare(?:\s+(?:number|no\.?|card))?|medicaid(?:\s+id)?|health\s+card|"
+    r"national\s+id(?:entity)?(?:\s+(?:number|no\.?|card))?|id\s+(?:number|no\.?|card)|identity\s+number|"
+    r"sin\s+number|social|tax\s+(?:id|number|file\s+number)|tfn|passport|ins(?:urance)?\s+id|"
+    r"claim\s+(?:number|no\.?|ref)|inquest\s+ref|ref(?:erence)?\s+(?:number|no\.?)|case|chart|prontu[áa]rio|"
+    r"dossier|akte|patientennummer|fallnummer)(?![A-Za-z])))"
+)
+_ID_GROUPED = r"[A-Z0-9]+(?:[ .\-/][A-Z0-9]+)*"
+_ID_LABELLED = re.compile(
+    rf"{_ID_LABEL}(\s*(?:is|es|é|est|ist|:|-|=|#|n[º°o]\.?)?\s*(?:is\s+|es\s+)?(?:n[º°o]\.?\s*)?)({_ID_GROUPED})(?![\w])"
+)
+# Identity numbers whose shape alone gives them away: a Mexican CURP, an Italian codice fiscale, an Indian PAN, a UK
+# National Insurance number, a Brazilian CPF, a Chilean RUT, a French social security number.
+_ID_SHAPES = re.compile(
+    r"(?<![\w.-])(?:"
+    r"[A-Z]{4}\d{6}[HM][A-Z]{5}[A-Z0-9]\d"
+    r"|[A-Z]{6}\d{2}[A-EHLMPRST]\d{2}[A-Z]\d{3}[A-Z]"
+    r"|[A-Z]{5}\d{4}[A-Z]"
+    r"|[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]"
+    r"|\d{3}\.\d{3}\.\d{3}-\d{2}"
+    r"|\d{1,2}\.\d{3}\.\d{3}-[\dkK]"
+    r"|[12] ?\d{2} ?\d{2} ?\d{2} ?\d{3} ?\d{3} ?\d{2}"
+    r")(?![\w-])"
+)
+# Payment card numbers: 13 to 19 digits, bare or in groups, whose Luhn check digit is right.
+_CARD = re.compile(r"(?<![\w.-])\d{4}(?:[ -]?\d{2,7}){2,4}(?![\w-])")
 # A US social security number written as 123-45-6789.
 _SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
 # Ten digits, bare or 3-3-4 spaced: an NHS number when its modulus-11 check digit is right.
@@ -253,10 +292,33 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
     ),
     # Springfield, IL 62704 (city, state and ZIP code without a street).
     re.compile(rf"\b{_CITY},\s+{_US_STATES}\s+{_ZIP}\b"),
+    # PO Box 4471 / Apartado de Correos 215 / Caixa Postal 12.
+    re.compile(r"(?i:\bP\.?\s?O\.?\s?Box|\bapartado\s+de\s+correos|\bcaixa\s+postal|\bbo[iî]te\s+postale)\s+\d{1,6}\b"),
+    # Street first, number after: Via Roma 45 / Rue de Rivoli 12 / Plac Zbawiciela 3/12 / Corso Italia 7.
+    re.compile(
+        r"\b(?:Via|Viale|Piazza|Corso|Largo|Plac|Aleje|Ulica|ul\.|Rue|Avenue|Boulevard|Rua|Avenida|Calle|Straat|Laan)"
+        r"\s+(?:(?:de\s+la|de\s+l'|du|des|de|d'|da|do|dos|das|del|van|von)\s*)?[A-ZÁÉÍÓÚÑÄÖÜŁŚŻŹ][\w'’-]*"
+        r"(?:\s+[A-ZÁÉÍÓÚÑÄÖÜŁŚŻŹ][\w'’-]*){0,3},?\s+\d{1,4}[a-z]?(?:/\d{1,4})?\b"
+    ),
     # A UK postcode on its own: SW1A 1AA.
     re.compile(rf"\b{_UK_POSTCODE}\b"),
 )
 
+
+# Kinds whose presence makes a post about a private person: then every name in it is that person's or a relative's.
+_EXPOSING_KINDS = frozenset({"email", "phone", "address", "record_number", "date_of_birth", "name"})
+
+# What may follow a found street address and belongs to it: a unit, a district, a town, a state or province
+# abbreviation and a postcode in the common national shapes, each after a comma (or " - "), up to four of them.
+_POSTCODE = (
+    rf"(?:{_UK_POSTCODE}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{{5}}-\d{{3}}|\d{{4}}-\d{{3}}|\d{{3}}-\d{{4}}|\d{{2}}-\d{{3}}"
+    rf"|\d{{4,6}}(?:-\d{{4}})?)"
+)
+_ADDRESS_MORE = re.compile(
+    rf"(?:(?:,\s*|\s+-\s+)(?:{_UNIT}|(?:apto|apt|piso|bloco|bl)\.?\s*\w{{1,5}}|\d{{1,4}}"
+    rf"|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,2}}(?:\s+(?:[A-Z]{{2,3}}\s+)?{_POSTCODE})?|(?:[A-Z]{{2,3}}\s+)?{_POSTCODE})"
+    rf"(?![\w]))+"
+)
 
 # --- the redactor -------------------------------------------------------------------------------------------------
 
@@ -271,6 +333,18 @@ def _nhs_check_digit_ok(digits: str) -> bool:
     if check == 11:
         check = 0
     return check != 10 and check == int(digits[9])
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        value = int(digit) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _enough_digits(match: re.Match[str]) -> Found:
+    return (match.start(2), match.end()) if _digits(match.group(2)) >= 4 else None
 
 
 def _dni_letter_ok(digits: str, letter: str) -> bool:
@@ -330,7 +404,14 @@ class _Redactor:
         self.find(_HANDLE, "handle", lambda m: None if self.is_author(m.group(1), m.group(2)) else m.span())
 
     def record_numbers(self) -> None:
+        self.find(
+            _CARD,
+            "record_number",
+            lambda m: m.span() if 13 <= _digits(m.group(0)) <= 19 and _luhn_ok(re.sub(r"\D", "", m.group(0))) else None,
+        )
         self.find(_RECORD_LABELLED, "record_number", _from_group(2))
+        self.find(_ID_LABELLED, "record_number", _enough_digits)
+        self.find(_ID_SHAPES, "record_number")
         self.find(_SSN, "record_number")
 
         def nhs(match: re.Match[str]) -> Found:
@@ -355,6 +436,20 @@ class _Redactor:
     def names(self) -> None:
         self.find(_LABELLED_NAME, "name", _from_group(1))
 
+    def names_in_free_text(self, use_model: bool) -> None:
+        """Cued names always; names the model finds when the post also exposes someone's details."""
+        self.add(list(cued_names(self.masked)), "name")
+        if not use_model:
+            return
+        exposes = any(span.kind in _EXPOSING_KINDS for span in self.spans)
+        self.add(
+            [(s, e) for s, e, public in model_names(self.masked) if exposes and not public and not self.overlaps(s, e)],
+            "name",
+        )
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return any(span.start < end and start < span.end for span in self.spans)
+
     def phones(self) -> None:
         def fixed(low: int, high: int) -> Callable[[re.Match[str]], Found]:
             def decide(match: re.Match[str]) -> Found:
@@ -372,6 +467,13 @@ class _Redactor:
     def addresses(self) -> None:
         for pattern in _ADDRESS_PATTERNS:
             self.find(pattern, "address")
+        # Extend each address over the town, region and postcode that follow it.
+        tails = []
+        for span in [s for s in self.spans if s.kind == "address"]:
+            more = _ADDRESS_MORE.match(self.masked, span.end)
+            if more and more.end() > span.end:
+                tails.append((span.end, more.end()))
+        self.add(tails, "address")
 
     def result(self) -> Redaction:
         """The original text with each removed span (overlaps merged, the first kind found wins) replaced."""
@@ -405,8 +507,13 @@ def _mask_urls(text: str) -> str:
     return _URL.sub(mask, text)
 
 
-def redact(text: str, author_handle: str | None = None) -> Redaction:
-    """Replace personal data in a post with placeholder tokens; URLs and the author's own handle are kept."""
+def redact(text: str, author_handle: str | None = None, use_model: bool | None = None) -> Redaction:
+    """Replace personal data in a post with placeholder tokens; URLs and the author's own handle are kept.
+
+    ``use_model`` (default: the ``redaction_model`` setting) adds the names spaCy's model finds.
+    """
+    if use_model is None:
+        use_model = get_settings().redaction_model
     redactor = _Redactor(text, author_handle)
     redactor.find(_EMAIL, "email")
     redactor.handles()
@@ -415,4 +522,5 @@ def redact(text: str, author_handle: str | None = None) -> Redaction:
     redactor.names()
     redactor.phones()
     redactor.addresses()
+    redactor.names_in_free_text(use_model)
     return redactor.result()

@@ -28,7 +28,7 @@ DEMO_POSTS = Path(__file__).resolve().parents[2] / "functions" / "local" / "demo
         ("london office 020 7946 0958", "london office [phone]", "phone"),
         ("text 07700900461 now", "text [phone] now", "phone"),
         # phones: US
-        ("call Deb on (317) 555-0186 🥧", "call Deb on [phone] 🥧", "phone"),
+        ("call Deb on (317) 555-0186 🥧", "call [name] on [phone] 🥧", "phone"),
         ("Callback 614-555-0139.", "Callback [phone].", "phone"),
         ("his number is (555) 010-1234, call him", "his number is [phone], call him", "phone"),
         ("dial 555-0123 tonight", "dial [phone] tonight", "phone"),
@@ -220,10 +220,10 @@ def test_spanish_post_with_every_kind() -> None:
     )
     result = redact(text, author_handle="@lucia")
     assert result.text == (
-        "Soy Lucía, nací el [date of birth], DNI [record number], vivo en [address]. "
+        "Soy [name], nací el [date of birth], DNI [record number], vivo en [address]. "
         "Escríbeme a [email] o llámame al [phone]. Díselo a [@user]"
     )
-    assert set(result.removed) == {"date_of_birth", "record_number", "address", "email", "phone", "handle"}
+    assert set(result.removed) == {"name", "date_of_birth", "record_number", "address", "email", "phone", "handle"}
 
 
 def test_redaction_is_idempotent_and_frozen() -> None:
