@@ -16,6 +16,7 @@ figure in a news sense ("Joe Rogan took ivermectin", "Wakefield's paper") and ke
 
 from __future__ import annotations
 
+import importlib
 import re
 from functools import lru_cache
 from typing import Any
@@ -84,9 +85,11 @@ _INTRODUCTION = (
     r"ich bin|ich heiße|heißt|rufen sie|fragen sie nach|"
     r"mi chiamo|si chiama|chiedete di|chiamate)"
 )
+# A relation says the person is private whatever follows; after a role, a title or an introduction, news wording
+# ("Dr Anthony Fauci said") still makes the name a public figure's.
+_RELATED = re.compile(rf"(?i:\b(?:{_RELATION}))\s*[,:]?\s+(?:{_TITLE}\s+)?({_NAME})")
 _CUED = re.compile(
-    rf"(?i:\b(?:{_RELATION}|{_ROLE}|{_INTRODUCTION}))\s*[,:]?\s+(?:{_TITLE}\s+)?({_NAME})"
-    rf"|(?<![\w.])(?:{_TITLE})\s+({_NAME})",
+    rf"(?i:\b(?:{_ROLE}|{_INTRODUCTION}))\s*[,:]?\s+(?:{_TITLE}\s+)?({_NAME})|(?<![\w.])(?:{_TITLE})\s+({_NAME})",
 )
 _NAME_ONLY = re.compile(rf"{_NAME_WORD}|{_PARTICLE}")
 # Capitalised words that follow a cue but are not names.
@@ -99,7 +102,8 @@ _NOT_NAME_WORDS = """
     COVID Vaccine Vaccines Pfizer Moderna AstraZeneca Hospital Clinic Centre Center Health Care Surgery Pharmacy
     Boots Tesco Walmart Kaiser Yo Tu Él Ella El La Los Las Un Una Mi Su Que Y O No Sí Je Tu Il Elle Le Les Un
     Une Mon Ma Ich Du Er Sie Es Soy Sou Der Die Das Ein Eine Mein Meine Meinen Sein Seine Ihr Ihre Wir Frau Herr
-    Bitte Danke Eu Ele Ela Meu Minha Não Sim Io Lui Lei Il Lo Gli Ok OK Okay Lol Omg
+    Bitte Danke Tia Tio Tía Tío Dona Doña Don Sister Brother Pastor Eu Ele Ela Meu Minha Não Sim Io Lui Lei Il
+    Lo Gli Ok OK Okay Lol Omg
 """
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 # What follows a name the model found and makes it a public figure in a news sense.
@@ -115,50 +119,121 @@ _PUBLIC_CONTEXT = re.compile(
 def cued_names(text: str) -> list[tuple[int, int]]:
     """Names introduced by a cue that marks a private person (the cue itself stays)."""
     spans = []
-    for match in _CUED.finditer(text):
-        group = 1 if match.group(1) else 2
-        words = [w for w in re.finditer(r"\S+", match.group(group)) if w.group(0).strip("'’") not in _NOT_NAMES]
-        # Words that are not names ("my son Has …") end the name; the name is what comes before them.
-        offset = match.start(group)
-        kept = []
-        for word in re.finditer(r"\S+", match.group(group)):
-            if word.group(0).strip("'’") in _NOT_NAMES:
-                break
-            kept.append(word)
-        del words
-        if kept:
-            spans.append((offset + kept[0].start(), offset + kept[-1].end()))
+    for pattern, strong in ((_RELATED, True), (_CUED, False)):
+        for match in pattern.finditer(text):
+            group = 1 if match.group(1) else 2
+            # Words that are not names ("my son Has …") end the name; the name is what comes before them.
+            kept = []
+            for word in re.finditer(r"\S+", match.group(group)):
+                if word.group(0).strip("'’") in _NOT_NAMES:
+                    break
+                kept.append(word)
+            if not kept:
+                continue
+            start, end = match.start(group) + kept[0].start(), match.start(group) + kept[-1].end()
+            if strong or not _PUBLIC_CONTEXT.search(text[end:]):
+                spans.append((start, end))
     return spans
+
+
+# Faker's person providers for the locales the service sees: their first-name lists (about 5,000 names).
+_FIRST_NAME_LOCALES = (
+    "en_US", "en_GB", "en_IE", "en_IN", "es_ES", "es_MX", "pt_BR", "pt_PT", "fr_FR", "de_DE", "it_IT", "nl_NL",
+    "pl_PL", "yo_NG", "zu_ZA",
+)  # fmt: skip
+_NAME_SEQUENCE = re.compile(rf"(?<![\w@#/.-])({_NAME_WORD})((?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,2}})(?![\w@])")
 
 
 @lru_cache(maxsize=1)
 def _pipeline() -> Any:
     """spaCy's English pipeline with only what named entities need; loaded once per process, on first use."""
-    import spacy
+    import spacy  # spaCy and its 15 MB model load only when a post needs them
 
     return spacy.load(SPACY_MODEL, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
 
 
-def model_names(text: str) -> list[tuple[int, int, bool]]:
-    """(start, end, public) for each person the model finds; ``public`` when news wording follows the name."""
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Given names from Faker's person providers (MIT); loaded once per process, on first use."""
+    names: set[str] = set()
+    for locale in _FIRST_NAME_LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attribute in ("first_names", "first_names_male", "first_names_female"):
+            names.update(getattr(provider, attribute, ()))
+    return frozenset(names) - _NOT_NAMES
+
+
+def _name_shaped(text: str) -> bool:
+    words = text.split()
+    return bool(words) and all(word not in _NOT_NAMES and _NAME_ONLY.fullmatch(word) for word in words)
+
+
+def _trim_possessive(text: str, start: int, end: int) -> int:
+    return end - 2 if text[start:end].endswith(("'s", "’s")) else end
+
+
+def model_names(text: str, exposes: bool) -> list[tuple[int, int]]:
+    """People the model finds who are private: when the post exposes someone's details, or a lone given name.
+
+    A name followed by news wording ("said", "'s paper") is a public figure and stays. In a post that exposes
+    someone's details, an entity the model calls an organisation but that starts with a given name is a person
+    too ("Tasha handles both", "Bianca will reply": the small model often says ORG).
+    """
     found = []
+    given = first_names()
     for entity in _pipeline()(text).ents:
-        if entity.label_ != "PERSON":
+        if entity.label_ not in ("PERSON", "ORG"):
             continue
-        start, end = entity.start_char, entity.end_char
-        # The model sometimes takes a possessive or a title along: keep the name only.
-        value = text[start:end]
-        for suffix in ("'s", "’s"):
-            if value.endswith(suffix):
-                end -= len(suffix)
-        words = text[start:end].split()
-        # Only name-shaped words, none of them a function word or title ("Rufen Sie Frau", "Para el grupo").
-        if not words or any(word in _NOT_NAMES or not _NAME_ONLY.fullmatch(word) for word in words):
+        span = _from_given_name(text, entity.start_char, _trim_possessive(text, entity.start_char, entity.end_char))
+        if span is None or _PUBLIC_CONTEXT.search(text[span[1] :]):
             continue
-        found.append((start, end, _PUBLIC_CONTEXT.search(text[end:]) is not None))
+        value = text[span[0] : span[1]]
+        starts_with_given = _given(value.split()[0], given)
+        if entity.label_ == "ORG" and not (exposes and starts_with_given):
+            continue
+        lone_given_name = " " not in value and starts_with_given
+        if exposes or lone_given_name:
+            found.append(span)
+    return found
+
+
+def _given(word: str, given: frozenset[str]) -> bool:
+    return word in given or word.split("-", 1)[0] in given
+
+
+def _from_given_name(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The part of an entity that is a name: from its first given name on ("Patientenakte von Gisela Schuster"), or
+    the whole entity when it is two or more name-shaped words that do not open a sentence; else None."""
+    given = first_names()
+    offset = start
+    previous = ""
+    for word in text[start:end].split():
+        if _given(word, given) and _name_shaped(text[offset:end]):
+            # "Vila Mariana", "St Brigid's Primary": a given name after another capitalised word names a place.
+            place = previous[:1].isupper() and previous not in _NOT_NAMES
+            return None if place else (offset, end)
+        offset = text.index(word, offset) + len(word)
+        offset += len(text[offset:end]) - len(text[offset:end].lstrip())
+        previous = word
+    value = text[start:end]
+    opens_sentence = re.search(r"(?:^|[.!?:;\"“„«(]\s*)$", text[:start]) is not None
+    if len(value.split()) >= 2 and value[:1].isupper() and _name_shaped(value) and not opens_sentence:
+        return start, end
+    return None
+
+
+def given_names(text: str) -> list[tuple[int, int]]:
+    """A given name and the capitalised names after it, anywhere in a post that exposes someone's details."""
+    given = first_names()
+    found = []
+    for match in _NAME_SEQUENCE.finditer(text):
+        if match.group(1) in given and not _PUBLIC_CONTEXT.search(text[match.end() :]):
+            end = _trim_possessive(text, match.start(), match.end())
+            found.append((match.start(), end))
     return found
 
 
 def warm_up() -> None:
-    """Load the model now (a service that wants its first post fast calls this at start)."""
+    """Load the model and the name lists now (a service that wants its first post fast calls this at start)."""
     _pipeline()
+    first_names()

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from functions.ingest.names import cued_names, model_names
+from functions.ingest.names import cued_names, given_names, model_names
 from functions.shared.settings import get_settings
 
 PLACEHOLDERS: dict[str, str] = {
@@ -63,8 +63,9 @@ _URL = re.compile(
     re.IGNORECASE,
 )
 _URL_TRAILING = ".,;:!?)]}'\""
-# Found URLs and found personal data are overwritten with these (neither a word character, a digit nor a space),
-# one for one, so that later patterns cannot match inside them and every offset stays that of the original text.
+# Found URLs (and other text that must stay) and found personal data are overwritten with these (neither a word
+# character, a digit nor a space), one for one, so that later patterns cannot match inside them and every offset
+# stays that of the original text.
 _URL_MASK, _FOUND_MASK = "\ue000", "\ue001"
 
 # --- emails -------------------------------------------------------------------------------------------------------
@@ -118,7 +119,7 @@ _ID_LABEL = (
     r"national\s+id(?:entity)?(?:\s+(?:number|no\.?|card))?|id\s+(?:number|no\.?|card)|identity\s+number|"
     r"sin\s+number|social|tax\s+(?:id|number|file\s+number)|tfn|passport|ins(?:urance)?\s+id|"
     r"claim\s+(?:number|no\.?|ref)|inquest\s+ref|ref(?:erence)?\s+(?:number|no\.?)|case|chart|prontu[áa]rio|"
-    r"dossier|akte|patientennummer|fallnummer)(?![A-Za-z])))"
+    r"dossier|akte|patientennummer|fallnummer|accession(?:\s+(?:number|no\.?))?|lab\s+(?:number|no\.?|id))(?![A-Za-z])))"
 )
 _ID_GROUPED = r"[A-Z0-9]+(?:[ .\-/][A-Z0-9]+)*"
 _ID_LABELLED = re.compile(
@@ -131,7 +132,7 @@ _ID_SHAPES = re.compile(
     r"[A-Z]{4}\d{6}[HM][A-Z]{5}[A-Z0-9]\d"
     r"|[A-Z]{6}\d{2}[A-EHLMPRST]\d{2}[A-Z]\d{3}[A-Z]"
     r"|[A-Z]{5}\d{4}[A-Z]"
-    r"|[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]"
+    r"|[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]"
     r"|\d{3}\.\d{3}\.\d{3}-\d{2}"
     r"|\d{1,2}\.\d{3}\.\d{3}-[\dkK]"
     r"|[12] ?\d{2} ?\d{2} ?\d{2} ?\d{3} ?\d{3} ?\d{2}"
@@ -157,7 +158,8 @@ _MONTHS = (
     r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
     r"janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|"
     r"januar|februar|m[äa]rz|juni|juli|oktober|dezember|"
-    r"janeiro|fevereiro|mar[çc]o|maio|junho|julho|setembro|outubro|novembro|dezembro)\b\.?"
+    r"janeiro|fevereiro|mar[çc]o|maio|junho|julho|setembro|outubro|novembro|dezembro|"
+    r"gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre)\b\.?"
 )
 _DAY = r"(?:the\s+)?\d{1,2}(?:st|nd|rd|th|º|°|er)?\.?"
 _YEAR = r"(?:19|20)\d{2}"
@@ -177,7 +179,8 @@ _DOB_LABEL = (
 )
 _DOB_VERB = (
     r"born(?:\s+on|\s+in)?|my\s+birthday\s+is|birthday\s*:|"
-    r"nac[íi]\s+el|nac[íi]\s+en|nacid[oa]\s+(?:el|en)|n[ée]e?\s+le|geboren\s+(?:am|im)|nasci\s+em|nascid[oa]\s+em"
+    r"nac[íi]\s+el|nac[íi]\s+en|nacid[oa]\s+(?:el|en)|n[ée]e?\s+le|geboren\s+(?:am|im)|nasci\s+em|nascid[oa]\s+em|"
+    r"nat[oa]\s+il|nat[oa]\s+nel|data\s+di\s+nascita"
 )
 _DOB = re.compile(
     rf"(?i:\b(?:({_DOB_LABEL})|({_DOB_VERB}))(?![A-Za-z]))(\s*(?:[:=-]\s*|is\s+|was\s+|es\s+|el\s+|on\s+)*)"
@@ -227,6 +230,11 @@ _PHONE_PATTERNS: tuple[tuple[re.Pattern[str], int, int], ...] = (
         9,
         9,
     ),
+)
+# North American and British toll-free numbers: 1-800-222-1222, (888) 555 0100, 0800 1111, 0808 808 4994.
+_TOLL_FREE = re.compile(
+    r"(?<![\w+.-])(?:(?:\+?1[ .-]?)?\(?8(?:00|88|77|66|55|44|33)\)?[ .-]?\d{3}[ .-]?\d{4}|0800[ ]?\d{3,4}[ ]?\d{0,4}"
+    r"|0808[ ]?\d{3}[ ]?\d{4})(?![\w-])"
 )
 # Any other seven-to-fifteen digit run right after a word that says it is a phone number.
 _PHONE_CUE = re.compile(
@@ -286,12 +294,20 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
         r"(?:,?\s*\d{5}(?:\s+[A-ZÉÈ][\w'’-]+)?)?"
     ),
     # Hauptstraße 5 / Berliner Str. 12a.
+    re.compile(r"\b[A-ZÄÖÜ][a-zäöüß]+(?:er)?\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Damm)\s+\d{1,4}[a-z]?\b"),
     re.compile(
         r"\b(?:[A-ZÄÖÜ][a-zäöüß]+\s+)?[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|Straße|Strasse|Str\.|weg|gasse|"
         r"platz|allee|damm)\s+\d{1,4}[a-z]?\b(?:,?\s*\d{5}(?:\s+[A-ZÄÖÜ][a-zäöüß]+)?)?"
     ),
     # Springfield, IL 62704 (city, state and ZIP code without a street).
     re.compile(rf"\b{_CITY},\s+{_US_STATES}\s+{_ZIP}\b"),
+    # A flat or house number, then the building and street names: Flat 302, Sai Residency, MG Road.
+    re.compile(
+        r"\b(?:Flat|Apt|Apartment|Unit|Suite|House|Plot|Door)\s*(?:No\.?\s*)?#?\d{1,5}[A-Z]?,\s+"
+        r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}"
+    ),
+    # Japanese block addresses: 2-14-5 Shibuya.
+    re.compile(r"(?<![\w-])\d{1,2}-\d{1,3}-\d{1,3},?\s+[A-Z][a-z]+(?:-(?:ku|shi|cho|machi))?\b"),
     # PO Box 4471 / Apartado de Correos 215 / Caixa Postal 12.
     re.compile(r"(?i:\bP\.?\s?O\.?\s?Box|\bapartado\s+de\s+correos|\bcaixa\s+postal|\bbo[iî]te\s+postale)\s+\d{1,6}\b"),
     # Street first, number after: Via Roma 45 / Rue de Rivoli 12 / Plac Zbawiciela 3/12 / Corso Italia 7.
@@ -314,10 +330,13 @@ _POSTCODE = (
     rf"(?:{_UK_POSTCODE}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{{5}}-\d{{3}}|\d{{4}}-\d{{3}}|\d{{3}}-\d{{4}}|\d{{2}}-\d{{3}}"
     rf"|\d{{4,6}}(?:-\d{{4}})?)"
 )
+_NOT_A_TOWN = r"(?!(?:Tel|Tél|Tlf|Phone|Ph|Mobile|Cell|Email|E-mail|Fax|Call|Ring|Text|Ask|Open|Book)\b)"
+_TOWN_WORD = r"[A-ZÁÉÍÓÚÑÄÖÜŁŚŻ][a-záéíóúñäöüßàèìòùâêîôûãõçłśżźćń'’]+(?:-[A-Za-z][a-záéíóúñäöüß]+)*"
+_TOWN = rf"{_NOT_A_TOWN}{_TOWN_WORD}(?:\s+{_NOT_A_TOWN}{_TOWN_WORD}){{0,2}}"
 _ADDRESS_MORE = re.compile(
-    rf"(?:(?:,\s*|\s+-\s+)(?:{_UNIT}|(?:apto|apt|piso|bloco|bl)\.?\s*\w{{1,5}}|\d{{1,4}}"
-    rf"|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,2}}(?:\s+(?:[A-Z]{{2,3}}\s+)?{_POSTCODE})?|(?:[A-Z]{{2,3}}\s+)?{_POSTCODE})"
-    rf"(?![\w]))+"
+    rf"(?:(?:,\s*|\s+-\s+)(?:(?:[A-Z]{{2,3}}\s+)?{_POSTCODE}(?:\s+{_TOWN})?|{_UNIT}|(?:apto|apt|piso|bloco|bl)\.?\s*\w{{1,5}}"
+    rf"|{_TOWN}(?:\s+(?:[A-Z]{{2,3}}\s+)?{_POSTCODE})?|\d{{1,4}}|[A-Z]{{2}})"
+    rf"(?![\w-]))+"
 )
 
 # --- the redactor -------------------------------------------------------------------------------------------------
@@ -384,6 +403,10 @@ class _Redactor:
         found = [span for match in pattern.finditer(self.masked) if (span := decide(match)) and span[1] > span[0]]
         self.add(found, kind)
 
+    def protect(self, pattern: re.Pattern[str]) -> None:
+        """Mask what must stay (like a URL) so that no later step removes it."""
+        self.masked = pattern.sub(lambda m: _URL_MASK * len(m.group(0)), self.masked)
+
     def add(self, found: list[tuple[int, int]], kind: str) -> None:
         masked = self.masked
         for start, end in found:
@@ -437,18 +460,18 @@ class _Redactor:
         self.find(_LABELLED_NAME, "name", _from_group(1))
 
     def names_in_free_text(self, use_model: bool) -> None:
-        """Cued names always; names the model finds when the post also exposes someone's details."""
-        self.add(list(cued_names(self.masked)), "name")
+        """Cued names always; with the model, names in posts that expose someone's details, and lone given names."""
+        self.add(cued_names(self.masked), "name")
         if not use_model:
             return
         exposes = any(span.kind in _EXPOSING_KINDS for span in self.spans)
-        self.add(
-            [(s, e) for s, e, public in model_names(self.masked) if exposes and not public and not self.overlaps(s, e)],
-            "name",
-        )
+        # The model reads the original words (masks would confuse it); what overlaps found data or a URL is dropped.
+        found = model_names(self.text, exposes) + (given_names(self.masked) if exposes else [])
+        self.add([(s, e) for s, e in found if not self.overlaps(s, e)], "name")
 
     def overlaps(self, start: int, end: int) -> bool:
-        return any(span.start < end and start < span.end for span in self.spans)
+        """Whether start:end touches data already found or a URL."""
+        return any(ch in (_URL_MASK, _FOUND_MASK) for ch in self.masked[start:end])
 
     def phones(self) -> None:
         def fixed(low: int, high: int) -> Callable[[re.Match[str]], Found]:
@@ -460,6 +483,8 @@ class _Redactor:
 
             return decide
 
+        # Toll-free numbers belong to organisations (helplines, poison control): they stay.
+        self.protect(_TOLL_FREE)
         for pattern, low, high in _PHONE_PATTERNS:
             self.find(pattern, "phone", fixed(low, high))
         self.find(_PHONE_CUE, "phone", lambda m: (m.start(2), m.end()) if 7 <= _digits(m.group(2)) <= 15 else None)

@@ -33,7 +33,7 @@ DEMO_POSTS = Path(__file__).resolve().parents[2] / "functions" / "local" / "demo
         ("his number is (555) 010-1234, call him", "his number is [phone], call him", "phone"),
         ("dial 555-0123 tonight", "dial [phone] tonight", "phone"),
         ("dial +1 415 555 0172 tonight", "dial [phone] tonight", "phone"),
-        ("dial 1-800-555-0199 tonight", "dial [phone] tonight", "phone"),
+        ("dial 1-415-555-0199 tonight", "dial [phone] tonight", "phone"),
         ("or 415.555.0172", "or [phone]", "phone"),
         # phones: international and Spanish / French / Brazilian / German
         ("o al +52 55 5555 0199 y te paso", "o al [phone] y te paso", "phone"),
