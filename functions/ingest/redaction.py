@@ -201,8 +201,10 @@ _LABELLED_NAME = re.compile(
 # Ranges such as "500-1000 mg" or "250.000 people" are quantities, not phone numbers.
 _NOT_A_QUANTITY = (
     r"(?!\s*(?i:mg|mcg|µg|g|kg|ml|l|iu|ui|units?|kcal|cal|calories|steps|%|percent|people|patients|cases|deaths|"
-    r"times|years|days|words|feet|ft|m|km|miles|personas|casos|muertes|a[ñn]os|d[íi]as|veces)\b)"
+    r"times|years|days|words|feet|ft|m|km|miles|personas|casos|muertes|a[ñn]os|d[íi]as|veces|doses|dosis|"
+    r"vaccinations|vacunas|vaccins|impfungen|kids|children|ni[ñn]os|enfants|kinder)\b)"
 )
+_NOT_A_QUANTITY_AFTER = re.compile(_NOT_A_QUANTITY)
 _PHONE_PATTERNS: tuple[tuple[re.Pattern[str], int, int], ...] = (
     # International: +44 7700 900318, +52 55 5555 0199, +1 (555) 010-1234, +44 (0)117 496 0123, +447700900318.
     (re.compile(r"(?<![\w+])\+\d{1,3}(?:[ .-]?\(0\))?(?:[ .-]?\(?\d{1,5}\)?){1,6}(?![\w+])"), 8, 15),
@@ -338,6 +340,34 @@ _ADDRESS_MORE = re.compile(
     rf"|{_TOWN}(?:\s+(?:[A-Z]{{2,3}}\s+)?{_POSTCODE})?|\d{{1,4}}|[A-Z]{{2}})"
     rf"(?![\w-]))+"
 )
+
+# Countries whose national phone formats Google's libphonenumber should recognise when no "+" says the country.
+PHONE_REGIONS = (
+    "US", "GB", "IE", "CA", "AU", "IN", "NG", "ZA", "KE", "PH", "ES", "MX", "AR", "CO", "CL", "PE", "PT", "BR",
+    "FR", "BE", "DE", "AT", "CH", "IT", "NL", "PL", "JP",
+)  # fmt: skip
+
+
+def _valid_phone_numbers(text: str) -> list[tuple[int, int]]:
+    """Numbers libphonenumber finds valid for one of PHONE_REGIONS, except toll-free, shared-cost and premium lines
+    (organisations' numbers). Runs after the patterns, on what they left."""
+    import phonenumbers  # a few MB of metadata per region, loaded on first use
+
+    kept_types = {phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.SHARED_COST,
+                  phonenumbers.PhoneNumberType.PREMIUM_RATE, phonenumbers.PhoneNumberType.UAN}  # fmt: skip
+    found: set[tuple[int, int]] = set()
+    for region in PHONE_REGIONS:
+        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+            quantity = match.raw_string.endswith("000") or not _NOT_A_QUANTITY_AFTER.match(text, match.end)
+            if not quantity and phonenumbers.number_type(match.number) not in kept_types:
+                found.add((match.start, match.end))
+    # Keep the longest of overlapping matches (two regions may read the same digits differently).
+    chosen: list[tuple[int, int]] = []
+    for start, end in sorted(found, key=lambda span: (span[0], -span[1])):
+        if not chosen or start >= chosen[-1][1]:
+            chosen.append((start, end))
+    return chosen
+
 
 # --- the redactor -------------------------------------------------------------------------------------------------
 
@@ -488,6 +518,7 @@ class _Redactor:
         for pattern, low, high in _PHONE_PATTERNS:
             self.find(pattern, "phone", fixed(low, high))
         self.find(_PHONE_CUE, "phone", lambda m: (m.start(2), m.end()) if 7 <= _digits(m.group(2)) <= 15 else None)
+        self.add(_valid_phone_numbers(self.masked), "phone")
 
     def addresses(self) -> None:
         for pattern in _ADDRESS_PATTERNS:
