@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import sys
 from functools import lru_cache
 from typing import Any
 
@@ -87,9 +88,9 @@ _INTRODUCTION = (
 )
 # A relation says the person is private whatever follows; after a role, a title or an introduction, news wording
 # ("Dr Anthony Fauci said") still makes the name a public figure's.
-_RELATED = re.compile(rf"(?i:\b(?:{_RELATION}))\s*[,:]?\s+(?:{_TITLE}\s+)?({_NAME})")
+_RELATED = re.compile(rf"(?i:\b(?:{_RELATION}))\s*[,:]?\s+(?:{_TITLE}\s+)*({_NAME})")
 _CUED = re.compile(
-    rf"(?i:\b(?:{_ROLE}|{_INTRODUCTION}))\s*[,:]?\s+(?:{_TITLE}\s+)?({_NAME})|(?<![\w.])(?:{_TITLE})\s+({_NAME})",
+    rf"(?i:\b(?:{_ROLE}|{_INTRODUCTION}))\s*[,:]?\s+(?:{_TITLE}\s+)*({_NAME})|(?<![\w.])(?:{_TITLE}\s+)+({_NAME})",
 )
 _NAME_ONLY = re.compile(rf"{_NAME_WORD}|{_PARTICLE}")
 # Capitalised words that follow a cue but are not names.
@@ -147,8 +148,16 @@ _NAME_SEQUENCE = re.compile(rf"(?<![\w@#/.-])({_NAME_WORD})((?:\s+(?:{_PARTICLE}
 @lru_cache(maxsize=1)
 def _pipeline() -> Any:
     """spaCy's English pipeline with only what named entities need; loaded once per process, on first use."""
-    import spacy  # spaCy and its 15 MB model load only when a post needs them
-
+    # thinc (spaCy's backend) imports torch at import time when it is installed, as in development: 10+ seconds and
+    # hundreds of MB for nothing, since the model runs on numpy. Hide torch during that import unless it is loaded.
+    hide_torch = "torch" not in sys.modules
+    if hide_torch:
+        sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        import spacy  # spaCy and its 15 MB model load only when a post needs them
+    finally:
+        if hide_torch:
+            del sys.modules["torch"]
     return spacy.load(SPACY_MODEL, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
 
 

@@ -276,6 +276,7 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
     # 22 Acacia Road, Walsall WS3 1DP / Flat 3, 7 Mill Row / 1600 Pennsylvania Ave NW, Washington, DC 20500.
     re.compile(
         rf"(?:\b{_UNIT},?\s+)?\b\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,5}})?,?\s+"
+        rf"(?:(?:N|S|E|W|NE|NW|SE|SW)\.?\s+)?"
         rf"(?!{_NOT_A_STREET_NAME}\b)(?:(?:[A-Z][A-Za-z'’-]+|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,4}}"
         rf"(?i:{_STREET_SUFFIX})\b\.?{_ADDRESS_TAIL}"
     ),
@@ -531,11 +532,17 @@ class _Redactor:
                 tails.append((span.end, more.end()))
         self.add(tails, "address")
 
+    def joins(self, last: Span, span: Span) -> bool:
+        """Whether span continues last: they overlap, or they are parts of one address (a street, then its town)."""
+        if span.start < last.end:
+            return True
+        return last.kind == span.kind == "address" and not self.text[last.end : span.start].strip(" ,-")
+
     def result(self) -> Redaction:
         """The original text with each removed span (overlaps merged, the first kind found wins) replaced."""
         merged: list[Span] = []
         for span in sorted(self.spans, key=lambda s: (s.start, -s.end)):
-            if merged and span.start < merged[-1].end:
+            if merged and self.joins(merged[-1], span):
                 last = merged[-1]
                 merged[-1] = Span(last.start, max(last.end, span.end), last.kind)
             else:

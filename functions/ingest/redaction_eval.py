@@ -179,3 +179,16 @@ def format_report(name: str, report: Report) -> list[str]:
         f"of {len(report.keeps)}, ordinary words {report.ordinary_removal_rate:.3%} of {report.ordinary_words}"
     )
     return lines
+
+
+def summary(report: Report) -> dict[str, object]:
+    """The figures as one JSON-ready mapping."""
+    return {
+        "recall": {kind: round(report.recall(kind)[0], 4) for kind in KINDS},
+        "items": {kind: report.recall(kind)[1] for kind in KINDS},
+        "precision": {kind: round(report.precision(kind)[0], 4) for kind in sorted({o.kind for o in report.spans})},
+        "precision_all": round(report.precision()[0], 4),
+        "lookalike_removal_rate": round(report.lookalike_removal_rate, 4),
+        "ordinary_word_removal_rate": round(report.ordinary_removal_rate, 4),
+        "false_removal_rate": round(report.false_removal_rate, 4),
+    }

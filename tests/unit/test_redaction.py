@@ -175,6 +175,14 @@ def test_redacts_each_kind(text: str, expected: str, kind: str) -> None:
         "meet @ 5pm at the clinic, AT&T, me@ lol",
         # not a name: no label, or a lower-case word after it
         "Pt asked if cinnamon can replace metformin. Name: that tune",
+        # public figures in a news sense, failed card check digits, helplines, quantities, German nouns
+        "Dr Anthony Fauci said masks don't work in March 2020",
+        "Joe Rogan took ivermectin and recovered in 3 days",
+        "card 4111 1111 1111 1112 fails its check digit",
+        "call the poison line 1-800-222-1222 or Childline 0800 1111",
+        "SPF 50 every day, 2 puffs of Ventolin 100mcg, since 2020, NHS 111 or Samaritans 116 123",
+        "700 000 000 dosis en 2023",
+        "Fluorid im Leitungswasser senkt den IQ",
     ],
 )
 def test_leaves_ordinary_text_alone(text: str) -> None:
