@@ -92,6 +92,45 @@ _RELATED = re.compile(rf"(?i:\b(?:{_RELATION}))\s*[,:]?\s+(?:{_TITLE}\s+)*({_NAM
 _CUED = re.compile(
     rf"(?i:\b(?:{_ROLE}|{_INTRODUCTION}))\s*[,:]?\s+(?:{_TITLE}\s+)*({_NAME})|(?<![\w.])(?:{_TITLE}\s+)+({_NAME})",
 )
+# Words that make the given name after them part of a place: "Vila Mariana", "St Mary's", "São Paulo".
+_PLACE_BEFORE = frozenset(
+    [
+        "St",
+        "St.",
+        "Saint",
+        "Sainte",
+        "San",
+        "Santa",
+        "Santo",
+        "São",
+        "Sankt",
+        "Vila",
+        "Villa",
+        "Ciudad",
+        "Puerto",
+        "Port",
+        "Fort",
+        "Mount",
+        "Mont",
+        "Lake",
+        "Lago",
+        "Isla",
+        "Cape",
+        "Cabo",
+        "Rua",
+        "Avenida",
+        "Calle",
+        "Via",
+        "Rue",
+        "Plaza",
+        "Praça",
+        "Jardim",
+        "Parque",
+        "Colonia",
+        "Barrio",
+        "Bairro",
+    ]
+)
 _NAME_ONLY = re.compile(rf"{_NAME_WORD}|{_PARTICLE}")
 # Capitalised words that follow a cue but are not names.
 _NOT_NAME_WORDS = """
@@ -117,6 +156,16 @@ _PUBLIC_CONTEXT = re.compile(
 )
 
 
+# Words after a capitalised name that make it a place, an institution or a method: "Mercy General", "Ward 6B",
+# "Gerson therapy", "Florence Nightingale Hospital".
+_INSTITUTION_AFTER = re.compile(
+    r"^\s*(?:\d|(?:General|Hospital|Clinic|Centre|Center|Medical|Health|Healthcare|Institute|University|College|"
+    r"School|Primary|Academy|Ward|Unit|Street|St|Road|Rd|Avenue|Ave|Lane|Square|Park|Trust|Foundation|Pharmacy|"
+    r"Surgery|Practice|Labs?|Laboratories|Therapy|therapy|Protocol|protocol|Method|method|Diet|diet|Cure|cure|"
+    r"Syndrome|syndrome|Disease|disease|Hospitals|Healthcare)\b)"
+)
+
+
 def cued_names(text: str) -> list[tuple[int, int]]:
     """Names introduced by a cue that marks a private person (the cue itself stays)."""
     spans = []
@@ -139,8 +188,10 @@ def cued_names(text: str) -> list[tuple[int, int]]:
 
 # Faker's person providers for the locales the service sees: their first-name lists (about 5,000 names).
 _FIRST_NAME_LOCALES = (
-    "en_US", "en_GB", "en_IE", "en_IN", "es_ES", "es_MX", "pt_BR", "pt_PT", "fr_FR", "de_DE", "it_IT", "nl_NL",
-    "pl_PL", "yo_NG", "zu_ZA",
+    "en_US", "en_GB", "en_IE", "en_IN", "en_KE", "en_NG", "en_NZ", "en_PK", "es_ES", "es_MX", "es_AR", "es_CL",
+    "es_CO", "pt_BR", "pt_PT", "fr_FR", "fr_CA", "fr_CH", "de_DE", "de_AT", "de_CH", "it_IT", "nl_NL", "nl_BE",
+    "pl_PL", "sv_SE", "da_DK", "no_NO", "fi_FI", "cs_CZ", "ro_RO", "hu_HU", "tr_TR", "id_ID", "yo_NG", "ig_NG",
+    "ha_NG", "zu_ZA", "tw_GH", "sw", "ga_IE",
 )  # fmt: skip
 _NAME_SEQUENCE = re.compile(rf"(?<![\w@#/.-])({_NAME_WORD})((?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,2}})(?![\w@])")
 
@@ -168,7 +219,9 @@ def first_names() -> frozenset[str]:
     for locale in _FIRST_NAME_LOCALES:
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         for attribute in ("first_names", "first_names_male", "first_names_female"):
-            names.update(getattr(provider, attribute, ()))
+            listed = getattr(provider, attribute, ())
+            if isinstance(listed, (tuple, list, dict, set, frozenset)):  # some locales compute it (a property)
+                names.update(name for name in listed if _NAME_ONLY.fullmatch(name))
     return frozenset(names) - _NOT_NAMES
 
 
@@ -194,7 +247,11 @@ def model_names(text: str, exposes: bool) -> list[tuple[int, int]]:
         if entity.label_ not in ("PERSON", "ORG"):
             continue
         span = _from_given_name(text, entity.start_char, _trim_possessive(text, entity.start_char, entity.end_char))
-        if span is None or _PUBLIC_CONTEXT.search(text[span[1] :]):
+        if span is None or (not exposes and _PUBLIC_CONTEXT.search(text[span[1] :])):
+            continue
+        if _INSTITUTION_AFTER.match(text[span[1] :]) or any(
+            _INSTITUTION_AFTER.match(w) for w in text[span[0] : span[1]].split()[1:]
+        ):
             continue
         value = text[span[0] : span[1]]
         starts_with_given = _given(value.split()[0], given)
@@ -232,13 +289,20 @@ def _from_given_name(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def given_names(text: str) -> list[tuple[int, int]]:
-    """A given name and the capitalised names after it, anywhere in a post that exposes someone's details."""
+    """A given name and the capitalised names after it, anywhere in a post that exposes someone's details; a
+    capitalised word before the given name is not part of it ("in Wahrheit Klaus-Dieter Wagner")."""
     given = first_names()
     found = []
     for match in _NAME_SEQUENCE.finditer(text):
-        if match.group(1) in given and not _PUBLIC_CONTEXT.search(text[match.end() :]):
-            end = _trim_possessive(text, match.start(), match.end())
-            found.append((match.start(), end))
+        words = list(re.finditer(r"\S+", match.group(0)))
+        first = next((i for i, word in enumerate(words) if _given(word.group(0), given)), None)
+        if first is None or (first and words[first - 1].group(0) in _PLACE_BEFORE):
+            continue
+        rest = [word.group(0) for word in words[first + 1 :]]
+        if _INSTITUTION_AFTER.match(text[match.end() :]) or any(_INSTITUTION_AFTER.match(word) for word in rest):
+            continue
+        start = match.start() + words[first].start()
+        found.append((start, _trim_possessive(text, start, match.end())))
     return found
 
 

@@ -333,12 +333,14 @@ _POSTCODE = (
     rf"(?:{_UK_POSTCODE}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{{5}}-\d{{3}}|\d{{4}}-\d{{3}}|\d{{3}}-\d{{4}}|\d{{2}}-\d{{3}}"
     rf"|\d{{4,6}}(?:-\d{{4}})?)"
 )
-_NOT_A_TOWN = r"(?!(?:Tel|Tél|Tlf|Phone|Ph|Mobile|Cell|Email|E-mail|Fax|Call|Ring|Text|Ask|Open|Book)\b)"
+_NOT_A_TOWN = (
+    r"(?!(?:Tel|Tél|Tlf|Phone|Ph|Mobile|Cell|Email|E-mail|Fax|Call|Ring|Text|Ask|Open|Book|CF|NI|CC|RG|PS|NB)\b)"
+)
 _TOWN_WORD = r"[A-ZÁÉÍÓÚÑÄÖÜŁŚŻ][a-záéíóúñäöüßàèìòùâêîôûãõçłśżźćń'’]+(?:-[A-Za-z][a-záéíóúñäöüß]+)*"
 _TOWN = rf"{_NOT_A_TOWN}{_TOWN_WORD}(?:\s+{_NOT_A_TOWN}{_TOWN_WORD}){{0,2}}"
 _ADDRESS_MORE = re.compile(
     rf"(?:(?:,\s*|\s+-\s+)(?:(?:[A-Z]{{2,3}}\s+)?{_POSTCODE}(?:\s+{_TOWN})?|{_UNIT}|(?:apto|apt|piso|bloco|bl)\.?\s*\w{{1,5}}"
-    rf"|{_TOWN}(?:\s+(?:[A-Z]{{2,3}}\s+)?{_POSTCODE})?|\d{{1,4}}|[A-Z]{{2}})"
+    rf"|{_TOWN}(?:\s+(?:[A-Z]{{2,3}}\s+)?{_POSTCODE})?|\d{{1,4}}|{_NOT_A_TOWN}[A-Z]{{2}})"
     rf"(?![\w-]))+"
 )
 
