@@ -52,3 +52,28 @@ def pii_eval(
         out.print("failures (development part):", highlight=False)
         for outcome in reports["development"].failures():
             out.print(f"  {outcome.post_id}  {outcome.kind:<14} {outcome.value!r}", highlight=False, markup=False)
+
+
+@pii_app.command("names")
+def pii_names(
+    check: Annotated[bool, typer.Option("--check", help="Fail if the file is not what Faker gives now.")] = False,
+) -> None:
+    """Write the given-name list redaction reads (functions/ingest/given_names.txt) from Faker's person providers.
+
+    Needs the development dependencies (Faker); run it after upgrading Faker or changing FIRST_NAME_LOCALES.
+    """
+    import importlib
+
+    from functions.ingest.names import FIRST_NAME_LOCALES, GIVEN_NAMES_FILE, collect_given_names
+
+    providers = {
+        locale: importlib.import_module(f"faker.providers.person.{locale}").Provider for locale in FIRST_NAME_LOCALES
+    }
+    text = "\n".join(collect_given_names(providers)) + "\n"
+    if check:
+        if not GIVEN_NAMES_FILE.is_file() or GIVEN_NAMES_FILE.read_text("utf-8") != text:
+            raise InvalidInput(f"{GIVEN_NAMES_FILE} is stale: run 'antidote pii names'")
+        out.print(f"{GIVEN_NAMES_FILE.name} is up to date ({text.count(chr(10))} names)")
+        return
+    GIVEN_NAMES_FILE.write_text(text, "utf-8")
+    out.print(f"wrote {text.count(chr(10))} given names to {GIVEN_NAMES_FILE}")

