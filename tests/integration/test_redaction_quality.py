@@ -22,7 +22,7 @@ from functions.shared.settings import PROJECT_ROOT
 
 FLOORS: dict[str, dict[str, float]] = {
     "development": {
-        "person_name": 0.92,
+        "person_name": 0.95,
         "handle": 1.0,
         "phone": 1.0,
         "email": 1.0,
@@ -33,19 +33,20 @@ FLOORS: dict[str, dict[str, float]] = {
         "national_id": 1.0,
     },
     "heldback": {
-        "person_name": 0.82,
+        "person_name": 0.86,
         "handle": 1.0,
-        "phone": 0.92,
+        "phone": 0.96,
         "email": 1.0,
-        "address": 0.79,
+        "address": 0.91,
         "record_number": 1.0,
         "date_of_birth": 1.0,
         "card_number": 1.0,
         "national_id": 0.87,
     },
 }
-MAX_LOOKALIKES_REMOVED = {"development": 0.02, "heldback": 0.025}
-MAX_ORDINARY_WORDS_REMOVED = {"development": 0.005, "heldback": 0.005}
+MAX_LOOKALIKES_REMOVED = {"development": 0.012, "heldback": 0.043}
+MAX_ORDINARY_WORDS_REMOVED = {"development": 0.001, "heldback": 0.003}
+MIN_PRECISION = {"development": 0.98, "heldback": 0.94}
 
 
 @cache
@@ -67,7 +68,7 @@ def test_false_removals_hold_their_ceiling(split: str) -> None:
     measured = report(split)
     assert measured.lookalike_removal_rate <= MAX_LOOKALIKES_REMOVED[split]
     assert measured.ordinary_removal_rate <= MAX_ORDINARY_WORDS_REMOVED[split]
-    assert measured.precision()[0] >= 0.95
+    assert measured.precision()[0] >= MIN_PRECISION[split]
 
 
 def test_pii_eval_prints_both_parts_and_lists_development_failures_only() -> None:
