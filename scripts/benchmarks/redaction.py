@@ -13,7 +13,7 @@ see functions/ingest/redaction_eval.py):
 
 For each: per-kind recall, precision, the false-removal rates, and milliseconds per post (every post, after one
 warm-up pass; p50 and p95). Then the time from a fresh interpreter to the first redacted post (median of --runs
-processes) for the baseline and today's redactor, and the installed size of the distributions that the Lambda
+processes) for the baseline and today's redactor with and without the model, and the installed size of the distributions that the Lambda
 image's package set gained since the baseline (``uv export --group lambda`` at both commits; sizes from this
 environment's RECORD files). Needs git, uv and the dev group (presidio-analyzer, pyap2).
 """
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import re
 import statistics
 import subprocess
@@ -159,6 +160,7 @@ result = redact({text!r}, None)
 print(time.perf_counter() - start)
 """
 NEW_SETUP = "from functions.ingest.redaction import redact"
+PATTERNS_SETUP = "import os\nos.environ['ANTIDOTE_REDACTION_MODEL'] = 'false'\n" + NEW_SETUP
 BASELINE_SETUP = (
     "import types\nmodule = types.ModuleType('baseline_redaction'); sys.modules[module.__name__] = module\n"
     "exec(compile(open({path!r}).read(), 'baseline_redaction.py', 'exec'), module.__dict__)\nredact = module.redact"
@@ -212,6 +214,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="fresh processes for the first-post time")
     args = parser.parse_args()
 
+    load_at_start = os.getloadavg()[0]
     posts = load_posts(DATA)
     redactors: dict[str, Redactor] = {"baseline": baseline_redactor()}
     redactors["patterns"] = lambda t, a: redact(t, a, use_model=False)
@@ -234,7 +237,9 @@ def main() -> None:
         first_post_seconds(BASELINE_SETUP.format(path=handle.name), args.runs), 3
     )
     Path(handle.name).unlink()
+    figures["patterns first post from a fresh process (s)"] = round(first_post_seconds(PATTERNS_SETUP, args.runs), 3)
     figures["combined first post from a fresh process (s)"] = round(first_post_seconds(NEW_SETUP, args.runs), 3)
+    figures["load average (1 min) at the start / end"] = f"{load_at_start:.1f} / {os.getloadavg()[0]:.1f}"
 
     added = sorted(lambda_packages(None) - lambda_packages(BASELINE_COMMIT))
     sizes = {name: size for name in added if (size := installed_mb(name)) is not None}
