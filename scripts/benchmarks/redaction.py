@@ -13,9 +13,9 @@ see functions/ingest/redaction_eval.py):
 
 For each: per-kind recall, precision, the false-removal rates, and milliseconds per post (every post, after one
 warm-up pass; p50 and p95). Then the time from a fresh interpreter to the first redacted post (median of --runs
-processes) for the baseline and today's redactor with and without the model, and the installed size of the distributions that the Lambda
-image's package set gained since the baseline (``uv export --group lambda`` at both commits; sizes from this
-environment's RECORD files). Needs git, uv and the dev group (presidio-analyzer, pyap2).
+processes) for the baseline and today's redactor with and without the model, and the installed size of the
+distributions that the Lambda image's package set gained since the baseline (``uv export --group lambda`` at both
+commits; sizes from this environment's RECORD files). Needs git, uv and the dev group (presidio-analyzer, pyap2).
 """
 
 from __future__ import annotations
