@@ -145,7 +145,8 @@ _NOT_NAME_WORDS = """
     Boots Tesco Walmart Kaiser Yo Tu Él Ella El La Los Las Un Una Mi Su Que Y O No Sí Je Tu Il Elle Le Les Un
     Une Mon Ma Ich Du Er Sie Es Soy Sou Der Die Das Ein Eine Mein Meine Meinen Sein Seine Ihr Ihre Wir Frau Herr
     Bitte Danke Tia Tio Tía Tío Dona Doña Don Sister Brother Pastor Eu Ele Ela Meu Minha Não Sim Io Lui Lei Il
-    Lo Gli Ok OK Okay Lol Omg
+    Lo Gli Ok OK Okay Lol Omg Can Ever Love Hope Sue Rob Christian Charity Patience Harmony Mercy Trinity Paris
+    India Israel Jordan Austin Florence Dakota
 """
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 # What follows a name the model found and makes it a public figure in a news sense.

@@ -33,7 +33,7 @@ FLOORS: dict[str, dict[str, float]] = {
         "national_id": 1.0,
     },
     "heldback": {
-        "person_name": 0.86,
+        "person_name": 0.84,
         "handle": 1.0,
         "phone": 0.96,
         "email": 1.0,
@@ -45,8 +45,8 @@ FLOORS: dict[str, dict[str, float]] = {
     },
 }
 MAX_LOOKALIKES_REMOVED = {"development": 0.012, "heldback": 0.043}
-MAX_ORDINARY_WORDS_REMOVED = {"development": 0.001, "heldback": 0.003}
-MIN_PRECISION = {"development": 0.98, "heldback": 0.94}
+MAX_ORDINARY_WORDS_REMOVED = {"development": 0.001, "heldback": 0.002}
+MIN_PRECISION = {"development": 0.98, "heldback": 0.95}
 
 
 @cache
