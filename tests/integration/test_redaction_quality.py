@@ -97,3 +97,19 @@ def test_pii_eval_prints_both_parts_and_lists_development_failures_only() -> Non
     )
     figures = json.loads(as_json.stdout)
     assert figures["heldback"]["recall"]["email"] == round(report("heldback").recall("email")[0], 4)
+
+
+def test_the_model_loads_in_a_fresh_process_without_torch() -> None:
+    """spaCy's backend probes for torch at import; redaction hides it, so ingest never loads torch (it is installed
+    here for building the index, and absent from the Lambda image)."""
+    script = (
+        "import json, sys\n"
+        "from functions.ingest.redaction import redact\n"
+        "text = redact('pray for Thandiwe Mokoena, DOB 1984-06-21', None, use_model=True).text\n"
+        "print(json.dumps({'text': text, 'torch': 'torch' in sys.modules, 'spacy': 'spacy' in sys.modules}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600, check=True
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result == {"text": "pray for [name], DOB [date of birth]", "torch": False, "spacy": True}
