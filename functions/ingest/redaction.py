@@ -21,6 +21,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from functions.ingest.names import cued_names, given_names, model_names
+from functions.shared.settings import get_settings
+
 PLACEHOLDERS: dict[str, str] = {
     "email": "[email]",
     "phone": "[phone]",
@@ -33,11 +36,21 @@ PLACEHOLDERS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class Span:
+    """Characters ``start:end`` of the original text were removed as ``kind``."""
+
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True)
 class Redaction:
-    """The redacted text and how many items of each kind were removed (kinds with none are absent)."""
+    """The redacted text, how many items of each kind were removed (kinds with none are absent) and where."""
 
     text: str
     removed: dict[str, int] = field(default_factory=dict)
+    spans: tuple[Span, ...] = ()
 
 
 # --- URLs: masked first, restored last --------------------------------------------------------------------------
@@ -50,7 +63,10 @@ _URL = re.compile(
     re.IGNORECASE,
 )
 _URL_TRAILING = ".,;:!?)]}'\""
-_MASK_OPEN, _MASK_CLOSE, _MASK_BASE = "\ue000", "\ue001", 0xE100
+# Found URLs (and other text that must stay) and found personal data are overwritten with these (neither a word
+# character, a digit nor a space), one for one, so that later patterns cannot match inside them and every offset
+# stays that of the original text.
+_URL_MASK, _FOUND_MASK = "\ue000", "\ue001"
 
 # --- emails -------------------------------------------------------------------------------------------------------
 
@@ -88,6 +104,42 @@ _RECORD_LABELLED = re.compile(
     r"(\s*(?:is|es|:|-|=)?\s*(?:n[º°o]\.?\s*)?)"
     rf"({_ID_VALUE})"
 )
+# Identity numbers after the label that names them, in the countries the service sees. The value is groups of
+# capitals and digits joined by one space, dot, dash or slash ("QQ 73 11 04 B", "279.401.995-36",
+# "1 85 03 75 116 238 81", "12345678 9 ZZ1"); it must hold at least four digits.
+_ID_LABEL = (
+    r"(?:\b(?:ID|CPF|CNPJ|RG|NIF|NIE|NIR|RUT|RUN|SIN|NINO|NI|PAN|CC|CF|BSN|PESEL|CURP|RFC|TIN|ITIN|EIN|SSN|"
+    r"INSEE|AHV|AVS|DNI|NSS|NUSS|CIP|NHC|MRN|IHI|PPS|PPSN)(?![A-Za-z])|"
+    r"(?i:\b(?:aadhaar|aadhar|steuer-?id(?:entifikationsnummer)?|steuernummer|identifikationsnummer|"
+    r"sozialversicherungsnummer|versichertennummer|krankenversichertennummer|personalausweis(?:nummer)?|"
+    r"num[ée]ro\s+de\s+s[ée]cu(?:rit[ée]\s+sociale)?|s[ée]cu|carte\s+vitale|"
+    r"cart[ãa]o\s+de\s+cidad[ãa]o|cart[ãa]o\s+do\s+sus|codice\s+fiscale|tessera\s+sanitaria|"
+    r"c[ée]dula|documento|identidad|carteira\s+de\s+identidade|personnummer|"
+    r"medicare(?:\s+(?:number|no\.?|card))?|medicaid(?:\s+id)?|health\s+card|"
+    r"national\s+id(?:entity)?(?:\s+(?:number|no\.?|card))?|id\s+(?:number|no\.?|card)|identity\s+number|"
+    r"sin\s+number|social|tax\s+(?:id|number|file\s+number)|tfn|passport|ins(?:urance)?\s+id|"
+    r"claim\s+(?:number|no\.?|ref)|inquest\s+ref|ref(?:erence)?\s+(?:number|no\.?)|case|chart|prontu[áa]rio|"
+    r"dossier|akte|patientennummer|fallnummer|accession(?:\s+(?:number|no\.?))?|lab\s+(?:number|no\.?|id))(?![A-Za-z])))"
+)
+_ID_GROUPED = r"[A-Z0-9]+(?:[ .\-/][A-Z0-9]+)*"
+_ID_LABELLED = re.compile(
+    rf"{_ID_LABEL}(\s*(?:is|es|é|est|ist|:|-|=|#|n[º°o]\.?)?\s*(?:is\s+|es\s+)?(?:n[º°o]\.?\s*)?)({_ID_GROUPED})(?![\w])"
+)
+# Identity numbers whose shape alone gives them away: a Mexican CURP, an Italian codice fiscale, an Indian PAN, a UK
+# National Insurance number, a Brazilian CPF, a Chilean RUT, a French social security number.
+_ID_SHAPES = re.compile(
+    r"(?<![\w.-])(?:"
+    r"[A-Z]{4}\d{6}[HM][A-Z]{5}[A-Z0-9]\d"
+    r"|[A-Z]{6}\d{2}[A-EHLMPRST]\d{2}[A-Z]\d{3}[A-Z]"
+    r"|[A-Z]{5}\d{4}[A-Z]"
+    r"|[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]"
+    r"|\d{3}\.\d{3}\.\d{3}-\d{2}"
+    r"|\d{1,2}\.\d{3}\.\d{3}-[\dkK]"
+    r"|[12] ?\d{2} ?\d{2} ?\d{2} ?\d{3} ?\d{3} ?\d{2}"
+    r")(?![\w-])"
+)
+# Payment card numbers: 13 to 19 digits, bare or in groups, whose Luhn check digit is right.
+_CARD = re.compile(r"(?<![\w.-])\d{4}(?:[ -]?\d{2,7}){2,4}(?![\w-])")
 # A US social security number written as 123-45-6789.
 _SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
 # Ten digits, bare or 3-3-4 spaced: an NHS number when its modulus-11 check digit is right.
@@ -106,7 +158,8 @@ _MONTHS = (
     r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
     r"janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|"
     r"januar|februar|m[äa]rz|juni|juli|oktober|dezember|"
-    r"janeiro|fevereiro|mar[çc]o|maio|junho|julho|setembro|outubro|novembro|dezembro)\b\.?"
+    r"janeiro|fevereiro|mar[çc]o|maio|junho|julho|setembro|outubro|novembro|dezembro|"
+    r"gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre)\b\.?"
 )
 _DAY = r"(?:the\s+)?\d{1,2}(?:st|nd|rd|th|º|°|er)?\.?"
 _YEAR = r"(?:19|20)\d{2}"
@@ -126,7 +179,8 @@ _DOB_LABEL = (
 )
 _DOB_VERB = (
     r"born(?:\s+on|\s+in)?|my\s+birthday\s+is|birthday\s*:|"
-    r"nac[íi]\s+el|nac[íi]\s+en|nacid[oa]\s+(?:el|en)|n[ée]e?\s+le|geboren\s+(?:am|im)|nasci\s+em|nascid[oa]\s+em"
+    r"nac[íi]\s+el|nac[íi]\s+en|nacid[oa]\s+(?:el|en)|n[ée]e?\s+le|geboren\s+(?:am|im)|nasci\s+em|nascid[oa]\s+em|"
+    r"nat[oa]\s+il|nat[oa]\s+nel|data\s+di\s+nascita"
 )
 _DOB = re.compile(
     rf"(?i:\b(?:({_DOB_LABEL})|({_DOB_VERB}))(?![A-Za-z]))(\s*(?:[:=-]\s*|is\s+|was\s+|es\s+|el\s+|on\s+)*)"
@@ -147,8 +201,10 @@ _LABELLED_NAME = re.compile(
 # Ranges such as "500-1000 mg" or "250.000 people" are quantities, not phone numbers.
 _NOT_A_QUANTITY = (
     r"(?!\s*(?i:mg|mcg|µg|g|kg|ml|l|iu|ui|units?|kcal|cal|calories|steps|%|percent|people|patients|cases|deaths|"
-    r"times|years|days|words|feet|ft|m|km|miles|personas|casos|muertes|a[ñn]os|d[íi]as|veces)\b)"
+    r"times|years|days|words|feet|ft|m|km|miles|personas|casos|muertes|a[ñn]os|d[íi]as|veces|doses|dosis|"
+    r"vaccinations|vacunas|vaccins|impfungen|kids|children|ni[ñn]os|enfants|kinder)\b)"
 )
+_NOT_A_QUANTITY_AFTER = re.compile(_NOT_A_QUANTITY)
 _PHONE_PATTERNS: tuple[tuple[re.Pattern[str], int, int], ...] = (
     # International: +44 7700 900318, +52 55 5555 0199, +1 (555) 010-1234, +44 (0)117 496 0123, +447700900318.
     (re.compile(r"(?<![\w+])\+\d{1,3}(?:[ .-]?\(0\))?(?:[ .-]?\(?\d{1,5}\)?){1,6}(?![\w+])"), 8, 15),
@@ -176,6 +232,11 @@ _PHONE_PATTERNS: tuple[tuple[re.Pattern[str], int, int], ...] = (
         9,
         9,
     ),
+)
+# North American and British toll-free numbers: 1-800-222-1222, (888) 555 0100, 0800 1111, 0808 808 4994.
+_TOLL_FREE = re.compile(
+    r"(?<![\w+.-])(?:(?:\+?1[ .-]?)?\(?8(?:00|88|77|66|55|44|33)\)?[ .-]?\d{3}[ .-]?\d{4}|0800[ ]?\d{3,4}[ ]?\d{0,4}"
+    r"|0808[ ]?\d{3}[ ]?\d{4})(?![\w-])"
 )
 # Any other seven-to-fifteen digit run right after a word that says it is a phone number.
 _PHONE_CUE = re.compile(
@@ -215,6 +276,7 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
     # 22 Acacia Road, Walsall WS3 1DP / Flat 3, 7 Mill Row / 1600 Pennsylvania Ave NW, Washington, DC 20500.
     re.compile(
         rf"(?:\b{_UNIT},?\s+)?\b\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,5}})?,?\s+"
+        rf"(?:(?:N|S|E|W|NE|NW|SE|SW)\.?\s+)?"
         rf"(?!{_NOT_A_STREET_NAME}\b)(?:(?:[A-Z][A-Za-z'’-]+|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,4}}"
         rf"(?i:{_STREET_SUFFIX})\b\.?{_ADDRESS_TAIL}"
     ),
@@ -235,15 +297,79 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
         r"(?:,?\s*\d{5}(?:\s+[A-ZÉÈ][\w'’-]+)?)?"
     ),
     # Hauptstraße 5 / Berliner Str. 12a.
+    re.compile(r"\b[A-ZÄÖÜ][a-zäöüß]+(?:er)?\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Damm)\s+\d{1,4}[a-z]?\b"),
     re.compile(
         r"\b(?:[A-ZÄÖÜ][a-zäöüß]+\s+)?[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|Straße|Strasse|Str\.|weg|gasse|"
         r"platz|allee|damm)\s+\d{1,4}[a-z]?\b(?:,?\s*\d{5}(?:\s+[A-ZÄÖÜ][a-zäöüß]+)?)?"
     ),
     # Springfield, IL 62704 (city, state and ZIP code without a street).
     re.compile(rf"\b{_CITY},\s+{_US_STATES}\s+{_ZIP}\b"),
+    # A flat or house number, then the building and street names: Flat 302, Sai Residency, MG Road.
+    re.compile(
+        r"\b(?:Flat|Apt|Apartment|Unit|Suite|House|Plot|Door)\s*(?:No\.?\s*)?#?\d{1,5}[A-Z]?,\s+"
+        r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}"
+    ),
+    # Japanese block addresses: 2-14-5 Shibuya.
+    re.compile(r"(?<![\w-])\d{1,2}-\d{1,3}-\d{1,3},?\s+[A-Z][a-z]+(?:-(?:ku|shi|cho|machi))?\b"),
+    # PO Box 4471 / Apartado de Correos 215 / Caixa Postal 12.
+    re.compile(r"(?i:\bP\.?\s?O\.?\s?Box|\bapartado\s+de\s+correos|\bcaixa\s+postal|\bbo[iî]te\s+postale)\s+\d{1,6}\b"),
+    # Street first, number after: Via Roma 45 / Rue de Rivoli 12 / Plac Zbawiciela 3/12 / Corso Italia 7.
+    re.compile(
+        r"\b(?:Via|Viale|Piazza|Corso|Largo|Plac|Aleje|Ulica|ul\.|Rue|Avenue|Boulevard|Rua|Avenida|Calle|Straat|Laan)"
+        r"\s+(?:(?:de\s+la|de\s+l'|du|des|de|d'|da|do|dos|das|del|van|von)\s*)?[A-ZÁÉÍÓÚÑÄÖÜŁŚŻŹ][\w'’-]*"
+        r"(?:\s+[A-ZÁÉÍÓÚÑÄÖÜŁŚŻŹ][\w'’-]*){0,3},?\s+\d{1,4}[a-z]?(?:/\d{1,4})?\b"
+    ),
     # A UK postcode on its own: SW1A 1AA.
     re.compile(rf"\b{_UK_POSTCODE}\b"),
 )
+
+
+# Kinds whose presence makes a post about a private person: then every name in it is that person's or a relative's.
+_EXPOSING_KINDS = frozenset({"email", "phone", "address", "record_number", "date_of_birth", "name"})
+
+# What may follow a found street address and belongs to it: a unit, a district, a town, a state or province
+# abbreviation and a postcode in the common national shapes, each after a comma (or " - "), up to four of them.
+_POSTCODE = (
+    rf"(?:{_UK_POSTCODE}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{{5}}-\d{{3}}|\d{{4}}-\d{{3}}|\d{{3}}-\d{{4}}|\d{{2}}-\d{{3}}"
+    rf"|\d{{4,6}}(?:-\d{{4}})?)"
+)
+_NOT_A_TOWN = (
+    r"(?!(?:Tel|Tél|Tlf|Phone|Ph|Mobile|Cell|Email|E-mail|Fax|Call|Ring|Text|Ask|Open|Book|CF|NI|CC|RG|PS|NB)\b)"
+)
+_TOWN_WORD = r"[A-ZÁÉÍÓÚÑÄÖÜŁŚŻ][a-záéíóúñäöüßàèìòùâêîôûãõçłśżźćń'’]+(?:-[A-Za-z][a-záéíóúñäöüß]+)*"
+_TOWN = rf"{_NOT_A_TOWN}{_TOWN_WORD}(?:\s+{_NOT_A_TOWN}{_TOWN_WORD}){{0,2}}"
+_ADDRESS_MORE = re.compile(
+    rf"(?:(?:,\s*|\s+-\s+)(?:(?:[A-Z]{{2,3}}\s+)?{_POSTCODE}(?:\s+{_TOWN})?|{_UNIT}|(?:apto|apt|piso|bloco|bl)\.?\s*\w{{1,5}}"
+    rf"|{_TOWN}(?:\s+(?:[A-Z]{{2,3}}\s+)?{_POSTCODE})?|\d{{1,4}}|{_NOT_A_TOWN}[A-Z]{{2}})"
+    rf"(?![\w-]))+"
+)
+
+# Countries whose national phone formats Google's libphonenumber should recognise when no "+" says the country.
+PHONE_REGIONS = (
+    "US", "GB", "IE", "CA", "AU", "IN", "NG", "ZA", "KE", "PH", "ES", "MX", "AR", "CO", "CL", "PE", "PT", "BR",
+    "FR", "BE", "DE", "AT", "CH", "IT", "NL", "PL", "JP",
+)  # fmt: skip
+
+
+def _valid_phone_numbers(text: str) -> list[tuple[int, int]]:
+    """Numbers libphonenumber finds valid for one of PHONE_REGIONS, except toll-free, shared-cost and premium lines
+    (organisations' numbers). Runs after the patterns, on what they left."""
+    import phonenumbers  # a few MB of metadata per region, loaded on first use
+
+    kept_types = {phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.SHARED_COST,
+                  phonenumbers.PhoneNumberType.PREMIUM_RATE, phonenumbers.PhoneNumberType.UAN}  # fmt: skip
+    found: set[tuple[int, int]] = set()
+    for region in PHONE_REGIONS:
+        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+            quantity = match.raw_string.endswith("000") or not _NOT_A_QUANTITY_AFTER.match(text, match.end)
+            if not quantity and phonenumbers.number_type(match.number) not in kept_types:
+                found.add((match.start, match.end))
+    # Keep the longest of overlapping matches (two regions may read the same digits differently).
+    chosen: list[tuple[int, int]] = []
+    for start, end in sorted(found, key=lambda span: (span[0], -span[1])):
+        if not chosen or start >= chosen[-1][1]:
+            chosen.append((start, end))
+    return chosen
 
 
 # --- the redactor -------------------------------------------------------------------------------------------------
@@ -261,33 +387,65 @@ def _nhs_check_digit_ok(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        value = int(digit) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _enough_digits(match: re.Match[str]) -> Found:
+    return (match.start(2), match.end()) if _digits(match.group(2)) >= 4 else None
+
+
+def _dni_letter_ok(digits: str, letter: str) -> bool:
+    return _DNI_LETTERS[int(digits) % 23] == letter
+
+
 def _normalise_handle(handle: str) -> tuple[str, str | None]:
     """Lower-case (user, instance) of '@user' or '@user@instance'."""
     user, _, instance = handle.strip().lstrip("@").lower().partition("@")
     return user, instance or None
 
 
-class _Redactor:
-    """One redaction pass over one text: counts what it replaces."""
+Found = tuple[int, int] | None
+"""What a recogniser decides for one match: the (start, end) to remove, or None to leave it."""
 
-    def __init__(self, author_handle: str | None) -> None:
-        self.removed: dict[str, int] = {}
+
+def _whole(match: re.Match[str]) -> Found:
+    return match.span()
+
+
+def _from_group(group: int) -> Callable[[re.Match[str]], Found]:
+    """Remove from the start of ``group`` to the end of the match (what precedes it is a label that stays)."""
+    return lambda match: (match.start(group), match.end())
+
+
+class _Redactor:
+    """One redaction pass over one text: each step finds spans in what earlier steps left, then masks them."""
+
+    def __init__(self, text: str, author_handle: str | None) -> None:
+        self.text = text
+        self.masked = _mask_urls(text)
+        self.spans: list[Span] = []
         self.author = _normalise_handle(author_handle) if author_handle else None
 
-    def _count(self, kind: str) -> str:
-        self.removed[kind] = self.removed.get(kind, 0) + 1
-        return PLACEHOLDERS[kind]
+    def find(self, pattern: re.Pattern[str], kind: str, decide: Callable[[re.Match[str]], Found] = _whole) -> None:
+        """Record what ``decide`` keeps of each match of ``pattern``, then mask it from later steps."""
+        found = [span for match in pattern.finditer(self.masked) if (span := decide(match)) and span[1] > span[0]]
+        self.add(found, kind)
 
-    def sub(
-        self, pattern: re.Pattern[str], kind: str, text: str, keep: Callable[[re.Match[str]], str] | None = None
-    ) -> str:
-        """Replace every match of pattern; `keep` returns the prefix of the match to keep (a label)."""
+    def protect(self, pattern: re.Pattern[str]) -> None:
+        """Mask what must stay (like a URL) so that no later step removes it."""
+        self.masked = pattern.sub(lambda m: _URL_MASK * len(m.group(0)), self.masked)
 
-        def replace(match: re.Match[str]) -> str:
-            prefix = keep(match) if keep else ""
-            return prefix + self._count(kind)
-
-        return pattern.sub(replace, text)
+    def add(self, found: list[tuple[int, int]], kind: str) -> None:
+        masked = self.masked
+        for start, end in found:
+            self.spans.append(Span(start, end, kind))
+            masked = masked[:start] + _FOUND_MASK * (end - start) + masked[end:]
+        self.masked = masked
 
     def is_author(self, user: str, instance: str | None) -> bool:
         if self.author is None:
@@ -298,103 +456,136 @@ class _Redactor:
         # "@snowpine" in a post by "@snowpine@mstdn.ca" is the author; "@snowpine@other.social" is someone else.
         return instance is None or author_instance is None or instance.lower() == author_instance
 
-    def handles(self, text: str) -> str:
-        def replace(match: re.Match[str]) -> str:
-            if self.is_author(match.group(1), match.group(2)):
-                return match.group(0)
-            return self._count("handle")
+    def handles(self) -> None:
+        self.find(_HANDLE, "handle", lambda m: None if self.is_author(m.group(1), m.group(2)) else m.span())
 
-        return _HANDLE.sub(replace, text)
+    def record_numbers(self) -> None:
+        self.find(
+            _CARD,
+            "record_number",
+            lambda m: m.span() if 13 <= _digits(m.group(0)) <= 19 and _luhn_ok(re.sub(r"\D", "", m.group(0))) else None,
+        )
+        self.find(_RECORD_LABELLED, "record_number", _from_group(2))
+        self.find(_ID_LABELLED, "record_number", _enough_digits)
+        self.find(_ID_SHAPES, "record_number")
+        self.find(_SSN, "record_number")
 
-    def record_numbers(self, text: str) -> str:
-        text = self.sub(_RECORD_LABELLED, "record_number", text, keep=lambda m: m.group(0)[: m.start(2) - m.start()])
-        text = self.sub(_SSN, "record_number", text)
-
-        def nhs(match: re.Match[str]) -> str:
+        def nhs(match: re.Match[str]) -> Found:
             digits = match.group(1) + match.group(3) + match.group(4)
             after_country_code = _COUNTRY_CODE_BEFORE.search(match.string, 0, match.start()) is not None
             if after_country_code or not _nhs_check_digit_ok(digits):
-                return match.group(0)  # left for the phone patterns
-            return self._count("record_number")
+                return None  # left for the phone patterns
+            return match.span()
 
-        text = _NHS_SHAPE.sub(nhs, text)
+        self.find(_NHS_SHAPE, "record_number", nhs)
+        self.find(_DNI, "record_number", lambda m: m.span() if _dni_letter_ok(m.group(1), m.group(2)) else None)
 
-        def dni(match: re.Match[str]) -> str:
-            ok = _DNI_LETTERS[int(match.group(1)) % 23] == match.group(2)
-            return self._count("record_number") if ok else match.group(0)
-
-        return _DNI.sub(dni, text)
-
-    def dates_of_birth(self, text: str) -> str:
-        def replace(match: re.Match[str]) -> str:
+    def dates_of_birth(self) -> None:
+        def decide(match: re.Match[str]) -> Found:
             label, date, year_only = match.group(1), match.group(4), match.group(5)
             if year_only and not label:
-                return match.group(0)  # "born in 1990" is a year, not a date of birth
-            keep = match.group(0)[: match.start(4 if date else 5) - match.start()]
-            return keep + self._count("date_of_birth")
+                return None  # "born in 1990" is a year, not a date of birth
+            return match.start(4 if date else 5), match.end()
 
-        return _DOB.sub(replace, text)
+        self.find(_DOB, "date_of_birth", decide)
 
-    def names(self, text: str) -> str:
-        return self.sub(_LABELLED_NAME, "name", text, keep=lambda m: m.group(0)[: m.start(1) - m.start()])
+    def names(self) -> None:
+        self.find(_LABELLED_NAME, "name", _from_group(1))
 
-    def phones(self, text: str) -> str:
-        def fixed(low: int, high: int) -> Callable[[re.Match[str]], str]:
-            def replace(match: re.Match[str]) -> str:
+    def names_in_free_text(self, use_model: bool) -> None:
+        """Cued names always; with the model, names in posts that expose someone's details, and lone given names."""
+        self.add(cued_names(self.masked), "name")
+        if not use_model:
+            return
+        exposes = any(span.kind in _EXPOSING_KINDS for span in self.spans)
+        # The model reads the original words (masks would confuse it); what overlaps found data or a URL is dropped.
+        found = model_names(self.text, exposes) + (given_names(self.masked) if exposes else [])
+        self.add([(s, e) for s, e in found if not self.overlaps(s, e)], "name")
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether start:end touches data already found or a URL."""
+        return any(ch in (_URL_MASK, _FOUND_MASK) for ch in self.masked[start:end])
+
+    def phones(self) -> None:
+        def fixed(low: int, high: int) -> Callable[[re.Match[str]], Found]:
+            def decide(match: re.Match[str]) -> Found:
                 value = match.group(0)
-                count = _digits(value)
-                if not low <= count <= high or value.rstrip().endswith("000"):
-                    return value
-                return self._count("phone")
+                if not low <= _digits(value) <= high or value.rstrip().endswith("000"):
+                    return None
+                return match.span()
 
-            return replace
+            return decide
 
+        # Toll-free numbers belong to organisations (helplines, poison control): they stay.
+        self.protect(_TOLL_FREE)
         for pattern, low, high in _PHONE_PATTERNS:
-            text = pattern.sub(fixed(low, high), text)
+            self.find(pattern, "phone", fixed(low, high))
+        self.find(_PHONE_CUE, "phone", lambda m: (m.start(2), m.end()) if 7 <= _digits(m.group(2)) <= 15 else None)
+        self.add(_valid_phone_numbers(self.masked), "phone")
 
-        def cued(match: re.Match[str]) -> str:
-            if not 7 <= _digits(match.group(2)) <= 15:
-                return match.group(0)
-            return match.group(0)[: match.start(2) - match.start()] + self._count("phone")
-
-        return _PHONE_CUE.sub(cued, text)
-
-    def addresses(self, text: str) -> str:
+    def addresses(self) -> None:
         for pattern in _ADDRESS_PATTERNS:
-            text = self.sub(pattern, "address", text)
-        return text
+            self.find(pattern, "address")
+        # Extend each address over the town, region and postcode that follow it.
+        tails = []
+        for span in [s for s in self.spans if s.kind == "address"]:
+            more = _ADDRESS_MORE.match(self.masked, span.end)
+            if more and more.end() > span.end:
+                tails.append((span.end, more.end()))
+        self.add(tails, "address")
+
+    def joins(self, last: Span, span: Span) -> bool:
+        """Whether span continues last: they overlap, or they are parts of one address (a street, then its town)."""
+        if span.start < last.end:
+            return True
+        return last.kind == span.kind == "address" and not self.text[last.end : span.start].strip(" ,-")
+
+    def result(self) -> Redaction:
+        """The original text with each removed span (overlaps merged, the first kind found wins) replaced."""
+        merged: list[Span] = []
+        for span in sorted(self.spans, key=lambda s: (s.start, -s.end)):
+            if merged and self.joins(merged[-1], span):
+                last = merged[-1]
+                merged[-1] = Span(last.start, max(last.end, span.end), last.kind)
+            else:
+                merged.append(span)
+        pieces: list[str] = []
+        removed: dict[str, int] = {}
+        position = 0
+        for span in merged:
+            pieces += [self.text[position : span.start], PLACEHOLDERS[span.kind]]
+            removed[span.kind] = removed.get(span.kind, 0) + 1
+            position = span.end
+        pieces.append(self.text[position:])
+        return Redaction(text="".join(pieces), removed=removed, spans=tuple(merged))
 
 
-def _mask_urls(text: str) -> tuple[str, list[str]]:
-    urls: list[str] = []
-
+def _mask_urls(text: str) -> str:
     def mask(match: re.Match[str]) -> str:
         url = match.group(0)
         stripped = url.rstrip(_URL_TRAILING)
         # Keep a closing bracket that belongs to the URL (wiki/Foo_(bar)).
         while stripped != url and url[len(stripped)] == ")" and stripped.count("(") > stripped.count(")"):
             stripped += ")"
-        urls.append(stripped)
-        return f"{_MASK_OPEN}{chr(_MASK_BASE + len(urls) - 1)}{_MASK_CLOSE}{url[len(stripped) :]}"
+        return _URL_MASK * len(stripped) + url[len(stripped) :]
 
-    return _URL.sub(mask, text), urls
-
-
-def _unmask_urls(text: str, urls: list[str]) -> str:
-    for index, url in enumerate(urls):
-        text = text.replace(f"{_MASK_OPEN}{chr(_MASK_BASE + index)}{_MASK_CLOSE}", url, 1)
-    return text
+    return _URL.sub(mask, text)
 
 
-def redact(text: str, author_handle: str | None = None) -> Redaction:
-    """Replace personal data in a post with placeholder tokens; URLs and the author's own handle are kept."""
-    redactor = _Redactor(author_handle)
-    masked, urls = _mask_urls(text)
-    masked = redactor.sub(_EMAIL, "email", masked)
-    masked = redactor.handles(masked)
-    masked = redactor.record_numbers(masked)
-    masked = redactor.dates_of_birth(masked)
-    masked = redactor.names(masked)
-    masked = redactor.phones(masked)
-    masked = redactor.addresses(masked)
-    return Redaction(text=_unmask_urls(masked, urls), removed=dict(redactor.removed))
+def redact(text: str, author_handle: str | None = None, use_model: bool | None = None) -> Redaction:
+    """Replace personal data in a post with placeholder tokens; URLs and the author's own handle are kept.
+
+    ``use_model`` (default: the ``redaction_model`` setting) adds the names spaCy's model finds.
+    """
+    if use_model is None:
+        use_model = get_settings().redaction_model
+    redactor = _Redactor(text, author_handle)
+    redactor.find(_EMAIL, "email")
+    redactor.handles()
+    redactor.record_numbers()
+    redactor.dates_of_birth()
+    redactor.names()
+    redactor.phones()
+    redactor.addresses()
+    redactor.names_in_free_text(use_model)
+    return redactor.result()

@@ -34,9 +34,11 @@ from dataclasses import dataclass, replace
 from functions.shared.models import Action, Reach, ReachRule, ReplyPolicy, Stance, TrendKind
 from functions.shared.settings import ReachThreshold
 
-# Redaction kinds that carry someone's identifying or contact details (handles alone do not: replies name other
-# accounts all the time). A date of birth identifies nobody on its own, so it counts only beside one of these.
-PRIVACY_KINDS = frozenset({"name", "address", "phone", "email", "record_number"})
+# Redaction kinds that carry someone's contact or identifying details (handles alone do not: replies name other
+# accounts all the time). A name alone ("my neighbour [name] says …") exposes nobody, nor does a date of birth: they
+# count only together (a name with a date of birth) or beside one of these.
+PRIVACY_KINDS = frozenset({"address", "phone", "email", "record_number"})
+NAME = "name"
 DATE_OF_BIRTH = "date_of_birth"
 # The placeholder ingest's redaction leaves in the stored text for each kind (functions/ingest/redaction.py).
 PLACEHOLDERS = {
@@ -143,16 +145,16 @@ def exposes_personal_data(redactions: dict[str, int], text: str | None = None) -
     """Whether ingest removed someone else's identifying or contact details from the post.
 
     With the stored (redacted) ``text``, details in a sentence where the author hands out their own ("email me
-    at", "call us on", "my number is") do not count; a date of birth counts only beside a name, record number,
-    address or contact detail that does.
+    at", "call us on", "my number is") do not count; a name or a date of birth counts only beside the other or
+    beside a record number, address or contact detail that does.
     """
-    counts = {kind: redactions.get(kind, 0) for kind in (*PRIVACY_KINDS, DATE_OF_BIRTH)}
+    counts = {kind: redactions.get(kind, 0) for kind in (*PRIVACY_KINDS, NAME, DATE_OF_BIRTH)}
     if text:
         for sentence in _SENTENCE.split(text):
             if _OWN_DETAILS.search(sentence):
                 for kind, placeholder in PLACEHOLDERS.items():
                     counts[kind] -= sentence.count(placeholder)
-    return any(counts[kind] > 0 for kind in PRIVACY_KINDS)
+    return any(counts[kind] > 0 for kind in PRIVACY_KINDS) or (counts[NAME] > 0 and counts[DATE_OF_BIRTH] > 0)
 
 
 def reaches(threshold: ReachThreshold, reach: Reach) -> bool:

@@ -160,6 +160,13 @@ class Settings(BaseSettings):
             'their defaults; {"followers": 0, "engagement": 0} turns the rule off for a platform.'
         ),
     )
+    redaction_model: bool = Field(
+        default=True,
+        description=(
+            "Whether ingest's redaction also asks spaCy's named-entity model for people's names (loaded once per "
+            "process, on the first post). Off, only the cued names and the patterns remove data (the unit tests)."
+        ),
+    )
 
     @field_validator("reach_thresholds", mode="after")
     @classmethod

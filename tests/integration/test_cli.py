@@ -176,3 +176,9 @@ def test_keys_and_tokens_work_on_the_local_database_without_the_service(tmp_path
     assert token.returncode == 0
     assert token.stdout.count(".") == 2
     assert run(["token", "--user", "amina", "--role", "superuser"], env).returncode == 2
+
+
+def test_the_given_name_list_is_what_faker_gives() -> None:
+    done = run(["pii", "names", "--check"])
+    assert done.returncode == 0, done.stderr
+    assert "up to date" in done.stdout

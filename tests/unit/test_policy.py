@@ -235,6 +235,9 @@ def test_ordinary_posts_do_not_signal_risk(text: str) -> None:
         ({"date_of_birth": 1}, "I stopped my tablets. Not bad for someone born [date of birth]!", False),
         ({"address": 1, "email": 1}, "I live at [address]. Email me at [email] about the group", False),
         ({"phone": 1}, "", True),  # no text to read: every removed contact detail counts
+        # a name alone exposes nobody (ingest removes names in free text); with a date of birth it does
+        ({"name": 1}, "my neighbour [name] swears the flu jab gives you flu", False),
+        ({"name": 1, "date_of_birth": 1}, "[name], born [date of birth], refused the jab", True),
     ],
 )  # fmt: skip
 def test_exposed_personal_data_is_someone_elses(redactions: dict[str, int], text: str, exposed: bool) -> None:

@@ -1,0 +1,79 @@
+"""``antidote pii eval``: how well ingest's redaction removes labelled personal data and keeps look-alikes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from functions.cli.common import out
+from functions.shared.errors import InvalidInput
+from functions.shared.settings import PROJECT_ROOT
+
+pii_app = typer.Typer(help="Measure the redaction of personal data.", no_args_is_help=True)
+DEFAULT_DATA = PROJECT_ROOT / "tests" / "data" / "pii" / "posts.jsonl"
+
+
+@pii_app.command("eval")
+def pii_eval(
+    data: Annotated[Path, typer.Option("--data", help="Labelled posts (JSON lines).")] = DEFAULT_DATA,
+    no_model: Annotated[
+        bool, typer.Option("--no-model", help="Patterns and cued names only, without spaCy's model.")
+    ] = False,
+    failures: Annotated[
+        bool, typer.Option("--failures", help="Also list what the development part missed or removed wrongly.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object instead of text.")] = False,
+) -> None:
+    """Per-kind recall and precision and the false-removal rate, on the development and the held-back part.
+
+    Failures are listed for the development part only: the held-back part is for reporting, never for tuning.
+    """
+    from functions.ingest.redaction import redact
+    from functions.ingest.redaction_eval import evaluate, format_report, load_posts, summary
+
+    if not data.is_file():
+        raise InvalidInput(f"no labelled posts at {data}")
+    posts = load_posts(data)
+    use_model = not no_model
+    reports = {
+        split: evaluate([p for p in posts if p.split == split], lambda t, a: redact(t, a, use_model=use_model))
+        for split in ("development", "heldback")
+    }
+    if as_json:
+        out.print_json(json.dumps({split: summary(report) for split, report in reports.items()}))
+        return
+    for split, report in reports.items():
+        for line in format_report(split, report):
+            out.print(line, highlight=False, markup=False)
+    if failures:
+        out.print("failures (development part):", highlight=False)
+        for outcome in reports["development"].failures():
+            out.print(f"  {outcome.post_id}  {outcome.kind:<14} {outcome.value!r}", highlight=False, markup=False)
+
+
+@pii_app.command("names")
+def pii_names(
+    check: Annotated[bool, typer.Option("--check", help="Fail if the file is not what Faker gives now.")] = False,
+) -> None:
+    """Write the given-name list redaction reads (functions/ingest/given_names.txt) from Faker's person providers.
+
+    Needs the development dependencies (Faker); run it after upgrading Faker or changing FIRST_NAME_LOCALES.
+    """
+    import importlib
+
+    from functions.ingest.names import FIRST_NAME_LOCALES, GIVEN_NAMES_FILE, collect_given_names
+
+    providers = {
+        locale: importlib.import_module(f"faker.providers.person.{locale}").Provider for locale in FIRST_NAME_LOCALES
+    }
+    text = "\n".join(collect_given_names(providers)) + "\n"
+    if check:
+        if not GIVEN_NAMES_FILE.is_file() or GIVEN_NAMES_FILE.read_text("utf-8") != text:
+            raise InvalidInput(f"{GIVEN_NAMES_FILE} is stale: run 'antidote pii names'")
+        out.print(f"{GIVEN_NAMES_FILE.name} is up to date ({text.count(chr(10))} names)")
+        return
+    GIVEN_NAMES_FILE.write_text(text, "utf-8")
+    out.print(f"wrote {text.count(chr(10))} given names to {GIVEN_NAMES_FILE}")

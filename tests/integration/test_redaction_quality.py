@@ -1,0 +1,115 @@
+"""Redaction as ingest runs it (spaCy's model included) on the labelled personal-data set: the floors it holds.
+
+The floors are regression floors at the figures measured when they were set (docs/benchmarks.md, "Personal
+data"); the held-back part's are the ones reported. Where a floor is below the goal (recall 0.98 per kind, false
+removals at most 2 %), the goal is not met yet, and the docs say so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from functools import cache
+
+import pytest
+
+from functions.cli.pii import DEFAULT_DATA
+from functions.ingest.redaction import redact
+from functions.ingest.redaction_eval import KINDS, Report, evaluate, load_posts
+from functions.shared.settings import PROJECT_ROOT
+
+FLOORS: dict[str, dict[str, float]] = {
+    "development": {
+        "person_name": 0.95,
+        "handle": 1.0,
+        "phone": 1.0,
+        "email": 1.0,
+        "address": 0.95,
+        "record_number": 0.96,
+        "date_of_birth": 0.94,
+        "card_number": 1.0,
+        "national_id": 1.0,
+    },
+    "heldback": {
+        "person_name": 0.84,
+        "handle": 1.0,
+        "phone": 0.96,
+        "email": 1.0,
+        "address": 0.91,
+        "record_number": 1.0,
+        "date_of_birth": 1.0,
+        "card_number": 1.0,
+        "national_id": 0.87,
+    },
+}
+MAX_LOOKALIKES_REMOVED = {"development": 0.012, "heldback": 0.043}
+MAX_ORDINARY_WORDS_REMOVED = {"development": 0.001, "heldback": 0.002}
+MIN_PRECISION = {"development": 0.98, "heldback": 0.95}
+
+
+@cache
+def report(split: str) -> Report:
+    posts = [p for p in load_posts(DEFAULT_DATA) if p.split == split]
+    return evaluate(posts, lambda text, author: redact(text, author, use_model=True))
+
+
+@pytest.mark.parametrize("split", ["development", "heldback"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_recall_per_kind_holds_its_floor(split: str, kind: str) -> None:
+    recall, count = report(split).recall(kind)
+    assert count > 0
+    assert recall >= FLOORS[split][kind], f"{split} {kind}: {recall:.3f} over {count} items"
+
+
+@pytest.mark.parametrize("split", ["development", "heldback"])
+def test_false_removals_hold_their_ceiling(split: str) -> None:
+    measured = report(split)
+    assert measured.lookalike_removal_rate <= MAX_LOOKALIKES_REMOVED[split]
+    assert measured.ordinary_removal_rate <= MAX_ORDINARY_WORDS_REMOVED[split]
+    assert measured.precision()[0] >= MIN_PRECISION[split]
+
+
+def test_pii_eval_prints_both_parts_and_lists_development_failures_only() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "functions.cli.app", "pii", "eval", "--failures"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    assert "development:" in run.stdout
+    assert "heldback:" in run.stdout
+    assert "recall     person_name" in run.stdout
+    held_back_ids = {p.id for p in load_posts(DEFAULT_DATA) if p.split == "heldback"}
+    listed = run.stdout.split("failures (development part):", 1)[1]
+    assert not any(f" {post_id} " in listed for post_id in held_back_ids)
+    as_json = subprocess.run(
+        [sys.executable, "-m", "functions.cli.app", "pii", "eval", "--json"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    figures = json.loads(as_json.stdout)
+    assert figures["heldback"]["recall"]["email"] == round(report("heldback").recall("email")[0], 4)
+
+
+def test_the_model_loads_in_a_fresh_process_without_torch() -> None:
+    """spaCy's backend probes for torch at import; redaction hides it, so ingest never loads torch (it is installed
+    here for building the index, and absent from the Lambda image)."""
+    script = (
+        "import json, sys\n"
+        "from functions.ingest.redaction import redact\n"
+        "text = redact('pray for Thandiwe Mokoena, DOB 1984-06-21', None, use_model=True).text\n"
+        "print(json.dumps({'text': text, 'torch': 'torch' in sys.modules, 'spacy': 'spacy' in sys.modules}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600, check=True
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result == {"text": "pray for [name], DOB [date of birth]", "torch": False, "spacy": True}
