@@ -14,6 +14,7 @@ from functions.shared.errors import AntidoteError, KnowledgeBaseInvalid
 app = typer.Typer(help="Antidote: match social posts to known health claims.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 app.add_typer(service.keys_app, name="keys")
+app.add_typer(service.dlq_app, name="dlq")
 app.command("check")(matching.check)
 app.command("eval")(matching.evaluate)
 app.command("eval-negatives")(matching.eval_negatives)

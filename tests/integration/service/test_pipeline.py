@@ -277,6 +277,7 @@ def test_a_record_that_keeps_failing_is_parked_in_the_dead_letter_list(service: 
     assert service.local.wait_idle(120)
     assert len(posts.dead_letters) == parked + 1
     dead = posts.dead_letters[-1]
-    assert json.loads(dead["body"]) == {"post_key": "x#never-stored"}
-    assert int(dead["attributes"]["ApproximateReceiveCount"]) == MAX_RECEIVES
+    assert json.loads(dead.body) == {"post_key": "x#never-stored"}
+    assert dead.receive_count == MAX_RECEIVES
+    assert dead.error
     assert MatchRecord.get(f"x#{sent['post_id']}").decision in {"match", "review", "none"}
