@@ -37,7 +37,9 @@ def assert_left_nothing(served: Served, engine_pid: int) -> None:
 
 def test_a_script_starts_background_jobs_with_sigint_ignored() -> None:
     """The premise: what 'serve &' in a script inherits, and why the service installs its handlers itself."""
-    shell = subprocess.run(["bash", "-c", "sleep 30 >/dev/null 2>&1 &\necho $!"], capture_output=True, text=True, check=True)
+    shell = subprocess.run(
+        ["bash", "-c", "sleep 30 >/dev/null 2>&1 &\necho $!"], capture_output=True, text=True, check=True
+    )
     pid = int(shell.stdout)
     try:
         assert signal_ignored(pid, signal.SIGINT)
