@@ -87,12 +87,16 @@ class Served:
             os.kill(pid, signal.SIGKILL)
 
 
-def start_serve(state: Path, env: dict[str, str], background: bool) -> Served:
+PID_1 = ["unshare", "--fork", "--pid", "--mount-proc"]  # a PID namespace of its own, as in a container
+
+
+def start_serve(state: Path, env: dict[str, str], background: bool, prefix: list[str] | None = None) -> Served:
     """``antidote serve --port 0``: in the background of a non-interactive shell (``serve &`` in a script, which
-    starts the job with SIGINT ignored), or as a direct child (a foreground run, a container's PID 1)."""
+    starts the job with SIGINT ignored), or as a direct child (a foreground run); with ``prefix=PID_1``, as the
+    first process of a PID namespace, like a container's entrypoint (signals reach it only if it handles them)."""
     state.mkdir(parents=True, exist_ok=True)
     log = state.parent / f"{state.name}-serve-{time.monotonic_ns()}.log"
-    command = [*ANTIDOTE, "serve", "--port", "0"]
+    command = [*(prefix or []), *ANTIDOTE, "serve", "--port", "0"]
     process: subprocess.Popen[bytes] | None = None
     if background:
         script = f"{shlex.join(command)} > {shlex.quote(str(log))} 2>&1 &\necho $!"
@@ -110,6 +114,9 @@ def start_serve(state: Path, env: dict[str, str], background: bool) -> Served:
         found = re.search(r"serving on (http://\S+)", log.read_text(errors="replace"))
         if found:
             served.url = found.group(1)
+            if prefix:  # signals go to the service (the namespace's PID 1), not to the unshare process
+                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+                served.pid = int(children[0])
             return served
         if not served.alive():
             break
@@ -131,6 +138,21 @@ def engines_on(data_dir: Path) -> list[int]:
         if "DynamoDBLocal.jar" in command and str(data_dir.resolve()) in command and engine_alive(int(entry.name)):
             found.append(int(entry.name))
     return found
+
+
+def pid_in_namespace(pid: int) -> int:
+    """The process's pid inside its own PID namespace (the last NSpid field)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("NSpid:"):
+            return int(line.split()[-1])
+    return pid
+
+
+def pid_namespaces_available() -> bool:
+    try:
+        return subprocess.run([*PID_1, "true"], capture_output=True, timeout=30, check=False).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
 
 
 def signal_ignored(pid: int, signum: int) -> bool:

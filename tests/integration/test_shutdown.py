@@ -13,9 +13,12 @@ import pytest
 
 from functions.local.dynamodb_local import PID_FILE, engine_alive
 from tests.integration.serve_process import (
+    PID_1,
     Served,
     antidote,
     engines_on,
+    pid_in_namespace,
+    pid_namespaces_available,
     serve_env,
     signal_ignored,
     start_serve,
@@ -68,6 +71,21 @@ def test_serve_stops_cleanly_on_a_signal(tmp_path: Path, kb_index_dir: Path, bac
         served.send(signum)
         assert_left_nothing(served, int(engine["pid"]))
         assert f"stopping ({signal.Signals(signum).name})" in served.log.read_text()
+    finally:
+        served.stop()
+
+
+def test_serve_as_a_containers_first_process_stops_on_sigterm(tmp_path: Path, kb_index_dir: Path) -> None:
+    """PID 1 of a namespace gets SIGTERM (``docker stop``) only if it handles it; the service does."""
+    if not pid_namespaces_available():
+        pytest.skip("this machine cannot create PID namespaces (unshare --pid)")
+    state = tmp_path / "state"
+    served = start_serve(state, serve_env(state, kb_index_dir), background=False, prefix=PID_1)
+    try:
+        assert pid_in_namespace(served.pid) == 1
+        [engine] = engines_on(served.data_dir)
+        served.send(signal.SIGTERM)
+        assert_left_nothing(served, engine)
     finally:
         served.stop()
 
