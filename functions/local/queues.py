@@ -8,6 +8,7 @@ opened. ``antidote serve`` keeps the file at ``<state_dir>/queues.sqlite3``; tes
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 import threading
@@ -32,7 +33,7 @@ CREATE TABLE IF NOT EXISTS messages (
     visible_at REAL NOT NULL DEFAULT 0,
     in_flight INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS messages_by_queue ON messages (queue, in_flight, visible_at);
+CREATE INDEX IF NOT EXISTS messages_in_order ON messages (queue, in_flight, seq);
 CREATE TABLE IF NOT EXISTS dead_letters (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     queue TEXT NOT NULL,
@@ -76,7 +77,10 @@ class QueueStore:
         self._lock = threading.RLock()
         with self._lock:
             if path:
+                # WAL with synchronous=NORMAL: a commit survives the process being killed (what this is for); only
+                # a power cut can lose the last commits.
                 self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
 
     def release_in_flight(self) -> int:
@@ -97,8 +101,8 @@ class QueueStore:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                for sql, parameters in statements:
-                    self._db.execute(sql, parameters)
+                for sql, group in itertools.groupby(statements, key=lambda statement: statement[0]):
+                    self._db.executemany(sql, [parameters for _, parameters in group])
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
