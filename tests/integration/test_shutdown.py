@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from functions.local.dynamodb_local import PID_FILE, engine_alive
+from functions.local.dynamodb_local import PID_FILE, engine_alive, engines_on
 from tests.integration.serve_process import (
     PID_1,
     Served,
     antidote,
-    engines_on,
     pid_in_namespace,
     pid_namespaces_available,
     serve_env,
