@@ -110,7 +110,10 @@ class FailingFunctions:
 
 
 def test_the_worker_parks_a_message_after_its_last_receive_with_a_log_line_and_a_metric(
-    store: QueueStore, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    store: QueueStore,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setenv("ANTIDOTE_LOCAL_RETRY_BASE_SECONDS", "0")
     from functions.shared.settings import get_settings
@@ -126,8 +129,9 @@ def test_the_worker_parks_a_message_after_its_last_receive_with_a_log_line_and_a
     [letter] = posts.dead_letters
     assert letter.receive_count == MAX_RECEIVES
     assert letter.error == "ConnectionError: Could not connect to the endpoint URL"
+    [logged] = [r for r in caplog.records if r.getMessage() == "message moved to the dead-letter list"]
+    assert (logged.levelname, logged.queue, logged.receives) == ("ERROR", "posts", MAX_RECEIVES)  # type: ignore[attr-defined]
     printed = capsys.readouterr().out
-    assert "message moved to the dead-letter list" in printed
     metric = json.loads([line for line in printed.splitlines() if '"DeadLetters"' in line][-1])
     assert metric["DeadLetters"] == [1.0]
     assert metric["queue"] == "posts"
