@@ -125,6 +125,10 @@ def test_a_database_killed_mid_batch_loses_nothing_and_duplicates_nothing(tmp_pa
         assert accepted - matched <= parked_posts  # nothing lost: matched, or visibly parked
         assert len(dead_letters(env)) == len(parked)  # the start re-queued nothing that waits in the dead letters
 
+        print(  # the figures behind the report: how much the outage parked, and where
+            f"accepted {len(accepted)}; parked {len(parked)} ({len(parked_posts)} posts, "
+            f"{len(parked) - len(parked_posts)} matches); matched before the redrive {len(matched & accepted)}"
+        )
         redriven = antidote(["dlq", "redrive"], env)
         assert redriven.returncode == 0, redriven.stderr
         assert f"{len(parked)} message(s) sent back" in redriven.stdout
