@@ -90,6 +90,16 @@ def scan(endpoint: str, table: str) -> list[dict[str, Any]]:
     return items
 
 
+def wait_for_first_matches(endpoint: str, timeout: float = 300) -> None:
+    """Until match has recorded its first batch: the moment to kill the database, with the rest still queued."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if scan(endpoint, "antidote-matches"):
+            return
+        time.sleep(0.05)
+    raise AssertionError("no post was matched")
+
+
 def dead_letters(env: dict[str, str]) -> list[dict[str, Any]]:
     listed = antidote(["dlq", "list", "--json"], env)
     assert listed.returncode == 0, listed.stderr
@@ -104,8 +114,8 @@ def test_a_database_killed_mid_batch_loses_nothing_and_duplicates_nothing(tmp_pa
         key = antidote(["keys", "create", "--owner", "feed", "--scope", "ingest"], env).stdout.strip().splitlines()[-1]
         accepted = send_posts(served, key, batch_of_posts("fault"))
         assert len(accepted) == POSTS
-        time.sleep(1)
-        os.kill(int(served.engine()["pid"]), signal.SIGKILL)  # the database dies with most of the batch queued
+        wait_for_first_matches(served.endpoint_file.read_text())
+        os.kill(int(served.engine()["pid"]), signal.SIGKILL)  # the database dies in the middle of the batch
         wait_until_drained(served)  # each message backs off, then is parked: none is dropped
         served.send(signal.SIGTERM)
         assert served.wait_gone(90), served.log.read_text()[-3000:]
@@ -122,6 +132,7 @@ def test_a_database_killed_mid_batch_loses_nothing_and_duplicates_nothing(tmp_pa
         endpoint = served.endpoint_file.read_text()
         wait_until_drained(served)
         matched = {item["post_key"]["S"] for item in scan(endpoint, "antidote-matches")}
+        assert matched & accepted, "the database died before match recorded anything"
         assert accepted - matched <= parked_posts  # nothing lost: matched, or visibly parked
         assert len(dead_letters(env)) == len(parked)  # the start re-queued nothing that waits in the dead letters
 
