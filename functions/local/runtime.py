@@ -118,10 +118,9 @@ def report_dead_letter(queue: str, record: dict[str, Any], error: str) -> None:
     from functions.shared.observability import logger
 
     receives = int(record["attributes"]["ApproximateReceiveCount"])
-    logger.error(
-        "message moved to the dead-letter list",
-        extra={"queue": queue, "message_id": record["messageId"], "receives": receives, "error": error},
-    )
+    correlation = (record.get("messageAttributes") or {}).get("correlation_id", {}).get("stringValue")
+    details = {"queue": queue, "message_id": record["messageId"], "receives": receives, "error": error}
+    logger.error("message moved to the dead-letter list", extra={**details, "correlation_id": correlation})
     with single_metric(name="DeadLetters", unit=MetricUnit.Count, value=1, namespace="Antidote") as metric:
         metric.add_dimension(name="queue", value=queue)
 
