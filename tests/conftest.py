@@ -114,7 +114,7 @@ class Service:
 def service(tmp_path_factory: pytest.TempPathFactory, kb_index_dir: Path) -> Iterator[Service]:
     state = tmp_path_factory.mktemp("state")
     saved = dict(os.environ)
-    with DynamoDBLocal(PROJECT_ROOT / ".antidote") as endpoint:
+    with DynamoDBLocal(get_settings().dynamodb_local_dir) as endpoint:
         os.environ["ANTIDOTE_DEV_TOKEN_SECRET"] = "test-secret-not-for-production-use-only-0123456789"
         os.environ["ANTIDOTE_UNDO_WINDOW_SECONDS"] = "300"
         settings = Settings(dynamodb_endpoint=endpoint, state_dir=state, index_dir=kb_index_dir)

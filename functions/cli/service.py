@@ -55,6 +55,7 @@ def _database(settings: Settings, aws: bool = False) -> Iterator[Settings]:
     """The deployed tables with --aws; else the local database: the one 'antidote serve' is running, or this
     state folder's data started for the call."""
     from functions.local.runtime import local_database, running_endpoint
+    from functions.local.signals import stop_on_signals
 
     if aws:
         yield settings.model_copy(update={"dynamodb_endpoint": None})
@@ -64,27 +65,50 @@ def _database(settings: Settings, aws: bool = False) -> Iterator[Settings]:
         with local_database(settings.model_copy(update={"dynamodb_endpoint": endpoint}), persistent=True) as db:
             yield db
         return
-    with err.status("starting DynamoDB Local"), local_database(settings, persistent=True) as db:
+    with stop_on_signals(), err.status("starting DynamoDB Local"), local_database(settings, persistent=True) as db:
         yield db
 
 
 @contextmanager
 def _service(port: int, persistent: bool) -> Iterator[Any]:
-    from functions.local.runtime import local_database, prepare_environment
+    """The service for the block, on DynamoDB Local and the durable queues; SIGTERM or SIGINT (foreground or
+    background) unwinds it: stop serving, let deliveries under way finish, close the queues, stop the database."""
+    from functions.local.runtime import durable_queues, local_database, prepare_environment
     from functions.local.server import LocalService
+    from functions.local.signals import stop_on_signals
     from functions.shared import dependencies
 
     settings = get_settings()
-    _ensure_index(settings)
-    with err.status("starting DynamoDB Local and the functions"), local_database(settings, persistent) as db:
-        prepare_environment(db)
-        dependencies.reset()
-        service = LocalService(port=port)
-        service.start()
-        try:
-            yield service
-        finally:
-            service.stop()
+    with stop_on_signals():
+        _ensure_index(settings)
+        with (
+            err.status("starting DynamoDB Local and the functions"),
+            local_database(settings, persistent) as db,
+            durable_queues(db, persistent),
+        ):
+            prepare_environment(db)
+            dependencies.reset()
+            service = LocalService(port=port)
+            if persistent:
+                _recover(settings)
+            service.start()
+            try:
+                yield service
+            finally:
+                service.stop()
+
+
+def _recover(settings: Settings) -> None:
+    """Before serving: queue the stored posts that never got a match, and say what waits in the dead letters."""
+    from functions.local.queues import queue_store
+    from functions.local.runtime import requeue_unmatched
+
+    requeued = requeue_unmatched()
+    if requeued:
+        err.print(f"re-queued {requeued} stored post(s) that had no match")
+    parked = len(queue_store().dead_letters())
+    if parked:
+        err.print(f"{parked} message(s) in the dead-letter lists: antidote dlq list, then antidote dlq redrive")
 
 
 def _wait_for_interrupt(service: Any) -> None:
@@ -97,8 +121,8 @@ def _wait_for_interrupt(service: Any) -> None:
     try:
         while True:
             time.sleep(3600)
-    except KeyboardInterrupt:
-        out.print("stopping")
+    except KeyboardInterrupt as stopping:  # Ctrl-C, or SIGTERM/SIGINT however started (functions/local/signals.py)
+        out.print(f"stopping ({stopping or 'SIGINT'})")
 
 
 def serve(
@@ -219,3 +243,73 @@ def token(
 
     issued = issue_dev_token(get_settings(), user, role)  # type: ignore[arg-type]
     sys.stdout.write((f"http://127.0.0.1:{port}/#token={issued}" if link else issued) + "\n")
+
+
+dlq_app = typer.Typer(
+    help="The local runtime's dead letters: queue messages that failed every retry (kept under the state folder).",
+    no_args_is_help=True,
+)
+QueueOption = Annotated[str | None, typer.Option("--queue", help="'posts' or 'matches' (default: both).")]
+
+
+@contextmanager
+def _queue_store(queue: str | None) -> Iterator[Any]:
+    from functions.local.queues import QUEUE_NAMES, QueueStore
+    from functions.local.runtime import QUEUES_FILE
+    from functions.shared.errors import InvalidInput
+
+    if queue is not None and queue not in QUEUE_NAMES:
+        raise InvalidInput(f"--queue must be one of {', '.join(QUEUE_NAMES)}")
+    path = get_settings().state_dir / QUEUES_FILE
+    store = QueueStore(path) if path.is_file() else QueueStore(None)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@dlq_app.command("list")
+def dlq_list(
+    queue: QueueOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per dead letter.")] = False,
+) -> None:
+    """Messages parked after their last retry, oldest first, with the error of their last delivery."""
+    import json
+    from dataclasses import asdict
+    from datetime import UTC, datetime
+
+    with _queue_store(queue) as store:
+        letters = store.dead_letters(queue)
+    if as_json:
+        sys.stdout.write("".join(json.dumps(asdict(letter)) + "\n" for letter in letters))
+        return
+    table = Table("queue", "message id", "receives", "parked at (UTC)", "body", "last error")
+    for letter in letters:
+        parked = datetime.fromtimestamp(letter.failed_at, UTC).strftime("%Y-%m-%d %H:%M:%S")
+        table.add_row(
+            letter.queue,
+            letter.message_id,
+            str(letter.receive_count),
+            parked,
+            letter.body[:60],
+            (letter.error or "")[:80],
+        )
+    out.print(table)
+    out.print(f"{len(letters)} dead letter(s)" + (" — antidote dlq redrive sends them again" if letters else ""))
+
+
+@dlq_app.command("redrive")
+def dlq_redrive(
+    queue: QueueOption = None,
+    message_ids: Annotated[
+        list[str] | None, typer.Option("--id", help="Only these message ids (repeatable; default: all).")
+    ] = None,
+) -> None:
+    """Send dead letters back to their queues as new messages: a running 'antidote serve' delivers them at once,
+    otherwise the next start does. Every hop is idempotent, so a message that had half succeeded changes nothing."""
+    with _queue_store(queue) as store:
+        if store.path is None:
+            out.print("0 message(s) sent back (no local queues under the state folder yet)")
+            return
+        moved = store.redrive(queue, message_ids or ())
+    out.print(f"{moved} message(s) sent back to their queues")

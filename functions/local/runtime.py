@@ -2,8 +2,10 @@
 
 HTTP requests become API Gateway proxy events; queue hops become SQS-shaped batch events with Lambda's
 semantics: batches of up to the deployed event sources' sizes (posts 64, matches 10; ``infra/config.py``), a record
-reported in ``batchItemFailures`` is delivered again, and after
-``MAX_RECEIVES`` deliveries it moves to the queue's dead-letter list.
+reported in ``batchItemFailures`` is delivered again after a back-off, and after
+``MAX_RECEIVES`` deliveries it moves to the queue's dead-letter list. Queues and dead letters are kept in SQLite
+under the state folder (``functions/local/queues.py``), so ``antidote serve`` loses nothing it accepted when it, or
+its database, stops.
 """
 
 from __future__ import annotations
@@ -19,15 +21,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from functions.local.dynamodb_local import DynamoDBLocal
-from functions.local.queues import InMemoryQueue, local_queue
+from functions.local.queues import LocalQueue, close_queues, local_queue, open_queues, post_keys_queued
 from functions.shared.settings import Settings
 
-MAX_RECEIVES = 3
+MAX_RECEIVES = 5  # as the deployed queues' redrive policy (infra/config.py max_receive_count)
+MAX_RETRY_DELAY_SECONDS = 60.0
 # Functions whose API invocations may run at the same time inside the one local "container": the match function's
 # API resolves each request on a resolver of its own (``ResolverPool``) and reaches the matcher only through its
 # micro-batcher, which is what batches concurrent claim checks. Queue deliveries, and the other functions' APIs, run
 # one at a time, as in one Lambda instance.
 CONCURRENT_APIS = frozenset({"match"})
+QUEUES_FILE = "queues.sqlite3"
 BATCH_SIZES = {"posts": 64, "matches": 10}  # as the CDK app's event source mappings (infra/config.py)
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -101,16 +105,40 @@ class Functions:
         warm()
 
 
+def retry_delay(receives: int, base_seconds: float) -> float:
+    """How long a failed message stays invisible: doubling from ``base_seconds`` (1, 2, 4, 8 s by default), so a
+    database outage of a quarter of a minute is outlasted instead of burning every receive in moments."""
+    return float(min(base_seconds * 2 ** max(receives - 1, 0), MAX_RETRY_DELAY_SECONDS))
+
+
+def report_dead_letter(queue: str, record: dict[str, Any], error: str) -> None:
+    """A log line and a metric (``DeadLetters`` by queue, EMF on standard output) for each message parked."""
+    from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+    from functions.shared.observability import logger
+
+    receives = int(record["attributes"]["ApproximateReceiveCount"])
+    correlation = (record.get("messageAttributes") or {}).get("correlation_id", {}).get("stringValue")
+    details = {"queue": queue, "message_id": record["messageId"], "receives": receives, "error": error}
+    logger.error("message moved to the dead-letter list", extra={**details, "correlation_id": correlation})
+    with single_metric(name="DeadLetters", unit=MetricUnit.Count, value=1, namespace="Antidote") as metric:
+        metric.add_dimension(name="queue", value=queue)
+
+
 class QueueWorker:
     """Moves messages along posts → match → matches → respond, like SQS event source mappings.
 
     ``start`` runs one consumer thread per queue, so match and respond work at the same time as their Lambda
-    functions would.
+    functions would. A delivered message is deleted; a failed one comes back after :func:`retry_delay`; after
+    ``MAX_RECEIVES`` receives it is parked in the queue's persisted dead-letter list (``antidote dlq``).
     """
 
     def __init__(self, functions: Functions) -> None:
+        from functions.shared.settings import get_settings
+
         self.functions = functions
-        self.routes: list[tuple[InMemoryQueue, str]] = [
+        self.retry_base_seconds = get_settings().local_retry_base_seconds
+        self.routes: list[tuple[LocalQueue, str]] = [
             (local_queue("posts"), "match"),
             (local_queue("matches"), "respond"),
         ]
@@ -119,23 +147,26 @@ class QueueWorker:
         self._stopping = False
         self._threads: list[threading.Thread] = []
 
-    def deliver(self, queue: InMemoryQueue, function: str, records: list[dict[str, Any]]) -> None:
+    def deliver(self, queue: LocalQueue, function: str, records: list[dict[str, Any]]) -> None:
         try:
             result = self.functions.invoke(function, {"Records": records})
             failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
-        except Exception:  # the whole invocation failed (Powertools raises when every record failed): retry all
+            error = f"reported failed by the {function} function"
+        except Exception as exc:  # the whole invocation failed (Powertools raises when every record failed): retry all
             failed = {r["messageId"] for r in records}
+            error = f"{type(exc).__name__}: {exc}"[:1000]
+        queue.ack([r["messageId"] for r in records if r["messageId"] not in failed])
         for record in records:
             if record["messageId"] not in failed:
                 continue
             receives = int(record["attributes"]["ApproximateReceiveCount"])
             if receives >= MAX_RECEIVES:
-                queue.dead_letters.append(record)
+                queue.dead_letter(record["messageId"], error)
+                report_dead_letter(queue.name, record, error)
             else:
-                correlation = (record.get("messageAttributes") or {}).get("correlation_id", {}).get("stringValue")
-                queue.put_raw(record["body"], correlation, receive_count=receives)
+                queue.retry_later(record["messageId"], retry_delay(receives, self.retry_base_seconds))
 
-    def _take(self, queue: InMemoryQueue) -> list[dict[str, Any]]:
+    def _take(self, queue: LocalQueue) -> list[dict[str, Any]]:
         with self._state:
             records = queue.take(BATCH_SIZES.get(queue.name, 10))
             if records:
@@ -147,7 +178,7 @@ class QueueWorker:
             self._busy -= 1
             self._state.notify_all()
 
-    def _consume(self, queue: InMemoryQueue, function: str) -> None:
+    def _consume(self, queue: LocalQueue, function: str) -> None:
         while not self._stopping:
             records = self._take(queue)
             if not records:
@@ -166,21 +197,22 @@ class QueueWorker:
             self._threads.append(thread)
 
     def stop(self) -> None:
+        """Take nothing more and let the deliveries under way finish; whatever is still queued stays in the store."""
         self._stopping = True
         with self._state:
             self._state.notify_all()
         for thread in self._threads:
-            thread.join(timeout=30)
+            thread.join(timeout=60)
 
     def notify(self) -> None:
         with self._state:
             self._state.notify_all()
 
     def wait_idle(self, timeout: float) -> bool:
-        """True once every queue is empty and no delivery is in flight."""
+        """True once every queue is empty (delayed retries included) and no delivery is in flight."""
         deadline = time.monotonic() + timeout
         with self._state:
-            while self._busy or any(q.records for q, _ in self.routes):
+            while self._busy or any(q.waiting() for q, _ in self.routes):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
@@ -241,7 +273,7 @@ def local_database(settings: Settings, persistent: bool) -> Iterator[Settings]:
         return
     data_dir = settings.state_dir / "dynamodb-data" if persistent else None
     endpoint_file = settings.state_dir / "dynamodb-local.endpoint"
-    with DynamoDBLocal(settings.state_dir, data_dir) as endpoint:
+    with DynamoDBLocal(settings.dynamodb_local_dir, data_dir) as endpoint:
         configured = settings.model_copy(update={"dynamodb_endpoint": endpoint})
         create_tables(configured)
         if persistent:
@@ -268,3 +300,28 @@ def running_endpoint(settings: Settings) -> str | None:
             return endpoint
     except OSError:
         return None
+
+
+@contextmanager
+def durable_queues(settings: Settings, persistent: bool) -> Iterator[None]:
+    """The runtime's queues for the block: ``<state_dir>/queues.sqlite3`` when persistent, else memory."""
+    open_queues(settings.state_dir / QUEUES_FILE if persistent else None)
+    try:
+        yield
+    finally:
+        close_queues()
+
+
+def requeue_unmatched() -> int:
+    """Queue every stored post that has no match and is not already queued or dead-lettered: what a crash between
+    storing a post and queueing it (or a queue lost with an older runtime) left behind. Returns how many."""
+    from functions.shared import dependencies
+    from functions.shared.models import PostMessage
+    from functions.shared.observability import logger
+
+    queue = local_queue("posts")
+    missing = sorted(set(dependencies.posts().post_keys_without_match()) - post_keys_queued(queue))
+    if missing:
+        queue.send([PostMessage(post_key=key) for key in missing])
+        logger.warning("re-queued stored posts that had no match", extra={"posts": len(missing)})
+    return len(missing)

@@ -54,6 +54,13 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / ".antidote",
         description="Local state: built index, DynamoDB Local data, caches.",
     )
+    dynamodb_local_dir: Path = Field(
+        default=PROJECT_ROOT / ".antidote" / "dynamodb-local",
+        description=(
+            "Where scripts/bootstrap.sh unpacks DynamoDB Local (the engine, a download cache); apart from the data, "
+            "so a new state folder needs no second copy."
+        ),
+    )
     index_dir: Path | None = Field(
         default=None,
         description="Where the built index artifact lives; defaults to <state_dir>/index.",
@@ -130,6 +137,12 @@ class Settings(BaseSettings):
         default=64,
         ge=0,
         description="Most claim checks waiting for the matcher; beyond it a request gets 503 with Retry-After.",
+    )
+    local_retry_base_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        description="Local runtime: a failed queue message is retried after this delay, doubled at each receive.",
     )
 
     # ---- scheduled scans (functions/ingest/sources.py)

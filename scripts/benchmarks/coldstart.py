@@ -92,7 +92,7 @@ def main() -> None:
 
     base = get_settings()
     runs: dict[str, list[dict[str, Any]]] = {"onnx": [], "torch": []}
-    with tempfile.TemporaryDirectory() as state, DynamoDBLocal(base.state_dir) as endpoint:
+    with tempfile.TemporaryDirectory() as state, DynamoDBLocal(base.dynamodb_local_dir) as endpoint:
         settings = Settings(dynamodb_endpoint=endpoint, state_dir=Path(state), index_dir=base.resolved_index_dir)
         create_tables(settings)
         prepare_environment(settings)

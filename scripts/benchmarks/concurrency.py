@@ -193,7 +193,7 @@ def wrong_answers(rounds: list[dict[str, Any]], expected: dict[int, Answer]) -> 
     return sum(1 for r in rounds for index, answer in r["answers"] if answer is not None and answer != expected[index])
 
 
-def start_service(stack: ExitStack, base_dir: Path, index_dir: Path) -> tuple[Any, str, int]:
+def start_service(stack: ExitStack, engine_dir: Path, index_dir: Path) -> tuple[Any, str, int]:
     """The local service on an in-memory DynamoDB Local, warmed, and a check key with a quota that never runs out."""
     from functions.local.dynamodb_local import DynamoDBLocal
     from functions.local.runtime import prepare_environment
@@ -203,7 +203,7 @@ def start_service(stack: ExitStack, base_dir: Path, index_dir: Path) -> tuple[An
     from functions.shared.dal.models import create_tables
     from functions.shared.settings import Settings
 
-    endpoint = stack.enter_context(DynamoDBLocal(base_dir))
+    endpoint = stack.enter_context(DynamoDBLocal(engine_dir))
     state = Path(stack.enter_context(tempfile.TemporaryDirectory()))
     os.environ["ANTIDOTE_DEV_TOKEN_SECRET"] = "benchmark-only-secret-0123456789abcdef"
     settings = Settings(dynamodb_endpoint=endpoint, state_dir=state, index_dir=index_dir)
@@ -225,7 +225,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     texts, source = load_texts(args.texts)
     base = get_settings()
     with ExitStack() as stack:
-        service, key, port = start_service(stack, base.state_dir, base.resolved_index_dir)
+        service, key, port = start_service(stack, base.dynamodb_local_dir, base.resolved_index_dir)
         schedule = plan(texts, args.clients, args.per_client)
         sequence = [i for indices in schedule for i in indices]
         drive_from_another_process(service.url, key, texts, plan(texts, args.clients, 2))  # resolvers, connections

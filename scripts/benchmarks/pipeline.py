@@ -72,7 +72,7 @@ def main() -> None:
 
     texts = post_texts(args.source, args.posts)
     base = get_settings()
-    with tempfile.TemporaryDirectory() as state, DynamoDBLocal(base.state_dir) as endpoint:
+    with tempfile.TemporaryDirectory() as state, DynamoDBLocal(base.dynamodb_local_dir) as endpoint:
         os.environ["ANTIDOTE_DEV_TOKEN_SECRET"] = "benchmark-only-secret-0123456789abcdef"
         settings = Settings(dynamodb_endpoint=endpoint, state_dir=Path(state), index_dir=base.resolved_index_dir)
         create_tables(settings)

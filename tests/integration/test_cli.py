@@ -149,10 +149,9 @@ def test_eval_rejects_judged_queries_that_are_missing(tmp_path: Path) -> None:
 
 
 def test_keys_and_tokens_work_on_the_local_database_without_the_service(tmp_path: Path) -> None:
-    """Each call starts DynamoDB Local on the state folder's data: what one call stores, the next one sees."""
+    """Each call starts DynamoDB Local on the state folder's data: what one call stores, the next one sees. The
+    state folder is new: the engine comes from its own cache, not from there."""
     env = {"ANTIDOTE_STATE_DIR": str(tmp_path), "ANTIDOTE_DEV_TOKEN_SECRET": "cli-test-secret-0123456789abcdefghij"}
-    jar_home = PROJECT_ROOT / ".antidote" / "dynamodb-local"
-    (tmp_path / "dynamodb-local").symlink_to(jar_home)
     created = run(["keys", "create", "--owner", "City Clinic", "--scope", "check", "--daily-quota", "500"], env)
     assert created.returncode == 0, created.stderr
     key = created.stdout.strip().splitlines()[-1]

@@ -73,6 +73,18 @@ class PostStore:
         unique = list(dict.fromkeys(post_keys))
         return {r.post_key: _to_post(r) for r in PostRecord.batch_get(unique, consistent_read=True)}
 
+    def post_keys_without_match(self) -> list[str]:
+        """Every stored post that has no match recorded: one scan of the posts' keys, then the matches read 100 keys
+        at a time. For the local runtime's start (accepted posts that never reached match); in AWS a post whose
+        message failed waits in the posts dead-letter queue instead."""
+        keys = [r.post_key for r in PostRecord.scan(attributes_to_get=["post_key"], consistent_read=True)]
+        matched: set[str] = set()
+        for start in range(0, len(keys), POSTS_PER_TRANSACTION):
+            chunk = keys[start : start + POSTS_PER_TRANSACTION]
+            found = MatchRecord.batch_get(chunk, consistent_read=True, attributes_to_get=["post_key"])
+            matched.update(r.post_key for r in found)
+        return [key for key in keys if key not in matched]
+
     def _post_record(self, post: StoredPost) -> PostRecord:
         return PostRecord(
             post.post_key,

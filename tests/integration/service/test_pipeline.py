@@ -277,6 +277,25 @@ def test_a_record_that_keeps_failing_is_parked_in_the_dead_letter_list(service: 
     assert service.local.wait_idle(120)
     assert len(posts.dead_letters) == parked + 1
     dead = posts.dead_letters[-1]
-    assert json.loads(dead["body"]) == {"post_key": "x#never-stored"}
-    assert int(dead["attributes"]["ApproximateReceiveCount"]) == MAX_RECEIVES
+    assert json.loads(dead.body) == {"post_key": "x#never-stored"}
+    assert dead.receive_count == MAX_RECEIVES
+    assert dead.error
     assert MatchRecord.get(f"x#{sent['post_id']}").decision in {"match", "review", "none"}
+
+
+def test_a_stored_post_that_was_never_queued_is_found_and_matched_at_start(service: Service) -> None:
+    """What a crash between storing a post and queueing it leaves: the runtime's start sweep queues it."""
+    from functions.ingest.logic import prepare_post
+    from functions.local.runtime import requeue_unmatched
+    from functions.shared import dependencies
+    from functions.shared.models import PostIn
+
+    orphan = PostIn.model_validate(post("Garlic cures the flu faster than any vaccine, skip the jab"))
+    stored = prepare_post(orphan, "webhook", datetime.now(UTC))
+    assert dependencies.posts().put_posts_if_new([stored]) == {stored.post_key: True}  # stored, never queued
+    assert stored.post_key in dependencies.posts().post_keys_without_match()
+    assert requeue_unmatched() >= 1
+    assert service.local.wait_idle(300)
+    assert MatchRecord.get(stored.post_key).decision in {"match", "review", "none"}
+    assert stored.post_key not in dependencies.posts().post_keys_without_match()
+    assert requeue_unmatched() == 0  # nothing left to find: a second start queues nothing
