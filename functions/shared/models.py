@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -62,15 +62,31 @@ class PostIn(BaseModel):
             raise ValueError("text is blank")
         return value
 
+    @field_validator("created_at")
+    @classmethod
+    def _in_utc_range(cls, value: datetime) -> datetime:
+        """Stored in UTC: a time whose offset takes it outside the calendar (0001-01-01T00:00+14:00) is refused."""
+        try:
+            return value.astimezone(UTC)
+        except (OverflowError, ValueError) as exc:
+            raise ValueError("created_at is out of range") from exc
+
     @property
     def post_key(self) -> str:
         return f"{self.platform.value}#{self.post_id}"
 
 
 class IngestRequest(BaseModel):
+    """Posts are checked one by one (``PostIn``): a bad post is rejected with its reason, the rest are taken."""
+
     model_config = ConfigDict(extra="forbid")
 
-    posts: list[PostIn] = Field(min_length=1, max_length=MAX_POSTS_PER_REQUEST)
+    posts: list[dict[str, Any]] = Field(
+        min_length=1,
+        max_length=MAX_POSTS_PER_REQUEST,
+        description="Posts as PostIn describes them; each is validated on its own, and one that is not valid is "
+        "rejected in the response with the field at fault while the others are taken.",
+    )
 
 
 class ItemStatus(StrEnum):
@@ -378,3 +394,23 @@ class ApiKey(BaseModel):
     status: Literal["active", "revoked"]
     created_at: datetime
     revoked_at: datetime | None = None
+
+
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """Every error the APIs return, as ``application/problem+json`` (RFC 9457)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str
+    instance: str | None = None
+    correlation_id: str | None = Field(default=None, description="quote it when reporting a 5xx")
+    errors: list[FieldProblem] | None = Field(default=None, description="each invalid field (400, 422)")
+    retry_after_seconds: int | None = Field(default=None, description="429, 503: also in Retry-After")
