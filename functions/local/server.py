@@ -131,7 +131,7 @@ class LocalService:
             start_response(status, headers)
             return [body]
         path = target.split("?", 1)[0].split("#", 1)[0] or "/"
-        query = parse_qs(str(environ.get("QUERY_STRING") or ""))
+        query = parse_qs(str(environ.get("QUERY_STRING") or ""), keep_blank_values=True)  # as API Gateway does
         if path == "/swagger" and method in {"GET", "HEAD"}:
             result = self._swagger_result(query)
         else:

@@ -101,7 +101,7 @@ def list_reviews(
     platform: Annotated[str | None, Query(max_length=20)] = None,
     language: Annotated[str | None, Query(max_length=2)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    cursor: Annotated[str | None, Query(max_length=2000, pattern=r"^[A-Za-z0-9_=-]+$")] = None,
     action: Annotated[Action | None, Query()] = None,
 ) -> ReviewPage:
     return reviews().list_review_items(status, topic, platform, language, limit, cursor, action)

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, cast
+from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
@@ -258,6 +259,11 @@ class RestResolver(APIGatewayRestResolver):
         if "GET" in methods:
             methods.add("HEAD")
         return sorted(methods | {"OPTIONS"}) if methods else []
+
+    def _convert_matches_into_route_keys(self, match: re.Match[str]) -> dict[str, str]:
+        """Path parameters percent-decoded, as API Gateway's ``pathParameters`` are (its ``path``, which Powertools
+        matches, stays encoded): an item id is checked and looked up as the caller meant it."""
+        return {key: unquote(value) for key, value in match.groupdict().items()}
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         self.current_event = cast(APIGatewayProxyEvent, self._to_proxy_event(cast(dict[str, Any], event)))

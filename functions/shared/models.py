@@ -7,7 +7,16 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 MAX_TEXT_CHARS = 10_000
 MAX_POSTS_PER_REQUEST = 100
@@ -19,6 +28,8 @@ Handle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 LanguageCode = Annotated[str, StringConstraints(to_lower=True, pattern=r"^[a-zA-Z]{2}$")]
 RegionCode = Annotated[str, StringConstraints(to_upper=True, pattern=r"^[a-zA-Z]{2}$")]
 PostText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS)]
+# A text to check has something in it besides white space (said as a pattern, so the document says it too).
+CheckText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS, pattern=r"\S")]
 
 
 class Platform(StrEnum):
@@ -248,13 +259,32 @@ class MatchMessage(BaseModel):
 # ---------------------------------------------------------------- claim-check API
 
 
-class CheckRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _exactly_one_of_text_or_texts(schema: dict[str, Any]) -> None:
+    """The document says what the API enforces: ``text`` or ``texts``, exactly one, never null."""
+    properties = schema["properties"]
+    for name in ("text", "texts"):
+        options = properties[name].pop("anyOf")
+        properties[name].update(next(o for o in options if o.get("type") != "null"))
+        properties[name].pop("default", None)
+    schema["oneOf"] = [{"required": ["text"]}, {"required": ["texts"]}]
 
-    text: PostText | None = None
-    texts: list[PostText] | None = Field(default=None, min_length=1, max_length=MAX_CHECK_BATCH)
+
+class CheckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_exactly_one_of_text_or_texts)
+
+    text: CheckText | None = None
+    texts: list[CheckText] | None = Field(default=None, min_length=1, max_length=MAX_CHECK_BATCH)
     language: LanguageCode | None = None
     top_k: int = Field(default=3, ge=1, le=10)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_null_text(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for name in ("text", "texts"):
+                if name in data and data[name] is None:
+                    raise ValueError(f"{name} must not be null; leave it out instead")
+        return data
 
     def all_texts(self) -> list[str]:
         if (self.text is None) == (self.texts is None):
@@ -322,7 +352,11 @@ class ApproveRequest(BaseModel):
 class RejectRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000)]
+    # At least three characters that are not white space (a pattern, so that the document says exactly what is
+    # accepted), stored without the white space around them.
+    reason: Annotated[
+        str, StringConstraints(max_length=1000, pattern=r"\S[\s\S]*\S[\s\S]*\S"), AfterValidator(str.strip)
+    ]
     version: int | None = None
 
 
