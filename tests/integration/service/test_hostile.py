@@ -187,21 +187,32 @@ def test_a_negative_content_length_is_a_400_problem(service: Service) -> None:
     assert status_and_type(response) == (400, "application/problem+json")
 
 
-def test_a_chunked_body_is_read_as_chunks_and_nothing_is_smuggled(service: Service) -> None:
-    smuggled = b"GET /v1/nothing-smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+def chunked(headers: bytes, body: bytes) -> bytes:
+    return headers + b"Transfer-Encoding: chunked\r\n\r\n" + f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n\r\n"
+
+
+def test_a_chunked_body_is_read_as_chunks(service: Service) -> None:
     body = json.dumps({"text": "does garlic cure the flu"}).encode()
-    request = (
+    headers = (
         b"POST /v1/claims:check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        + f"x-api-key: {service.check_key}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".encode()
-        + f"{len(body):x}\r\n".encode()
-        + body
-        + b"\r\n0\r\n\r\n"
-        + smuggled
+        + f"x-api-key: {service.check_key}\r\nConnection: close\r\n".encode()
     )
-    response = raw_exchange(service, request)
+    response = raw_exchange(service, chunked(headers, body))
     assert status_and_type(response)[0] == 200
-    assert response.count(b"HTTP/1.1 ") == 1  # the bytes after the last chunk were not run as a second request
     assert json.loads(response.split(b"\r\n\r\n", 1)[1])["results"]
+
+
+def test_a_request_hidden_in_a_chunked_body_is_never_run(service: Service) -> None:
+    """Transfer-Encoding wins over Content-Length: the hidden request is body (not JSON: 400), not a second
+    request (the old server read 4 bytes by Content-Length and ran what followed)."""
+    hidden = f"GET /v1/reviews HTTP/1.1\r\nHost: x\r\nAuthorization: {service.educator['Authorization']}\r\n\r\n"
+    headers = (
+        b"POST /v1/posts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4\r\n"
+        + f"x-api-key: {service.ingest_key}\r\n".encode()
+    )
+    response = raw_exchange(service, chunked(headers, hidden.encode()))
+    assert response.count(b"HTTP/1.1 ") == 1
+    assert status_and_type(response) == (400, "application/problem+json")
 
 
 def test_stalled_connections_hold_no_threads_and_the_service_still_answers(service: Service) -> None:
