@@ -15,18 +15,34 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Service
+from tests.integration.service.test_api import fresh_item
 
 pytestmark = pytest.mark.contract
 MAX_EXAMPLES = 25
 CONFIG = Path(__file__).with_name("schemathesis.toml")  # the two documented exceptions to the default checks
+# The review routes on a real pending item, so that schemathesis reaches approve, reject and undo themselves (with
+# random ids every call is a 404). Approving checks an edited text against the item's platform limit (280 characters
+# here), which the document cannot say per item: a longer text is a 422 naming the limit.
+REAL_ITEM = """
+[parameters]
+item_id = "{item_id}"
+
+[[operations]]
+include-name = "POST /v1/reviews/{{item_id}}/approve"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
+"""
 SEED = 15
 
 
-def run_schemathesis(service: Service, path_regex: str, headers: dict[str, str], tmp_path: Path) -> str:
+def run_schemathesis(
+    service: Service, path_regex: str, headers: dict[str, str], tmp_path: Path, extra_config: str = ""
+) -> str:
+    config = tmp_path / "schemathesis.toml"
+    config.write_text(CONFIG.read_text() + extra_config)
     command = [
         str(Path(sys.executable).parent / "st"),
         "--config-file",
-        str(CONFIG),
+        str(config),
         "run",
         f"{service.local.url}/swagger?format=json",
         "--include-path-regex",
@@ -66,10 +82,13 @@ def run_schemathesis(service: Service, path_regex: str, headers: dict[str, str],
 def test_every_route_group_meets_its_openapi_document(
     service: Service, tmp_path: Path, group: str, path_regex: str, credential: str
 ) -> None:
+    extra = ""
     if credential == "educator":
         headers = service.educator
+        item = fresh_item(service, "Does detox tea really flush the toxins out of your liver?")
+        extra = REAL_ITEM.format(item_id=item.item_id)
     else:  # a key of its own, with a quota that the run cannot use up
         headers = {"x-api-key": service.key(f"schemathesis-{credential}", credential, quota=1_000_000)}
-    output = run_schemathesis(service, path_regex, headers, tmp_path)
+    output = run_schemathesis(service, path_regex, headers, tmp_path, extra)
     assert "No issues found" in output or "passed" in output, output[-3000:]
     assert " 0 operations" not in output, f"{group}: schemathesis selected no operation"
