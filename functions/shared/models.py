@@ -17,6 +17,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 MAX_TEXT_CHARS = 10_000
 MAX_POSTS_PER_REQUEST = 100
@@ -28,8 +29,21 @@ Handle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 LanguageCode = Annotated[str, StringConstraints(to_lower=True, pattern=r"^[a-zA-Z]{2}$")]
 RegionCode = Annotated[str, StringConstraints(to_upper=True, pattern=r"^[a-zA-Z]{2}$")]
 PostText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS)]
-# A text to check has something in it besides white space (said as a pattern, so the document says it too).
-CheckText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS, pattern=r"\S")]
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("string_too_short", "the text is empty (white space only)")
+    return value
+
+
+# A text to check has something in it besides white space; the document says so as a pattern.
+CheckText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS),
+    AfterValidator(_not_blank),
+    Field(json_schema_extra={"pattern": r"\S"}),
+]
 
 
 class Platform(StrEnum):
@@ -349,13 +363,23 @@ class ApproveRequest(BaseModel):
     version: int | None = Field(default=None, description="The item version you saw; a stale one gets 409.")
 
 
+def _three_characters_besides_white_space(value: str) -> str:
+    stripped = value.strip()
+    if len(stripped) < 3:
+        raise PydanticCustomError("string_too_short", "String should have at least 3 characters besides white space")
+    return stripped
+
+
 class RejectRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    # At least three characters that are not white space (a pattern, so that the document says exactly what is
-    # accepted), stored without the white space around them.
+    # At least three characters besides the white space around them, which is dropped; the document says the same
+    # as a pattern (a pattern's own error message would mean nothing to an educator).
     reason: Annotated[
-        str, StringConstraints(max_length=1000, pattern=r"\S[\s\S]*\S[\s\S]*\S"), AfterValidator(str.strip)
+        str,
+        StringConstraints(max_length=1000),
+        AfterValidator(_three_characters_besides_white_space),
+        Field(json_schema_extra={"pattern": r"\S[\s\S]*\S[\s\S]*\S"}),
     ]
     version: int | None = None
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Service
-from tests.integration.service.test_api import fresh_item
+from tests.integration.service.test_pipeline import deliver, post
 
 pytestmark = pytest.mark.contract
 MAX_EXAMPLES = 25
@@ -71,6 +71,15 @@ def run_schemathesis(
     return done.stdout
 
 
+def pending_item_id(service: Service) -> str:
+    """A pending review item: one the pipeline makes from a plain question, or any already in the queue."""
+    deliver(service, [post("Does detox tea really flush the toxins out of your liver?")])
+    page = service.client.request("GET", "/v1/reviews?limit=1", headers=service.educator).json()
+    assert page["items"], "no pending review item to test the review routes on"
+    item_id: str = page["items"][0]["item_id"]
+    return item_id
+
+
 @pytest.mark.parametrize(
     ("group", "path_regex", "credential"),
     [
@@ -85,8 +94,7 @@ def test_every_route_group_meets_its_openapi_document(
     extra = ""
     if credential == "educator":
         headers = service.educator
-        item = fresh_item(service, "Does detox tea really flush the toxins out of your liver?")
-        extra = REAL_ITEM.format(item_id=item.item_id)
+        extra = REAL_ITEM.format(item_id=pending_item_id(service))
     else:  # a key of its own, with a quota that the run cannot use up
         headers = {"x-api-key": service.key(f"schemathesis-{credential}", credential, quota=1_000_000)}
     output = run_schemathesis(service, path_regex, headers, tmp_path, extra)
