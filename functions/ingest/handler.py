@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.ingest.connectors.base import Budget
 from functions.ingest.credentials import credentials_for
-from functions.ingest.logic import ingest_posts, parse_scan_posts
+from functions.ingest.logic import ingest_delivered, ingest_posts, parse_scan_posts
 from functions.ingest.scanning import ScanFailed, run_scan
 from functions.ingest.sources import find_source
 from functions.shared.api import build_resolver, resolve
@@ -41,12 +41,13 @@ app = build_resolver("Antidote ingest API", "Webhook for platforms and partners 
     middlewares=[require_api_key("ingest")],
     security=[{"apiKey": []}],
     summary="Deliver up to 100 public posts",
-    description="Each post is accepted, a duplicate of one already received (platform + post id), or rejected "
-    "with a reason. Personal data is removed before anything is stored. Needs an API key with scope 'ingest'.",
+    description="Each post is validated on its own and is accepted, a duplicate of one already received "
+    "(platform + post id), or rejected with a reason naming the field at fault; one bad post never fails the others. "
+    "Personal data is removed before anything is stored. Needs an API key with scope 'ingest'.",
 )
 @tracer.capture_method
 def receive_posts(request: IngestRequest) -> IngestResponse:
-    response = ingest_posts(
+    response = ingest_delivered(
         request.posts, "webhook", post_store(), sink("posts"), datetime.now(UTC), logger.get_correlation_id()
     )
     metrics.add_metric(name="PostsAccepted", unit="Count", value=response.accepted)

@@ -93,13 +93,33 @@ def ingest_posts(
                 to_match.append(PostMessage(post_key=stored.post_key))
     if to_match:
         sink.send(to_match, correlation_id)
-    ordered = [results[i] for i in range(len(posts))]
+    return summarise([results[i] for i in range(len(posts))])
+
+
+def summarise(items: list[IngestItemResult]) -> IngestResponse:
     return IngestResponse(
-        accepted=sum(r.status is ItemStatus.ACCEPTED for r in ordered),
-        duplicates=sum(r.status is ItemStatus.DUPLICATE for r in ordered),
-        rejected=sum(r.status is ItemStatus.REJECTED for r in ordered),
-        items=ordered,
+        accepted=sum(r.status is ItemStatus.ACCEPTED for r in items),
+        duplicates=sum(r.status is ItemStatus.DUPLICATE for r in items),
+        rejected=sum(r.status is ItemStatus.REJECTED for r in items),
+        items=items,
     )
+
+
+def parse_post(raw: Any) -> PostIn | IngestItemResult:
+    """One delivered post, validated on its own: the post, or its rejection naming the field at fault."""
+    try:
+        return PostIn.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "post"
+        platform = raw.get("platform") if isinstance(raw, dict) else None
+        post_id = raw.get("post_id") if isinstance(raw, dict) else None
+        return IngestItemResult(
+            platform=str(platform)[:200] if platform is not None else None,
+            post_id=str(post_id)[:200] if post_id is not None else None,
+            status=ItemStatus.REJECTED,
+            reason=f"{where}: {first['msg']}",
+        )
 
 
 def parse_scan_posts(raw_posts: Any) -> tuple[list[PostIn], list[IngestItemResult]]:
@@ -108,22 +128,21 @@ def parse_scan_posts(raw_posts: Any) -> tuple[list[PostIn], list[IngestItemResul
         return [], [
             IngestItemResult(platform=None, post_id=None, status=ItemStatus.REJECTED, reason="posts must be a list")
         ]
-    valid: list[PostIn] = []
-    rejected: list[IngestItemResult] = []
-    for raw in raw_posts:
-        try:
-            valid.append(PostIn.model_validate(raw))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "post"
-            platform = raw.get("platform") if isinstance(raw, dict) else None
-            post_id = raw.get("post_id") if isinstance(raw, dict) else None
-            rejected.append(
-                IngestItemResult(
-                    platform=str(platform) if platform is not None else None,
-                    post_id=str(post_id) if post_id is not None else None,
-                    status=ItemStatus.REJECTED,
-                    reason=f"{where}: {first['msg']}",
-                )
-            )
-    return valid, rejected
+    parsed = [parse_post(raw) for raw in raw_posts]
+    return [p for p in parsed if isinstance(p, PostIn)], [p for p in parsed if isinstance(p, IngestItemResult)]
+
+
+def ingest_delivered(
+    raw_posts: list[Any],
+    source: str,
+    store: PostStore,
+    sink: MessageSink,
+    now: datetime,
+    correlation_id: str | None = None,
+) -> IngestResponse:
+    """A webhook's posts as delivered: each valid one is ingested, each invalid one rejected with its reason,
+    and the answer lists them in the order they came."""
+    parsed = [parse_post(raw) for raw in raw_posts]
+    taken = ingest_posts([p for p in parsed if isinstance(p, PostIn)], source, store, sink, now, correlation_id)
+    results = iter(taken.items)
+    return summarise([next(results) if isinstance(p, PostIn) else p for p in parsed])

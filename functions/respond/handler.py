@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
@@ -17,7 +17,7 @@ from functions.respond.console import SECURITY_HEADERS, console_file
 from functions.respond.logic import approve, create_review_item, reject, trend_summary, undo
 from functions.respond.sources import sources_view
 from functions.shared import dependencies
-from functions.shared.api import build_resolver, resolve
+from functions.shared.api import build_resolver, problems, resolve
 from functions.shared.api_auth import require_educator
 from functions.shared.auth import Educator
 from functions.shared.claims import Claim, read_published_claims
@@ -46,6 +46,8 @@ app = build_resolver("Antidote review API", "The queue of suggested replies that
 processor = BatchProcessor(event_type=EventType.SQS)
 EDUCATOR = [require_educator()]
 SECURITY: list[dict[str, list[str]]] = [{"educatorToken": []}]
+# Item ids are 24 hex digits; a longer one is refused (422) before it reaches DynamoDB, whose keys stop at 2 KB.
+ItemId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 @app.get("/", include_in_schema=False)
@@ -102,37 +104,61 @@ def list_reviews(
     platform: Annotated[str | None, Query(max_length=20)] = None,
     language: Annotated[str | None, Query(max_length=2)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    cursor: Annotated[str | None, Query(max_length=2000, pattern=r"^[A-Za-z0-9_=-]+$")] = None,
     action: Annotated[Action | None, Query()] = None,
 ) -> ReviewPage:
     return reviews().list_review_items(status, topic, platform, language, limit, cursor, action)
 
 
-@app.get("/v1/reviews/<item_id>", middlewares=EDUCATOR, security=SECURITY, summary="One review item")
-def get_review(item_id: str) -> ReviewItem:
+@app.get(
+    "/v1/reviews/<item_id>", middlewares=EDUCATOR, security=SECURITY, summary="One review item", responses=problems(404)
+)
+def get_review(item_id: ItemId) -> ReviewItem:
     return reviews().get_review_item(item_id)
 
 
-@app.get("/v1/reviews/<item_id>/audit", middlewares=EDUCATOR, security=SECURITY, summary="Who did what, when")
-def get_audit(item_id: str) -> list[AuditEvent]:
+@app.get(
+    "/v1/reviews/<item_id>/audit",
+    middlewares=EDUCATOR,
+    security=SECURITY,
+    summary="Who did what, when",
+    responses=problems(404),
+)
+def get_audit(item_id: ItemId) -> list[AuditEvent]:
     reviews().get_review_item(item_id)  # 404 for an unknown item
     return reviews().audit_events(item_id)
 
 
 @app.post(
-    "/v1/reviews/<item_id>/approve", middlewares=EDUCATOR, security=SECURITY, summary="Approve (optionally edited)"
+    "/v1/reviews/<item_id>/approve",
+    middlewares=EDUCATOR,
+    security=SECURITY,
+    summary="Approve (optionally edited)",
+    responses=problems(404, 409),
 )
-def approve_review(item_id: str, request: ApproveRequest) -> ReviewItem:
+def approve_review(item_id: ItemId, request: ApproveRequest) -> ReviewItem:
     return approve(reviews(), item_id, request, _educator(), datetime.now(UTC))
 
 
-@app.post("/v1/reviews/<item_id>/reject", middlewares=EDUCATOR, security=SECURITY, summary="Reject with a reason")
-def reject_review(item_id: str, request: RejectRequest) -> ReviewItem:
+@app.post(
+    "/v1/reviews/<item_id>/reject",
+    middlewares=EDUCATOR,
+    security=SECURITY,
+    summary="Reject with a reason",
+    responses=problems(404, 409),
+)
+def reject_review(item_id: ItemId, request: RejectRequest) -> ReviewItem:
     return reject(reviews(), item_id, request, _educator(), datetime.now(UTC))
 
 
-@app.post("/v1/reviews/<item_id>/undo", middlewares=EDUCATOR, security=SECURITY, summary="Undo within the window")
-def undo_review(item_id: str, request: UndoRequest) -> ReviewItem:
+@app.post(
+    "/v1/reviews/<item_id>/undo",
+    middlewares=EDUCATOR,
+    security=SECURITY,
+    summary="Undo within the window (by whoever acted, or an admin: 403 otherwise)",
+    responses=problems(404, 409),
+)
+def undo_review(item_id: ItemId, request: UndoRequest) -> ReviewItem:
     return undo(reviews(), item_id, request, _educator(), datetime.now(UTC), get_settings().undo_window_seconds)
 
 

@@ -12,7 +12,7 @@ from functions.respond.drafting import PRIVACY_REPORT, counted_length, draft_for
 from functions.respond.priority import priority, priority_key, sla_due
 from functions.shared.auth import Educator
 from functions.shared.claims import Claim, Harm
-from functions.shared.errors import Conflict, InvalidInput
+from functions.shared.errors import Conflict, Forbidden, InvalidInput
 from functions.shared.models import (
     Action,
     ApproveRequest,
@@ -270,9 +270,7 @@ def undo(
             f"review item {item_id} is pending; there is nothing to undo", current=item.model_dump(mode="json")
         )
     if educator.role != "admin" and educator.user != item.acted_by:
-        raise Conflict(
-            f"only {item.acted_by} (or an admin) can undo this decision", current=item.model_dump(mode="json")
-        )
+        raise Forbidden(f"only {item.acted_by} (or an admin) can undo this decision")
     if now - item.acted_at > timedelta(seconds=window_seconds):
         raise Conflict(f"the undo window of {window_seconds} s has passed", current=item.model_dump(mode="json"))
     updated = item.model_copy(

@@ -9,7 +9,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
-from functions.shared.api import problem_response
+from functions.shared.api import authenticates, problem_response
 from functions.shared.auth import Scope, authenticate_api_key, authenticate_educator
 from functions.shared.dependencies import api_keys
 from functions.shared.errors import AntidoteError, Forbidden
@@ -27,7 +27,7 @@ def require_api_key(scope: Scope) -> Middleware:
         app.append_context(api_key=key)
         return next_middleware(app)
 
-    return middleware
+    return authenticates(middleware)
 
 
 def require_educator(admin: bool = False) -> Middleware:
@@ -43,4 +43,4 @@ def require_educator(admin: bool = False) -> Middleware:
         app.append_context(educator=educator)
         return next_middleware(app)
 
-    return middleware
+    return authenticates(middleware)

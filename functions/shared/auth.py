@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from functions.shared.models import ApiKey
 from functions.shared.settings import Settings
 
 KEY_PREFIX = "adk"
+# What new_api_key issues (12 hex digits, 32 url-safe characters), with room to spare.
+KEY_FORMAT = re.compile(rf"{KEY_PREFIX}_(?P<key_id>[0-9a-f]{{1,64}})_[A-Za-z0-9_-]{{1,256}}")
 Scope = Literal["check", "ingest"]
 Role = Literal["educator", "admin"]
 ROLES: tuple[Role, ...] = ("educator", "admin")
@@ -68,10 +71,10 @@ def authenticate_api_key(store: KeyLookup, headers: Mapping[str, str] | None, sc
         if _header(headers, "authorization"):
             raise Unauthorized("this API takes an API key (x-api-key), not an educator token")
         raise Unauthorized("missing API key: send it in the x-api-key header")
-    parts = presented.strip().split("_", 2)
-    if len(parts) != 3 or parts[0] != KEY_PREFIX:
+    match = KEY_FORMAT.fullmatch(presented.strip())
+    if match is None:  # never looked up: an empty or oversized id is not a key the store could hold
         raise Unauthorized("unknown API key")
-    key = store.get_api_key(parts[1])
+    key = store.get_api_key(match["key_id"])
     if key is None or not hmac.compare_digest(key.key_hash, hash_key(presented.strip())):
         raise Unauthorized("unknown API key")
     if key.status != "active":

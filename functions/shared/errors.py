@@ -109,6 +109,34 @@ class KnowledgeBaseInvalid(AntidoteError):
         self.problems = problems
 
 
+class MethodNotAllowed(AntidoteError):
+    status = 405
+    title = "Method not allowed"
+
+    def __init__(self, detail: str, allowed: list[str]) -> None:
+        super().__init__(detail, allowed=allowed)
+        self.allowed = allowed
+
+    def headers(self) -> dict[str, str]:
+        return {"Allow": ", ".join(self.allowed)}
+
+
+class UnsupportedMediaType(AntidoteError):
+    status = 415
+    title = "Unsupported media type"
+
+
+class DatabaseUnavailable(AntidoteError):
+    """The database did not answer (down, unreachable, timing out): nothing was done, try again shortly."""
+
+    status = 503
+    title = "Database unavailable"
+    retry_after_seconds = 5
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}
+
+
 class ArtifactMissing(AntidoteError):
     status = 503
     title = "Index not built"

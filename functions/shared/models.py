@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 MAX_TEXT_CHARS = 10_000
 MAX_POSTS_PER_REQUEST = 100
@@ -19,6 +29,21 @@ Handle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 LanguageCode = Annotated[str, StringConstraints(to_lower=True, pattern=r"^[a-zA-Z]{2}$")]
 RegionCode = Annotated[str, StringConstraints(to_upper=True, pattern=r"^[a-zA-Z]{2}$")]
 PostText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS)]
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("string_too_short", "the text is empty (white space only)")
+    return value
+
+
+# A text to check has something in it besides white space; the document says so as a pattern.
+CheckText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS),
+    AfterValidator(_not_blank),
+    Field(json_schema_extra={"pattern": r"\S"}),
+]
 
 
 class Platform(StrEnum):
@@ -63,15 +88,31 @@ class PostIn(BaseModel):
             raise ValueError("text is blank")
         return value
 
+    @field_validator("created_at")
+    @classmethod
+    def _in_utc_range(cls, value: datetime) -> datetime:
+        """Stored in UTC: a time whose offset takes it outside the calendar (0001-01-01T00:00+14:00) is refused."""
+        try:
+            return value.astimezone(UTC)
+        except (OverflowError, ValueError) as exc:
+            raise ValueError("created_at is out of range") from exc
+
     @property
     def post_key(self) -> str:
         return f"{self.platform.value}#{self.post_id}"
 
 
 class IngestRequest(BaseModel):
+    """Posts are checked one by one (``PostIn``): a bad post is rejected with its reason, the rest are taken."""
+
     model_config = ConfigDict(extra="forbid")
 
-    posts: list[PostIn] = Field(min_length=1, max_length=MAX_POSTS_PER_REQUEST)
+    posts: list[dict[str, Any]] = Field(
+        min_length=1,
+        max_length=MAX_POSTS_PER_REQUEST,
+        description="Posts as PostIn describes them; each is validated on its own, and one that is not valid is "
+        "rejected in the response with the field at fault while the others are taken.",
+    )
 
 
 class ItemStatus(StrEnum):
@@ -233,13 +274,32 @@ class MatchMessage(BaseModel):
 # ---------------------------------------------------------------- claim-check API
 
 
-class CheckRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _exactly_one_of_text_or_texts(schema: dict[str, Any]) -> None:
+    """The document says what the API enforces: ``text`` or ``texts``, exactly one, never null."""
+    properties = schema["properties"]
+    for name in ("text", "texts"):
+        options = properties[name].pop("anyOf")
+        properties[name].update(next(o for o in options if o.get("type") != "null"))
+        properties[name].pop("default", None)
+    schema["oneOf"] = [{"required": ["text"]}, {"required": ["texts"]}]
 
-    text: PostText | None = None
-    texts: list[PostText] | None = Field(default=None, min_length=1, max_length=MAX_CHECK_BATCH)
+
+class CheckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_exactly_one_of_text_or_texts)
+
+    text: CheckText | None = None
+    texts: list[CheckText] | None = Field(default=None, min_length=1, max_length=MAX_CHECK_BATCH)
     language: LanguageCode | None = None
     top_k: int = Field(default=3, ge=1, le=10)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_null_text(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for name in ("text", "texts"):
+                if name in data and data[name] is None:
+                    raise ValueError(f"{name} must not be null; leave it out instead")
+        return data
 
     def all_texts(self) -> list[str]:
         if (self.text is None) == (self.texts is None):
@@ -304,10 +364,24 @@ class ApproveRequest(BaseModel):
     version: int | None = Field(default=None, description="The item version you saw; a stale one gets 409.")
 
 
+def _three_characters_besides_white_space(value: str) -> str:
+    stripped = value.strip()
+    if len(stripped) < 3:
+        raise PydanticCustomError("string_too_short", "String should have at least 3 characters besides white space")
+    return stripped
+
+
 class RejectRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000)]
+    # At least three characters besides the white space around them, which is dropped; the document says the same
+    # as a pattern (a pattern's own error message would mean nothing to an educator).
+    reason: Annotated[
+        str,
+        StringConstraints(max_length=1000),
+        AfterValidator(_three_characters_besides_white_space),
+        Field(json_schema_extra={"pattern": r"\S[\s\S]*\S[\s\S]*\S"}),
+    ]
     version: int | None = None
 
 
@@ -470,3 +544,21 @@ class SourceHealth(BaseModel):
 
 class SourcesResponse(BaseModel):
     sources: list[SourceHealth]
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """Every error the APIs return, as ``application/problem+json`` (RFC 9457)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str
+    instance: str | None = None
+    correlation_id: str | None = Field(default=None, description="quote it when reporting a 5xx")
+    errors: list[FieldProblem] | None = Field(default=None, description="each invalid field (400, 422)")
+    retry_after_seconds: int | None = Field(default=None, description="429, 503: also in Retry-After")

@@ -11,6 +11,7 @@ import pytest
 
 from functions.shared.auth import authenticate_api_key, authenticate_educator, issue_dev_token, new_api_key
 from functions.shared.errors import Forbidden, RateLimited, Unauthorized
+from functions.shared.models import ApiKey
 from functions.shared.settings import Settings
 from tests.unit.fakes import FakeKeys
 
@@ -49,6 +50,23 @@ def test_strangers_are_unauthorised(
 ) -> None:
     with pytest.raises(error, match=message):
         authenticate_api_key(keys[0], headers, "check", NOW)
+
+
+@pytest.mark.parametrize("presented", ["adk__secret", "adk_abc_", "adk_" + "a" * 2100 + "_x", "adk_ABC_x", "_" * 3000])
+def test_a_malformed_key_is_refused_without_a_lookup(keys: tuple[FakeKeys, str, str], presented: str) -> None:
+    """An empty or oversized id would reach DynamoDB as a key it refuses (a fault, not a 401)."""
+    store = keys[0]
+    looked_up: list[str] = []
+    original = store.get_api_key
+
+    def recording(key_id: str) -> ApiKey | None:
+        looked_up.append(key_id)
+        return original(key_id)
+
+    store.get_api_key = recording  # type: ignore[method-assign]
+    with pytest.raises(Unauthorized, match="unknown API key"):
+        authenticate_api_key(store, {"x-api-key": presented}, "check", NOW)
+    assert looked_up == []
 
 
 def test_a_tampered_revoked_or_wrong_scope_key_is_refused(keys: tuple[FakeKeys, str, str]) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from functions.ingest.logic import ingest_posts, parse_scan_posts
+from functions.ingest.logic import ingest_delivered, ingest_posts, parse_scan_posts
 from functions.shared.models import ItemStatus, PostIn, PostMessage, StoredMatch
 from tests.unit.fakes import FakePosts, FakeSink
 
@@ -79,3 +79,22 @@ def test_a_scan_rejects_a_bad_item_alone_with_its_reason() -> None:
         (None, "post"),
     ]
     assert parse_scan_posts({"posts": []})[1][0].reason == "posts must be a list"
+
+
+def test_a_delivered_batch_rejects_each_bad_post_alone_and_keeps_the_order() -> None:
+    posts, sink = FakePosts(), FakeSink()
+    good = post("1").model_dump(mode="json")
+    raw = [
+        {**good, "post_id": "0", "created_at": "0001-01-01T00:00:00+14:00"},
+        good,
+        {**good, "post_id": "2", "platform": "myspace"},
+        {**good, "post_id": "3", "created_at": (NOW + timedelta(days=2)).isoformat()},
+    ]
+    response = ingest_delivered(raw, "webhook", posts, sink, NOW)
+    statuses = [i.status for i in response.items]
+    assert statuses == [ItemStatus.REJECTED, ItemStatus.ACCEPTED, ItemStatus.REJECTED, ItemStatus.REJECTED]
+    assert [i.post_id for i in response.items] == ["0", "1", "2", "3"]
+    assert "created_at" in (response.items[0].reason or "")
+    assert "platform" in (response.items[2].reason or "")
+    assert (response.accepted, response.rejected) == (1, 3)
+    assert queued(sink) == ["x#1"]

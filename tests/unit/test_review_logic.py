@@ -12,7 +12,7 @@ from functions.respond.logic import approve, create_review_item, reject, review_
 from functions.respond.priority import HIGHEST_PRIORITY
 from functions.shared.auth import Educator
 from functions.shared.claims import Claim
-from functions.shared.errors import Conflict, InvalidInput, NotFound
+from functions.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from functions.shared.models import (
     Action,
     ApproveRequest,
@@ -161,7 +161,7 @@ def test_reject_keeps_the_reason(queue: tuple[FakePosts, FakeReviews, str]) -> N
 def test_undo_within_the_window_by_whoever_acted_or_an_admin(queue: tuple[FakePosts, FakeReviews, str]) -> None:
     _, reviews, item_id = queue
     approve(reviews, item_id, ApproveRequest(), AMINA, NOW)
-    with pytest.raises(Conflict, match="only amina"):
+    with pytest.raises(Forbidden, match="only amina"):
         undo(reviews, item_id, UndoRequest(), BEN, NOW + timedelta(seconds=10), WINDOW)
     back = undo(reviews, item_id, UndoRequest(), AMINA, NOW + timedelta(seconds=10), WINDOW)
     assert (back.status, back.acted_by, back.final_text) == (ReviewStatus.PENDING, None, None)

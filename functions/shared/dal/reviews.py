@@ -7,7 +7,7 @@ import base64
 import json
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
@@ -67,7 +67,7 @@ class ReviewStore:
             if value:
                 clause = attribute == value
                 condition = clause if condition is None else condition & clause
-        start_key = _decode_cursor(cursor) if cursor else None
+        start_key = _decode_cursor(cursor, status.value) if cursor else None
         items: list[ReviewItem] = []
         # A filter applies after DynamoDB reads a page, so keep reading until the page is full or the index ends.
         while len(items) < limit:
@@ -158,11 +158,26 @@ def _encode_cursor(key: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(key, sort_keys=True).encode()).decode()
 
 
-def _decode_cursor(cursor: str) -> dict[str, Any]:
+CURSOR_KEYS = frozenset({"item_id", "status", "priority_key"})  # the by_status index's key and the table's
+
+
+def _decode_cursor(cursor: str, status: str) -> dict[str, Any]:
+    """A cursor this API returned for this status, or 422 naming ``cursor``: anything else would reach DynamoDB
+    as a start key it refuses."""
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput("cursor is not one this API returned") from exc
-    if not isinstance(key, dict):
-        raise InvalidInput("cursor is not one this API returned")
-    return key
+        raise InvalidInput("cursor is not one this API returned", errors=[_CURSOR_ERROR]) from exc
+    shaped = isinstance(key, dict) and set(key) == CURSOR_KEYS
+    if not shaped or not all(_string_attribute(value) for value in key.values()) or key["status"]["S"] != status:
+        raise InvalidInput("cursor is not one this API returned", errors=[_CURSOR_ERROR])
+    return cast(dict[str, Any], key)
+
+
+_CURSOR_ERROR = {"field": "query.cursor", "message": "not a cursor this API returned for this status"}
+
+
+def _string_attribute(value: Any) -> bool:
+    if not isinstance(value, dict) or set(value) != {"S"}:
+        return False
+    return isinstance(value["S"], str) and 0 < len(value["S"]) <= 400

@@ -83,6 +83,7 @@ def test_quota_exceeded_gets_429_with_retry_after(service: Service) -> None:
 
 
 # ---------------------------------------------------------------- bad input: clear 4xx, nothing stored
+# (a bad post inside a good request is rejected alone: test_hostile.py)
 
 
 @pytest.mark.parametrize(
@@ -91,17 +92,6 @@ def test_quota_exceeded_gets_429_with_retry_after(service: Service) -> None:
         (b"{not json", 400, "not valid JSON"),
         (b'{"posts": "a string"}', 422, "posts"),
         (b'{"posts": []}', 422, "posts"),
-        (
-            b'{"posts": [{"platform": "myspace", "post_id": "1", "text": "hi", "created_at": "2026-11-22T10:00:00Z"}]}',
-            422,
-            "platform",
-        ),
-        (b'{"posts": [{"platform": "x", "post_id": 5, "text": ["no"], "created_at": "yesterday"}]}', 422, "posts"),
-        (
-            b'{"posts": [{"platform": "x", "post_id": "1", "text": "   ", "created_at": "2026-11-22T10:00:00Z"}]}',
-            422,
-            "text",
-        ),
         (
             b'{"posts": [{"platform": "x", "post_id": "1", "text": "hi \xff\xfe", '
             b'"created_at": "2026-11-22T10:00:00Z"}]}',
@@ -125,8 +115,6 @@ def test_oversized_bodies_and_batches_are_refused(service: Service) -> None:
     before = count_posts()
     too_many = {"posts": [post(f"post number {i}") for i in range(101)]}
     is_problem(service.client.request("POST", "/v1/posts", too_many, {"x-api-key": service.ingest_key}), 422)
-    too_long = {"posts": [post("x" * 10_001)]}
-    is_problem(service.client.request("POST", "/v1/posts", too_long, {"x-api-key": service.ingest_key}), 422)
     huge = b'{"posts": [' + b" " * 3_000_000 + b"]}"
     is_problem(service.client.request("POST", "/v1/posts", raw=huge, headers={"x-api-key": service.ingest_key}), 413)
     assert count_posts() == before
@@ -215,7 +203,7 @@ def test_approve_edit_reject_undo_and_audit(service: Service) -> None:
     assert approved.status == 200, approved.body
     assert approved.json()["final_text"] == edited
     # someone else cannot undo it; the one who acted can
-    is_problem(c.request("POST", path + "/undo", {}, service.second_educator), 409)
+    is_problem(c.request("POST", path + "/undo", {}, service.second_educator), 403)
     undone = c.request("POST", path + "/undo", {}, service.educator)
     assert undone.status == 200
     assert undone.json()["status"] == "pending"
