@@ -317,3 +317,18 @@ def test_the_example_sources_file_is_valid() -> None:
     example = Path(__file__).resolve().parents[2] / "sources.example.toml"
     sources = read_sources(Settings(sources_file=example))
     assert {s.connector for s in sources} == {"rss", "mastodon", "bluesky", "reddit", "youtube"}
+
+
+def test_youtube_keeps_one_request_for_subscriber_counts_and_reads_the_newest_video_first() -> None:
+    """With room for three requests: the search, the newest video's comments, the commenters' channels."""
+    from functions.ingest.connectors.youtube import CONNECTOR
+    from tests import recorded
+
+    source = SourceConfig(name="y", connector="youtube", query={"keywords": ["vaccines autism"]})
+    run, _ = budget(requests=3)
+    with recorded.platform().use_cassette(recorded.cassette("youtube_first_scan")) as played:
+        fetched = CONNECTOR.fetch(FetchContext(source, {}, {"api_key": "k"}, run))
+    assert [p["post_id"] for p in fetched.posts] == ["UgzAAA2"]
+    assert fetched.posts[0]["reach"]["followers"] == 3400
+    assert played.play_count == 3  # the older video (comments disabled) waits for the next scan
+    assert fetched.stopped_early is None

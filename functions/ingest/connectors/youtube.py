@@ -62,7 +62,9 @@ class YouTubeConnector:
         try:
             for video_id in self._search(youtube, context):
                 videos.setdefault(video_id, {})
-            for video_id in reversed(list(videos)[-VIDEOS_KEPT:]):  # newest first: they matter most
+            # Newest videos first, and one request left for the commenters' subscriber counts.
+            room = max(0, context.budget.max_requests - context.budget.used - 1)
+            for video_id in list(reversed(list(videos)[-VIDEOS_KEPT:]))[:room]:
                 threads.extend(self._new_comments(youtube, video_id, videos, context))
         except BudgetExhausted as exc:
             stopped = str(exc)

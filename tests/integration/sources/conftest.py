@@ -11,19 +11,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
-import vcr
 
 from functions.ingest.credentials import environment_variable
 from functions.shared import dependencies
 from functions.shared.models import SourceState, StoredPost
 from functions.shared.settings import get_settings
+from tests import recorded
 from tests.conftest import Service
-
-CASSETTES = Path(__file__).resolve().parents[2] / "data" / "cassettes"
 
 
 @dataclass
@@ -65,15 +62,8 @@ def scan(service: Service, name: str, cassette: str) -> Scan:
     }
     sent: list[Any] = []
 
-    def query_subset(actual: Any, recorded: Any) -> None:
-        """A recorded response answers only a request that sent at least the query parameters recorded with it."""
-        missing = set(recorded.query) - set(actual.query)
-        assert not missing, f"{actual.uri} lacks {sorted(missing)}"
-
-    recorder = vcr.VCR(record_mode="none", ignore_localhost=True)
-    recorder.register_matcher("query_subset", query_subset)
-    recorder.match_on = ("method", "host", "path", "query_subset")
-    with recorder.use_cassette(str(CASSETTES / f"{cassette}.yaml")) as played:
+    recorder = recorded.platform()
+    with recorder.use_cassette(recorded.cassette(cassette)) as played:
         play = played.play_response
 
         def play_and_note(request: Any) -> Any:  # each request the connector really sent, in order
