@@ -46,6 +46,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/reviews/{item_id}/undo", "respond", "educator"),
     Route("GET", "/v1/trends", "respond", "educator"),
     Route("GET", "/v1/claims", "respond", "educator"),
+    Route("GET", "/v1/sources", "respond", "educator"),
     # The review console is static HTML/JS (it signs in to Cognito itself) and the OpenAPI page holds no data.
     Route("GET", "/", "respond", "public"),
     Route("GET", "/console/{proxy+}", "respond", "public"),

@@ -78,7 +78,15 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         "Webhook and scheduled scans: normalise, dedupe and redact posts, queue them for matching.",
         Duration.seconds(30),
         # matches: read, to forward again a post that was stored but never matched (a redelivery after a crash)
-        {"posts": "write", "matches": "read", "api_keys": "read", "counters": "write", "idempotency": "idempotency"},
+        # sources: each scan source's cursor and health
+        {
+            "posts": "write",
+            "matches": "read",
+            "api_keys": "read",
+            "counters": "write",
+            "idempotency": "idempotency",
+            "sources": "write",
+        },
     ),
     FunctionSpec(
         "match",
@@ -101,6 +109,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "matches": "read",
             "counters": "read",
             "idempotency": "idempotency",
+            "sources": "read",  # GET /v1/sources: each source's health
         },
     ),
 )

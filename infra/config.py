@@ -13,6 +13,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
+from pydantic import ValidationError
+
+from functions.ingest.connectors import BUILT_IN as PLATFORM_CONNECTORS
+from functions.shared.models import SourceConfig
+
 Architecture = Literal["x86_64", "arm64"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
@@ -24,7 +29,6 @@ STAGE_NAME = re.compile(r"^[a-z][a-z0-9]{1,11}$")
 # Cognito's rules for a hosted UI domain prefix.
 COGNITO_DOMAIN_PREFIX = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 COGNITO_RESERVED_WORDS = ("aws", "amazon", "cognito")
-SCAN_SOURCE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,40}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -79,10 +83,13 @@ class StageConfig:
     waf_body_limit_kb: int = 64
     # Requests per 5 minutes from one IP address before WAF blocks it.
     waf_rate_limit_per_ip: int = 2_000
+    # The shortest interval between two scans of one source in this stage (a source asking for less is scanned at
+    # this rate), and how long a scheduled scan event may wait for delivery.
     scan_rate_minutes: int = 60
-    # Names registered in functions/ingest/sources.py; each gets its own schedule. None by default: a deployed
-    # stage scans only the sources its cdk.json entry names (the bundled sample posts are for local runs only).
-    scan_sources: tuple[str, ...] = ()
+    # The scan sources (functions.shared.models.SourceConfig: name, connector, query, languages, regions,
+    # every_minutes, secret); each gets its own schedule and the ingest function may read its secret. None by
+    # default: a deployed stage scans only what its cdk.json entry names, and never the demo feed (local only).
+    sources: tuple[SourceConfig, ...] = ()
     scans_enabled: bool = True
     # How often the respond function counts review items past their SLA (ReviewItemsPastSla), so the SLA alarm sees
     # items ageing in a quiet queue too, not only when a new match arrives.
@@ -183,13 +190,16 @@ def _check_api_limits(config: StageConfig) -> Problems:
 
 
 def _check_schedules(config: StageConfig) -> Problems:
-    """Scan and SLA-check rates, and the scan source names (each becomes a schedule named after it)."""
+    """Scan and SLA-check rates, and the scan sources (each becomes a schedule named after it)."""
     yield from _between(config, "scan_rate_minutes", 1, 1440)
     yield from _between(config, "sla_check_rate_minutes", 1, 60)
-    if any(not SCAN_SOURCE_NAME.fullmatch(source) for source in config.scan_sources):
-        yield "scan_sources must be short lower-case names (letters, digits, '-')"
-    if len(set(config.scan_sources)) != len(config.scan_sources):
-        yield "scan_sources must not repeat a name"
+    names = [source.name for source in config.sources]
+    if len(set(names)) != len(names):
+        yield "sources must not repeat a name"
+    for source in config.sources:
+        if source.connector not in PLATFORM_CONNECTORS:
+            known = ", ".join(sorted(PLATFORM_CONNECTORS))
+            yield f"source {source.name!r}: connector must be one of {known} (the demo feed is local only)"
 
 
 def _check_alarms(config: StageConfig) -> Problems:
@@ -231,10 +241,18 @@ class _WrongType(Exception):
     """A context value of the wrong JSON type; the message says what was expected."""
 
 
-def _names(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise _WrongType("a list of names")
-    return tuple(value)
+def _sources(value: Any) -> tuple[SourceConfig, ...]:
+    if not isinstance(value, list | tuple):
+        raise _WrongType("a list of sources")
+    sources = []
+    for position, raw in enumerate(value):
+        try:
+            sources.append(SourceConfig.model_validate(raw))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise _WrongType(f"a list of sources (source {position}: {where}: {first['msg']})") from None
+    return tuple(sources)
 
 
 def _tags(value: Any) -> dict[str, str]:
@@ -268,7 +286,7 @@ def _text(value: Any) -> str | None:
 
 
 Parser = Callable[[Any], Any]
-PARSERS_BY_KEY: dict[str, Parser] = {"scan_sources": _names, "tags": _tags}
+PARSERS_BY_KEY: dict[str, Parser] = {"sources": _sources, "tags": _tags}
 # bool before int: True is an int to isinstance
 PARSERS_BY_DEFAULT: tuple[tuple[type, Parser], ...] = ((bool, _boolean), (int, _whole_number), (float, _number))
 

@@ -20,6 +20,8 @@ from infra.compute import METRICS_NAMESPACE, service_name
 from infra.config import StageConfig
 
 REVIEW_SLA_METRIC = "ReviewItemsPastSla"  # published by the respond function (Powertools Metrics, EMF)
+SOURCE_FAILURES_METRIC = "SourceConsecutiveFailures"  # published by the ingest function after each scan
+SOURCE_FAILURES_ALARM = 3  # failed scans in a row
 
 
 class Alarms(Construct):
@@ -48,6 +50,8 @@ class Alarms(Construct):
             self._watch_function(key, function)
         self._watch_api(api)
         self._watch_review_sla(config.sla_check_rate_minutes)
+        for source in config.sources:
+            self._watch_source(source.name, max(source.every_minutes, config.scan_rate_minutes))
 
     def _topic(self, config: StageConfig) -> tuple[kms.Key, sns.Topic]:
         """The topic, encrypted: CloudWatch can publish to an encrypted topic only with a customer-managed key it
@@ -133,6 +137,23 @@ class Alarms(Construct):
                 f"API: more than {self.config.api_5xx_rate_threshold:.1%} of requests got a 5xx "
                 "in 2 of the last 3 five-minute periods."
             ),
+        )
+
+    def _watch_source(self, name: str, every_minutes: int) -> None:
+        """Each scan publishes its source's consecutive failures (0 after a success): three in a row alarm."""
+        metric = cloudwatch.Metric(
+            namespace=METRICS_NAMESPACE,
+            metric_name=SOURCE_FAILURES_METRIC,
+            dimensions_map={"service": service_name("ingest"), "source": name},
+            statistic="Maximum",
+            period=Duration.minutes(max(5, every_minutes)),
+        )
+        self._add(
+            f"Source{''.join(part.capitalize() for part in name.split('-'))}Failing",
+            metric,
+            threshold=SOURCE_FAILURES_ALARM - 1,
+            description=f"Scan source '{name}' failed {SOURCE_FAILURES_ALARM} times in a row: see its last_error in "
+            "GET /v1/sources (credentials, quota, a moved feed).",
         )
 
     def _watch_review_sla(self, check_rate_minutes: int) -> None:

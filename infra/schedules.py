@@ -9,6 +9,7 @@ schedules keep the CloudFormation ids they were first deployed with.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +19,10 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 
+from functions.shared.models import SourceConfig
 from infra.config import StageConfig
 from infra.messaging import parking_queue
 
@@ -46,25 +49,51 @@ class Scheduled:
     schedules: tuple[scheduler.Schedule, ...]
 
 
+def scan_minutes(config: StageConfig, source: SourceConfig) -> int:
+    """A source's interval: its own, but never shorter than the stage allows."""
+    return max(source.every_minutes, config.scan_rate_minutes)
+
+
+def source_id(source: SourceConfig) -> str:
+    return "".join(part.capitalize() for part in source.name.split("-"))
+
+
 def scheduled_scans(stack: Stack, config: StageConfig, ingest: lambda_.Function) -> Scheduled:
-    """One schedule per source the stage names in ``scan_sources``; a stage that names none scans nothing."""
+    """One schedule per source in the stage's ``sources`` (at its own interval); a stage that names none scans
+    nothing. The ingest function reads the sources from ANTIDOTE_SOURCES and each source's secret, if it has one."""
     max_age = Duration.minutes(config.scan_rate_minutes)
     dead_letters = _park_failures(stack, "ScanDeadLetterQueue", ingest, max_age)
-    if not config.scan_sources:
+    if not config.sources:
         return Scheduled(dead_letters, None, ())
     role = _scheduler_role(stack, "ScanSchedulerRole", config, "invoke the ingest function for scheduled scans")
     schedules = tuple(
         scheduler.Schedule(
             stack,
-            f"Scan{''.join(part.capitalize() for part in source.split('-'))}",
-            description=f"Scan '{source}' for new posts every {config.scan_rate_minutes} min ({config.name})",
-            schedule=scheduler.ScheduleExpression.rate(Duration.minutes(config.scan_rate_minutes)),
-            target=_invoke(ingest, scan_event(source), role, dead_letters, max_age),
-            enabled=config.scans_enabled,
+            f"Scan{source_id(source)}",
+            description=f"Scan '{source.name}' for new posts every {scan_minutes(config, source)} min ({config.name})",
+            schedule=scheduler.ScheduleExpression.rate(Duration.minutes(scan_minutes(config, source))),
+            target=_invoke(ingest, scan_event(source.name), role, dead_letters, max_age),
+            enabled=config.scans_enabled and source.enabled,
         )
-        for source in config.scan_sources
+        for source in config.sources
     )
+    _grant_source_secrets(stack, config, ingest)
     return Scheduled(dead_letters, role, schedules)
+
+
+def sources_environment(config: StageConfig) -> str:
+    """What ANTIDOTE_SOURCES holds for the ingest and respond functions: the stage's sources as JSON (names of
+    secrets, never their values)."""
+    return json.dumps([source.model_dump(mode="json") for source in config.sources], separators=(",", ":"))
+
+
+def _grant_source_secrets(stack: Stack, config: StageConfig, ingest: lambda_.Function) -> None:
+    """Ingest may read exactly the secrets the sources name (created by the operator, never by this stack)."""
+    for source in config.sources:
+        if source.secret is None:
+            continue
+        secret = secretsmanager.Secret.from_secret_name_v2(stack, f"SourceSecret{source_id(source)}", source.secret)
+        secret.grant_read(ingest)
 
 
 def sla_checks(stack: Stack, config: StageConfig, respond: lambda_.Function) -> Scheduled:

@@ -18,7 +18,7 @@ from infra.compute import Functions
 from infra.config import StageConfig
 from infra.messaging import pipeline
 from infra.monitoring import Alarms
-from infra.schedules import scheduled_scans, sla_checks
+from infra.schedules import scheduled_scans, sla_checks, sources_environment
 from infra.storage import Tables
 
 
@@ -40,6 +40,8 @@ class AntidoteStack(Stack):
         self.functions = Functions(self, "Functions", config=config, tables=self.tables)
         self.posts, self.matches = pipeline(self, config, self.functions)
         self.scans = scheduled_scans(self, config, self.functions["ingest"])
+        for key in ("ingest", "respond"):  # ingest scans the sources, respond reports their health
+            self.functions[key].add_environment("ANTIDOTE_SOURCES", sources_environment(config))
         self.sla_checks = sla_checks(self, config, self.functions["respond"])
         self.educators = EducatorPool(self, "Educators", config=config)
         self.api = Api(self, "Api", config=config, functions=self.functions.by_key, educators=self.educators)

@@ -102,7 +102,7 @@ def sources_test(name: NameArgument) -> None:
 
 @contextmanager
 def _pipeline() -> Iterator[Any]:
-    """The three functions on the local database (the one 'antidote serve' runs, if it does), without a server."""
+    """The three functions on the local database (the one 'antidote serve' runs, if it does)."""
     from functions.cli.service import _ensure_index
     from functions.local.runtime import local_database, prepare_environment, running_endpoint
     from functions.local.server import LocalService
@@ -116,14 +116,12 @@ def _pipeline() -> Iterator[Any]:
     with err.status("starting the functions"), local_database(settings, persistent=True) as db:
         prepare_environment(db)
         dependencies.reset()
-        service = LocalService(port=0)
-        service.worker.start()
-        service.functions.warm()
+        service = LocalService(port=0)  # on a free port, only so that the functions run as they do when serving
+        service.start()
         try:
             yield service
         finally:
-            service.worker.stop()
-            service.httpd.server_close()
+            service.stop()
 
 
 def scan(name: NameArgument) -> None:

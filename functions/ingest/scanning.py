@@ -78,7 +78,7 @@ def run_scan(
     except Exception as exc:
         error = without_secrets(f"{type(exc).__name__}: {exc}")[:500]
         states.update_state(source.name, lambda s: record_failure(s, error, now))
-        raise ScanFailed(f"source '{source.name}': {error}") from exc
+        raise ScanFailed(error) from exc
     counts = SourceRunCounts(
         fetched=len(fetched.posts) + len(fetched.rejected),
         accepted=response.accepted,

@@ -62,18 +62,6 @@ def demo_feed() -> list[dict[str, Any]]:
     return shift_to_now(load_demo_posts(), datetime.now(UTC))
 
 
-def scan_event(posts: list[dict[str, Any]], source_name: str = "demo") -> dict[str, Any]:
-    """The EventBridge Scheduler event shape a scheduled scan delivers to the ingest function."""
-    return {
-        "version": "0",
-        "id": f"scan-{source_name}-{datetime.now(UTC):%Y%m%d%H%M%S}",
-        "detail-type": "Scheduled scan",
-        "source": "antidote.scan",
-        "time": datetime.now(UTC).isoformat(),
-        "detail": {"source_name": source_name, "posts": posts},
-    }
-
-
 def _count_match(row: dict[str, int], match: StoredMatch, claims: Counter[str]) -> None:
     """Add one accepted post's match, its policy's action and where its item went to its kind's row."""
     row[match.decision] += 1
@@ -92,13 +80,17 @@ def run_demo_scan(service: Any, posts: list[dict[str, Any]]) -> DemoSummary:
     """Feed ``posts`` through ingest → match → respond as one scan of the source ``demo``, then tally each kind of
     post."""
     from functions.ingest import sources
+    from functions.local.scheduler import scan_event
     from functions.shared.dependencies import posts as post_store
 
     posts = shift_to_now(posts, datetime.now(UTC))
     # The demo feed is a source like any other: the scan event names it, and ingest pulls from it through the
     # same machinery as a scheduled scan (connector, cursor and health per source, then the webhook's path).
     sources.register("demo", lambda: posts)
-    result = service.functions.invoke("ingest", scan_event([], "demo"))
+    try:
+        result = service.functions.invoke("ingest", scan_event("demo"))
+    finally:
+        sources.register("demo", demo_feed)  # the bundled feed again, as the local runtime registered it
     service.wait_idle()
     statuses: dict[tuple[str, str], str] = {}
     for item in result["items"]:

@@ -544,6 +544,8 @@ class SourceHealth(BaseModel):
 
 class SourcesResponse(BaseModel):
     sources: list[SourceHealth]
+
+
 class FieldProblem(BaseModel):
     field: str
     message: str

@@ -38,7 +38,21 @@ class Synthesized:
 # A stage that names scan sources, as an operator would in cdk.json; dev and prod name none.
 SCANNING_STAGE = "scanning"
 SCANNING_CONTEXT: dict[str, Any] = {
-    "antidote:stages": {SCANNING_STAGE: {"scan_sources": ["news", "rss-feed"], "scan_rate_minutes": 15}}
+    "antidote:stages": {
+        SCANNING_STAGE: {
+            "scan_rate_minutes": 15,
+            "sources": [
+                {"name": "news", "connector": "rss", "every_minutes": 5, "query": {"feeds": ["https://n.example/f"]}},
+                {
+                    "name": "rss-feed",
+                    "connector": "reddit",
+                    "every_minutes": 30,
+                    "secret": "antidote/scanning/reddit",
+                    "query": {"subreddits": ["HealthMyths"]},
+                },
+            ],
+        }
+    }
 }
 
 

@@ -10,6 +10,8 @@ import pytest
 
 from infra.config import ConfigError, StageConfig, stages_from_context
 
+NEWS: dict[str, Any] = {"name": "news", "connector": "rss", "query": {"feeds": ["https://n.example/f"]}}
+
 CDK_JSON = Path(__file__).resolve().parents[2] / "infra" / "cdk.json"
 
 
@@ -35,10 +37,12 @@ def test_stage_selection(selected: str | None, names: list[str]) -> None:
 
 def test_no_stage_scans_unless_configured_to() -> None:
     """Scans ingest whatever their source returns: a stage schedules only sources its own entry names."""
-    assert StageConfig(name="any").scan_sources == ()
-    assert all(c.scan_sources == () for c in stages_from_context(stages()))
-    configured = StageConfig.from_mapping("dev", {"scan_sources": ["news"]})
-    assert configured.scan_sources == ("news",)
+    assert StageConfig(name="any").sources == ()
+    assert all(c.sources == () for c in stages_from_context(stages()))
+    configured = StageConfig.from_mapping("dev", {"sources": [NEWS]})
+    assert [(s.name, s.connector, s.query.feeds) for s in configured.sources] == [
+        ("news", "rss", ("https://n.example/f",))
+    ]
 
 
 def test_unknown_stage_is_named() -> None:
@@ -64,10 +68,13 @@ def test_missing_stages_context() -> None:
         ({"posts_batch_size": 64, "posts_batching_window_seconds": 0}, "needs posts_batching_window_seconds"),
         ({"waf_body_limit_kb": 100}, "waf_body_limit_kb must be one of"),
         ({"max_body_kb": 8000}, "max_body_kb must be between"),
-        ({"scan_sources": ["a", "a"]}, "must not repeat"),
+        ({"sources": [NEWS, NEWS]}, "must not repeat"),
+        ({"sources": [{**NEWS, "connector": "demo"}]}, "demo feed is local only"),
+        ({"sources": [{**NEWS, "every_minutes": 0}]}, r"sources must be a list of sources \(source 0: every_minutes"),
         ({"sla_check_rate_minutes": 0}, "sla_check_rate_minutes must be between 1 and 60"),
-        ({"scan_sources": "news"}, "scan_sources must be a list"),
-        ({"scan_sources": ["News Feed"]}, "scan_sources must be short lower-case names"),
+        ({"sources": "news"}, "sources must be a list"),
+        ({"sources": [{**NEWS, "name": "News Feed"}]}, r"source 0: name"),
+        ({"sources": [{**NEWS, "api_key": "AIza…"}]}, r"source 0: api_key: Extra inputs"),  # credentials never here
         ({"api_5xx_rate_threshold": 5}, "share of requests"),
         ({"alarm_email": "ops"}, "alarm_email must be an e-mail address"),
         ({"cognito_domain_prefix": "Antidote"}, "cognito_domain_prefix must be"),
@@ -88,4 +95,5 @@ def test_bad_stage_name() -> None:
 
 def test_numbers_accept_json_integers_for_floats() -> None:
     assert StageConfig.from_mapping("dev", {"api_5xx_rate_threshold": 1e-2}).api_5xx_rate_threshold == 0.01
-    assert StageConfig.from_mapping("dev", {"scan_sources": ["a", "b-c"]}).scan_sources == ("a", "b-c")
+    sources = [{**NEWS, "name": "a"}, {**NEWS, "name": "b-c"}]
+    assert [s.name for s in StageConfig.from_mapping("dev", {"sources": sources}).sources] == ["a", "b-c"]

@@ -16,6 +16,7 @@ from pynamodb.attributes import TTLAttribute
 
 from functions.respond.handler import SLA_CHECK_SOURCE
 from functions.shared.dal import models
+from functions.shared.models import SourceConfig
 from infra.api import ROUTES
 from infra.compute import FUNCTIONS, INDEX_DIR, TABLE_ACTIONS, service_name
 from infra.config import StageConfig
@@ -73,6 +74,7 @@ STATEFUL_IDS = {
     "TablesApiKeysTable21490A2A",
     "TablesCountersTable8D450503",
     "TablesIdempotencyTable9CFEB1A0",
+    "TablesSourcesTable02B2145F",
     "PostsQueue776EFE65",
     "PostsQueueDeadLetterQueue48902F23",
     "MatchesQueue2C3C8FF5",
@@ -724,7 +726,7 @@ def test_deployed_stages_schedule_no_scans(synthesized: Synthesized, stage: str)
     """dev and prod name no scan sources (the bundled sample posts are for local runs): the one schedule is the
     SLA check, and no scheduler role may invoke ingest."""
     stack, template = synthesized.stacks[stage], synthesized.templates[stage]
-    assert stack.config.scan_sources == ()
+    assert stack.config.sources == ()
     assert stack.scans.schedules == ()
     assert stack.scans.role is None
     schedules = synthesized.resources(stage, "AWS::Scheduler::Schedule").values()
@@ -744,15 +746,16 @@ def test_deployed_stages_schedule_no_scans(synthesized: Synthesized, stage: str)
 
 
 def test_each_configured_scan_source_gets_its_schedule(scanning: Synthesized) -> None:
-    """A stage that names scan sources gets one schedule per source, invoking ingest at the stage's rate."""
+    """A stage that names scan sources gets one schedule per source, invoking ingest at the source's own interval
+    (never faster than the stage's scan_rate_minutes)."""
     stack, template = scanning.stacks[SCANNING_STAGE], scanning.templates[SCANNING_STAGE]
     config = stack.config
-    assert config.scan_sources == ("news", "rss-feed")
+    assert [s.name for s in config.sources] == ["news", "rss-feed"]
     assert [logical_id(stack, s)[:-8] for s in stack.scans.schedules] == ["ScanNews", "ScanRssFeed"]  # + hash
-    template.resource_count_is("AWS::Scheduler::Schedule", len(config.scan_sources) + 1)  # + the SLA check
+    template.resource_count_is("AWS::Scheduler::Schedule", len(config.sources) + 1)  # + the SLA check
     assert stack.scans.role is not None
-    rate = ScheduleExpression.rate(Duration.minutes(config.scan_rate_minutes)).expression_string
-    for source in config.scan_sources:
+    for source, minutes in zip(config.sources, (15, 30), strict=True):  # news asks for 5: the stage's floor is 15
+        rate = ScheduleExpression.rate(Duration.minutes(minutes)).expression_string
         template.has_resource_properties(
             "AWS::Scheduler::Schedule",
             {
@@ -760,7 +763,7 @@ def test_each_configured_scan_source_gets_its_schedule(scanning: Synthesized) ->
                 "State": "ENABLED",
                 "Target": {
                     "Arn": arn_ref(function_ids(stack)["ingest"]),
-                    "Input": json.dumps(scan_event(source), separators=(",", ":")),
+                    "Input": json.dumps(scan_event(source.name), separators=(",", ":")),
                     "RoleArn": arn_ref(logical_id(stack, stack.scans.role)),
                     "DeadLetterConfig": {"Arn": arn_ref(logical_id(stack, stack.scans.dead_letters))},
                     "RetryPolicy": {"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 15 * 60},
@@ -778,8 +781,43 @@ def test_each_configured_scan_source_gets_its_schedule(scanning: Synthesized) ->
     )
 
 
+def test_sources_reach_their_functions_with_only_their_own_secrets(scanning: Synthesized) -> None:
+    """The sources reach ingest and respond as ANTIDOTE_SOURCES (secret names, never values); ingest may read
+    the one secret a source names; each source has a failing-source alarm; cursors live in the sources table."""
+    stack, template = scanning.stacks[SCANNING_STAGE], scanning.templates[SCANNING_STAGE]
+    ids = function_ids(stack)
+    functions = scanning.resources(SCANNING_STAGE, "AWS::Lambda::Function")
+    for key in ("ingest", "respond"):
+        variables = functions[ids[key]]["Properties"]["Environment"]["Variables"]
+        configured = json.loads(variables["ANTIDOTE_SOURCES"])
+        assert [(s["name"], s["secret"]) for s in configured] == [
+            ("news", None),
+            ("rss-feed", "antidote/scanning/reddit"),
+        ]
+        assert "ANTIDOTE_SOURCES_TABLE" in variables
+    assert "ANTIDOTE_SOURCES" not in functions[ids["match"]]["Properties"]["Environment"]["Variables"]
+    ingest_role = json.dumps(
+        _role_statements(scanning, SCANNING_STAGE, logical_id(stack, stack.functions.roles["ingest"]))
+    )
+    assert "secretsmanager:GetSecretValue" in ingest_role
+    assert ":secret:antidote/scanning/reddit-??????" in ingest_role
+    for key in ("match", "respond"):
+        role = json.dumps(_role_statements(scanning, SCANNING_STAGE, logical_id(stack, stack.functions.roles[key])))
+        assert "secretsmanager" not in role, key
+    template.has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {
+            "MetricName": "SourceConsecutiveFailures",
+            "Dimensions": Match.array_with([{"Name": "source", "Value": "rss-feed"}]),
+            "Threshold": 2,
+            "Period": 30 * 60,
+        },
+    )
+
+
 def test_scans_enabled_false_pauses_the_schedules() -> None:
-    stack = AntidoteStack(App(), StageConfig(name="paused", scan_sources=("news",), scans_enabled=False))
+    news = SourceConfig(name="news", connector="rss")
+    stack = AntidoteStack(App(), StageConfig(name="paused", sources=(news,), scans_enabled=False))
     (schedule,) = stack.scans.schedules
     cfn_schedule = schedule.node.default_child
     assert isinstance(cfn_schedule, CfnSchedule)

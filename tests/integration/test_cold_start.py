@@ -49,12 +49,26 @@ def test_the_review_api_does_not_load_the_matching_engine() -> None:
     assert "functions.match" not in json.loads(result.stdout)
 
 
+# The scan connectors' platform SDKs load only when a scan runs its connector, never with a handler.
+SCAN_SDKS = {"feedparser", "mastodon", "atproto", "atproto_client", "praw", "prawcore", "googleapiclient", "httpx"}
+
+
+@pytest.mark.parametrize("function", HANDLERS)
+def test_a_cold_start_loads_no_scan_connector(function: str) -> None:
+    result = run_python(LOADED.format(module=f"functions.{function}.handler"))
+    assert result.returncode == 0, result.stderr
+    loaded = {m.split(".")[0] for m in json.loads(result.stdout)}
+    assert not loaded & SCAN_SDKS, f"{function} loads {sorted(loaded & SCAN_SDKS)} at import"
+    connectors = {f"functions.ingest.connectors.{name}" for name in ("rss", "mastodon", "bluesky", "reddit", "youtube")}
+    assert not connectors & set(json.loads(result.stdout))
+
+
 DEPLOYED = {
     "ANTIDOTE_STAGE": "prod",
     "ANTIDOTE_AUTH_MODE": "cognito",
     **{
         f"ANTIDOTE_{name}_TABLE": f"antidote-prod-{name.lower()}"
-        for name in ("POSTS", "MATCHES", "REVIEWS", "AUDIT", "API_KEYS", "COUNTERS", "IDEMPOTENCY")
+        for name in ("POSTS", "MATCHES", "REVIEWS", "AUDIT", "API_KEYS", "COUNTERS", "IDEMPOTENCY", "SOURCES")
     },
     "ANTIDOTE_POSTS_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/posts",
     "ANTIDOTE_MATCHES_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/matches",

@@ -9,6 +9,7 @@ fails only when every feed failed.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,7 +30,7 @@ from functions.shared.models import IngestItemResult
 
 PLATFORM = "news"
 USER_AGENT = "antidote-monitor/1.0 (health misinformation monitoring; feed reader)"
-SEEN_LIMIT = 500  # ids remembered per feed; a feed longer than this would show its oldest items again
+SEEN_LIMIT = 200  # ids kept per feed (a cursor is one DynamoDB item, at most 400 KB); older ones meet the ingest dedupe
 TIMEOUT_SECONDS = 10.0
 
 
@@ -93,7 +94,11 @@ class RssConnector:
         response = context.budget.call(get, classify)
         if response.status_code == 304:
             return state
-        parsed = feedparser.parse(response.content, response_headers={"content-location": url, **response.headers})
+        # Only the content type (its charset): with a base URL feedparser would resolve a relative <guid> against
+        # it, and an item's id would change with the feed's address.
+        parsed = feedparser.parse(
+            response.content, response_headers={"content-type": response.headers.get("content-type", "")}
+        )
         if parsed.bozo and not parsed.entries:
             raise ConnectorError(f"not a feed: {parsed.get('bozo_exception')}")
         seen = set(state.get("seen") or [])
@@ -123,6 +128,20 @@ def entry_id(entry: Any) -> str:
     return raw if 0 < len(raw) <= 200 else "sha1:" + hashlib.sha1(raw.encode()).hexdigest()
 
 
+RSS_AUTHOR = re.compile(r"^\s*\S+@\S+\s*\((?P<name>[^)]+)\)\s*$")
+
+
+def author_name(raw: Any) -> str | None:
+    """RSS's <author> is "address (Name)": keep only the name, never the address."""
+    if not raw:
+        return None
+    text = str(raw)
+    named = RSS_AUTHOR.match(text)
+    if named:
+        return named.group("name").strip()
+    return None if "@" in text else text
+
+
 def to_post(entry: Any, item_id: str, language: str | None) -> dict[str, Any] | str:
     """One feed item in the webhook's shape, or why it cannot be one."""
     title = html_to_text(entry.get("title"))
@@ -134,10 +153,7 @@ def to_post(entry: Any, item_id: str, language: str | None) -> dict[str, Any] | 
     if stamp is None:
         return "the item has no published or updated date"
     link = entry.get("link")
-    # RSS's <author> is "address (Name)": keep only the name, never the address.
-    author = (entry.get("author_detail") or {}).get("name") or (
-        None if "@" in str(entry.get("author")) else entry.get("author")
-    )
+    author = author_name(entry.get("author"))
     return {
         "platform": PLATFORM,
         "post_id": item_id,

@@ -62,7 +62,9 @@ class YouTubeConnector:
         try:
             for video_id in self._search(youtube, context):
                 videos.setdefault(video_id, {})
-            for video_id in list(videos)[-VIDEOS_KEPT:]:
+            # Newest videos first, and one request left for the commenters' subscriber counts.
+            room = max(0, context.budget.max_requests - context.budget.used - 1)
+            for video_id in list(reversed(list(videos)[-VIDEOS_KEPT:]))[:room]:
                 threads.extend(self._new_comments(youtube, video_id, videos, context))
         except BudgetExhausted as exc:
             stopped = str(exc)
@@ -130,7 +132,8 @@ class YouTubeConnector:
         return fresh
 
     def _subscribers(self, youtube: Any, threads: list[dict[str, Any]], context: FetchContext) -> dict[str, int]:
-        channels = sorted({c for t in threads if (c := _snippet(t).get("authorChannelId", {}).get("value"))})
+        with_text = [_snippet(t) for t in threads if _snippet(t).get("textOriginal") or _snippet(t).get("textDisplay")]
+        channels = sorted({c for s in with_text if (c := (s.get("authorChannelId") or {}).get("value"))})
         counts: dict[str, int] = {}
         for start in range(0, len(channels), CHANNELS_PER_CALL):
             request = youtube.channels().list(

@@ -15,6 +15,7 @@ import {
 import { isRising, trendChart } from "./chart.js";
 import { countedLength, LINK_LENGTH, PLATFORM_LIMITS } from "./counting.js";
 import { externalLink, fill, h } from "./dom.js";
+import { showSources } from "./sources.js";
 
 const POLL_MS = 5000;
 const TRENDS_POLL_MS = 30000;
@@ -307,6 +308,11 @@ function showView(view) {
   if (view === "queue") refreshQueue();
   if (view === "trends") loadTrends();
   if (view === "kb") renderKb();
+  if (view === "sources") {
+    showSources(document.getElementById("sources-list"), (error) => {
+      if (!handleAuthError(error)) flash(`Could not load the sources: ${error.message}`, "error");
+    });
+  }
 }
 
 // ---------------------------------------------------------------- claims (knowledge base, topic filter)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from functions.local.runtime import FakeContext
+from functions.shared import dependencies
 from functions.shared.dal.models import CounterRecord, MatchRecord, PostRecord, ReviewItemRecord
 from tests.conftest import Service
 
@@ -231,6 +232,9 @@ def test_demo_scan_feeds_the_bundled_sample_through_the_pipeline(service: Servic
     summary = run_demo_scan(service.local, sample[:60])
     total = summary.rows["total"]
     assert total["posts"] == 60
+    demo_source = dependencies.source_states().get_state("demo")  # the demo feed ran as a source: health recorded
+    assert demo_source is not None
+    assert demo_source.last_run.fetched == 60
     assert total["accepted"] + total["duplicate"] + total["rejected"] == 60
     assert total["match"] + total["review"] + total["none"] == total["accepted"]
     assert summary.rows["myth"]["match"] + summary.rows["myth"]["review"] > 0
@@ -255,14 +259,18 @@ def test_scans_without_posts_pull_from_their_named_source(service: Service) -> N
     """The local runtime registers the demo feed; nothing else is registered."""
     import pytest
 
-    from functions.ingest.sources import fetch
+    from functions.ingest.connectors.base import Budget, FetchContext
+    from functions.ingest.sources import find_source
     from functions.shared.errors import InvalidInput
+    from functions.shared.settings import get_settings
 
-    demo = fetch("demo")
+    source, connector = find_source(get_settings(), "demo")
+    assert not source.enabled  # run by hand and by the demo command, never on a schedule
+    demo = connector.fetch(FetchContext(source, {}, {}, Budget(max_requests=1, seconds=1))).posts
     assert len(demo) >= 200
     assert max(datetime.fromisoformat(p["created_at"]) for p in demo) > datetime.now(UTC) - timedelta(hours=1)
     with pytest.raises(InvalidInput, match="unknown scan source"):
-        fetch("myspace-firehose")
+        find_source(get_settings(), "myspace-firehose")
 
 
 def test_a_record_that_keeps_failing_is_parked_in_the_dead_letter_list(service: Service) -> None:
