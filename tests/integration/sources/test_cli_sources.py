@@ -16,7 +16,8 @@ def antidote(args: list[str], env: dict[str, str]) -> subprocess.CompletedProces
     return subprocess.run(
         [sys.executable, "-m", "functions.cli.app", *args],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "COLUMNS": "250", **env},
+        # Nothing inherited from a service another test started (its database endpoint, its sources): only env.
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("ANTIDOTE_")}, "COLUMNS": "250", **env},
         capture_output=True,
         text=True,
         timeout=600,
