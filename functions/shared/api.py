@@ -62,9 +62,11 @@ PROBLEM_DESCRIPTIONS = {
     404: "No such resource",
     409: "Someone changed the resource first (its current state is in `current`), or the action does not apply",
     413: "The body is larger than the limit",
+    414: "The request target (path and query) is too long: over 8 KB locally, over API Gateway's limit in AWS",
     415: "The body is not application/json",
     422: "A field is invalid; `errors` names each one",
     429: "The API key's daily quota is used up; see Retry-After",
+    431: "The request headers are too large: over 32 KB locally, over API Gateway's limit in AWS",
     500: "Unexpected error; quote `correlation_id` when reporting it",
     503: "Busy or the database is unavailable; nothing was done, try again after Retry-After",
 }
@@ -184,7 +186,9 @@ def documented_responses(
     """Every status a route can answer, for the OpenAPI document: derived from its credentials, its parameters and
     its body, plus the ``extra`` ones only the route knows (404, 409)."""
     parameters = inspect.signature(func).parameters.values()
-    statuses = {422, 500, 503, *extra}  # 422 as problem+json: Powertools documents one on every validated route
+    # 422 as problem+json: Powertools documents one on every validated route; 414 and 431: the HTTP layer answers
+    # them for any route, before the route sees the request (a long query, e.g. a repeated filter, reaches it).
+    statuses = {414, 422, 431, 500, 503, *extra}
     if any(inspect.isclass(p.annotation) and issubclass(p.annotation, BaseModel) for p in parameters):
         statuses.update((400, 413, 415))
     for requirement in security or []:
