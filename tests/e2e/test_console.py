@@ -444,7 +444,7 @@ def test_an_item_shows_its_stance_action_reason_and_the_reach_rule(
 
 
 def test_a_monitored_item_is_filed_with_the_reach_rule_and_nothing_to_approve(page: Page, service: Service) -> None:
-    from functions.respond.logic import build_review_item
+    from functions.respond.logic import SlaRule, build_review_item
     from functions.respond.priority import priority_key
     from functions.shared.claims import Claim
     from functions.shared.models import MatchMessage, ReachRule, ReplyPolicy, StoredPost
@@ -473,7 +473,7 @@ def test_a_monitored_item_is_filed_with_the_reach_rule_and_nothing_to_approve(pa
     message = MatchMessage(
         post_key=stored.post_key, decision="match", kb_version="kb-e2e", matches=[], claim=claimed, policy=policy
     )
-    item = build_review_item(message, stored, now, 2.0)
+    item = build_review_item(message, stored, now, SlaRule())
     assert service.reviews.put_review_item_if_new(item, priority_key(item.priority, item.item_id))
 
     sign_in(page, service)
