@@ -466,6 +466,16 @@ def _series(buckets: dict[str, int], days: list[str], day_cutoff: str) -> dict[s
     }
 
 
+def history_days(hourly: Mapping[TrendKind, dict[str, dict[str, int]]], now: datetime) -> float:
+    """How many days of counts the week holds (from the first hour anything was counted): on the service's first
+    day every claim would look like it is rising, so the console says "rising" only with enough history."""
+    buckets = [bucket for by_claim in hourly.values() for series in by_claim.values() for bucket in series]
+    if not buckets:
+        return 0.0
+    first = datetime.strptime(min(buckets)[:13], "%Y-%m-%dT%H").replace(tzinfo=UTC)
+    return round(min(7.0, max(0.0, (now - first).total_seconds() / 86400)), 2)
+
+
 def trend_summary(
     hourly: Mapping[TrendKind, dict[str, dict[str, int]]],
     pending: dict[str, int],
@@ -496,6 +506,7 @@ def trend_summary(
     most_pending = sorted(pending.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
     return {
         "generated_at": now.isoformat(),
+        "history_days": history_days(hourly, now),
         "days": days,
         "claims": rows,
         "most_pending": [

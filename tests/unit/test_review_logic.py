@@ -480,3 +480,11 @@ def test_csv_exports_neutralise_formulas() -> None:
     assert safe_cell("-1") == "'-1"
     assert safe_cell("ok") == "ok"
     assert safe_cell(None) == ""
+
+
+def test_trends_report_how_many_days_of_history_they_hold() -> None:
+    day_one = {TrendKind.SPREADING: {MYTH.id: {(NOW - timedelta(hours=5)).strftime("%Y-%m-%dT%H"): 9}}}
+    assert trend_summary(day_one, {}, {MYTH.id: MYTH}, NOW)["history_days"] == pytest.approx(5 / 24, abs=0.01)
+    week = {TrendKind.SPREADING: {MYTH.id: {(NOW - timedelta(days=9)).strftime("%Y-%m-%dT%H"): 1}}}
+    assert trend_summary(week, {}, {}, NOW)["history_days"] == 7.0
+    assert trend_summary({}, {}, {}, NOW)["history_days"] == 0.0
