@@ -178,7 +178,9 @@ def test_sign_in_from_the_form_or_a_link_and_sign_out(page: Page, service: Servi
     page.goto(service.local.url + "/")
     signin = page.locator("#signin")
     expect(signin).to_be_visible()
-    expect(signin).to_contain_text("antidote token --user YOUR-NAME")
+    expect(signin).to_contain_text("Ask the person who runs Antidote for your organisation for a sign-in link")
+    expect(signin.locator("details")).not_to_have_attribute("open", "")  # the command line is for the operator
+    expect(signin).to_contain_text("antidote token --user THEIR-NAME --link")
     expect(page.locator("#view-queue")).to_be_hidden()
 
     page.fill("#token-input", "not a token")

@@ -95,7 +95,8 @@ def serious_violations(page: Page) -> list[str]:
 # ---------------------------------------------------------------- counts and search over every page
 
 
-def test_counts_overdue_and_search_cover_every_page(page: Page, service: Service) -> None:
+def test_counts_overdue_and_search_cover_every_page(sized: Page, service: Service) -> None:
+    page = sized
     word = tag()
     items = [
         seed_review_item(
@@ -178,7 +179,8 @@ def test_keyboard_only_open_edit_approve_and_undo(sized: Page, service: Service)
     assert [e["action"] for e in audit] == ["approve_edited", "undo"]
 
 
-def test_typing_outside_the_editor_never_acts_and_shortcuts_can_be_turned_off(page: Page, service: Service) -> None:
+def test_typing_outside_the_editor_never_acts_and_shortcuts_can_be_turned_off(sized: Page, service: Service) -> None:
+    page = sized
     word = tag()
     item = seed_review_item(service.reviews, f"measles is nothing to worry about {word}")
     sign_in(page, service, f"?q={word}")
@@ -237,10 +239,10 @@ def test_bidi_overrides_are_shown_and_combining_floods_are_clipped(sized: Page, 
 # ---------------------------------------------------------------- beyond approve and reject
 
 
-def test_copy_then_mark_as_posted_is_recorded(browser: Browser, service: Service, page_errors: PageErrors) -> None:
-    with watched_page(
-        browser, page_errors, WIDTHS["laptop"], permissions=["clipboard-read", "clipboard-write"]
-    ) as page:
+def test_copy_then_mark_as_posted_is_recorded(
+    browser: Browser, service: Service, page_errors: PageErrors, width: str
+) -> None:
+    with watched_page(browser, page_errors, WIDTHS[width], permissions=["clipboard-read", "clipboard-write"]) as page:
         copy_and_mark_posted(page, service)
 
 
@@ -309,7 +311,8 @@ def test_monitor_amplify_and_escalate(sized: Page, service: Service) -> None:
     expect(row(sized, escalated.item_id)).to_be_visible()
 
 
-def test_take_hand_over_and_notes(page: Page, service: Service) -> None:
+def test_take_hand_over_and_notes(sized: Page, service: Service) -> None:
+    page = sized
     word = tag()
     item = seed_review_item(service.reviews, f"measles is mild {word}")
     sign_in(page, service, f"?q={word}")
@@ -317,9 +320,11 @@ def test_take_hand_over_and_notes(page: Page, service: Service) -> None:
     page.click("#take")
     expect(page.locator("#assignee-line")).to_contain_text("Taken by amina (you)")
     expect(row(page, item.item_id).locator(".flag-assignee")).to_have_text("Taken by amina")
+    page.locator("#item-pane .close").click()
     page.check("#f-mine")
     expect(row(page, item.item_id)).to_be_visible()
     assert "assignee=me" in page.url
+    open_row(page, item.item_id)
     page.fill("#note-text", "Check with Dr Osei before replying \u202eon\u202c Monday")
     page.click("#add-note")
     expect(page.locator("#notes li")).to_contain_text("Check with Dr Osei")
@@ -331,7 +336,8 @@ def test_take_hand_over_and_notes(page: Page, service: Service) -> None:
     assert [e["action"] for e in audit] == ["assign", "note", "assign"]
 
 
-def test_second_sign_off_for_a_high_harm_claim(page: Page, service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_second_sign_off_for_a_high_harm_claim(sized: Page, service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = sized
     monkeypatch.setattr(service.settings, "second_signoff_high_harm", True)
     word = tag()
     item = seed_review_item(service.reviews, f"measles is a harmless rash {word}")  # measles: high harm
@@ -355,7 +361,8 @@ def test_second_sign_off_for_a_high_harm_claim(page: Page, service: Service, mon
     assert [(e["action"], e["actor"]) for e in audit] == [("approve_first", "amina"), ("confirm", "ben")]
 
 
-def test_bulk_reject_a_filtered_selection_after_confirming(page: Page, service: Service) -> None:
+def test_bulk_reject_a_filtered_selection_after_confirming(sized: Page, service: Service) -> None:
+    page = sized
     word = tag()
     items = [seed_review_item(service.reviews, f"measles jokes {word} {n}", platform="reddit") for n in range(3)]
     other = seed_review_item(service.reviews, f"measles jokes {word} elsewhere", platform="x")
@@ -375,7 +382,8 @@ def test_bulk_reject_a_filtered_selection_after_confirming(page: Page, service: 
     assert api(service, "GET", f"/v1/reviews/{other.item_id}")["status"] == "pending"
 
 
-def test_reply_history_per_claim_and_csv_exports(page: Page, service: Service, tmp_path: Path) -> None:
+def test_reply_history_per_claim_and_csv_exports(sized: Page, service: Service) -> None:
+    page = sized
     word = tag()
     item = seed_review_item(service.reviews, f"fluoride lowers iq {word}", claim_id="fluoride-water-lowers-iq")
     api(service, "POST", f"/v1/reviews/{item.item_id}/approve", {"text": f"Fluoride at tap levels is safe {word}"})

@@ -46,7 +46,7 @@ const FILTER_NAMES = ["status", "action", "topic", "platform", "language", "clai
 const DEFAULT_FILTERS = { status: "pending", action: "", topic: "", platform: "", language: "", claim: "", assignee: "", q: "" };
 const SUMMARY_MS = 15000; // the totals read every item of the status: refreshed less often than the list
 const NARROW = window.matchMedia("(max-width: 48rem)");
-const TYPING_BURST_MS = 900; // a letter this soon after another is typing, not a shortcut
+const TYPING_BURST_MS = 900; // a letter this soon after another (no other key or click between) is typing
 const ITEM_KEYS = new Set(["a", "r", "u", "e"]); // act on the open item: only with the focus inside it
 // What the post does, beside the post (the claim's own verdict stays beside the claim).
 const POST_STANCE = {
@@ -1950,9 +1950,12 @@ function isTyping(target) {
 function onKey(event) {
   if (!state.identity || $("help").open) return;
   const target = event.target;
+  if (event.key.length !== 1) state.lastLetterAt = 0; // Enter, Esc, Tab, arrows: the end of any run of typing
   if (isTyping(target)) {
     if (event.key === "Escape") {
-      target.blur();
+      const heading = target.closest("#item-pane") && $("item-title");
+      if (heading) heading.focus({ preventScroll: true }); // still in the item: a, u and e work on it
+      else target.blur();
       event.preventDefault();
     }
     return;
@@ -2078,6 +2081,9 @@ function bind() {
     $(id).addEventListener(id === "kb-search" ? "input" : "change", renderKb);
   }
   document.addEventListener("keydown", onKey);
+  document.addEventListener("pointerdown", () => {
+    state.lastLetterAt = 0; // a click or a tap ends a run of typing too
+  });
   window.addEventListener("hashchange", () => {
     const handed = takeTokenFromFragment(); // a sign-in link opened in a tab that already shows the console
     if (handed && handed.token) {
