@@ -5,7 +5,6 @@ import json
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
@@ -306,7 +305,7 @@ def _create_once() -> Any:
             dependencies.posts(),
             reviews(),
             datetime.now(UTC),
-            SlaRule(settings.sla_high_harm_hours, ZoneInfo(settings.timezone)),
+            SlaRule(settings.sla_high_harm_hours, settings.zone),
         )
         return {"post_key": message["post_key"], "created": created}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -165,6 +166,8 @@ class Settings(BaseSettings):
     @field_validator("timezone", mode="after")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
+        if value == "UTC":  # needs no time-zone database (a Lambda image may have none)
+            return value
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -176,6 +179,11 @@ class Settings(BaseSettings):
         if self.stage != LOCAL_STAGE and self.auth_mode != "cognito":
             raise ValueError(f"ANTIDOTE_AUTH_MODE must be 'cognito' outside the local stage (stage '{self.stage}')")
         return self
+
+    @property
+    def zone(self) -> tzinfo:
+        """The organisation's time zone; UTC without consulting the time-zone database."""
+        return UTC if self.timezone == "UTC" else ZoneInfo(self.timezone)
 
     def require(self, *names: str) -> Settings:
         """Fail fast, naming the variable, when a setting that only has a local default was not configured.
