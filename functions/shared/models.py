@@ -437,6 +437,7 @@ class ReviewSummary(BaseModel):
     due_soon: int = Field(description="Due within the next 30 minutes.")
     by_topic: dict[str, int]
     by_platform: dict[str, int]
+    by_language: dict[str, int] = Field(default_factory=dict, description="Items per detected language ('' unknown).")
 
 
 class AuditEvent(BaseModel):

@@ -585,6 +585,9 @@ async function refreshSummary(force = false) {
     const summary = await api("GET", `v1/reviews:summary?${key}`);
     if (key !== filterParams().toString()) return;
     state.summary = summary;
+    const languagesBefore = state.languages.size; // a language only beyond the first page can be filtered too
+    for (const code of Object.keys(summary.by_language || {})) if (code) state.languages.add(code);
+    if (state.languages.size !== languagesBefore) fillLanguageFilter();
     renderSummary();
     renderOverview();
   } catch (error) {

@@ -100,26 +100,33 @@ class ReviewStore:
     def summarise(self, status: ReviewStatus, filters: ReviewFilters, now: datetime, soon: timedelta) -> ReviewSummary:
         """Totals over every item of ``status`` that matches ``filters`` — not just one page.
 
-        One query of the status index, read to its end with only four attributes returned. DynamoDB still charges
+        One query of the status index, read to its end with only five attributes returned. DynamoDB still charges
         for the whole of every item it reads (the filter applies after reading): about ⌈item size / 4 KB⌉ × 0.5
         read units per item of that status, eventually consistent — see docs/console.md for the figures."""
         total = overdue = due_soon = 0
         by_topic: dict[str, int] = defaultdict(int)
         by_platform: dict[str, int] = defaultdict(int)
+        by_language: dict[str, int] = defaultdict(int)
         for record in ReviewItemRecord.by_status.query(
             status.value,
             filter_condition=_filter_condition(filters),
-            attributes_to_get=["topic", "platform", "sla_due", "item_id"],
+            attributes_to_get=["topic", "platform", "language", "sla_due", "item_id"],
         ):
             total += 1
             by_topic[record.topic] += 1
             by_platform[record.platform] += 1
+            by_language[record.language or ""] += 1
             if record.sla_due is not None and record.sla_due < now:
                 overdue += 1
             elif record.sla_due is not None and record.sla_due < now + soon:
                 due_soon += 1
         return ReviewSummary(
-            total=total, overdue=overdue, due_soon=due_soon, by_topic=dict(by_topic), by_platform=dict(by_platform)
+            total=total,
+            overdue=overdue,
+            due_soon=due_soon,
+            by_topic=dict(by_topic),
+            by_platform=dict(by_platform),
+            by_language=dict(by_language),
         )
 
     def transition_review_item(self, updated: ReviewItem, priority_key: str, event: AuditEvent) -> ReviewItem:
