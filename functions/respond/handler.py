@@ -2,7 +2,7 @@
 
 # No "from __future__ import annotations" here: Powertools reads route signatures at run time.
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -14,23 +14,41 @@ from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idemp
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.respond.console import SECURITY_HEADERS, console_file
-from functions.respond.logic import approve, create_review_item, reject, trend_summary, undo
+from functions.respond.exports import audit_csv, reviews_csv
+from functions.respond.logic import (
+    SlaRule,
+    add_note,
+    approve,
+    assign,
+    create_review_item,
+    decide,
+    mark_posted,
+    reject,
+    trend_summary,
+    undo,
+)
 from functions.respond.sources import sources_view
 from functions.shared import dependencies
 from functions.shared.api import build_resolver, problems, resolve
 from functions.shared.api_auth import require_educator
 from functions.shared.auth import Educator
 from functions.shared.claims import Claim, read_published_claims
+from functions.shared.dal.reviews import ReviewFilters
 from functions.shared.dependencies import idempotency_store, reviews
 from functions.shared.models import (
     Action,
     ApproveRequest,
+    AssignRequest,
     AuditEvent,
+    DecideRequest,
     MatchMessage,
+    NoteRequest,
+    PostedRequest,
     RejectRequest,
     ReviewItem,
     ReviewPage,
     ReviewStatus,
+    ReviewSummary,
     SourcesResponse,
     UndoRequest,
 )
@@ -48,6 +66,18 @@ EDUCATOR = [require_educator()]
 SECURITY: list[dict[str, list[str]]] = [{"educatorToken": []}]
 # Item ids are 24 hex digits; a longer one is refused (422) before it reaches DynamoDB, whose keys stop at 2 KB.
 ItemId = Annotated[str, Path(min_length=1, max_length=64)]
+SEARCH_HELP = "Words that must all appear (accents and case ignored) in the claim, post text, author, topic or draft."
+DUE_SOON = timedelta(minutes=30)
+# The queue's filters, shared by the list, its summary and its export.
+StatusQ = Annotated[ReviewStatus, Query()]
+TopicQ = Annotated[str | None, Query(max_length=80)]
+PlatformQ = Annotated[str | None, Query(max_length=20)]
+LanguageQ = Annotated[str | None, Query(max_length=2)]
+ActionQ = Annotated[Action | None, Query()]
+ClaimQ = Annotated[str | None, Query(max_length=120, description="Only items about this claim id.")]
+AssigneeQ = Annotated[str | None, Query(max_length=64, description="Only items taken by this educator.")]
+SearchQ = Annotated[str | None, Query(max_length=200, description=SEARCH_HELP)]
+MAX_EXPORT_ROWS = 10_000
 
 
 @app.get("/", include_in_schema=False)
@@ -70,6 +100,8 @@ def console_asset(path: str) -> Response[str]:
             "undo_window_seconds": settings.undo_window_seconds,
             "cognito": cognito,
             "reach_thresholds": {k: v.model_dump() for k, v in sorted(settings.reach_thresholds.items())},
+            "timezone": settings.timezone,
+            "second_signoff_high_harm": settings.second_signoff_high_harm,
         }
         return Response(200, "application/json", json.dumps(config), SECURITY_HEADERS)
     content_type, text = console_file(path)
@@ -99,15 +131,87 @@ def _educator() -> Educator:
     "educators to look at; filter either by `action`.",
 )
 def list_reviews(
-    status: Annotated[ReviewStatus, Query()] = ReviewStatus.PENDING,
-    topic: Annotated[str | None, Query(max_length=80)] = None,
-    platform: Annotated[str | None, Query(max_length=20)] = None,
-    language: Annotated[str | None, Query(max_length=2)] = None,
+    status: StatusQ = ReviewStatus.PENDING,
+    topic: TopicQ = None,
+    platform: PlatformQ = None,
+    language: LanguageQ = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor: Annotated[str | None, Query(max_length=2000, pattern=r"^[A-Za-z0-9_=-]+$")] = None,
-    action: Annotated[Action | None, Query()] = None,
+    action: ActionQ = None,
+    claim: ClaimQ = None,
+    assignee: AssigneeQ = None,
+    q: SearchQ = None,
 ) -> ReviewPage:
-    return reviews().list_review_items(status, topic, platform, language, limit, cursor, action)
+    filters = ReviewFilters(topic, platform, language, action, claim, assignee, q)
+    return reviews().list_review_items(status, filters, limit, cursor)
+
+
+@app.get(
+    "/v1/reviews:summary",
+    middlewares=EDUCATOR,
+    security=SECURITY,
+    summary="Totals for the current filters, over every page",
+    description="How many items of `status` match the filters (the same as `GET /v1/reviews`, search included), "
+    "how many are overdue or due within 30 minutes, and how they spread over topics and platforms. Reads every item "
+    "of that status: about half a read unit per 4 KB of each item.",
+)
+def review_summary(
+    status: StatusQ = ReviewStatus.PENDING,
+    topic: TopicQ = None,
+    platform: PlatformQ = None,
+    language: LanguageQ = None,
+    action: ActionQ = None,
+    claim: ClaimQ = None,
+    assignee: AssigneeQ = None,
+    q: SearchQ = None,
+) -> ReviewSummary:
+    filters = ReviewFilters(topic, platform, language, action, claim, assignee, q)
+    return reviews().summarise(status, filters, datetime.now(UTC), DUE_SOON)
+
+
+@app.get(
+    "/v1/exports/reviews.csv",
+    middlewares=EDUCATOR,
+    security=SECURITY,
+    summary="The queue (every page, current filters) as CSV",
+)
+def export_reviews(
+    status: StatusQ = ReviewStatus.PENDING,
+    topic: TopicQ = None,
+    platform: PlatformQ = None,
+    language: LanguageQ = None,
+    action: ActionQ = None,
+    claim: ClaimQ = None,
+    assignee: AssigneeQ = None,
+    q: SearchQ = None,
+) -> Response[str]:
+    filters = ReviewFilters(topic, platform, language, action, claim, assignee, q)
+    items, cursor = [], None
+    while True:
+        page = reviews().list_review_items(status, filters, 100, cursor)
+        items += page.items
+        cursor = page.next_cursor
+        if not cursor or len(items) >= MAX_EXPORT_ROWS:
+            break
+    return _csv(f"antidote-{status.value}.csv", reviews_csv(items[:MAX_EXPORT_ROWS]))
+
+
+@app.get(
+    "/v1/exports/audit.csv",
+    middlewares=EDUCATOR,
+    security=SECURITY,
+    summary="The audit log (who did what, when) as CSV",
+    description="Every audit event since `since` (default: the last 30 days), oldest first. A scan of the audit "
+    "table: one read unit per 4 KB of the whole table.",
+)
+def export_audit(since: Annotated[datetime | None, Query()] = None) -> Response[str]:
+    start = since or datetime.now(UTC) - timedelta(days=30)
+    return _csv("antidote-audit.csv", audit_csv(reviews().all_audit_events(start)))
+
+
+def _csv(filename: str, text: str) -> Response[str]:
+    headers = {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(200, "text/csv; charset=utf-8", text, headers)
 
 
 @app.get(
@@ -135,9 +239,12 @@ def get_audit(item_id: ItemId) -> list[AuditEvent]:
     security=SECURITY,
     summary="Approve (optionally edited)",
     responses=problems(404, 409),
+    description="With second sign-off on (`ANTIDOTE_SECOND_SIGNOFF_HIGH_HARM`), approving a reply about a "
+    "high-harm claim records the first approval; a second educator approving the same text confirms it.",
 )
 def approve_review(item_id: ItemId, request: ApproveRequest) -> ReviewItem:
-    return approve(reviews(), item_id, request, _educator(), datetime.now(UTC))
+    settings = get_settings()
+    return approve(reviews(), item_id, request, _educator(), datetime.now(UTC), settings.second_signoff_high_harm)
 
 
 @app.post(
@@ -149,6 +256,50 @@ def approve_review(item_id: ItemId, request: ApproveRequest) -> ReviewItem:
 )
 def reject_review(item_id: ItemId, request: RejectRequest) -> ReviewItem:
     return reject(reviews(), item_id, request, _educator(), datetime.now(UTC))
+
+
+@app.post(
+    "/v1/reviews/<item_id>/decide",
+    middlewares=EDUCATOR,
+    security=SECURITY,
+    summary="Monitor only, amplify (counter-speech) or escalate (privacy or safeguarding, with a reason)",
+    responses=problems(404, 409),
+)
+def decide_review(item_id: ItemId, request: DecideRequest) -> ReviewItem:
+    return decide(reviews(), item_id, request, _educator(), datetime.now(UTC))
+
+
+@app.post(
+    "/v1/reviews/<item_id>/assign",
+    middlewares=EDUCATOR,
+    security=SECURITY,
+    summary="Take or hand over",
+    responses=problems(404, 409),
+)
+def assign_review(item_id: ItemId, request: AssignRequest) -> ReviewItem:
+    return assign(reviews(), item_id, request, _educator(), datetime.now(UTC))
+
+
+@app.post(
+    "/v1/reviews/<item_id>/notes",
+    middlewares=EDUCATOR,
+    security=SECURITY,
+    summary="Add an internal note",
+    responses=problems(404, 409),
+)
+def note_review(item_id: ItemId, request: NoteRequest) -> ReviewItem:
+    return add_note(reviews(), item_id, request, _educator(), datetime.now(UTC))
+
+
+@app.post(
+    "/v1/reviews/<item_id>/posted",
+    middlewares=EDUCATOR,
+    security=SECURITY,
+    summary="Mark the reply as posted",
+    responses=problems(404, 409),
+)
+def posted_review(item_id: ItemId, request: PostedRequest) -> ReviewItem:
+    return mark_posted(reviews(), item_id, request, _educator(), datetime.now(UTC))
 
 
 @app.post(
@@ -209,12 +360,13 @@ def _create_once() -> Any:
     """Powertools Idempotency around creating a review item: a redelivered message returns the first result."""
 
     def create(message: dict[str, Any]) -> dict[str, Any]:
+        settings = get_settings()
         created = create_review_item(
             MatchMessage.model_validate(message),
             dependencies.posts(),
             reviews(),
             datetime.now(UTC),
-            get_settings().sla_high_harm_hours,
+            SlaRule(settings.sla_high_harm_hours, settings.zone),
         )
         return {"post_key": message["post_key"], "created": created}
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from functions.respond.drafting import PRIVACY_REPORT, counted_length, draft_for, fits, platform_limit
@@ -16,11 +17,17 @@ from functions.shared.errors import Conflict, Forbidden, InvalidInput
 from functions.shared.models import (
     Action,
     ApproveRequest,
+    AssignRequest,
     AuditEvent,
+    DecideRequest,
+    Decision,
     MatchMessage,
+    NoteRequest,
+    PostedRequest,
     RejectRequest,
     ReplyPolicy,
     ReviewItem,
+    ReviewNote,
     ReviewStatus,
     StoredPost,
     TrendKind,
@@ -92,15 +99,24 @@ def _match_view(message: MatchMessage) -> dict[str, Any]:
     }
 
 
-def _sla(policy: ReplyPolicy, claim: Claim, now: datetime, high_harm_hours: float) -> datetime | None:
-    """Only queued items have an SLA; a risky disclosure or a privacy report is due as fast as high harm."""
+@dataclass(frozen=True)
+class SlaRule:
+    """How long educators have: ``high_harm_hours`` for high harm, else the end of the post's day in ``zone``."""
+
+    high_harm_hours: float = 2.0
+    zone: tzinfo = UTC
+
+
+def _sla(policy: ReplyPolicy, claim: Claim, post: StoredPost, now: datetime, rule: SlaRule) -> datetime | None:
+    """Only queued items have an SLA, counted from when the post was made (a post dated in the future — clock
+    skew — from now); a risky disclosure or a privacy report is due as fast as high harm."""
     if not policy.enters_queue:
         return None
     urgent = policy.highest_priority or policy.privacy_report
-    return sla_due(Harm.HIGH if urgent else claim.harm, now, high_harm_hours)
+    return sla_due(Harm.HIGH if urgent else claim.harm, min(post.created_at, now), rule.high_harm_hours, zone=rule.zone)
 
 
-def build_review_item(message: MatchMessage, post: StoredPost, now: datetime, high_harm_hours: float) -> ReviewItem:
+def build_review_item(message: MatchMessage, post: StoredPost, now: datetime, rule: SlaRule) -> ReviewItem:
     """The item for a forwarded match: queued (pending) when the policy's action is for educators, else filed."""
     claim = Claim.model_validate(message.claim)
     policy = message_policy(message, claim)
@@ -128,21 +144,21 @@ def build_review_item(message: MatchMessage, post: StoredPost, now: datetime, hi
         highest_priority=policy.highest_priority,
         needs_translation=draft.needs_translation,
         reach_rule=policy.reach_rule,
-        sla_due=_sla(policy, claim, now, high_harm_hours),
+        sla_due=_sla(policy, claim, post, now, rule),
         created_at=now,
         updated_at=now,
     )
 
 
 def create_review_item(
-    message: MatchMessage, posts: PostReader, store: ReviewStore, now: datetime, high_harm_hours: float
+    message: MatchMessage, posts: PostReader, store: ReviewStore, now: datetime, rule: SlaRule
 ) -> bool:
     """Queue (or file) the item for a forwarded match; False if this (post, claim) already has one (a duplicate
     delivery)."""
     post = posts.get_post(message.post_key)
     if post is None:
         raise InvalidInput(f"post {message.post_key} is not stored (expired or never ingested)")
-    item = build_review_item(message, post, now, high_harm_hours)
+    item = build_review_item(message, post, now, rule)
     return store.put_review_item_if_new(item, priority_key(item.priority, item.item_id))
 
 
@@ -160,6 +176,11 @@ def _snapshot(item: ReviewItem) -> dict[str, Any]:
         "final_text": item.final_text,
         "reject_reason": item.reject_reason,
         "acted_by": item.acted_by,
+        "decision": item.decision.value if item.decision else None,
+        "decision_reason": item.decision_reason,
+        "assignee": item.assignee,
+        "first_approval": item.first_approval,
+        "posted_url": item.posted_url,
         "version": item.version,
     }
 
@@ -188,8 +209,15 @@ def _require_pending(item: ReviewItem) -> None:
 
 
 def _transition(
-    store: ReviewStore, item: ReviewItem, updated: ReviewItem, educator: Educator, action: str, now: datetime
+    store: ReviewStore,
+    item: ReviewItem,
+    updated: ReviewItem,
+    educator: Educator,
+    action: str,
+    now: datetime,
+    detail: dict[str, Any] | None = None,
 ) -> ReviewItem:
+    """Save ``updated`` with its audit event (``detail`` adds what the snapshot does not hold, such as a note)."""
     event = AuditEvent(
         item_id=item.item_id,
         event_key=new_event_key(now),
@@ -198,7 +226,7 @@ def _transition(
         action=action,
         at=now,
         before=_snapshot(item),
-        after=_snapshot(updated),
+        after={**_snapshot(updated), **(detail or {})},
     )
     return store.transition_review_item(updated, priority_key(updated.priority, updated.item_id), event)
 
@@ -218,7 +246,21 @@ def _approved_text(item: ReviewItem, request: ApproveRequest) -> str:
     return text
 
 
-def approve(store: ReviewStore, item_id: str, request: ApproveRequest, educator: Educator, now: datetime) -> ReviewItem:
+def needs_second_signoff(item: ReviewItem, second_signoff_high_harm: bool) -> bool:
+    """With the organisation's setting on, a reply about a high-harm claim needs a second educator to confirm."""
+    return second_signoff_high_harm and item.claim.get("harm") == Harm.HIGH.value
+
+
+def approve(
+    store: ReviewStore,
+    item_id: str,
+    request: ApproveRequest,
+    educator: Educator,
+    now: datetime,
+    second_signoff_high_harm: bool = False,
+) -> ReviewItem:
+    """Approve the reply. Under second sign-off the first approval only records who approved which text; another
+    educator approving the same text confirms it (an edit by them starts over as their first approval)."""
     item = store.get_review_item(item_id)
     _check_version(item, request.version)
     _require_pending(item)
@@ -229,6 +271,14 @@ def approve(store: ReviewStore, item_id: str, request: ApproveRequest, educator:
             f"the limit is {platform_limit(item.platform)}",
             field="text",
         )
+    first = item.first_approval
+    if needs_second_signoff(item, second_signoff_high_harm):
+        if first and first.get("by") == educator.user and first.get("text") == text:
+            return item  # a retried first approval changes nothing
+        if not first or first.get("by") == educator.user or first.get("text") != text:
+            first_approval = {"by": educator.user, "at": now.isoformat(), "text": text}
+            updated = item.model_copy(update={"first_approval": first_approval, "updated_at": now})
+            return _transition(store, item, updated, educator, "approve_first", now)
     updated = item.model_copy(
         update={
             "status": ReviewStatus.APPROVED,
@@ -239,7 +289,8 @@ def approve(store: ReviewStore, item_id: str, request: ApproveRequest, educator:
             "updated_at": now,
         }
     )
-    return _transition(store, item, updated, educator, "approve" if request.text is None else "approve_edited", now)
+    action = "confirm" if first else "approve" if request.text is None else "approve_edited"
+    return _transition(store, item, updated, educator, action, now)
 
 
 def reject(store: ReviewStore, item_id: str, request: RejectRequest, educator: Educator, now: datetime) -> ReviewItem:
@@ -253,33 +304,147 @@ def reject(store: ReviewStore, item_id: str, request: RejectRequest, educator: E
             "reject_reason": request.reason,
             "acted_by": educator.user,
             "acted_at": now,
+            "first_approval": None,
             "updated_at": now,
         }
     )
     return _transition(store, item, updated, educator, "reject", now)
 
 
+_DECIDED_STATUS = {
+    Decision.MONITOR: ReviewStatus.FILED,
+    Decision.AMPLIFY: ReviewStatus.FILED,
+    Decision.ESCALATE: ReviewStatus.ESCALATED,
+}
+
+
+def _check_decision(item: ReviewItem, request: DecideRequest) -> None:
+    """The reply policy's rules for an educator's decision: amplify only counter-speech, escalate with a reason."""
+    if item.status not in (ReviewStatus.PENDING, ReviewStatus.FILED) or (
+        item.status is ReviewStatus.FILED and item.decision is not None
+    ):
+        decided = f" ({item.decision.value})" if item.decision else ""
+        raise Conflict(
+            f"review item {item.item_id} is already {item.status.value}{decided}"
+            f"{' by ' + item.acted_by if item.acted_by else ''}",
+            current=item.model_dump(mode="json"),
+        )
+    if request.decision is Decision.AMPLIFY and not item.amplify:
+        raise InvalidInput(
+            "decision: amplify is for a post that debunks the myth or supports the fact (counter-speech); "
+            f"this post's stance is {item.stance.value if item.stance else 'unknown'}",
+            field="decision",
+        )
+    if request.decision is Decision.ESCALATE and (request.kind is None or request.reason is None):
+        raise InvalidInput("kind and reason: escalating needs privacy or safeguarding, and why", field="reason")
+
+
+def decide(store: ReviewStore, item_id: str, request: DecideRequest, educator: Educator, now: datetime) -> ReviewItem:
+    """Monitor only, amplify (counter-speech) or escalate (privacy or safeguarding): the item leaves the queue."""
+    item = store.get_review_item(item_id)
+    if item.decision is request.decision and item.acted_by == educator.user:
+        return item  # a retry: already decided so by this educator
+    _check_version(item, request.version)
+    _check_decision(item, request)
+    updated = item.model_copy(
+        update={
+            "status": _DECIDED_STATUS[request.decision],
+            "decision": request.decision,
+            "decision_reason": request.reason,
+            "escalation_kind": request.kind if request.decision is Decision.ESCALATE else None,
+            "acted_by": educator.user,
+            "acted_at": now,
+            "first_approval": None,
+            "updated_at": now,
+        }
+    )
+    return _transition(store, item, updated, educator, request.decision.value, now)
+
+
+def assign(store: ReviewStore, item_id: str, request: AssignRequest, educator: Educator, now: datetime) -> ReviewItem:
+    """Take an item (assign it to yourself), hand it to a colleague, or release it (``None``)."""
+    item = store.get_review_item(item_id)
+    if item.assignee == request.assignee:
+        return item  # already so: a retry changes nothing
+    updated = item.model_copy(update={"assignee": request.assignee, "updated_at": now})
+    return _transition(store, item, updated, educator, "assign" if request.assignee else "unassign", now)
+
+
+MAX_NOTES = 100
+
+
+def add_note(store: ReviewStore, item_id: str, request: NoteRequest, educator: Educator, now: datetime) -> ReviewItem:
+    """An internal note for colleagues (never sent); the client's ``note_id`` makes a retry add it once."""
+    item = store.get_review_item(item_id)
+    if any(n.note_id == request.note_id for n in item.notes):
+        return item
+    if len(item.notes) >= MAX_NOTES:
+        raise InvalidInput(f"text: an item holds at most {MAX_NOTES} notes", field="text")
+    note = ReviewNote(note_id=request.note_id, by=educator.user, at=now, text=request.text)
+    updated = item.model_copy(update={"notes": [*item.notes, note], "updated_at": now})
+    return _transition(store, item, updated, educator, "note", now, {"note": note.model_dump(mode="json")})
+
+
+def mark_posted(
+    store: ReviewStore, item_id: str, request: PostedRequest, educator: Educator, now: datetime
+) -> ReviewItem:
+    """Record where the approved reply was really posted, so the queue and the audit log reflect what was sent."""
+    item = store.get_review_item(item_id)
+    if item.status is not ReviewStatus.APPROVED:
+        raise Conflict(
+            f"review item {item_id} is {item.status.value}: only an approved reply can be marked as posted",
+            current=item.model_dump(mode="json"),
+        )
+    if item.posted_url == request.url:
+        return item
+    updated = item.model_copy(
+        update={"posted_url": request.url, "posted_by": educator.user, "posted_at": now, "updated_at": now}
+    )
+    return _transition(store, item, updated, educator, "mark_posted", now)
+
+
+def _undo_first_approval(store: ReviewStore, item: ReviewItem, educator: Educator, now: datetime) -> ReviewItem:
+    first = item.first_approval or {}
+    if educator.role != "admin" and educator.user != first.get("by"):
+        raise Forbidden(f"only {first.get('by')} (or an admin) can undo this approval")
+    updated = item.model_copy(update={"first_approval": None, "updated_at": now})
+    return _transition(store, item, updated, educator, "undo", now)
+
+
 def undo(
     store: ReviewStore, item_id: str, request: UndoRequest, educator: Educator, now: datetime, window_seconds: int
 ) -> ReviewItem:
-    """Put an approved or rejected item back in the queue, within the undo window, by whoever acted (or an admin)."""
+    """Put a decided item back where it was (the queue, or filed for a filed one), within the undo window, by
+    whoever acted (or an admin); a first approval awaiting its second sign-off can be withdrawn the same way."""
     item = store.get_review_item(item_id)
     _check_version(item, request.version)
+    if item.status is ReviewStatus.PENDING and item.first_approval:
+        return _undo_first_approval(store, item, educator, now)
     if item.status is ReviewStatus.PENDING or item.acted_at is None:
         raise Conflict(
-            f"review item {item_id} is pending; there is nothing to undo", current=item.model_dump(mode="json")
+            f"review item {item_id} is {item.status.value}; there is nothing to undo",
+            current=item.model_dump(mode="json"),
         )
     if educator.role != "admin" and educator.user != item.acted_by:
         raise Forbidden(f"only {item.acted_by} (or an admin) can undo this decision")
     if now - item.acted_at > timedelta(seconds=window_seconds):
         raise Conflict(f"the undo window of {window_seconds} s has passed", current=item.model_dump(mode="json"))
+    if item.posted_url:
+        raise Conflict(
+            f"the reply was posted at {item.posted_url}; a posted reply cannot be undone here",
+            current=item.model_dump(mode="json"),
+        )
     updated = item.model_copy(
         update={
-            "status": ReviewStatus.PENDING,
+            "status": ReviewStatus.PENDING if item.sla_due else ReviewStatus.FILED,
             "final_text": None,
             "reject_reason": None,
+            "decision": None,
+            "decision_reason": None,
+            "escalation_kind": None,
             "acted_by": None,
             "acted_at": None,
+            "first_approval": None,
             "updated_at": now,
         }
     )
@@ -299,6 +464,16 @@ def _series(buckets: dict[str, int], days: list[str], day_cutoff: str) -> dict[s
         "last_week": sum(daily.values()),
         "daily": [{"day": d, "count": daily[d]} for d in days],
     }
+
+
+def history_days(hourly: Mapping[TrendKind, dict[str, dict[str, int]]], now: datetime) -> float:
+    """How many days of counts the week holds (from the first hour anything was counted): on the service's first
+    day every claim would look like it is rising, so the console says "rising" only with enough history."""
+    buckets = [bucket for by_claim in hourly.values() for series in by_claim.values() for bucket in series]
+    if not buckets:
+        return 0.0
+    first = datetime.strptime(min(buckets)[:13], "%Y-%m-%dT%H").replace(tzinfo=UTC)
+    return round(min(7.0, max(0.0, (now - first).total_seconds() / 86400)), 2)
 
 
 def trend_summary(
@@ -331,6 +506,7 @@ def trend_summary(
     most_pending = sorted(pending.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
     return {
         "generated_at": now.isoformat(),
+        "history_days": history_days(hourly, now),
         "days": days,
         "claims": rows,
         "most_pending": [

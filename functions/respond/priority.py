@@ -19,7 +19,7 @@ Naive datetimes are taken to be UTC throughout.
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from functions.shared.claims import Harm
 from functions.shared.models import Reach
@@ -53,23 +53,34 @@ def priority(harm: Harm, reach: Reach, created_at: datetime, now: datetime, high
 
 
 def sla_due(
-    harm: Harm, received_at: datetime, high_harm_hours: float = 2, standard_deadline_hour: int = 23
+    harm: Harm,
+    posted_at: datetime,
+    high_harm_hours: float = 2,
+    standard_deadline_hour: int = 23,
+    zone: tzinfo = UTC,
 ) -> datetime:
-    """When a review item must be handled by, in UTC.
+    """When a review item must be handled by, in UTC; the clock starts when the post was made (a reply to an old
+    post is late already), not when Antidote saw it.
 
-    High harm: ``received_at + high_harm_hours``. Otherwise: 23:59:59 UTC on the day it was received, rolled to
-    23:59:59 UTC the next day when it arrived at or after ``standard_deadline_hour``:00 UTC, or when that end of
-    day would come before the high-harm deadline of an item received at the same moment (so a standard item is
-    never due sooner than a high-harm one). With the defaults: received 10:00 → 23:59:59 same day; received 22:30
-    or 23:15 → 23:59:59 next day.
+    High harm: ``posted_at + high_harm_hours``. Otherwise: 23:59:59 in the organisation's time zone ``zone`` on the
+    day of the post there, rolled to 23:59:59 the next day when it was posted at or after
+    ``standard_deadline_hour``:00 local time, or when that end of day would come before the high-harm deadline of
+    an item posted at the same moment (so a standard item is never due sooner than a high-harm one). With the
+    defaults: posted 10:00 → 23:59:59 same day; posted 22:30 or 23:15 → 23:59:59 next day.
     """
-    received = _utc(received_at)
+    posted = _utc(posted_at)
     if harm is Harm.HIGH:
-        return received + timedelta(hours=high_harm_hours)
-    due = datetime.combine(received.date(), time(23, 59, 59), tzinfo=UTC)
-    if received.hour >= standard_deadline_hour or due < received + timedelta(hours=high_harm_hours):
-        due += timedelta(days=1)
-    return due
+        return posted + timedelta(hours=high_harm_hours)
+    local = posted.astimezone(zone)
+    day = local.date()
+    if local.hour >= standard_deadline_hour or _end_of(day, zone) < posted + timedelta(hours=high_harm_hours):
+        day += timedelta(days=1)
+    return _end_of(day, zone)
+
+
+def _end_of(day: date, zone: tzinfo) -> datetime:
+    """23:59:59 on ``day`` in ``zone``, in UTC (a wall-clock time, so daylight saving changes are respected)."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=zone).astimezone(UTC)
 
 
 def priority_key(priority: float, item_id: str) -> str:

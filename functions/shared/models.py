@@ -355,6 +355,20 @@ class ReviewStatus(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     FILED = "filed"  # visible under a filter, never in the queue: monitor, counter-speech, neutral mentions
+    ESCALATED = "escalated"  # taken out of the queue for a privacy or safeguarding lead, with a reason
+
+
+class Decision(StrEnum):
+    """What an educator may decide besides approve and reject (matching the reply policy's actions)."""
+
+    MONITOR = "monitor"  # count it, do not answer: a reply would amplify it
+    AMPLIFY = "amplify"  # the post debunks the myth (counter-speech): share or boost it instead of replying
+    ESCALATE = "escalate"  # privacy or safeguarding: a lead must look at it, with the reason
+
+
+class EscalationKind(StrEnum):
+    PRIVACY = "privacy"
+    SAFEGUARDING = "safeguarding"
 
 
 class ApproveRequest(BaseModel):
@@ -389,6 +403,52 @@ class UndoRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: int | None = None
+
+
+class DecideRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Decision
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000)] | None = Field(
+        default=None, description="Required to escalate; kept in the audit log."
+    )
+    kind: EscalationKind | None = Field(default=None, description="Required to escalate: privacy or safeguarding.")
+    version: int | None = None
+
+
+EDUCATOR_NAME = r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$"
+
+
+class AssignRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    assignee: Annotated[str, StringConstraints(pattern=EDUCATOR_NAME)] | None = Field(
+        description="The educator who takes the item (yourself to claim it); null to unassign."
+    )
+
+
+class NoteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{8,64}$")] = Field(
+        description="Chosen by the client (e.g. a UUID), so a retried request adds the note once."
+    )
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class PostedRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$", max_length=2000)] = Field(
+        description="Where the approved reply was posted."
+    )
+
+
+class ReviewNote(BaseModel):
+    note_id: str
+    by: str
+    at: datetime
+    text: str
 
 
 class ReviewItem(BaseModel):
@@ -426,11 +486,33 @@ class ReviewItem(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int = 0
+    decision: Decision | None = Field(default=None, description="An educator's decision other than approve/reject.")
+    decision_reason: str | None = None
+    escalation_kind: EscalationKind | None = None
+    assignee: str | None = Field(default=None, description="Who has taken the item.")
+    notes: list[ReviewNote] = Field(default_factory=list, description="Internal notes, never sent.")
+    first_approval: dict[str, Any] | None = Field(
+        default=None, description="With second sign-off: who approved first, when, and the text; a second confirms."
+    )
+    posted_url: str | None = Field(default=None, description="Where the approved reply was posted, once it was.")
+    posted_by: str | None = None
+    posted_at: datetime | None = None
 
 
 class ReviewPage(BaseModel):
     items: list[ReviewItem]
     next_cursor: str | None
+
+
+class ReviewSummary(BaseModel):
+    """The whole selection (every page) for the same filters: how many items, how many overdue or due soon."""
+
+    total: int
+    overdue: int
+    due_soon: int = Field(description="Due within the next 30 minutes.")
+    by_topic: dict[str, int]
+    by_platform: dict[str, int]
+    by_language: dict[str, int] = Field(default_factory=dict, description="Items per detected language ('' unknown).")
 
 
 class AuditEvent(BaseModel):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -116,6 +118,15 @@ class Settings(BaseSettings):
     post_ttl_days: int = Field(default=30, ge=1, description="How long raw social text is kept.")
     sla_high_harm_hours: float = Field(default=2.0, gt=0)
     undo_window_seconds: int = Field(default=300, ge=0)
+    timezone: str = Field(
+        default="UTC",
+        description="The organisation's IANA time zone (e.g. Europe/London): a standard item is due by the end of "
+        "the post's day there, and the console shows that day.",
+    )
+    second_signoff_high_harm: bool = Field(
+        default=False,
+        description="When true, a reply about a high-harm claim needs two educators: one approves, another confirms.",
+    )
     default_daily_quota: int = Field(default=10_000, ge=1)
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
 
@@ -189,11 +200,27 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown platform(s) {', '.join(unknown)} in reach_thresholds")
         return {**DEFAULT_REACH_THRESHOLDS, **value}
 
+    @field_validator("timezone", mode="after")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        if value == "UTC":  # needs no time-zone database (a Lambda image may have none)
+            return value
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/London)") from exc
+        return value
+
     @model_validator(mode="after")
     def _no_local_auth_outside_local(self) -> Settings:
         if self.stage != LOCAL_STAGE and self.auth_mode != "cognito":
             raise ValueError(f"ANTIDOTE_AUTH_MODE must be 'cognito' outside the local stage (stage '{self.stage}')")
         return self
+
+    @property
+    def zone(self) -> tzinfo:
+        """The organisation's time zone; UTC without consulting the time-zone database."""
+        return UTC if self.timezone == "UTC" else ZoneInfo(self.timezone)
 
     def require(self, *names: str) -> Settings:
         """Fail fast, naming the variable, when a setting that only has a local default was not configured.

@@ -7,8 +7,10 @@ the apt line that installs it (see ``require_chromium``).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, ViewportSize, sync_playwright
@@ -65,9 +67,12 @@ def page_errors() -> PageErrors:
     return PageErrors()
 
 
-@pytest.fixture
-def page(browser: Browser, page_errors: PageErrors) -> Iterator[Page]:
-    context = browser.new_context(viewport=VIEWPORT, locale="en-GB", timezone_id="UTC")
+@contextmanager
+def watched_page(
+    browser: Browser, page_errors: PageErrors, viewport: ViewportSize = VIEWPORT, **options: Any
+) -> Iterator[Page]:
+    """A page in a fresh browser context that records uncaught errors and CSP violations, checked when it closes."""
+    context = browser.new_context(viewport=viewport, locale="en-GB", timezone_id="UTC", **options)
     context.set_default_timeout(15_000)
     opened = context.new_page()
     opened.on("console", page_errors.on_console)
@@ -76,3 +81,9 @@ def page(browser: Browser, page_errors: PageErrors) -> Iterator[Page]:
     context.close()
     assert page_errors.exceptions == [], page_errors.exceptions
     assert page_errors.csp == [], page_errors.csp
+
+
+@pytest.fixture
+def page(browser: Browser, page_errors: PageErrors) -> Iterator[Page]:
+    with watched_page(browser, page_errors) as opened:
+        yield opened

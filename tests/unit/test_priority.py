@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
@@ -159,3 +160,15 @@ def test_standard_item_is_never_due_before_a_high_harm_one() -> None:
         assert standard >= sla_due(Harm.HIGH, received)
         assert standard - received <= timedelta(hours=48)
         assert standard.tzinfo is not None
+
+
+def test_same_day_means_the_organisations_day() -> None:
+    london, new_york = ZoneInfo("Europe/London"), ZoneInfo("America/New_York")
+    # 02:00 UTC on 22 November is 21:00 the day before in New York: due at the end of the 21st there (04:59:59 UTC).
+    assert sla_due(Harm.LOW, at(2, 0), zone=new_york) == datetime(2026, 11, 22, 4, 59, 59, tzinfo=UTC)
+    # Summer time: 10:00 UTC on 1 July is 11:00 in London, due 23:59:59 BST = 22:59:59 UTC.
+    assert sla_due(Harm.LOW, datetime(2026, 7, 1, 10, 0, tzinfo=UTC), zone=london) == datetime(
+        2026, 7, 1, 22, 59, 59, tzinfo=UTC
+    )
+    # Posted at 23:10 local time in New York (04:10 UTC next day): past the cut-off, due the next local day.
+    assert sla_due(Harm.MEDIUM, at(4, 10, day=23), zone=new_york) == datetime(2026, 11, 24, 4, 59, 59, tzinfo=UTC)

@@ -4,11 +4,25 @@ DynamoDB, no model."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from functions.curation.knowledge_base import load_knowledge_base
-from functions.respond.logic import approve, create_review_item, reject, review_item_id, trend_summary, undo
+from functions.respond.exports import reviews_csv, safe_cell
+from functions.respond.logic import (
+    SlaRule,
+    add_note,
+    approve,
+    assign,
+    create_review_item,
+    decide,
+    mark_posted,
+    reject,
+    review_item_id,
+    trend_summary,
+    undo,
+)
 from functions.respond.priority import HIGHEST_PRIORITY
 from functions.shared.auth import Educator
 from functions.shared.claims import Claim
@@ -16,9 +30,15 @@ from functions.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from functions.shared.models import (
     Action,
     ApproveRequest,
+    AssignRequest,
+    DecideRequest,
+    Decision,
+    EscalationKind,
     MatchedClaim,
     MatchMessage,
+    NoteRequest,
     Platform,
+    PostedRequest,
     Reach,
     ReachRule,
     RejectRequest,
@@ -39,6 +59,7 @@ AMINA = Educator("amina", "educator")
 BEN = Educator("ben", "educator")
 CHIEF = Educator("chief", "admin")
 WINDOW = 300
+SLA = SlaRule(2.0, UTC)
 
 
 def stored_post(post_id: str = "1", platform: Platform = Platform.X, language: str | None = "en") -> StoredPost:
@@ -86,7 +107,7 @@ def queue() -> tuple[FakePosts, FakeReviews, str]:
     posts, reviews = FakePosts(), FakeReviews()
     post = stored_post()
     posts.put_posts_if_new([post])
-    assert create_review_item(message(post), posts, reviews, NOW, 2.0)
+    assert create_review_item(message(post), posts, reviews, NOW, SLA)
     return posts, reviews, review_item_id(post.post_key, MYTH.id)
 
 
@@ -95,15 +116,15 @@ def test_a_match_creates_one_pending_item_and_a_redelivery_none(queue: tuple[Fak
     item = reviews.get_review_item(item_id)
     assert item.status is ReviewStatus.PENDING
     assert item.version == 1
-    assert item.sla_due == NOW + timedelta(hours=2)  # measles is high harm
+    assert item.sla_due == NOW - timedelta(minutes=30) + timedelta(hours=2)  # high harm; the clock starts at the post
     assert str(item.draft["text"])
-    assert create_review_item(message(posts.posts["x#1"]), posts, reviews, NOW, 2.0) is False
+    assert create_review_item(message(posts.posts["x#1"]), posts, reviews, NOW, SLA) is False
     assert len(reviews.items) == 1
 
 
 def test_a_match_for_a_post_that_is_not_stored_is_refused() -> None:
     with pytest.raises(InvalidInput, match="not stored"):
-        create_review_item(message(stored_post("gone")), FakePosts(), FakeReviews(), NOW, 2.0)
+        create_review_item(message(stored_post("gone")), FakePosts(), FakeReviews(), NOW, SLA)
 
 
 def test_approve_as_drafted_records_who_and_when_with_an_audit_event(
@@ -115,13 +136,14 @@ def test_approve_as_drafted_records_who_and_when_with_an_audit_event(
     assert approved.final_text == reviews.items[item_id].draft["text"]
     assert (approved.acted_by, approved.acted_at, approved.version) == ("amina", NOW, 2)
     [event] = reviews.audit[item_id]
-    assert (event.action, event.actor, event.before, event.after) == (
-        "approve",
-        "amina",
-        {"status": "pending", "final_text": None, "reject_reason": None, "acted_by": None, "version": 1},
-        {"status": "approved", "final_text": approved.final_text, "reject_reason": None, "acted_by": "amina",
-         "version": 1},
-    )  # fmt: skip
+    assert (event.action, event.actor) == ("approve", "amina")
+    assert event.before == {
+        "status": "pending", "final_text": None, "reject_reason": None, "acted_by": None, "decision": None,
+        "decision_reason": None, "assignee": None, "first_approval": None, "posted_url": None, "version": 1,
+    }  # fmt: skip
+    assert event.after == {
+        **event.before, "status": "approved", "final_text": approved.final_text, "acted_by": "amina",
+    }  # fmt: skip
 
 
 def test_an_edited_approval_is_checked_against_the_platform_limit(queue: tuple[FakePosts, FakeReviews, str]) -> None:
@@ -202,7 +224,7 @@ def created(
     posts, reviews = FakePosts(), FakeReviews()
     post = post or stored_post()
     posts.put_posts_if_new([post])
-    assert create_review_item(message(post, policy, claim), posts, reviews, NOW, 2.0)
+    assert create_review_item(message(post, policy, claim), posts, reviews, NOW, SLA)
     return reviews, reviews.get_review_item(review_item_id(post.post_key, claim.id))
 
 
@@ -267,7 +289,7 @@ def test_a_risky_disclosure_goes_first_and_privately() -> None:
     assert risky.highest_priority
     assert risky.private_reply
     assert risky.draft["variant"] == "private_channel"
-    assert risky.sla_due == NOW + timedelta(hours=2)
+    assert risky.sla_due == NOW + timedelta(hours=1, minutes=30)  # two hours from the post
 
 
 def test_a_privacy_report_is_queued_with_a_report_and_no_reply() -> None:
@@ -277,7 +299,7 @@ def test_a_privacy_report_is_queued_with_a_report_and_no_reply() -> None:
     assert item.draft["variant"] == "privacy_report"
     assert item.draft["text"].startswith("Privacy report to X:")
     assert MYTH.correction not in item.draft["text"]
-    assert item.sla_due == NOW + timedelta(hours=2)
+    assert item.sla_due == NOW + timedelta(hours=1, minutes=30)
     assert approve(reviews, item.item_id, ApproveRequest(), AMINA, NOW).status is ReviewStatus.APPROVED
 
 
@@ -324,3 +346,145 @@ def test_trends_count_spreading_and_counter_speech_apart() -> None:
     fact = rows[FACT.id]
     assert (fact["last_week"], fact["counter_speech"]["last_week"], fact["counter_speech"]["last_day"]) == (0, 5, 0)
     assert summary["most_pending"] == [{"claim_id": MYTH.id, "pending": 3, "statement": MYTH.statement}]
+
+
+# ---------------------------------------------------------------- beyond approve and reject
+
+
+def test_an_old_post_is_late_already_and_same_day_means_the_organisations_day() -> None:
+    old = stored_post("old").model_copy(update={"created_at": NOW - timedelta(hours=5)})
+    _, item = created(None, old)
+    assert item.sla_due == NOW - timedelta(hours=3)  # high harm: two hours from the post, so overdue on arrival
+    low = next(c for c in load_knowledge_base(PROJECT_ROOT / "knowledge_base").claims if c.harm.value == "low")
+    late = stored_post("late").model_copy(update={"created_at": datetime(2026, 11, 20, 2, 0, tzinfo=UTC)})
+    posts, reviews = FakePosts(), FakeReviews()
+    posts.put_posts_if_new([late])
+    new_york = SlaRule(2.0, ZoneInfo("America/New_York"))
+    assert create_review_item(message(late, None, low), posts, reviews, NOW, new_york)
+    item = reviews.get_review_item(review_item_id(late.post_key, low.id))
+    assert item.sla_due == datetime(2026, 11, 20, 4, 59, 59, tzinfo=UTC)  # 21:00 on the 19th there: that day's end
+
+
+def test_monitor_files_the_item_with_an_audit_event_and_a_retry_changes_nothing(
+    queue: tuple[FakePosts, FakeReviews, str],
+) -> None:
+    _, reviews, item_id = queue
+    monitored = decide(reviews, item_id, DecideRequest(decision=Decision.MONITOR, version=1), AMINA, NOW)
+    assert (monitored.status, monitored.decision, monitored.acted_by) == (ReviewStatus.FILED, Decision.MONITOR, "amina")
+    again = decide(reviews, item_id, DecideRequest(decision=Decision.MONITOR, version=1), AMINA, NOW)
+    assert again.version == monitored.version
+    assert [e.action for e in reviews.audit[item_id]] == ["monitor"]
+    with pytest.raises(Conflict, match="already filed"):
+        decide(reviews, item_id, DecideRequest(decision=Decision.MONITOR), BEN, NOW)
+    back = undo(reviews, item_id, UndoRequest(), AMINA, NOW + timedelta(seconds=10), WINDOW)
+    assert (back.status, back.decision) == (ReviewStatus.PENDING, None)  # it had an SLA: back in the queue
+
+
+def test_escalate_needs_a_kind_and_a_reason_and_leaves_the_queue(queue: tuple[FakePosts, FakeReviews, str]) -> None:
+    _, reviews, item_id = queue
+    with pytest.raises(InvalidInput, match="privacy or safeguarding"):
+        decide(reviews, item_id, DecideRequest(decision=Decision.ESCALATE, reason="looks like a child"), AMINA, NOW)
+    request = DecideRequest(decision=Decision.ESCALATE, kind=EscalationKind.SAFEGUARDING, reason="a child at risk")
+    escalated = decide(reviews, item_id, request, AMINA, NOW)
+    assert (escalated.status, escalated.escalation_kind) == (ReviewStatus.ESCALATED, EscalationKind.SAFEGUARDING)
+    assert escalated.decision_reason == "a child at risk"
+    [event] = reviews.audit[item_id]
+    assert event.after is not None
+    assert (event.action, event.after["decision_reason"]) == ("escalate", "a child at risk")
+
+
+def test_amplify_is_only_for_counter_speech_and_a_filed_item_returns_to_filed_on_undo() -> None:
+    _, correction = created(policy(Action.CORRECT))
+    reviews, debunk = created(policy(Action.NONE, Stance.REFUTES, amplify=True), stored_post("2"))
+    with pytest.raises(InvalidInput, match="counter-speech"):
+        decide(_only(correction), correction.item_id, DecideRequest(decision=Decision.AMPLIFY), AMINA, NOW)
+    amplified = decide(reviews, debunk.item_id, DecideRequest(decision=Decision.AMPLIFY), AMINA, NOW)
+    assert (amplified.status, amplified.decision) == (ReviewStatus.FILED, Decision.AMPLIFY)
+    back = undo(reviews, debunk.item_id, UndoRequest(), AMINA, NOW, WINDOW)
+    assert (back.status, back.decision) == (ReviewStatus.FILED, None)  # filed by the policy: filed again
+
+
+def _only(item: ReviewItem) -> FakeReviews:
+    reviews = FakeReviews()
+    reviews.items[item.item_id] = item
+    return reviews
+
+
+def test_assign_and_notes_are_audited_and_idempotent(queue: tuple[FakePosts, FakeReviews, str]) -> None:
+    _, reviews, item_id = queue
+    taken = assign(reviews, item_id, AssignRequest(assignee="amina"), AMINA, NOW)
+    assert taken.assignee == "amina"
+    assert assign(reviews, item_id, AssignRequest(assignee="amina"), AMINA, NOW).version == taken.version
+    handed = assign(reviews, item_id, AssignRequest(assignee="ben"), AMINA, NOW)
+    assert handed.assignee == "ben"
+    note = NoteRequest(note_id="0b7d2c1e-aaaa", text="check the clinic's number first")
+    noted = add_note(reviews, item_id, note, BEN, NOW)
+    assert [(n.by, n.text) for n in noted.notes] == [("ben", "check the clinic's number first")]
+    assert add_note(reviews, item_id, note, BEN, NOW).notes == noted.notes  # a retry adds nothing
+    assert [e.action for e in reviews.audit[item_id]] == ["assign", "assign", "note"]
+    assert reviews.audit[item_id][-1].after["note"]["text"] == "check the clinic's number first"  # type: ignore[index]
+
+
+def test_mark_posted_only_after_approval_and_a_posted_reply_cannot_be_undone(
+    queue: tuple[FakePosts, FakeReviews, str],
+) -> None:
+    _, reviews, item_id = queue
+    request = PostedRequest(url="https://x.com/health/status/1")
+    with pytest.raises(Conflict, match="only an approved reply"):
+        mark_posted(reviews, item_id, request, AMINA, NOW)
+    approve(reviews, item_id, ApproveRequest(), AMINA, NOW)
+    posted = mark_posted(reviews, item_id, request, AMINA, NOW)
+    assert (posted.posted_url, posted.posted_by, posted.posted_at) == (request.url, "amina", NOW)
+    assert mark_posted(reviews, item_id, request, AMINA, NOW).version == posted.version
+    assert [e.action for e in reviews.audit[item_id]] == ["approve", "mark_posted"]
+    with pytest.raises(Conflict, match="posted"):
+        undo(reviews, item_id, UndoRequest(), AMINA, NOW, WINDOW)
+
+
+def test_second_signoff_needs_another_educator_to_confirm_the_same_text(
+    queue: tuple[FakePosts, FakeReviews, str],
+) -> None:
+    _, reviews, item_id = queue  # measles is high harm
+    first = approve(reviews, item_id, ApproveRequest(), AMINA, NOW, second_signoff_high_harm=True)
+    assert first.status is ReviewStatus.PENDING
+    assert first.first_approval is not None
+    assert first.first_approval["by"] == "amina"
+    assert approve(reviews, item_id, ApproveRequest(), AMINA, NOW, True).version == first.version  # a retry
+    confirmed = approve(reviews, item_id, ApproveRequest(), BEN, NOW, second_signoff_high_harm=True)
+    assert (confirmed.status, confirmed.acted_by) == (ReviewStatus.APPROVED, "ben")
+    assert [e.action for e in reviews.audit[item_id]] == ["approve_first", "confirm"]
+
+
+def test_a_second_educator_who_edits_starts_over_and_the_first_can_withdraw(
+    queue: tuple[FakePosts, FakeReviews, str],
+) -> None:
+    _, reviews, item_id = queue
+    approve(reviews, item_id, ApproveRequest(), AMINA, NOW, second_signoff_high_harm=True)
+    edited = approve(reviews, item_id, ApproveRequest(text="Measles can be serious."), BEN, NOW, True)
+    assert edited.status is ReviewStatus.PENDING
+    assert edited.first_approval is not None
+    assert (edited.first_approval["by"], edited.first_approval["text"]) == ("ben", "Measles can be serious.")
+    with pytest.raises(Forbidden, match="only ben"):
+        undo(reviews, item_id, UndoRequest(), AMINA, NOW, WINDOW)
+    withdrawn = undo(reviews, item_id, UndoRequest(), BEN, NOW, WINDOW)
+    assert (withdrawn.status, withdrawn.first_approval) == (ReviewStatus.PENDING, None)
+    # without the setting, one approval is enough
+    assert approve(reviews, item_id, ApproveRequest(), AMINA, NOW).status is ReviewStatus.APPROVED
+
+
+def test_csv_exports_neutralise_formulas() -> None:
+    _, item = created(None, stored_post("csv").model_copy(update={"text": '=HYPERLINK("http://evil")'}))
+    text = reviews_csv([item])
+    assert "'=HYPERLINK" in text
+    assert text.splitlines()[0].startswith("item_id,status,priority")
+    assert safe_cell("-1") == "'-1"
+    assert safe_cell("ok") == "ok"
+    assert safe_cell(None) == ""
+
+
+def test_trends_report_how_many_days_of_history_they_hold() -> None:
+    day_one = {TrendKind.SPREADING: {MYTH.id: {(NOW - timedelta(hours=5)).strftime("%Y-%m-%dT%H"): 9}}}
+    assert trend_summary(day_one, {}, {MYTH.id: MYTH}, NOW)["history_days"] == pytest.approx(5 / 24, abs=0.01)
+    week = {TrendKind.SPREADING: {MYTH.id: {(NOW - timedelta(days=9)).strftime("%Y-%m-%dT%H"): 1}}}
+    assert trend_summary(week, {}, {}, NOW)["history_days"] == 7.0
+    assert trend_summary({}, {}, {}, NOW)["history_days"] == 0.0

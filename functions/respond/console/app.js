@@ -12,10 +12,11 @@ import {
   setToken,
   takeTokenFromFragment,
 } from "./api.js";
-import { isRising, trendChart } from "./chart.js";
+import { isRising, MIN_HISTORY_DAYS, trendChart } from "./chart.js";
 import { countedLength, LINK_LENGTH, PLATFORM_LIMITS } from "./counting.js";
-import { externalLink, fill, h } from "./dom.js";
+import { externalLink, fill, h, safeUrl } from "./dom.js";
 import { showSources } from "./sources.js";
+import { bidiControls, revealed, untrusted } from "./text.js";
 
 const POLL_MS = 5000;
 const TRENDS_POLL_MS = 30000;
@@ -36,7 +37,31 @@ const PLATFORM_NAMES = {
 };
 const VERDICTS = { false: "False", misleading: "Misleading", unproven: "Unproven", true: "True" };
 const HARM = { low: "Low harm", medium: "Medium harm", high: "High harm" };
-const STATUS_WORDS = { pending: "waiting", approved: "approved", rejected: "rejected", filed: "filed" };
+const STATUS_WORDS = {
+  pending: "waiting",
+  approved: "approved",
+  rejected: "rejected",
+  filed: "filed",
+  escalated: "escalated",
+};
+const FILTER_NAMES = ["status", "action", "topic", "platform", "language", "claim", "assignee", "q"];
+const DEFAULT_FILTERS = { status: "pending", action: "", topic: "", platform: "", language: "", claim: "", assignee: "", q: "" };
+const SUMMARY_MS = 15000; // the totals read every item of the status: refreshed less often than the list
+const NARROW = window.matchMedia("(max-width: 48rem)");
+const TYPING_BURST_MS = 900; // a letter this soon after another (no other key or click between) is typing
+const ITEM_KEYS = new Set(["a", "r", "u", "e"]); // act on the open item: only with the focus inside it
+// What the post does, beside the post (the claim's own verdict stays beside the claim).
+const POST_STANCE = {
+  supports: (verdict) => (verdict === "true" ? "Post supports the fact" : "Post repeats the myth"),
+  refutes: (verdict) => (verdict === "true" ? "Post denies the fact" : "Post debunks the myth"),
+  asks: () => "Post asks about it",
+  neutral: () => "Post mentions it",
+};
+const DECISION_WORDS = {
+  monitor: "Monitor only",
+  amplify: "Amplify (counter-speech)",
+  escalate: "Escalated",
+};
 // The reply policy's actions and the post's stance towards its claim, in words.
 const ACTION_WORDS = {
   correct: "Correct",
@@ -53,8 +78,17 @@ const STANCE_WORDS = {
 const ACTIONS = {
   approve: "approved",
   approve_edited: "approved an edited reply",
+  approve_first: "approved (first of two sign-offs)",
+  confirm: "confirmed the approval (second sign-off)",
   reject: "rejected",
   undo: "undid the decision",
+  monitor: "chose to monitor only",
+  amplify: "chose to amplify the post",
+  escalate: "escalated",
+  assign: "assigned the item",
+  unassign: "released the item",
+  note: "added a note",
+  mark_posted: "marked the reply as posted",
 };
 const REJECT_REASONS = [
   "Satire or a joke",
@@ -80,8 +114,12 @@ const state = {
   view: "queue",
   claims: [],
   claimsById: new Map(),
-  filters: { status: "pending", action: "", topic: "", platform: "", language: "" },
-  find: "",
+  filters: { ...DEFAULT_FILTERS },
+  summary: null, // the API's totals for the current filters (every page)
+  summaryKey: "",
+  summaryAt: 0,
+  shortcuts: localStorage.getItem("antidote.shortcuts") !== "off", // WCAG 2.1.4: single-key shortcuts can be off
+  lastLetterAt: 0,
   items: [],
   nextCursor: null,
   pages: 1,
@@ -143,10 +181,17 @@ function dueState(iso, now = Date.now()) {
   return { text: `Due in ${duration(left)}`, cls: left <= SOON_MS ? "soon" : "" };
 }
 
+/** A moment in the organisation's time zone (the one "same day" SLAs use), else the browser's. */
 function when(iso) {
   if (!iso) return "";
   const date = new Date(iso);
-  return date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  const options = { dateStyle: "medium", timeStyle: "short" };
+  try {
+    if (state.config.timezone) return date.toLocaleString(undefined, { ...options, timeZone: state.config.timezone });
+  } catch {
+    // an unknown zone name: the browser's own
+  }
+  return date.toLocaleString(undefined, options);
 }
 
 function ago(iso) {
@@ -178,13 +223,35 @@ function actionChip(item) {
 
 /** The policy's flags that change what an educator does with the item, as words (never colour alone). */
 function flagChips(item) {
+  const first = item.first_approval;
   return [
     item.highest_priority ? chip("First: risky disclosure", "flag flag-risk") : null,
-    item.private_reply ? chip("Private reply", "flag") : null,
+    item.private_reply ? chip("Private reply", "flag flag-private") : null,
     item.privacy_report ? chip("Privacy report", "flag flag-privacy") : null,
     item.needs_translation ? chip("Needs translation", "flag flag-translate") : null,
     item.amplify ? chip("Counter-speech", "flag flag-amplify") : null,
+    item.match && item.match.decision === "review" ? chip("Possible match", "flag flag-possible") : null,
+    item.decision ? chip(DECISION_WORDS[item.decision] || item.decision, "flag flag-decision") : null,
+    first ? chip(`1 of 2 sign-offs (${first.by})`, "flag flag-signoff") : null,
+    item.assignee ? chip(`Taken by ${item.assignee}`, "flag flag-assignee") : null,
+    item.posted_url ? chip("Posted", "flag flag-posted") : null,
   ];
+}
+
+/** The post's stance towards its claim, as a badge meant to sit beside the post. */
+function stanceBadge(item) {
+  if (!item.stance) return null;
+  const words = (POST_STANCE[item.stance] || (() => item.stance))((item.claim || {}).verdict);
+  return h("span", { class: `stance stance-${item.stance}` }, words);
+}
+
+/** Whether this educator may confirm (second sign-off) or is waiting for someone else to. */
+function signoffState(item) {
+  const harm = (item.claim || {}).harm;
+  if (!state.config.second_signoff_high_harm || harm !== "high" || item.status !== "pending") return null;
+  const first = item.first_approval;
+  if (!first) return "first";
+  return state.identity && first.by === state.identity.user ? "waiting" : "confirm";
 }
 
 function percent(value) {
@@ -433,18 +500,107 @@ function claimCard(claim) {
       claim.stale ? h("span", { class: "stale-badge" }, "Review overdue") : null,
       languages.length ? ` · also in ${languages.map(languageName).join(", ")}` : "",
     ),
+    h(
+      "p",
+      { class: "actions" },
+      h("button", { type: "button", class: "secondary history-button", onclick: () => showReplyHistory(claim) }, "Reply history"),
+    ),
   );
+}
+
+const HISTORY_STATUSES = ["approved", "rejected", "pending", "escalated", "filed"];
+
+/** Every review item about a claim — what was sent, approved, rejected, escalated or is waiting — in a dialog. */
+async function showReplyHistory(claim) {
+  const dialog = $("history");
+  fill($("history-title"), "Reply history: ", claim.statement);
+  fill($("history-body"), h("p", { class: "muted" }, "Loading…"));
+  dialog.showModal();
+  try {
+    const lists = await Promise.all(
+      HISTORY_STATUSES.map((status) => api("GET", `v1/reviews?${new URLSearchParams({ status, claim: claim.id, limit: "100" })}`)),
+    );
+    const items = lists.flatMap((page) => page.items).sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
+    fill(
+      $("history-body"),
+      h("p", { id: "history-summary" }, HISTORY_STATUSES.map((status, i) => `${lists[i].items.length}${lists[i].next_cursor ? "+" : ""} ${STATUS_WORDS[status]}`).join(" · ")),
+      items.length
+        ? h(
+            "ol",
+            { class: "history-list" },
+            items.map((item) =>
+              h(
+                "li",
+                { dataset: { id: item.item_id, status: item.status } },
+                h("p", { class: "meta" }, statusBadge(item), " ", chip(platformName(item.platform), "platform"), " ", when(item.acted_at || item.created_at),
+                  item.posted_url ? [" · ", externalLink(item.posted_url, "posted")] : ""),
+                item.final_text || item.reject_reason || item.decision_reason
+                  ? untrusted("blockquote", { class: "final-text" }, item.final_text || item.reject_reason || item.decision_reason)
+                  : untrusted("blockquote", { class: "post-text" }, (item.post || {}).text || ""),
+              ),
+            ),
+          )
+        : h("p", { class: "muted" }, "No post about this claim has reached the queue yet."),
+    );
+  } catch (error) {
+    if (!handleAuthError(error)) fill($("history-body"), h("p", { class: "error" }, `Could not load the history: ${error.message}`));
+  }
 }
 
 // ---------------------------------------------------------------- the queue
 
-function queuePath(cursor) {
-  const params = new URLSearchParams({ status: state.filters.status, limit: String(PAGE_SIZE) });
-  for (const name of ["action", "topic", "platform", "language"]) {
-    if (state.filters[name]) params.set(name, state.filters[name]);
+/** The current filters as query parameters (the API's and the address bar's); "me" is the signed-in educator. */
+function filterParams(filters = state.filters) {
+  const params = new URLSearchParams();
+  for (const name of FILTER_NAMES) {
+    const value = name === "q" ? filters.q.trim() : filters[name];
+    if (value) params.set(name, name === "assignee" && value === "me" && state.identity ? state.identity.user : value);
   }
+  if (!params.has("status")) params.set("status", "pending");
+  return params;
+}
+
+function queuePath(cursor, filters = state.filters) {
+  const params = filterParams(filters);
+  params.set("limit", String(PAGE_SIZE));
   if (cursor) params.set("cursor", cursor);
   return `v1/reviews?${params}`;
+}
+
+/** The filters in the address bar, so a filtered queue can be bookmarked, shared and reloaded. */
+function writeUrl() {
+  const params = new URLSearchParams();
+  for (const name of FILTER_NAMES) if (state.filters[name] && state.filters[name] !== DEFAULT_FILTERS[name]) params.set(name, state.filters[name]);
+  const query = params.toString();
+  const url = `${window.location.pathname}${query ? `?${query}` : ""}`;
+  if (url !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(null, "", url);
+}
+
+function readUrl() {
+  const params = new URLSearchParams(window.location.search);
+  for (const name of FILTER_NAMES) if (params.has(name)) state.filters[name] = params.get(name) || "";
+  if (!STATUS_WORDS[state.filters.status]) state.filters.status = "pending";
+}
+
+/** The API's totals for the current filters (all pages), re-read when the filters change and every SUMMARY_MS. */
+async function refreshSummary(force = false) {
+  const key = filterParams().toString();
+  if (!force && key === state.summaryKey && Date.now() - state.summaryAt < SUMMARY_MS) return;
+  state.summaryKey = key;
+  state.summaryAt = Date.now();
+  try {
+    const summary = await api("GET", `v1/reviews:summary?${key}`);
+    if (key !== filterParams().toString()) return;
+    state.summary = summary;
+    const languagesBefore = state.languages.size; // a language only beyond the first page can be filtered too
+    for (const code of Object.keys(summary.by_language || {})) if (code) state.languages.add(code);
+    if (state.languages.size !== languagesBefore) fillLanguageFilter();
+    renderSummary();
+    renderOverview();
+  } catch (error) {
+    state.summaryAt = 0;
+    if (!handleAuthError(error)) flash(`Could not count the queue: ${error.message}`, "error");
+  }
 }
 
 async function refreshQueue() {
@@ -455,6 +611,7 @@ async function refreshQueue() {
   }
   state.loadingQueue = true;
   $("queue-list").setAttribute("aria-busy", "true");
+  refreshSummary();
   const filters = JSON.stringify(state.filters);
   try {
     const items = [];
@@ -517,31 +674,66 @@ function applyQueue(items, cursor) {
   checkOpenItem(previous, items);
 }
 
+/** The list holds what the API returned for the filters and the search (searched on the server, every page). */
 function visibleItems() {
-  const terms = searchable(state.find).split(/\s+/).filter(Boolean);
-  if (!terms.length) return state.items;
-  return state.items.filter((item) => {
-    const text = searchable(
-      [item.claim.statement, item.claim_id, item.topic, item.post.text, item.post.author_handle].join(" \n "),
-    );
-    return terms.every((term) => text.includes(term));
-  });
+  return state.items;
 }
 
 function renderSummary() {
   const visible = visibleItems();
-  const overdue = visible.filter((item) => item.status === "pending" && Date.parse(item.sla_due) < Date.now());
+  const summary = state.summary;
   const word = STATUS_WORDS[state.filters.status];
-  const parts = [`${plural(visible.length, "item")} ${word}`];
-  if (state.find.trim()) parts.push(`matching “${state.find.trim()}”`);
+  const total = summary ? summary.total : visible.length;
+  const parts = [`${plural(total, "item")} ${word}`];
+  if (state.filters.q.trim()) parts.push(`matching “${state.filters.q.trim()}”`);
+  if (summary && total > visible.length) parts.push(`showing ${visible.length}`);
   if (state.lastUpdated) parts.push(`updated ${state.lastUpdated.toLocaleTimeString()}`);
+  const overdue = summary ? summary.overdue : 0;
   fill(
     $("queue-summary"),
     parts.join(" · "),
-    overdue.length ? [" · ", h("span", { class: "overdue-count" }, `${overdue.length} overdue`)] : null,
+    overdue ? [" · ", h("span", { class: "overdue-count" }, `${overdue} overdue`)] : null,
   );
   $("queue-empty").hidden = visible.length > 0;
   $("load-more").hidden = !state.nextCursor;
+  const bulk = $("bulk-reject");
+  if (bulk) bulk.disabled = !(state.filters.status === "pending" && total > 0);
+  renderClaimFilter();
+}
+
+/** The claim filter (from "Show in queue" or a link) as a removable chip: it has no control of its own. */
+function renderClaimFilter() {
+  const box = $("claim-filter");
+  if (!box) return;
+  const id = state.filters.claim;
+  box.hidden = !id;
+  if (!id) return;
+  const claim = state.claimsById.get(id);
+  fill(
+    box,
+    "Only items about: ",
+    h("strong", {}, claim ? claim.statement : id),
+    " ",
+    h(
+      "button",
+      {
+        type: "button",
+        class: "link-button",
+        id: "clear-claim",
+        onclick: () => setFilters({ claim: "" }),
+      },
+      "Show every claim",
+    ),
+  );
+}
+
+/** Change some filters: the list, the totals and the address bar follow. */
+function setFilters(changes) {
+  Object.assign(state.filters, changes);
+  syncFilterControls();
+  resetQueue();
+  writeUrl();
+  refreshQueue();
 }
 
 function renderQueue() {
@@ -581,13 +773,13 @@ function queueRow(item) {
         { class: "row-top" },
         pending ? dueBadge(item.sla_due) : statusBadge(item),
         actionChip(item),
+        stanceBadge(item),
         chip(platformName(item.platform), "platform"),
         chip((item.language || "??").toUpperCase(), "lang"),
-        verdictBadge(claim.verdict),
         flagChips(item),
         state.fresh.has(item.item_id) ? h("span", { class: "new" }, "New") : null,
       ),
-      h("span", { class: "row-claim" }, claim.statement || item.claim_id),
+      h("span", { class: "row-claim" }, verdictBadge(claim.verdict), " ", claim.statement || item.claim_id),
       h(
         "span",
         { class: "row-meta" },
@@ -598,7 +790,8 @@ function queueRow(item) {
 }
 
 function statusBadge(item) {
-  const text = item.status === "filed" ? "Filed" : `${item.status} by ${item.acted_by || "?"}`;
+  const text =
+    item.status === "filed" && !item.decision ? "Filed" : `${STATUS_WORDS[item.status] || item.status} by ${item.acted_by || "?"}`;
   return h("span", { class: `status status-${item.status}` }, text);
 }
 
@@ -642,14 +835,17 @@ async function checkOpenItem(previous, items) {
 
 let openTicket = 0;
 
-async function openItem(id, notice) {
+async function openItem(id, notice, { focus = true } = {}) {
   state.fresh.delete(id);
   const ticket = ++openTicket; // with several clicks in flight, the last one wins
   try {
     const item = await api("GET", `v1/reviews/${encodeURIComponent(id)}`);
     if (ticket !== openTicket) return;
+    const another = !state.current || state.current.item_id !== id;
     state.current = item;
     renderItem(item, notice);
+    document.body.classList.add("item-open"); // on a phone the item takes the screen; Close returns to the list
+    if (another || focus) showOpenItem(focus);
     for (const row of document.querySelectorAll("#queue-list button.row")) {
       const open = row.dataset.id === id;
       row.classList.toggle("open", open);
@@ -666,22 +862,27 @@ async function openItem(id, notice) {
   }
 }
 
-/** The item pane while no item is open: how to start, and the loaded queue at a glance. */
+/** The open item at the top of its pane (and of the screen on a phone), its heading focused so Tab goes on into
+ * the item — the post, then the reply editor — rather than through the whole list. */
+function showOpenItem(focus) {
+  const pane = $("item-pane");
+  pane.scrollTop = 0;
+  const heading = $("item-title");
+  if (NARROW.matches) pane.scrollIntoView({ block: "start" });
+  if (focus && heading) heading.focus({ preventScroll: true });
+}
+
+/** The item pane while no item is open: how to start, and the whole selection (every page) at a glance. */
 function renderOverview() {
   if (state.current) return;
-  const now = Date.now();
-  const items = state.items;
-  const pending = items.filter((item) => item.status === "pending");
-  const overdue = pending.filter((item) => Date.parse(item.sla_due) < now).length;
-  const soon = pending.filter((item) => {
-    const left = Date.parse(item.sla_due) - now;
-    return left >= 0 && left <= SOON_MS;
-  }).length;
-  const counts = (key) => {
-    const tally = new Map();
-    for (const item of items) tally.set(key(item), (tally.get(key(item)) || 0) + 1);
-    return [...tally].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0]))).slice(0, 3);
-  };
+  const summary = state.summary || { total: state.items.length, overdue: 0, due_soon: 0, by_topic: {}, by_platform: {} };
+  const overdue = summary.overdue;
+  const soon = summary.due_soon;
+  const items = { length: summary.total };
+  const counts = (tally) =>
+    Object.entries(tally || {})
+      .sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])))
+      .slice(0, 3);
   const top = (pairs, name) => pairs.map(([value, count]) => `${name(value)} (${count})`).join(", ") || "none";
   fill(
     $("item-pane"),
@@ -705,15 +906,15 @@ function renderOverview() {
       h(
         "dl",
         { class: "facts" },
-        fact("In the list", `${plural(items.length, "item")} ${STATUS_WORDS[state.filters.status]}`),
+        fact("Selected", `${plural(items.length, "item")} ${STATUS_WORDS[state.filters.status]}`),
         state.filters.status === "pending"
           ? [
               fact("Overdue", overdue ? h("span", { class: "overdue-count" }, String(overdue)) : "none"),
               fact("Due within 30 min", String(soon)),
             ]
           : null,
-        fact("Busiest topics", top(counts((item) => item.topic), (t) => String(t).replace(/-/g, " "))),
-        fact("Platforms", top(counts((item) => item.platform), platformName)),
+        fact("Busiest topics", top(counts(summary.by_topic), (t) => String(t).replace(/-/g, " "))),
+        fact("Platforms", top(counts(summary.by_platform), platformName)),
       ),
       reachRules(),
     ),
@@ -763,13 +964,17 @@ function reachRules() {
 function closeItem() {
   openTicket += 1;
   state.current = null;
+  document.body.classList.remove("item-open");
   renderOverview();
   for (const row of document.querySelectorAll("#queue-list button.row.open")) {
     row.classList.remove("open");
     row.removeAttribute("aria-current");
   }
   const selected = state.selectedId && document.querySelector(`#queue-list button.row[data-id="${CSS.escape(state.selectedId)}"]`);
-  if (selected) selected.focus();
+  if (selected) {
+    selected.focus({ preventScroll: true });
+    selected.scrollIntoView({ block: "nearest" });
+  }
 }
 
 function section(id, title, ...children) {
@@ -792,7 +997,9 @@ function renderItem(item, notice) {
   const match = item.match || {};
   const candidates = [...(match.candidates || [])].sort((a, b) => b.score - a.score);
   const pane = $("item-pane");
-  const scroll = pane.scrollTop;
+  // Re-drawing the same item (a poll, an action) keeps the place; another item starts at its top.
+  const same = pane.querySelector(`article.item[data-id="${CSS.escape(item.item_id)}"]`);
+  const scroll = same ? pane.scrollTop : 0;
   const stale = claim.review_by && claim.review_by < new Date().toISOString().slice(0, 10);
 
   fill(
@@ -815,22 +1022,30 @@ function renderItem(item, notice) {
           chip(`priority ${Number(item.priority).toFixed(1)}`),
           flagChips(item),
         ),
-        h("h2", { id: "item-title" }, claim.statement || item.claim_id),
+        h("h2", { id: "item-title", tabindex: "-1" }, claim.statement || item.claim_id),
         h(
           "button",
-          { type: "button", class: "close", "aria-label": "Close this item (Esc)", onclick: closeItem },
-          "Close",
+          { type: "button", class: "close", "aria-label": "Close this item and go back to the list (Esc)", onclick: closeItem },
+          "Back to the list",
         ),
       ),
       h("div", { id: "item-notice", class: "notice-slot" }, notice || null),
       section(
         "h-post",
         `The post on ${platformName(item.platform)}`,
-        h("blockquote", { class: "post-text", lang: item.language || null }, post.text || ""),
+        h("p", { class: "post-badges" }, stanceBadge(item) || chip("Stance not known")),
+        untrusted("blockquote", { class: "post-text", lang: item.language || null }, post.text || ""),
+        bidiControls(post.text) + bidiControls(post.author_handle)
+          ? h(
+              "p",
+              { class: "note", id: "bidi-note" },
+              "This post holds hidden direction controls that could reorder its text; each is shown as ⟨…⟩ where it was.",
+            )
+          : null,
         h(
           "dl",
           { class: "facts" },
-          fact("Author", post.author_handle || "not given"),
+          fact("Author", post.author_handle ? untrusted("bdi", { class: "handle" }, post.author_handle) : "not given"),
           fact("Posted", post.created_at ? `${when(post.created_at)} (${ago(post.created_at)})` : "unknown"),
           fact("Language", languageName(post.language || item.language), post.region ? ` · region ${post.region}` : ""),
           fact("Reach", reachText(post.reach, true)),
@@ -850,6 +1065,8 @@ function renderItem(item, notice) {
       ),
       policySection(item),
       replySection(item),
+      choicesSection(item),
+      teamSection(item),
       section(
         "h-why",
         "Why it matched",
@@ -954,44 +1171,97 @@ function policySection(item) {
   );
 }
 
+function undoLine(item) {
+  if (!canUndo(item)) return null;
+  const since = item.acted_at || (item.first_approval && item.first_approval.at);
+  return h(
+    "p",
+    { class: "actions" },
+    h(
+      "button",
+      { type: "button", id: "undo", class: "secondary", "aria-keyshortcuts": "u", onclick: () => act("undo") },
+      item.status === "pending" ? "Withdraw my approval " : "Undo ",
+      h("kbd", {}, "u"),
+    ),
+    " ",
+    h("span", {
+      class: "muted",
+      id: "undo-left",
+      dataset: { undoUntil: new Date(Date.parse(since) + undoWindowMs()).toISOString() },
+    }),
+  );
+}
+
+/** What was decided, by whom, with its text or reason (escalations and educators' filing included). */
+function decisionLines(item) {
+  const by = `${item.acted_by || "?"} ${item.acted_at ? ago(item.acted_at) : ""}`;
+  if (item.status === "approved") {
+    return [h("p", {}, `Approved by ${by}. The reply:`), untrusted("blockquote", { class: "final-text" }, item.final_text || "")];
+  }
+  if (item.status === "rejected") {
+    return [h("p", {}, `Rejected by ${by}. Reason:`), untrusted("blockquote", { class: "final-text" }, item.reject_reason || "")];
+  }
+  return [
+    h("p", { id: "decision-note" }, `${DECISION_WORDS[item.decision] || item.status} by ${by}`,
+      item.escalation_kind ? ` — ${item.escalation_kind}` : "", item.decision_reason ? ":" : "."),
+    item.decision_reason ? untrusted("blockquote", { class: "final-text" }, item.decision_reason) : null,
+  ];
+}
+
+/** After approval: copy the reply to post it, then record where it was posted. */
+function postedBlock(item) {
+  const copy = h("button", { type: "button", id: "copy-reply", class: "secondary", onclick: () => copyReply(item) }, "Copy the reply");
+  if (item.posted_url) {
+    return h(
+      "div",
+      { class: "posted" },
+      h("p", { id: "posted-note" }, `Posted by ${item.posted_by} ${ago(item.posted_at)}: `, externalLink(item.posted_url, item.posted_url)),
+      h("p", { class: "actions" }, copy),
+    );
+  }
+  return h(
+    "div",
+    { class: "posted" },
+    h("p", { class: "muted" }, "Post the reply on the platform yourself, then record where it went."),
+    h("p", { class: "actions" }, copy),
+    h(
+      "form",
+      { id: "posted-form", class: "inline-form", onsubmit: (event) => { event.preventDefault(); act("posted"); } },
+      h("label", { for: "posted-url" }, "Link to the posted reply"),
+      h(
+        "div",
+        { class: "inline" },
+        h("input", { id: "posted-url", type: "url", inputmode: "url", required: true, autocomplete: "off", placeholder: "https://…" }),
+        h("button", { type: "submit", id: "mark-posted", class: "primary" }, "Mark as posted"),
+      ),
+    ),
+  );
+}
+
+async function copyReply(item) {
+  try {
+    await navigator.clipboard.writeText(item.final_text || "");
+    itemNotice("The reply is copied: paste it on the platform, then mark it as posted.", "success");
+  } catch {
+    const quote = document.querySelector("#item-pane .final-text");
+    if (quote) window.getSelection().selectAllChildren(quote);
+    itemNotice("The browser did not allow copying: the reply is selected, press Ctrl+C (⌘C) to copy it.", "warn");
+  }
+}
+
 function replySection(item) {
   const platform = item.platform;
-  if (item.status === "filed") return filedSection(item);
+  if (item.status === "filed" && !item.decision) return filedSection(item);
   if (item.status !== "pending") {
-    const done =
-      item.status === "approved"
-        ? [
-            h("p", {}, `Approved by ${item.acted_by} ${item.acted_at ? ago(item.acted_at) : ""}. The reply:`),
-            h("blockquote", { class: "final-text" }, item.final_text || ""),
-          ]
-        : [
-            h("p", {}, `Rejected by ${item.acted_by} ${item.acted_at ? ago(item.acted_at) : ""}. Reason:`),
-            h("blockquote", { class: "final-text" }, item.reject_reason || ""),
-          ];
     return section(
       "h-reply",
       "Decision",
-      done,
-      canUndo(item)
-        ? h(
-            "p",
-            { class: "actions" },
-            h(
-              "button",
-              { type: "button", id: "undo", class: "secondary", "aria-keyshortcuts": "u", onclick: () => act("undo") },
-              "Undo ",
-              h("kbd", {}, "u"),
-            ),
-            " ",
-            h("span", {
-              class: "muted",
-              id: "undo-left",
-              dataset: { undoUntil: new Date(Date.parse(item.acted_at) + undoWindowMs()).toISOString() },
-            }),
-          )
-        : null,
+      decisionLines(item),
+      item.status === "approved" ? postedBlock(item) : null,
+      undoLine(item),
     );
   }
+  const signoff = signoffState(item);
   const translate = Boolean(item.needs_translation);
   const editor = h("textarea", {
     id: "editor",
@@ -1000,7 +1270,8 @@ function replySection(item) {
     lang: (item.draft && item.draft.language) || null,
     placeholder: translate ? `Write the reply in ${languageName(item.draft.language)}` : null,
   });
-  editor.value = state.edits.has(item.item_id) ? state.edits.get(item.item_id) : item.draft.text;
+  const startText = signoff === "confirm" ? item.first_approval.text : item.draft.text;
+  editor.value = state.edits.has(item.item_id) ? state.edits.get(item.item_id) : startText;
   editor.addEventListener("input", () => {
     if (editor.value === item.draft.text) state.edits.delete(item.item_id);
     else state.edits.set(item.item_id, editor.value);
@@ -1039,6 +1310,7 @@ function replySection(item) {
     item.action === "inform" && !report
       ? h("p", { class: "muted" }, "The author asked a question: the reply answers it.")
       : null,
+    signoffNote(item, signoff),
     translate ? referenceBlock(item, editor) : null,
     h(
       "label",
@@ -1063,7 +1335,13 @@ function replySection(item) {
       h(
         "button",
         { type: "button", id: "approve", class: "primary", "aria-keyshortcuts": "a", onclick: () => act("approve") },
-        report ? "Approve report " : "Approve reply ",
+        signoff === "confirm"
+          ? "Confirm the approval (2 of 2) "
+          : signoff === "first"
+            ? "Approve (1 of 2) "
+            : report
+              ? "Approve report "
+              : "Approve reply ",
         h("kbd", {}, "a"),
       ),
       " ",
@@ -1096,6 +1374,108 @@ function replySection(item) {
       h("label", { for: "reject-reason" }, "Reason for rejecting ", h("kbd", {}, "r")),
       h("div", { class: "inline" }, reason, h("button", { type: "submit", id: "reject", class: "danger" }, "Reject")),
       h("datalist", { id: "reject-reasons" }, REJECT_REASONS.map((text) => h("option", { value: text }))),
+    ),
+  );
+}
+
+/** Second sign-off for a high-harm claim: who approved first, and what this educator can do. */
+function signoffNote(item, signoff) {
+  if (!signoff) return null;
+  const first = item.first_approval;
+  if (signoff === "first") {
+    return h("p", { class: "note", id: "signoff-note" }, "High-harm claim: after you approve, a second educator must confirm the same text before it counts as approved.");
+  }
+  if (signoff === "waiting") {
+    return [
+      h("p", { class: "note", id: "signoff-note" }, `You approved this text ${ago(first.at)}. It waits for a second educator to confirm it.`),
+      undoLine(item),
+    ];
+  }
+  return h(
+    "p",
+    { class: "note", id: "signoff-note" },
+    `${first.by} approved this text ${ago(first.at)}. Confirm it to approve it (2 of 2); if you edit it, your version becomes the first approval and needs someone else to confirm.`,
+  );
+}
+
+/** Instead of a reply: monitor only, amplify a post that debunks, or escalate (privacy or safeguarding). */
+function choicesSection(item) {
+  const open = item.status === "pending" || (item.status === "filed" && !item.decision);
+  if (!open) return null;
+  return section(
+    "h-choices",
+    "Other choices",
+    h(
+      "p",
+      { class: "actions" },
+      item.status === "pending"
+        ? h("button", { type: "button", id: "monitor", class: "secondary", onclick: () => act("decide", { decision: "monitor" }) }, "Monitor only (no reply)")
+        : null,
+      " ",
+      item.amplify
+        ? h("button", { type: "button", id: "amplify", class: "secondary", onclick: () => act("decide", { decision: "amplify" }) }, "Amplify this post")
+        : null,
+    ),
+    h(
+      "form",
+      { id: "escalate-form", class: "escalate-form", onsubmit: (event) => { event.preventDefault(); act("decide", { decision: "escalate" }); } },
+      h(
+        "div",
+        { class: "field" },
+        h("label", { for: "escalate-kind" }, "Escalate for"),
+        h(
+          "select",
+          { id: "escalate-kind" },
+          h("option", { value: "safeguarding" }, "Safeguarding (someone may be at risk)"),
+          h("option", { value: "privacy" }, "Privacy (personal data exposed)"),
+        ),
+      ),
+      h(
+        "div",
+        { class: "field grow" },
+        h("label", { for: "escalate-reason" }, "Why (for the lead who takes it)"),
+        h("div", { class: "inline" }, h("input", { id: "escalate-reason", type: "text", maxlength: 1000, autocomplete: "off" }),
+          h("button", { type: "submit", id: "escalate", class: "danger" }, "Escalate")),
+      ),
+    ),
+  );
+}
+
+/** Who has the item, and the team's internal notes on it (never sent). */
+function teamSection(item) {
+  const me = state.identity ? state.identity.user : "";
+  const notes = item.notes || [];
+  return section(
+    "h-team",
+    "Team",
+    h(
+      "p",
+      { id: "assignee-line" },
+      item.assignee ? ["Taken by ", h("strong", {}, item.assignee), item.assignee === me ? " (you)" : "", ". "] : "Nobody has taken this item. ",
+      item.assignee === me
+        ? h("button", { type: "button", id: "release", class: "link-button", onclick: () => act("assign", { assignee: null }) }, "Release it")
+        : h("button", { type: "button", id: "take", class: "link-button", onclick: () => act("assign", { assignee: me }) }, "Take it"),
+    ),
+    h(
+      "form",
+      { id: "assign-form", class: "inline-form", onsubmit: (event) => { event.preventDefault(); act("assign", { assignee: $("assign-to").value.trim() }); } },
+      h("label", { for: "assign-to" }, "Hand it to a colleague (their user name)"),
+      h("div", { class: "inline" }, h("input", { id: "assign-to", type: "text", autocomplete: "off", maxlength: 64, pattern: "[A-Za-z0-9][A-Za-z0-9._@+\\-]{0,63}" }),
+        h("button", { type: "submit", class: "secondary" }, "Assign")),
+    ),
+    h(
+      "ol",
+      { class: "notes", id: "notes" },
+      notes.length
+        ? notes.map((note) => h("li", {}, h("strong", {}, note.by), ` ${when(note.at)}: `, untrusted("span", { class: "note-text" }, note.text)))
+        : h("li", { class: "muted" }, "No notes yet."),
+    ),
+    h(
+      "form",
+      { id: "note-form", class: "inline-form", onsubmit: (event) => { event.preventDefault(); act("notes"); } },
+      h("label", { for: "note-text" }, "Internal note (only your team sees it)"),
+      h("div", { class: "inline" }, h("textarea", { id: "note-text", rows: 2, maxlength: 2000 }),
+        h("button", { type: "submit", class: "secondary", id: "add-note" }, "Add note")),
     ),
   );
 }
@@ -1133,7 +1513,8 @@ function referenceBlock(item, editor) {
   );
 }
 
-/** An item the policy filed: why, and what was drafted (a monitored correction), but nothing to approve. */
+/** An item the policy filed: why, and what was drafted (a monitored correction), but nothing to approve (it can still
+ * be amplified or escalated, below). */
 function filedSection(item) {
   const text = item.draft && item.draft.text;
   return section(
@@ -1181,8 +1562,14 @@ function updateCounter() {
 }
 
 function canUndo(item) {
-  if (!item || item.status === "pending" || !item.acted_at || !state.identity) return false;
-  const mine = state.identity.role === "admin" || state.identity.user === item.acted_by;
+  if (!item || !state.identity) return false;
+  const admin = state.identity.role === "admin";
+  if (item.status === "pending") {
+    const first = item.first_approval;
+    return Boolean(first) && (admin || first.by === state.identity.user);
+  }
+  if (!item.acted_at || item.posted_url) return false;
+  const mine = admin || state.identity.user === item.acted_by;
   return mine && Date.now() - Date.parse(item.acted_at) < undoWindowMs();
 }
 
@@ -1217,66 +1604,121 @@ function conflictNotice(detail, current) {
   );
 }
 
+const ACTION_BUTTONS = ["approve", "reject", "undo", "monitor", "amplify", "escalate", "mark-posted", "add-note", "take", "release"];
+
 function setBusy(busy) {
   state.busy = busy;
-  for (const id of ["approve", "reject", "undo"]) {
+  for (const id of ACTION_BUTTONS) {
     const button = $(id);
     if (button) button.disabled = busy;
   }
   if (!busy) updateCounter();
 }
 
-const DONE = { approve: "Reply approved.", reject: "Item rejected.", undo: "Decision undone: the item is back in the queue." };
+const DONE = {
+  approve: "Reply approved.",
+  approve_first: "Approved (1 of 2): a second educator must now confirm it.",
+  reject: "Item rejected.",
+  undo: "Decision undone.",
+  monitor: "Filed to monitor only: no reply.",
+  amplify: "Filed to amplify: share or boost the post.",
+  escalate: "Escalated: it has left the queue for the lead.",
+  assign: "Assignment saved.",
+  notes: "Note added.",
+  posted: "Marked as posted.",
+};
 
-async function act(kind) {
-  const item = state.current;
-  if (!item || state.busy) return;
-  const path = `v1/reviews/${encodeURIComponent(item.item_id)}/${kind}`;
-  let body;
-  if (kind === "approve" || kind === "reject") {
-    if (item.status !== "pending") {
-      itemNotice(`This item is already ${item.status}.`, "warn");
-      return;
-    }
+/** The request body for an action, or null (with a message shown) when it cannot be sent as it is. */
+function actionBody(kind, item, extra) {
+  if ((kind === "approve" || kind === "reject") && item.status !== "pending") {
+    itemNotice(`This item is already ${STATUS_WORDS[item.status] || item.status}.`, "warn");
+    return null;
   }
-  if (kind === "approve") {
-    const text = $("editor").value;
-    const limit = limitFor(item);
-    const length = countedLength(text, item.platform);
-    if (!text.trim()) {
-      itemNotice(item.needs_translation ? `Write the reply in ${languageName(item.draft.language)} first.` : "The reply is empty.");
-      return;
-    }
-    if (item.needs_translation && text.trim() === String(item.draft.reference || "").trim()) {
-      itemNotice("This is still the untranslated reference: translate it before approving.");
-      return;
-    }
-    if (length > limit) {
-      itemNotice(`The reply is ${length} characters as ${platformName(item.platform)} counts them; the limit is ${limit}.`);
-      return;
-    }
-    body = text === item.draft.text ? { version: item.version } : { text, version: item.version };
-  } else if (kind === "reject") {
+  if (kind === "approve") return approveBody(item);
+  if (kind === "reject") {
     const reason = $("reject-reason");
     if (!reason.value.trim()) {
       reason.focus();
       itemNotice("Write why you reject this reply (at least a few words).", "warn");
-      return;
+      return null;
     }
-    body = { reason: reason.value.trim(), version: item.version };
-  } else {
-    if (!canUndo(item)) {
-      itemNotice(
-        item.status === "pending" ? "There is no decision to undo." : "The undo window has passed or the decision is not yours.",
-        "warn",
-      );
-      return;
-    }
-    body = { version: item.version };
+    return { reason: reason.value.trim(), version: item.version };
   }
+  if (kind === "undo") {
+    if (canUndo(item)) return { version: item.version };
+    itemNotice(item.status === "pending" ? "There is no decision to undo." : "The undo window has passed or the decision is not yours.", "warn");
+    return null;
+  }
+  if (kind === "decide") return decideBody(item, extra);
+  if (kind === "notes") {
+    const text = $("note-text").value.trim();
+    if (!text) return refuse("note-text", "Write the note first.");
+    return { note_id: crypto.randomUUID(), text };
+  }
+  if (kind === "posted") {
+    const url = $("posted-url").value.trim();
+    if (!safeUrl(url)) return refuse("posted-url", "Paste the link of the posted reply (starting with https://).");
+    return { url };
+  }
+  if (kind === "assign" && extra.assignee === "") return refuse("assign-to", "Write the colleague's user name.");
+  return extra;
+}
+
+function refuse(field, message) {
+  itemNotice(message, "warn");
+  $(field).focus();
+  return null;
+}
+
+function approveBody(item) {
+  const text = $("editor").value;
+  const limit = limitFor(item);
+  const length = countedLength(text, item.platform);
+  if (!text.trim()) {
+    itemNotice(item.needs_translation ? `Write the reply in ${languageName(item.draft.language)} first.` : "The reply is empty.");
+    return null;
+  }
+  if (item.needs_translation && text.trim() === String(item.draft.reference || "").trim()) {
+    itemNotice("This is still the untranslated reference: translate it before approving.");
+    return null;
+  }
+  if (length > limit) {
+    itemNotice(`The reply is ${length} characters as ${platformName(item.platform)} counts them; the limit is ${limit}.`);
+    return null;
+  }
+  if (signoffState(item) === "waiting" && text === item.first_approval.text) {
+    itemNotice("You approved this already: a second educator must confirm it.", "warn");
+    return null;
+  }
+  return text === item.draft.text ? { version: item.version } : { text, version: item.version };
+}
+
+function decideBody(item, extra) {
+  if (extra.decision !== "escalate") return { ...extra, version: item.version };
+  const reason = $("escalate-reason").value.trim();
+  if (reason.length < 3) return refuse("escalate-reason", "Say why you escalate it (at least a few words).");
+  return { decision: "escalate", kind: $("escalate-kind").value, reason, version: item.version };
+}
+
+/** What the notice says after an action succeeded. */
+function doneMessage(kind, body, updated) {
+  if (kind === "approve" && updated.status === "pending") return DONE.approve_first;
+  const message = DONE[kind === "decide" ? body.decision : kind];
+  const minutes = Math.round(undoWindowMs() / 60000);
+  const undoable = ["approve", "reject", "decide"].includes(kind) && minutes;
+  return message + (undoable ? ` You can undo it for ${plural(minutes, "minute")} (u).` : "");
+}
+
+/** Carry out an action on the open item through the API; afterwards the focus goes to the notice that says what
+ * happened (not to the page body), so keyboard and screen-reader users keep their place. */
+async function act(kind, extra = {}) {
+  const item = state.current;
+  if (!item || state.busy) return;
+  const body = actionBody(kind, item, extra);
+  if (!body) return;
   setBusy(true);
   try {
-    const updated = await api("POST", path, body);
+    const updated = await api("POST", `v1/reviews/${encodeURIComponent(item.item_id)}/${kind}`, body);
     if (kind === "approve") state.edits.delete(item.item_id);
     if (kind === "undo" && item.final_text && item.final_text !== item.draft.text) {
       state.edits.set(item.item_id, item.final_text);
@@ -1284,13 +1726,10 @@ async function act(kind) {
     state.current = updated;
     state.busy = false;
     renderItem(updated);
-    flash(DONE[kind], "success");
-    const minutes = Math.round(undoWindowMs() / 60000);
-    itemNotice(
-      DONE[kind] + (kind === "undo" || !minutes ? "" : ` You can undo it for ${plural(minutes, "minute")} (u).`),
-      "success",
-    );
+    itemNotice(doneMessage(kind, body, updated), "success");
+    focusNotice();
     refreshQueue();
+    refreshSummary(true);
     loadAudit(updated.item_id);
   } catch (error) {
     if (handleAuthError(error)) return;
@@ -1305,14 +1744,36 @@ async function act(kind) {
         itemNotice(notice);
       }
       refreshQueue();
-      openItem(item.item_id, conflictNotice(error.problem.detail || error.message, current)); // refresh the item
+      openItem(item.item_id, conflictNotice(error.problem.detail || error.message, current), { focus: false });
+      focusNotice();
       return;
     }
     const detail = String(error.problem.detail || error.message).replace(/\bbody\./g, "");
     itemNotice(`The service refused this: ${detail}`);
+    focusNotice();
   } finally {
     setBusy(false);
   }
+}
+
+function focusNotice() {
+  const notice = document.querySelector("#item-notice .notice");
+  if (!notice) return;
+  notice.setAttribute("tabindex", "-1");
+  notice.focus({ preventScroll: true });
+  notice.scrollIntoView({ block: "nearest" });
+}
+
+/** What an audit event adds in words: a reason, a note, a link, a colleague. */
+function auditDetail(event) {
+  const after = event.after || {};
+  const quoted = (text) => [": ", untrusted("q", {}, text)];
+  if (event.action === "reject" && after.reject_reason) return quoted(after.reject_reason);
+  if (event.action === "note" && after.note) return quoted(after.note.text);
+  if (event.action === "escalate" && after.decision_reason) return quoted(after.decision_reason);
+  if (event.action === "mark_posted" && after.posted_url) return [": ", externalLink(after.posted_url, after.posted_url)];
+  if (event.action === "assign" && after.assignee) return ` to ${after.assignee}`;
+  return "";
 }
 
 async function loadAudit(id) {
@@ -1335,7 +1796,7 @@ async function loadAudit(id) {
           h("strong", {}, event.actor),
           event.role === "admin" ? " (admin)" : "",
           ` ${ACTIONS[event.action] || event.action}`,
-          event.after && event.after.reject_reason ? [": ", h("q", {}, event.after.reject_reason)] : "",
+          auditDetail(event),
         ),
       ),
     );
@@ -1356,8 +1817,16 @@ async function loadTrends() {
 }
 
 function renderTrends(data) {
-  $("trends-updated").textContent = `Updated ${new Date(data.generated_at).toLocaleString()}.`;
-  const chart = trendChart(data.claims);
+  state.trends = data;
+  const history = Number(data.history_days);
+  const rising = (row) => isRising(row, history);
+  $("trends-updated").textContent =
+    `Updated ${when(data.generated_at)}.` +
+    (history < MIN_HISTORY_DAYS
+      ? ` Antidote has counted posts for ${history < 1 ? "less than a day" : plural(Math.floor(history), "day")}: ` +
+        `“rising” needs ${MIN_HISTORY_DAYS} days of history to compare with, so no claim is marked rising yet.`
+      : "");
+  const chart = trendChart(data.claims, { historyDays: history, narrow: NARROW.matches });
   fill($("trend-chart"), chart || h("p", { class: "muted" }, "No posts spreading a claim in the last 7 days."));
   fill(
     $("trend-table"),
@@ -1386,7 +1855,7 @@ function renderTrends(data) {
           h(
             "tr",
             {},
-            h("td", {}, row.statement || row.claim_id, isRising(row) ? h("span", { class: "rising" }, " ▲ rising") : ""),
+            h("td", {}, row.statement || row.claim_id, rising(row) ? h("span", { class: "rising" }, " ▲ rising") : ""),
             h("td", {}, row.topic || ""),
             h("td", {}, String(row.last_day)),
             h("td", {}, String(row.last_week)),
@@ -1418,13 +1887,12 @@ function renderTrends(data) {
                       type: "button",
                       class: "link-button",
                       onclick: () => {
-                        state.filters = { status: "pending", action: "", topic: claim.topic, platform: "", language: "" };
-                        syncFilterControls();
-                        resetQueue();
+                        state.filters = { ...DEFAULT_FILTERS, claim: claim.id };
+                        setFilters({});
                         showView("queue");
                       },
                     },
-                    `Show ${claim.topic.replace(/-/g, " ")} in the queue`,
+                    "Show these items in the queue",
                   ),
                 ]
               : null,
@@ -1437,17 +1905,24 @@ function renderTrends(data) {
 // ---------------------------------------------------------------- filters, timers, keyboard
 
 function syncFilterControls() {
-  $("f-status").value = state.filters.status;
-  $("f-action").value = state.filters.action;
-  $("f-topic").value = state.filters.topic;
-  $("f-platform").value = state.filters.platform;
-  $("f-language").value = state.filters.language;
+  for (const name of ["status", "action", "topic", "platform", "language"]) {
+    const select = $(`f-${name}`);
+    if (state.filters[name] && ![...select.options].some((option) => option.value === state.filters[name])) {
+      select.append(h("option", { value: state.filters[name] }, state.filters[name])); // from a link, before the lists load
+    }
+    select.value = state.filters[name];
+  }
+  if ($("f-find").value !== state.filters.q) $("f-find").value = state.filters.q;
+  $("f-mine").checked = state.filters.assignee === "me";
+  renderClaimFilter();
 }
 
 function resetQueue() {
   state.pages = 1;
   state.known = null;
   state.signature = "";
+  state.summary = null;
+  state.summaryKey = "";
   state.fresh.clear();
 }
 
@@ -1485,25 +1960,53 @@ function isTyping(target) {
 function onKey(event) {
   if (!state.identity || $("help").open) return;
   const target = event.target;
+  if (event.key.length !== 1) state.lastLetterAt = 0; // Enter, Esc, Tab, arrows: the end of any run of typing
   if (isTyping(target)) {
     if (event.key === "Escape") {
-      target.blur();
+      const heading = target.closest("#item-pane") && $("item-title");
+      if (heading) heading.focus({ preventScroll: true }); // still in the item: a, u and e work on it
+      else target.blur();
       event.preventDefault();
     }
     return;
   }
   if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.key === "Escape" && state.current) {
+    closeItem();
+    event.preventDefault();
+    return;
+  }
+  if (event.key === "Enter") {
+    if (target instanceof HTMLElement && target.closest("button, a, summary, input, select, textarea")) return;
+    if (state.view !== "queue" || !state.selectedId) return;
+    openItem(state.selectedId);
+    event.preventDefault();
+    return;
+  }
+  if (!state.shortcuts || event.key.length !== 1) return;
+  // Letters in quick succession are someone typing (a reply, with the focus not yet in the editor): never act on
+  // them, and say where the typing should go.
+  const now = Date.now();
+  const burst = now - state.lastLetterAt < TYPING_BURST_MS;
+  state.lastLetterAt = now;
+  if (ITEM_KEYS.has(event.key) && (burst || !(target instanceof Element && target.closest("#item-pane")))) {
+    // a, r, u and e act on the item being read: only with the focus in it, and never mid-word
+    if (state.current) flash(burst ? "That looked like typing: press e (or click the reply) to edit it." : "Press Enter to open the item first: a, r, u and e act on the open item.", "warn");
+    event.preventDefault();
+    return;
+  }
   switch (event.key) {
     case "j":
     case "k":
       if (state.view !== "queue") return;
       moveSelection(event.key === "j" ? 1 : -1);
       break;
-    case "Enter":
-      if (target instanceof HTMLElement && target.closest("button, a, summary")) return; // the element's own action
-      if (state.view !== "queue" || !state.selectedId) return;
-      openItem(state.selectedId);
+    case "e": {
+      const editor = $("editor");
+      if (!editor) return;
+      editor.focus();
       break;
+    }
     case "a":
       if (!state.current) return;
       act("approve");
@@ -1524,10 +2027,6 @@ function onKey(event) {
         if (state.view !== "queue") showView("queue");
         $("f-find").focus();
       }
-      break;
-    case "Escape":
-      if (!state.current) return;
-      closeItem();
       break;
     case "?":
       $("help").showModal();
@@ -1558,17 +2057,30 @@ function bind() {
   }
   for (const form of [$("filters"), $("kb-filters")]) form.addEventListener("submit", (event) => event.preventDefault());
   for (const name of ["status", "action", "topic", "platform", "language"]) {
-    $(`f-${name}`).addEventListener("change", (event) => {
-      state.filters[name] = event.target.value;
-      resetQueue();
-      refreshQueue();
-    });
+    $(`f-${name}`).addEventListener("change", (event) => setFilters({ [name]: event.target.value }));
   }
+  $("f-mine").addEventListener("change", (event) => setFilters({ assignee: event.target.checked ? "me" : "" }));
+  $("export-queue").addEventListener("click", () => download(`v1/exports/reviews.csv?${filterParams()}`, `antidote-${state.filters.status}.csv`));
+  $("export-audit").addEventListener("click", () => download("v1/exports/audit.csv", "antidote-audit.csv"));
+  $("bulk-reject").addEventListener("click", openBulk);
+  $("bulk-form").addEventListener("submit", runBulk);
+  $("bulk-cancel").addEventListener("click", () => $("bulk").close());
+  $("history-close").addEventListener("click", () => $("history").close());
+  $("shortcuts-on").checked = state.shortcuts;
+  $("shortcuts-on").addEventListener("change", (event) => {
+    state.shortcuts = event.target.checked;
+    localStorage.setItem("antidote.shortcuts", state.shortcuts ? "on" : "off");
+    flash(state.shortcuts ? "Single-key shortcuts are on." : "Single-key shortcuts are off.");
+  });
+  NARROW.addEventListener("change", () => {
+    if (state.trends) renderTrends(state.trends);
+  });
   const platforms = $("f-platform");
   for (const [value, label] of Object.entries(PLATFORM_NAMES)) platforms.append(h("option", { value }, label));
+  let searchTimer = null;
   $("f-find").addEventListener("input", (event) => {
-    state.find = event.target.value;
-    renderQueue();
+    window.clearTimeout(searchTimer);
+    searchTimer = window.setTimeout(() => setFilters({ q: event.target.value }), 300); // searched on the server
   });
   $("load-more").addEventListener("click", () => {
     state.pages += 1;
@@ -1579,6 +2091,9 @@ function bind() {
     $(id).addEventListener(id === "kb-search" ? "input" : "change", renderKb);
   }
   document.addEventListener("keydown", onKey);
+  document.addEventListener("pointerdown", () => {
+    state.lastLetterAt = 0; // a click or a tap ends a run of typing too
+  });
   window.addEventListener("hashchange", () => {
     const handed = takeTokenFromFragment(); // a sign-in link opened in a tab that already shows the console
     if (handed && handed.token) {
@@ -1603,8 +2118,91 @@ function bind() {
   window.setInterval(updateCountdowns, 1000);
 }
 
+/** Fetch a CSV export with the educator's token and hand it to the browser as a download. */
+async function download(path, filename) {
+  try {
+    const response = await fetch(new URL(path, document.baseURI), {
+      headers: { Authorization: `Bearer ${getToken()}` },
+      cache: "no-store",
+      credentials: "omit",
+    });
+    if (response.status === 401) return handleAuthError({ status: 401, message: "your session has ended" });
+    if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+    const url = URL.createObjectURL(await response.blob());
+    const link = h("a", { href: url, download: filename, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 10000);
+    flash(`Downloaded ${filename}.`, "success");
+  } catch (error) {
+    flash(`Could not export: ${error.message}`, "error");
+  }
+  return true;
+}
+
+/** Reject every waiting item of the current selection (all pages): first a confirmation naming how many. */
+function openBulk() {
+  const total = state.summary ? state.summary.total : state.items.length;
+  fill($("bulk-count"), `Reject all ${plural(total, "item")} waiting`, state.filters.q ? ` that match “${state.filters.q}”` : "", " with these filters:");
+  fill($("bulk-filters"), describeFilters());
+  $("bulk-reason").value = "";
+  $("bulk-progress").textContent = "";
+  $("bulk").showModal();
+  $("bulk-reason").focus();
+}
+
+function describeFilters() {
+  const f = state.filters;
+  const parts = [
+    f.action && `action ${ACTION_WORDS[f.action] || f.action}`,
+    f.topic && `topic ${f.topic.replace(/-/g, " ")}`,
+    f.platform && `platform ${platformName(f.platform)}`,
+    f.language && `language ${languageName(f.language)}`,
+    f.claim && `claim ${f.claim}`,
+    f.assignee && `taken by ${f.assignee === "me" ? "you" : f.assignee}`,
+  ].filter(Boolean);
+  return parts.length ? parts.join(", ") : "no filter: the whole queue";
+}
+
+async function runBulk(event) {
+  event.preventDefault();
+  const reason = $("bulk-reason").value.trim();
+  if (reason.length < 3) {
+    $("bulk-progress").textContent = "Write why (at least a few words).";
+    $("bulk-reason").focus();
+    return;
+  }
+  const filters = { ...state.filters, status: "pending" };
+  const ids = [];
+  let cursor = null;
+  do {
+    const page = await api("GET", queuePath(cursor, filters));
+    ids.push(...page.items.map((item) => [item.item_id, item.version]));
+    cursor = page.next_cursor;
+  } while (cursor);
+  let done = 0;
+  const failed = [];
+  for (const [id, version] of ids) {
+    try {
+      await api("POST", `v1/reviews/${encodeURIComponent(id)}/reject`, { reason, version });
+      done += 1;
+    } catch (error) {
+      if (handleAuthError(error)) return;
+      failed.push(id);
+    }
+    $("bulk-progress").textContent = `${done} of ${ids.length} rejected…`;
+  }
+  $("bulk").close();
+  flash(`${plural(done, "item")} rejected${failed.length ? `; ${failed.length} had changed and were left alone` : ""}.`, failed.length ? "warn" : "success");
+  resetQueue();
+  refreshQueue();
+}
+
 async function boot() {
   bind();
+  readUrl();
+  syncFilterControls();
   state.config = await loadConfig();
   const handed = takeTokenFromFragment();
   if (handed && handed.token) setToken(handed.token);

@@ -115,6 +115,16 @@ class ReviewItemRecord(Model):
     sla_due = UTCDateTimeAttribute(null=True)  # pending items only
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
+    decision = UnicodeAttribute(null=True)  # monitor | amplify | escalate (an educator's, besides approve/reject)
+    decision_reason = UnicodeAttribute(null=True)
+    escalation_kind = UnicodeAttribute(null=True)  # privacy | safeguarding
+    assignee = UnicodeAttribute(null=True)
+    notes = JSONAttribute(null=True)  # internal notes: [{note_id, by, at, text}]
+    first_approval = JSONAttribute(null=True)  # second sign-off: {by, at, text} until a second educator confirms
+    posted_url = UnicodeAttribute(null=True)
+    posted_by = UnicodeAttribute(null=True)
+    posted_at = UTCDateTimeAttribute(null=True)
+    search_text = UnicodeAttribute(null=True)  # folded claim, post, handle and topic: server-side search (contains)
     version = VersionAttribute()  # every save is conditional on it: two educators cannot both win
 
 

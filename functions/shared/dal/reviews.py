@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import base64
 import json
+import unicodedata
 from collections import defaultdict
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from pynamodb.exceptions import PutError, TransactWriteError
@@ -16,15 +18,41 @@ from pynamodb.transactions import TransactWrite
 from functions.shared.dal.database import Database, conditional_failed
 from functions.shared.dal.models import AuditRecord, ReviewItemRecord
 from functions.shared.errors import Conflict, InvalidInput, NotFound
-from functions.shared.models import Action, AuditEvent, ReachRule, ReviewItem, ReviewPage, ReviewStatus, Stance
+from functions.shared.models import (
+    Action,
+    AuditEvent,
+    Decision,
+    EscalationKind,
+    ReachRule,
+    ReviewItem,
+    ReviewPage,
+    ReviewStatus,
+    ReviewSummary,
+    Stance,
+)
 
 # Every field a review item stores under the same name in its record (status, priority and version are typed).
 _ITEM_FIELDS = (
     "item_id", "post_key", "platform", "language", "topic", "claim_id", "post", "claim", "match", "draft",
     "stance_confidence", "private_reply", "privacy_report", "amplify", "highest_priority", "needs_translation",
     "final_text", "reject_reason", "acted_by", "acted_at", "sla_due", "created_at", "updated_at",
+    "decision_reason", "assignee", "first_approval", "posted_url", "posted_by", "posted_at",
 )  # fmt: skip
+MAX_SEARCH_WORDS = 8
 _AUDIT_FIELDS = ("item_id", "event_key", "actor", "role", "action", "at", "before", "after")
+
+
+@dataclass(frozen=True)
+class ReviewFilters:
+    """The queue's filters; all optional, combined with AND. ``query``: words that must all appear (folded)."""
+
+    topic: str | None = None
+    platform: str | None = None
+    language: str | None = None
+    action: Action | None = None
+    claim: str | None = None
+    assignee: str | None = None
+    query: str | None = None
 
 
 class ReviewStore:
@@ -48,28 +76,13 @@ class ReviewStore:
             raise NotFound(f"no review item {item_id}") from exc
 
     def list_review_items(
-        self,
-        status: ReviewStatus,
-        topic: str | None = None,
-        platform: str | None = None,
-        language: str | None = None,
-        limit: int = 25,
-        cursor: str | None = None,
-        action: Action | None = None,
+        self, status: ReviewStatus, filters: ReviewFilters | None = None, limit: int = 25, cursor: str | None = None
     ) -> ReviewPage:
-        condition: Condition | None = None
-        for attribute, value in (
-            (ReviewItemRecord.topic, topic),
-            (ReviewItemRecord.platform, platform),
-            (ReviewItemRecord.language, language),
-            (ReviewItemRecord.action, action.value if action else None),
-        ):
-            if value:
-                clause = attribute == value
-                condition = clause if condition is None else condition & clause
+        """One page of items of ``status`` in priority order, filtered (DynamoDB applies the filter after reading,
+        so a page may take several reads of the status index)."""
+        condition = _filter_condition(filters or ReviewFilters())
         start_key = _decode_cursor(cursor, status.value) if cursor else None
         items: list[ReviewItem] = []
-        # A filter applies after DynamoDB reads a page, so keep reading until the page is full or the index ends.
         while len(items) < limit:
             results = ReviewItemRecord.by_status.query(
                 status.value,
@@ -83,6 +96,38 @@ class ReviewStore:
             if not start_key:
                 break
         return ReviewPage(items=items, next_cursor=_encode_cursor(start_key) if start_key else None)
+
+    def summarise(self, status: ReviewStatus, filters: ReviewFilters, now: datetime, soon: timedelta) -> ReviewSummary:
+        """Totals over every item of ``status`` that matches ``filters`` — not just one page.
+
+        One query of the status index, read to its end with only five attributes returned. DynamoDB still charges
+        for the whole of every item it reads (the filter applies after reading): about ⌈item size / 4 KB⌉ × 0.5
+        read units per item of that status, eventually consistent — see docs/console.md for the figures."""
+        total = overdue = due_soon = 0
+        by_topic: dict[str, int] = defaultdict(int)
+        by_platform: dict[str, int] = defaultdict(int)
+        by_language: dict[str, int] = defaultdict(int)
+        for record in ReviewItemRecord.by_status.query(
+            status.value,
+            filter_condition=_filter_condition(filters),
+            attributes_to_get=["topic", "platform", "language", "sla_due", "item_id"],
+        ):
+            total += 1
+            by_topic[record.topic] += 1
+            by_platform[record.platform] += 1
+            by_language[record.language or ""] += 1
+            if record.sla_due is not None and record.sla_due < now:
+                overdue += 1
+            elif record.sla_due is not None and record.sla_due < now + soon:
+                due_soon += 1
+        return ReviewSummary(
+            total=total,
+            overdue=overdue,
+            due_soon=due_soon,
+            by_topic=dict(by_topic),
+            by_platform=dict(by_platform),
+            by_language=dict(by_language),
+        )
 
     def transition_review_item(self, updated: ReviewItem, priority_key: str, event: AuditEvent) -> ReviewItem:
         """Save ``updated`` only if nobody changed the item since ``updated.version``, with its audit event."""
@@ -109,6 +154,15 @@ class ReviewStore:
             for r in AuditRecord.query(item_id, consistent_read=True)
         ]
 
+    def all_audit_events(self, since: datetime | None = None) -> list[AuditEvent]:
+        """Every audit event (optionally from ``since``), oldest first: a scan of the audit table, for the export."""
+        condition = AuditRecord.at >= since if since else None
+        events = [
+            AuditEvent(**{name: getattr(r, name) for name in _AUDIT_FIELDS})
+            for r in AuditRecord.scan(filter_condition=condition)
+        ]
+        return sorted(events, key=lambda e: (e.at, e.item_id, e.event_key))
+
     def count_pending_past_sla(self, now: datetime) -> int:
         return sum(
             1
@@ -124,9 +178,47 @@ class ReviewStore:
         return dict(counts)
 
 
+def fold(text: str) -> str:
+    """Text as search compares it: accents removed (NFD, marks dropped) and lower case — as the console folds it."""
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.category(c).startswith("M")).lower()
+
+
+def search_text(item: ReviewItem) -> str:
+    """What server-side search looks in: the claim (id, statement, topic), the post's text and author, the draft."""
+    parts = [item.claim_id, str(item.claim.get("statement") or ""), item.topic, str(item.post.get("text") or "")]
+    parts += [str(item.post.get("author_handle") or ""), str(item.draft.get("text") or ""), item.final_text or ""]
+    return fold(" \n ".join(parts))
+
+
+def _filter_condition(filters: ReviewFilters) -> Condition | None:
+    condition: Condition | None = None
+    clauses: list[Condition] = [
+        attribute == value
+        for attribute, value in (
+            (ReviewItemRecord.topic, filters.topic),
+            (ReviewItemRecord.platform, filters.platform),
+            (ReviewItemRecord.language, filters.language),
+            (ReviewItemRecord.action, filters.action.value if filters.action else None),
+            (ReviewItemRecord.claim_id, filters.claim),
+            (ReviewItemRecord.assignee, filters.assignee),
+        )
+        if value
+    ]
+    words = fold(filters.query or "").split()
+    if len(words) > MAX_SEARCH_WORDS:
+        raise InvalidInput(f"q: at most {MAX_SEARCH_WORDS} words", field="q")
+    clauses += [ReviewItemRecord.search_text.contains(word) for word in words]
+    for clause in clauses:
+        condition = clause if condition is None else condition & clause
+    return condition
+
+
 def _to_item(r: ReviewItemRecord) -> ReviewItem:
     return ReviewItem(
         **{name: getattr(r, name) for name in _ITEM_FIELDS},
+        decision=Decision(r.decision) if r.decision else None,
+        escalation_kind=EscalationKind(r.escalation_kind) if r.escalation_kind else None,
+        notes=r.notes or [],
         status=ReviewStatus(r.status),
         priority=float(r.priority),
         stance=Stance(r.stance) if r.stance else None,
@@ -148,6 +240,10 @@ def _to_record(item: ReviewItem, priority_key: str) -> ReviewItemRecord:
         action=item.action.value,
         action_reason=item.action_reason,
         reach_rule=item.reach_rule.model_dump(mode="json") if item.reach_rule else None,
+        decision=item.decision.value if item.decision else None,
+        escalation_kind=item.escalation_kind.value if item.escalation_kind else None,
+        notes=[n.model_dump(mode="json") for n in item.notes] or None,
+        search_text=search_text(item),
     )
     if item.version:  # a new item has no version yet; saving it sets version 1
         record.version = item.version

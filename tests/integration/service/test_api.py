@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -14,6 +17,7 @@ from functions.shared.dal.models import PostRecord, ReviewItemRecord
 from functions.shared.settings import PROJECT_ROOT
 from tests.conftest import Reply, Service
 from tests.integration.service.test_pipeline import deliver, item_for, post
+from tests.seeding import seed_review_item
 
 
 def count_posts() -> int:
@@ -288,3 +292,70 @@ def test_console_is_served_with_a_strict_content_security_policy(service: Servic
     assert config["reach_thresholds"]["x"] == {"followers": 100, "engagement": 10}
     is_problem(service.client.request("GET", "/console/..%2F..%2Fsettings.py"), 404)
     is_problem(service.client.request("GET", "/console/missing.js"), 404)
+
+
+def test_summary_and_search_cover_every_page_not_just_the_first(service: Service) -> None:
+    # letters only, so that a number searched below cannot match the token's own digits
+    c, token = (
+        service.client,
+        "zebrafinch" + datetime.now(UTC).strftime("%H%M%S%f").translate(str.maketrans("0123456789", "abcdefghij")),
+    )
+    for n in range(105):  # more than one page (the API's limit is 100)
+        age = timedelta(hours=5) if n < 3 else timedelta(minutes=30)  # high harm: overdue 2 h after the post
+        seed_review_item(service.reviews, f"measles is just a rash {token} number {n}", age=age)
+    seed_review_item(service.reviews, f"fluoride {token}", claim_id="fluoride-water-lowers-iq", platform="mastodon")
+
+    def summarise(query: str) -> dict[str, Any]:
+        reply = c.request("GET", f"/v1/reviews:summary?{query}", headers=service.educator)
+        assert reply.status == 200, reply.body
+        result: dict[str, Any] = reply.json()
+        return result
+
+    summary = summarise(f"q={token}")
+    assert (summary["total"], summary["overdue"], summary["by_platform"]) == (106, 3, {"x": 105, "mastodon": 1})
+    # accents and case are folded; every word must appear
+    assert summarise(f"q={quote('RÁSH ' + token.upper())}")["total"] == 105
+    assert summarise(f"q={token}+number+104")["total"] == 1
+    narrowed = summarise(f"q={token}&claim=fluoride-water-lowers-iq")
+    assert narrowed["total"] == 1
+    first = c.request("GET", f"/v1/reviews?q={token}&limit=100", headers=service.educator).json()
+    assert len(first["items"]) == 100
+    rest = c.request("GET", f"/v1/reviews?q={token}&limit=100&cursor={first['next_cursor']}", headers=service.educator)
+    assert len(rest.json()["items"]) == 6
+    csv_reply = c.request("GET", f"/v1/exports/reviews.csv?q={token}", headers=service.educator)
+    assert csv_reply.status == 200
+    assert {k.lower(): v for k, v in csv_reply.headers.items()}["content-type"].startswith("text/csv")
+    assert len(list(csv.reader(io.StringIO(csv_reply.body.decode())))) == 1 + 106  # drafts hold line breaks
+    assert c.request("GET", f"/v1/reviews:summary?q={token}").status == 401  # authentication first
+    is_problem(c.request("GET", "/v1/reviews:summary?q=" + "+".join("w" * 9), headers=service.educator), 422)
+
+
+def test_decide_assign_note_and_mark_posted_are_audited_and_idempotent(service: Service) -> None:
+    c = service.client
+    item = seed_review_item(service.reviews, "measles is nothing, let kids catch it")
+    path = f"/v1/reviews/{item.item_id}"
+    assert c.request("POST", path + "/assign", {"assignee": "ben"}).status == 401
+    is_problem(c.request("POST", path + "/assign", {"assignee": "<b>"}, service.educator), 422)
+    for _ in range(2):  # a retry changes nothing
+        assert c.request("POST", path + "/assign", {"assignee": "ben"}, service.educator).json()["assignee"] == "ben"
+        note = c.request("POST", path + "/notes", {"note_id": "note-0001", "text": "ask Ben"}, service.educator)
+        assert [n["text"] for n in note.json()["notes"]] == ["ask Ben"]
+    is_problem(c.request("POST", path + "/decide", {"decision": "amplify"}, service.educator), 422)
+    is_problem(c.request("POST", path + "/decide", {"decision": "escalate"}, service.educator), 422)
+    is_problem(c.request("POST", path + "/posted", {"url": "https://x.com/a/1"}, service.educator), 409)
+    approved = c.request("POST", path + "/approve", {}, service.educator).json()
+    assert approved["status"] == "approved"
+    is_problem(c.request("POST", path + "/posted", {"url": "javascript:alert(1)"}, service.educator), 422)
+    for _ in range(2):
+        posted = c.request("POST", path + "/posted", {"url": "https://x.com/a/1"}, service.educator).json()
+        assert (posted["posted_url"], posted["posted_by"]) == ("https://x.com/a/1", "amina")
+    audit = c.request("GET", path + "/audit", headers=service.educator).json()
+    assert [e["action"] for e in audit] == ["assign", "note", "approve", "mark_posted"]
+    escalate = seed_review_item(service.reviews, "measles is mild, here is the nurse's home number")
+    body = {"decision": "escalate", "kind": "privacy", "reason": "a clinician's home number"}
+    escalated = c.request("POST", f"/v1/reviews/{escalate.item_id}/decide", body, service.educator).json()
+    assert (escalated["status"], escalated["escalation_kind"]) == ("escalated", "privacy")
+    listed = c.request("GET", "/v1/reviews?status=escalated&limit=100", headers=service.educator).json()["items"]
+    assert escalate.item_id in [i["item_id"] for i in listed]
+    exported = c.request("GET", "/v1/exports/audit.csv", headers=service.educator).body.decode()
+    assert f"{item.item_id},amina,educator,mark_posted" in exported

@@ -29,6 +29,20 @@ from tests.integration.service.test_pipeline import deliver, post
 QUESTION = "Is it true the HPV vaccine makes girls infertile?"
 
 
+def every_page(service: Service, query: str) -> list[dict[str, Any]]:
+    """All items of a listing, page after page: the shared test service holds more than one page."""
+    items: list[dict[str, Any]] = []
+    cursor = ""
+    while True:
+        page = service.client.request("GET", f"/v1/reviews?{query}&limit=100{cursor}", headers=service.educator)
+        assert page.status == 200, page.json()
+        body = page.json()
+        items += body["items"]
+        if not body["next_cursor"]:
+            return items
+        cursor = f"&cursor={body['next_cursor']}"
+
+
 def items_of(service: Service, posts: list[dict[str, Any]]) -> dict[str, ReviewItem]:
     """post_id -> its review item, read through the API (what the console sees)."""
     keys = {f"{p['platform']}#{p['post_id']}": p["post_id"] for p in posts}
@@ -101,14 +115,14 @@ def test_filed_items_show_under_the_filter_and_the_queue_holds_only_what_educato
     deliver(service, posts)
     items = items_of(service, posts)
     c = service.client
-    queue = c.request("GET", "/v1/reviews?limit=100", headers=service.educator).json()["items"]
-    filed = c.request("GET", "/v1/reviews?status=filed&limit=100", headers=service.educator).json()["items"]
+    queue = every_page(service, "status=pending")
+    filed = every_page(service, "status=filed")
     assert all(i["status"] == "pending" for i in queue)
     assert all(i["status"] == "filed" and i["sla_due"] is None for i in filed)
     for item in items.values():
         listed = queue if item.status.value == "pending" else filed
         assert item.item_id in {i["item_id"] for i in listed}
-    informs = c.request("GET", "/v1/reviews?action=inform&limit=100", headers=service.educator).json()["items"]
+    informs = every_page(service, "action=inform")
     assert items[posts[2]["post_id"]].item_id in {i["item_id"] for i in informs}
     assert all(i["action"] == "inform" for i in informs)
     none_filed = c.request("GET", "/v1/reviews?status=filed&action=none", headers=service.educator).json()["items"]
