@@ -24,6 +24,11 @@ MAX_POSTS_PER_REQUEST = 100
 MAX_CHECK_BATCH = 50
 
 _NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
+# An http(s) link: no control characters, no space of any kind and no brackets (an unmatched "[" breaks urlsplit;
+# platforms' permalinks never hold an IPv6 literal). Spaces are listed, not written \s, because the engines that read
+# this pattern (pydantic's Rust regex, JSON Schema's ECMAScript, Python's re) disagree on what \s covers (U+0085,
+# U+FEFF), and a client must be able to tell from the document what will be accepted.
+WEB_URL = r"^https?://[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\[\]]+$"
 Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_NO_CONTROL)]
 Handle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=_NO_CONTROL)]
 LanguageCode = Annotated[str, StringConstraints(to_lower=True, pattern=r"^[a-zA-Z]{2}$")]
@@ -75,7 +80,7 @@ class PostIn(BaseModel):
     post_id: Identifier
     author_handle: Handle | None = None
     text: PostText
-    url: Annotated[str, StringConstraints(max_length=2048, pattern=r"^https?://[^\s]+$")] | None = None
+    url: Annotated[str, StringConstraints(max_length=2048, pattern=WEB_URL)] | None = None
     created_at: AwareDatetime
     language: LanguageCode | None = None
     region: RegionCode | None = None
@@ -439,7 +444,7 @@ class NoteRequest(BaseModel):
 class PostedRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$", max_length=2000)] = Field(
+    url: Annotated[str, StringConstraints(pattern=WEB_URL, max_length=2000)] = Field(
         description="Where the approved reply was posted."
     )
 
@@ -541,7 +546,7 @@ class ApiKey(BaseModel):
 
 SourceName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,40}$")]
 QueryTerm = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_NO_CONTROL)]
-HttpUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2048, pattern=r"^https?://[^\s]+$")]
+HttpUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2048, pattern=WEB_URL)]
 
 
 class SourceQuery(BaseModel):

@@ -18,12 +18,17 @@ from functions.shared.settings import PROJECT_ROOT
 
 ANTIDOTE = [sys.executable, "-m", "functions.cli.app"]
 SECRET = "serve-process-test-secret-0123456789abcdef"
+KEEP_SETTINGS = {"ANTIDOTE_DYNAMODB_LOCAL_DIR"}  # the engine's cache: shared, never a test's state
 
 
 def serve_env(state: Path, index_dir: Path, **extra: str) -> dict[str, str]:
-    """A fresh state folder (nothing in it: the engine comes from its own cache) and the session's built index."""
+    """A fresh state folder (nothing in it: the engine comes from its own cache) and the session's built index.
+
+    No ``ANTIDOTE_*`` setting of this test process is passed on but the engine cache's: once the session's local
+    service has started, this process holds its ``ANTIDOTE_DYNAMODB_ENDPOINT``, and a serve inheriting it would use
+    that database instead of starting its own on the fresh state folder."""
     return {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith("ANTIDOTE_") or k in KEEP_SETTINGS},
         "ANTIDOTE_STATE_DIR": str(state),
         "ANTIDOTE_INDEX_DIR": str(index_dir),
         "ANTIDOTE_DEV_TOKEN_SECRET": SECRET,
