@@ -101,8 +101,11 @@ def _service(port: int, persistent: bool) -> Iterator[Any]:
 def _recover(settings: Settings) -> None:
     """Before serving: queue the stored posts that never got a match, and say what waits in the dead letters."""
     from functions.local.queues import queue_store
-    from functions.local.runtime import requeue_unmatched
+    from functions.local.runtime import clear_abandoned_invocations, requeue_unmatched
 
+    cleared = clear_abandoned_invocations()
+    if cleared:
+        err.print(f"cleared {cleared} idempotency mark(s) of invocations cut short, so their messages can run again")
     requeued = requeue_unmatched()
     if requeued:
         err.print(f"re-queued {requeued} stored post(s) that had no match")

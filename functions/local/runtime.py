@@ -312,6 +312,15 @@ def durable_queues(settings: Settings, persistent: bool) -> Iterator[None]:
         close_queues()
 
 
+def clear_abandoned_invocations() -> int:
+    """At start, before any delivery: idempotency marks of invocations a crash or a database outage cut short."""
+    from functions.shared import dependencies
+    from functions.shared.dal.idempotency import clear_abandoned_in_progress
+
+    dependencies.database()  # the tables configured for this runtime's database
+    return clear_abandoned_in_progress()
+
+
 def requeue_unmatched() -> int:
     """Queue every stored post that has no match and is not already queued or dead-lettered: what a crash between
     storing a post and queueing it (or a queue lost with an older runtime) left behind. Returns how many."""

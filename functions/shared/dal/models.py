@@ -178,6 +178,7 @@ class IdempotencyRecord(Model):
 
     id = UnicodeAttribute(hash_key=True)
     expiration = TTLAttribute(null=True)
+    status = UnicodeAttribute(null=True)  # Powertools writes INPROGRESS, then COMPLETED
 
 
 class SourceStateRecord(Model):
