@@ -4,6 +4,8 @@ The labelled set (``tests/data/pii/posts.jsonl``) gives each post's personal dat
 look-alikes that must survive (doses, "SPF 50", years, helplines, public figures). A fixed third of it, chosen by
 a hash of each post's id so that adding posts never moves old ones, is held back: redaction rules are tuned on the
 development part only, and the held-back figures are the ones reported. Nothing here prints a held-back post.
+Posts written later to tune on (``"split": "development"`` in the file) are development posts whatever their id
+hashes to: they add to the development part and never touch the held-back one.
 
 A labelled item counts as removed only when every letter and digit of every place it occurs in the post was
 inside a removed span; a look-alike counts as falsely removed when any of its letters or digits was; every other
@@ -45,9 +47,12 @@ class LabelledPost:
     author_handle: str | None
     pii: tuple[tuple[str, str], ...]
     keep: tuple[str, ...]
+    fixed_split: Split | None = None
 
     @property
     def split(self) -> Split:
+        if self.fixed_split is not None:
+            return self.fixed_split
         digest = hashlib.sha256(self.id.encode()).digest()
         return "heldback" if digest[0] % HELD_BACK_SHARE == 0 else "development"
 
@@ -65,6 +70,7 @@ def load_posts(path: Path) -> list[LabelledPost]:
                 author_handle=row.get("author_handle"),
                 pii=tuple((item["kind"], item["value"]) for item in row["pii"]),
                 keep=tuple(row.get("keep", [])),
+                fixed_split="development" if row.get("split") == "development" else None,
             )
         )
     return posts
