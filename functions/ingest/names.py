@@ -41,7 +41,7 @@ _RELATION = (
     r"landlady|flatmate|roommate|ex|fiance|fiancee|fiancé|fiancée|stepson|stepdaughter|baby|mil|fil|"
     r"gp|doctor|doc|nurse|midwife|naturopath|chiropractor|pharmacist|dentist|therapist|coach|pastor|priest|"
     r"teacher|coordinator|upline|leader|lawyer|attorney|homeopath|herbalist|healer|dietitian|nutritionist|"
-    r"consultant|surgeon|oncologist|paediatrician|pediatrician|optometrist|physio|osteopath)|"
+    r"consultant|surgeon|oncologist|paediatrician|pediatrician|optometrist|physio|osteopath)(?:-in-law)?|"
     r"(?:grandma|grandpa|granny|nana|auntie|aunt|uncle|baby|cousin)|"
     # Spanish
     r"(?:mi|mis|su|nuestr[oa])\s+(?:vecin[oa]|hij[oa]|marido|esposa?|mujer|novi[oa]|madre|padre|mam[áa]|pap[áa]|"
@@ -162,7 +162,7 @@ _PUBLIC_CONTEXT = re.compile(
 # Words after a capitalised name that make it a place, an institution or a method: "Mercy General", "Ward 6B",
 # "Gerson therapy", "Florence Nightingale Hospital".
 _INSTITUTION_AFTER = re.compile(
-    r"^\s*(?:\d|(?:General|Hospital|Clinic|Centre|Center|Medical|Health|Healthcare|Institute|University|College|"
+    r"^\s*(?:\d(?!\d{0,2}\s?(?:yo|y/o|years?|yrs?|años|ans|Jahre|anni)\b)|(?:General|Hospital|Clinic|Centre|Center|Medical|Health|Healthcare|Institute|University|College|"
     r"School|Primary|Academy|Ward|Unit|Street|St|Road|Rd|Avenue|Ave|Lane|Square|Park|Trust|Foundation|Pharmacy|"
     r"Surgery|Practice|Labs?|Laboratories|Therapy|therapy|Protocol|protocol|Method|method|Diet|diet|Cure|cure|"
     r"Syndrome|syndrome|Disease|disease|Hospitals|Healthcare)\b)"
@@ -184,7 +184,7 @@ def cued_names(text: str) -> list[tuple[int, int]]:
             if not kept:
                 continue
             start, end = match.start(group) + kept[0].start(), match.start(group) + kept[-1].end()
-            if strong or not _PUBLIC_CONTEXT.search(text[end:]):
+            if strong or not (_PUBLIC_CONTEXT.search(text[end:]) or is_public(text, start, end)):
                 spans.append((start, end))
     return spans
 
@@ -198,6 +198,7 @@ FIRST_NAME_LOCALES = (
     "ha_NG", "zu_ZA", "tw_GH", "sw", "ga_IE",
 )  # fmt: skip
 GIVEN_NAMES_FILE = Path(__file__).with_name("given_names.txt")
+PUBLIC_NAMES_FILE = Path(__file__).with_name("public_names.txt")
 _NAME_SEQUENCE = re.compile(rf"(?<![\w@#/.-])({_NAME_WORD})((?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,2}})(?![\w@])")
 
 
@@ -221,6 +222,24 @@ def _pipeline() -> Any:
 def first_names() -> frozenset[str]:
     """The given names in GIVEN_NAMES_FILE (one a line), less words that are never names; read once per process."""
     return frozenset(GIVEN_NAMES_FILE.read_text("utf-8").split()) - _NOT_NAMES
+
+
+@lru_cache(maxsize=1)
+def public_names() -> frozenset[str]:
+    """Names used in a public sense (officials, scientists, campaigners, eponymous brands): kept unless a relation
+    cue says otherwise ("my neighbour Bill Gates"); read once per process from PUBLIC_NAMES_FILE."""
+    lines = PUBLIC_NAMES_FILE.read_text("utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def is_public(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] (a possessive "'s" aside) is a listed public name, or the start of one ("Dr Oz"
+    after a title is the listed "Oz"; "Bill Gates" found as "Bill" is kept too)."""
+    value = text[start : _trim_possessive(text, start, end)]
+    if value in public_names():
+        return True
+    following = re.match(r"[\w .'’-]{0,40}", text[start:]).group(0)  # type: ignore[union-attr]
+    return any(following.startswith(name) and len(name) > len(value) for name in public_names())
 
 
 def collect_given_names(providers: dict[str, Any]) -> list[str]:
@@ -256,7 +275,7 @@ def model_names(text: str, exposes: bool) -> list[tuple[int, int]]:
         if entity.label_ not in ("PERSON", "ORG"):
             continue
         span = _from_given_name(text, entity.start_char, _trim_possessive(text, entity.start_char, entity.end_char))
-        if span is None or (not exposes and _PUBLIC_CONTEXT.search(text[span[1] :])):
+        if span is None or is_public(text, *span) or (not exposes and _PUBLIC_CONTEXT.search(text[span[1] :])):
             continue
         if _INSTITUTION_AFTER.match(text[span[1] :]) or any(
             _INSTITUTION_AFTER.match(w) for w in text[span[0] : span[1]].split()[1:]
@@ -266,8 +285,9 @@ def model_names(text: str, exposes: bool) -> list[tuple[int, int]]:
         starts_with_given = _given(value.split()[0], given)
         if entity.label_ == "ORG" and not (exposes and starts_with_given):
             continue
-        lone_given_name = " " not in value and starts_with_given
-        if exposes or lone_given_name:
+        # A lone given name, or a person the model sees whose name opens with a given name ("Harold Jennings"),
+        # is a private person unless listed as public or named in a news sense.
+        if exposes or (starts_with_given and entity.label_ == "PERSON"):
             found.append(span)
     return found
 
@@ -297,9 +317,10 @@ def _from_given_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
-def given_names(text: str) -> list[tuple[int, int]]:
-    """A given name and the capitalised names after it, anywhere in a post that exposes someone's details; a
-    capitalised word before the given name is not part of it ("in Wahrheit Klaus-Dieter Wagner")."""
+def given_names(text: str, exposes: bool) -> list[tuple[int, int]]:
+    """A given name and the capitalised names after it ("in Wahrheit Klaus-Dieter Wagner": a capitalised word
+    before the given name is not part of it). In a post that exposes nobody's details, only a given name with a
+    surname ("Grace" or "Will" alone may be a word), not listed as public nor named in a news sense."""
     given = first_names()
     found = []
     for match in _NAME_SEQUENCE.finditer(text):
@@ -311,8 +332,21 @@ def given_names(text: str) -> list[tuple[int, int]]:
         if _INSTITUTION_AFTER.match(text[match.end() :]) or any(_INSTITUTION_AFTER.match(word) for word in rest):
             continue
         start = match.start() + words[first].start()
-        found.append((start, _trim_possessive(text, start, match.end())))
+        if not exposes and (not rest or _PUBLIC_CONTEXT.search(text[match.end() :])):
+            continue
+        if not is_public(text, start, match.end()):
+            found.append((start, _trim_possessive(text, start, match.end())))
     return found
+
+
+def repeated_names(text: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Other places where a word of a name already found recurs ("Siobhan Kelly … Siobhan, message me!")."""
+    words = {word for start, end in found for word in text[start:end].split() if _NAME_ONLY.fullmatch(word)}
+    words -= _NOT_NAMES | {"de", "del", "da", "das", "do", "dos", "van", "von", "der", "di", "le", "la", "y", "e"}
+    if not words:
+        return []
+    pattern = re.compile(r"(?<![\w@#/.-])(?:" + "|".join(map(re.escape, sorted(words))) + r")(?![\w@])")
+    return [m.span() for m in pattern.finditer(text)]
 
 
 def warm_up() -> None:

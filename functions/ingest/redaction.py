@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from functions.ingest.names import cued_names, given_names, model_names
+from functions.ingest.names import cued_names, given_names, model_names, repeated_names
 from functions.shared.settings import get_settings
 
 PLACEHOLDERS: dict[str, str] = {
@@ -499,8 +499,10 @@ class _Redactor:
             return
         exposes = any(span.kind in _EXPOSING_KINDS for span in self.spans)
         # The model reads the original words (masks would confuse it); what overlaps found data or a URL is dropped.
-        found = model_names(self.text, exposes) + (given_names(self.masked) if exposes else [])
+        found = model_names(self.text, exposes) + given_names(self.masked, exposes)
         self.add([(s, e) for s, e in found if not self.overlaps(s, e)], "name")
+        named = [(span.start, span.end) for span in self.spans if span.kind == "name"]
+        self.add([(s, e) for s, e in repeated_names(self.masked, named) if not self.overlaps(s, e)], "name")
 
     def overlaps(self, start: int, end: int) -> bool:
         """Whether start:end touches data already found or a URL."""

@@ -57,3 +57,32 @@ def test_spans_point_into_the_original_text() -> None:
         ("07700 900776", "phone"),
     ]
     assert result.removed == {"email": 1, "name": 1, "phone": 1}
+
+
+def _found(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    return [text[start:end] for start, end in spans]
+
+
+def test_a_given_name_with_a_surname_is_a_private_person_unless_listed_public_or_in_the_news() -> None:
+    from functions.ingest.names import given_names
+
+    text = "Leaked rota: Priya Raman and Heather Quinlan on Tuesday. Bill Gates funds it. Grace was kind"
+    assert _found(text, given_names(text, exposes=False)) == ["Priya Raman", "Heather Quinlan"]
+    news = "Fernando Simón dijo en marzo que no"
+    assert given_names(news, exposes=False) == []
+    # In a post that exposes someone's details a lone given name counts too.
+    assert _found(text, given_names(text, exposes=True)) == ["Priya Raman", "Heather Quinlan", "Grace"]
+
+
+def test_listed_public_names_survive_a_title_or_a_cue_but_not_a_relation() -> None:
+    assert redact("Dr Oz and Dr. Mercola's pills", use_model=False).text == "Dr Oz and Dr. Mercola's pills"
+    assert redact("thank you Jonas Salk", use_model=False).text == "thank you Jonas Salk"
+    assert redact("my neighbour Bill Gates says", use_model=False).text == "my neighbour [name] says"
+    assert redact("my sister-in-law Bethany said", use_model=False).text == "my sister-in-law [name] said"
+
+
+def test_a_name_found_once_is_removed_wherever_it_recurs() -> None:
+    from functions.ingest.names import repeated_names
+
+    text = "Siobhan Kelly posted it. Siobhan, message me! Kelly knows"
+    assert _found(text, repeated_names(text, [(0, 13)])) == ["Siobhan", "Kelly", "Siobhan", "Kelly"]
