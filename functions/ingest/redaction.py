@@ -138,6 +138,21 @@ _ID_SHAPES = re.compile(
     r"|[12] ?\d{2} ?\d{2} ?\d{2} ?\d{3} ?\d{3} ?\d{2}"
     r")(?![\w-])"
 )
+# National identity numbers whose layout is distinctive, kept only when python-stdnum confirms their check digits
+# (or date) for one of the listed countries: Finnish HETU, Belgian national number, Swiss AHV, Irish PPSN, Spanish
+# NIE, Swedish personnummer, Danish CPR, Czech/Slovak birth number, and bare 11 or 13 digit numbers (Polish PESEL,
+# Norwegian fødselsnummer, German Steuer-ID, Romanian CNP, South African ID). Run after payment cards.
+_CHECKED_IDS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"(?<![\w.-])\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?![\w-])"), ("fi.hetu",)),
+    (re.compile(r"(?<![\w.-])\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}(?![\w-])"), ("be.nn",)),
+    (re.compile(r"(?<![\w.-])756\.\d{4}\.\d{4}\.\d{2}(?![\w-])"), ("ch.ssn",)),
+    (re.compile(r"(?<![\w.-])\d{7}[A-W][A-IW]?(?![\w-])"), ("ie.pps",)),
+    (re.compile(r"(?<![\w.-])[XYZ]-?\d{7}-?[A-Z](?![\w-])"), ("es.nie",)),
+    (re.compile(r"(?<![\w.-])(?:\d{2})?\d{6}[-+]\d{4}(?![\w-])"), ("se.personnummer", "dk.cpr")),
+    (re.compile(r"(?<![\w.-])\d{6}/\d{3,4}(?![\w/-])"), ("cz.rc",)),
+    (re.compile(r"(?<![\w.+-])\d{11}(?![\w-])"), ("pl.pesel", "no.fodselsnummer", "de.idnr")),
+    (re.compile(r"(?<![\w.+-])\d{13}(?![\w-])"), ("ro.cnp", "za.idnr")),
+)
 # Payment card numbers: 13 to 19 digits, bare or in groups, whose Luhn check digit is right.
 _CARD = re.compile(r"(?<![\w.-])\d{4}(?:[ -]?\d{2,7}){2,4}(?![\w-])")
 # A US social security number written as 123-45-6789.
@@ -399,6 +414,14 @@ def _enough_digits(match: re.Match[str]) -> Found:
     return (match.start(2), match.end()) if _digits(match.group(2)) >= 4 else None
 
 
+def _checked_id(formats: tuple[str, ...]) -> Callable[[re.Match[str]], Found]:
+    """Keep a match that one of python-stdnum's ``formats`` (module paths under ``stdnum``) finds valid."""
+    import importlib
+
+    validators = [importlib.import_module(f"stdnum.{name}").is_valid for name in formats]
+    return lambda match: match.span() if any(valid(match.group(0)) for valid in validators) else None
+
+
 def _dni_letter_ok(digits: str, letter: str) -> bool:
     return _DNI_LETTERS[int(digits) % 23] == letter
 
@@ -465,6 +488,8 @@ class _Redactor:
             "record_number",
             lambda m: m.span() if 13 <= _digits(m.group(0)) <= 19 and _luhn_ok(re.sub(r"\D", "", m.group(0))) else None,
         )
+        for pattern, formats in _CHECKED_IDS:
+            self.find(pattern, "record_number", _checked_id(formats))
         self.find(_RECORD_LABELLED, "record_number", _from_group(2))
         self.find(_ID_LABELLED, "record_number", _enough_digits)
         self.find(_ID_SHAPES, "record_number")

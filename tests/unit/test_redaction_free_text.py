@@ -86,3 +86,17 @@ def test_a_name_found_once_is_removed_wherever_it_recurs() -> None:
 
     text = "Siobhan Kelly posted it. Siobhan, message me! Kelly knows"
     assert _found(text, repeated_names(text, [(0, 13)])) == ["Siobhan", "Kelly", "Siobhan", "Kelly"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["131052-308T", "85.07.30-033.28", "756.1234.5678.97", "8765432S", "X1234567L", "850312-1231", "855312/1236",
+     "85031212343", "1850312123457"],
+)  # fmt: skip
+def test_national_ids_whose_check_digits_python_stdnum_confirms_are_removed_without_a_label(value: str) -> None:
+    assert redact(f"mine is {value} and it leaked", use_model=False).text == "mine is [record number] and it leaked"
+
+
+def test_numbers_of_the_same_layout_with_a_wrong_check_digit_stay() -> None:
+    text = "batch 131052-308A, ref 756.1234.5678.90 and 85031212340"
+    assert redact(text, use_model=False).text == text
