@@ -312,9 +312,14 @@ def _from_given_name(text: str, start: int, end: int) -> tuple[int, int] | None:
         previous = word
     value = text[start:end]
     opens_sentence = re.search(r"(?:^|[.!?:;\"“„«(]\s*)$", text[:start]) is not None
-    if len(value.split()) >= 2 and value[:1].isupper() and _name_shaped(value) and not opens_sentence:
+    # German capitalises every noun ("seit der Impfung Herzprobleme"): there two capitalised words are no sign.
+    german = len(_GERMAN_WORDS.findall(text)) >= 2
+    if len(value.split()) >= 2 and value[:1].isupper() and _name_shaped(value) and not (opens_sentence or german):
         return start, end
     return None
+
+
+_GERMAN_WORDS = re.compile(r"\b(?:der|die|das|und|nicht|ist|mit|hat|seit|ich|ein|eine|auf|für|von|bei|sich|auch)\b")
 
 
 def given_names(text: str, exposes: bool) -> list[tuple[int, int]]:

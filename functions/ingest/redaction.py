@@ -150,7 +150,8 @@ _CHECKED_IDS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"(?<![\w.-])[XYZ]-?\d{7}-?[A-Z](?![\w-])"), ("es.nie",)),
     (re.compile(r"(?<![\w.-])(?:\d{2})?\d{6}[-+]\d{4}(?![\w-])"), ("se.personnummer", "dk.cpr")),
     (re.compile(r"(?<![\w.-])\d{6}/\d{3,4}(?![\w/-])"), ("cz.rc",)),
-    (re.compile(r"(?<![\w.+-])\d{11}(?![\w-])"), ("pl.pesel", "no.fodselsnummer", "de.idnr")),
+    # (not after a trunk 0: "07700900461" is a British mobile; a labelled PESEL starting 0 is found by its label)
+    (re.compile(r"(?<![\w.+-])[1-9]\d{10}(?![\w-])"), ("pl.pesel", "no.fodselsnummer", "de.idnr")),
     (re.compile(r"(?<![\w.+-])\d{13}(?![\w-])"), ("ro.cnp", "za.idnr")),
 )
 # Payment card numbers: 13 to 19 digits, bare or in groups, whose Luhn check digit is right.
@@ -201,6 +202,9 @@ _DOB = re.compile(
     rf"(?i:\b(?:({_DOB_LABEL})|({_DOB_VERB}))(?![A-Za-z]))(\s*(?:[:=-]\s*|is\s+|was\s+|es\s+|el\s+|on\s+)*)"
     rf"(?i:({_DATE})|({_YEAR}))(?!\d)"
 )
+
+# A full date right after a person's name is that person's date of birth ("bed 4 Norma Feld 02/02/1944").
+_DATE_AFTER_NAME = re.compile(rf"[ \t]*[,(]?[ \t]*(?:b\.\s*|born\s+|\*\s*)?(?i:({_DATE}))(?!\d)")
 
 # --- labelled names -----------------------------------------------------------------------------------------------
 
@@ -293,7 +297,7 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
         rf"(?:\b{_UNIT},?\s+)?\b\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,5}})?,?\s+"
         rf"(?:(?:N|S|E|W|NE|NW|SE|SW)\.?\s+)?"
         rf"(?!{_NOT_A_STREET_NAME}\b)(?:(?:[A-Z][A-Za-z'’-]+|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,4}}"
-        rf"(?i:{_STREET_SUFFIX})\b\.?{_ADDRESS_TAIL}"
+        rf"(?i:{_STREET_SUFFIX})\b\.?(?:\s+(?:Lower|Upper))?{_ADDRESS_TAIL}"
     ),
     # Calle Mayor 12, 3ºB, 28013 Madrid / C/ Alcalá, 45 / Av. Insurgentes Sur 1234 / Rua das Flores, 123.
     re.compile(
@@ -314,7 +318,7 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
     # Hauptstraße 5 / Berliner Str. 12a.
     re.compile(r"\b[A-ZÄÖÜ][a-zäöüß]+(?:er)?\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Damm)\s+\d{1,4}[a-z]?\b"),
     re.compile(
-        r"\b(?:[A-ZÄÖÜ][a-zäöüß]+\s+)?[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|Straße|Strasse|Str\.|weg|gasse|"
+        r"\b(?:[A-ZÄÖÜ][a-zäöüß]+(?:er|e)\s+)?[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|Straße|Strasse|Str\.|weg|gasse|"
         r"platz|allee|damm)\s+\d{1,4}[a-z]?\b(?:,?\s*\d{5}(?:\s+[A-ZÄÖÜ][a-zäöüß]+)?)?"
     ),
     # Springfield, IL 62704 (city, state and ZIP code without a street).
@@ -323,7 +327,10 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(
         r"\b(?:Flat|Apt|Apartment|Unit|Suite|House|Plot|Door)\s*(?:No\.?\s*)?#?\d{1,5}[A-Z]?,\s+"
         r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}"
+        rf"(?:,\s+(?:[A-Z][\w'’-]*\s+){{1,3}}{_STREET_SUFFIX}\b)?"
     ),
+    # Dutch and Flemish street names are one word: Keizersgracht 123, Stationsstraat 5b.
+    re.compile(r"\b[A-Z][a-z]+(?:straat|gracht|weg|laan|plein|kade|singel|dijk|steeg|dreef|markt)\s+\d{1,4}[a-z]?\b"),
     # Japanese block addresses: 2-14-5 Shibuya.
     re.compile(r"(?<![\w-])\d{1,2}-\d{1,3}-\d{1,3},?\s+[A-Z][a-z]+(?:-(?:ku|shi|cho|machi))?\b"),
     # PO Box 4471 / Apartado de Correos 215 / Caixa Postal 12.
@@ -345,7 +352,8 @@ _EXPOSING_KINDS = frozenset({"email", "phone", "address", "record_number", "date
 # What may follow a found street address and belongs to it: a unit, a district, a town, a state or province
 # abbreviation and a postcode in the common national shapes, each after a comma (or " - "), up to four of them.
 _POSTCODE = (
-    rf"(?:{_UK_POSTCODE}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{{5}}-\d{{3}}|\d{{4}}-\d{{3}}|\d{{3}}-\d{{4}}|\d{{2}}-\d{{3}}"
+    rf"(?:{_UK_POSTCODE}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{{4}} ?[A-Z]{{2}}(?![A-Za-z])|(?:Dublin|D)\s?\d{{1,2}}W?\b"
+    rf"|\d{{5}}-\d{{3}}|\d{{4}}-\d{{3}}|\d{{3}}-\d{{4}}|\d{{2}}-\d{{3}}"
     rf"|\d{{4,6}}(?:-\d{{4}})?)"
 )
 _NOT_A_TOWN = (
@@ -358,6 +366,18 @@ _ADDRESS_MORE = re.compile(
     rf"|{_TOWN}(?:\s+(?:[A-Z]{{2,3}}\s+)?{_POSTCODE})?|\d{{1,4}}|{_NOT_A_TOWN}[A-Z]{{2}})"
     rf"(?![\w-]))+"
 )
+
+# A named building or a street without a number before a found address: "The Old Vicarage, Church Lane, Bampton
+# OX18 2NA", "The Old Granary, 4 Station Road". Only segments ending in a street or building word, so a clinic's
+# or a practice's name before its address stays.
+_BUILDING = (
+    r"(?:House|Cottage|Cottages|Barn|Granary|Vicarage|Rectory|Lodge|Manor|Court|Residency|Apartments|"
+    r"Mansions|Towers?|Building|Block|Villa|Chambers)"
+)
+_NAMED_PLACE = rf"(?:The\s+)?(?:[A-Z][\w'’-]+\s+){{0,3}}(?:{_STREET_SUFFIX}|{_BUILDING})(?:\s+(?:Lower|Upper))?"
+_ADDRESS_BEFORE = re.compile(rf"(?<![\w'’-])(?:{_NAMED_PLACE},\s*)+$")
+# The town before a postcode found alone: "Bampton OX18 2NA".
+_TOWN_BEFORE = re.compile(rf"(?<![\w'’-]){_TOWN_WORD},?\s+$")
 
 # Countries whose national phone formats Google's libphonenumber should recognise when no "+" says the country.
 PHONE_REGIONS = (
@@ -529,6 +549,15 @@ class _Redactor:
         named = [(span.start, span.end) for span in self.spans if span.kind == "name"]
         self.add([(s, e) for s, e in repeated_names(self.masked, named) if not self.overlaps(s, e)], "name")
 
+    def dates_after_names(self) -> None:
+        """A full date (with its year) right after a removed name is that person's date of birth."""
+        found = []
+        for span in [s for s in self.spans if s.kind == "name"]:
+            date = _DATE_AFTER_NAME.match(self.masked, span.end)
+            if date and re.search(_YEAR, date.group(1)):
+                found.append((date.start(1), date.end(1)))
+        self.add(found, "date_of_birth")
+
     def overlaps(self, start: int, end: int) -> bool:
         """Whether start:end touches data already found or a URL."""
         return any(ch in (_URL_MASK, _FOUND_MASK) for ch in self.masked[start:end])
@@ -560,6 +589,16 @@ class _Redactor:
             if more and more.end() > span.end:
                 tails.append((span.end, more.end()))
         self.add(tails, "address")
+        heads = []
+        for span in [s for s in self.spans if s.kind == "address"]:
+            start = span.start
+            if town := _TOWN_BEFORE.search(self.masked, 0, start):
+                start = town.start() if re.match(_UK_POSTCODE, self.text[span.start : span.end]) else start
+            if before := _ADDRESS_BEFORE.search(self.masked, 0, start):
+                start = before.start()
+            if start < span.start:
+                heads.append((start, span.start))
+        self.add(heads, "address")
 
     def joins(self, last: Span, span: Span) -> bool:
         """Whether span continues last: they overlap, or they are parts of one address (a street, then its town)."""
@@ -615,4 +654,5 @@ def redact(text: str, author_handle: str | None = None, use_model: bool | None =
     redactor.phones()
     redactor.addresses()
     redactor.names_in_free_text(use_model)
+    redactor.dates_after_names()
     return redactor.result()

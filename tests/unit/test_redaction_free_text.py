@@ -100,3 +100,26 @@ def test_national_ids_whose_check_digits_python_stdnum_confirms_are_removed_with
 def test_numbers_of_the_same_layout_with_a_wrong_check_digit_stay() -> None:
     text = "batch 131052-308A, ref 756.1234.5678.90 and 85031212340"
     assert redact(text, use_model=False).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("at The Old Vicarage, Church Lane, Bampton OX18 2NA, bring", "at [address], bring"),
+        ("from The Old Granary, 4 Station Road, Ludlow SY8 2PD!", "from [address]!"),
+        ("to 5 Rathmines Road Lower, Dublin 6 and", "to [address] and"),
+        ("op Keizersgracht 123, 1015 CJ Amsterdam, de", "op [address], de"),
+        ("clinic Flat 302, Sai Residency, MG Road, Bengaluru 560001, call", "clinic [address], call"),
+        # a business's name before its address stays; so does a street named without a number
+        ("Farm shop: Fern Hollow Farm, 3 Mill Lane, Hexham NE46 3RT", "Farm shop: Fern Hollow Farm, [address]"),
+        ("Ordination Bahnhofstrasse 10, 8001 Zürich", "Ordination [address]"),
+        ("the surgery on Station Road is great", "the surgery on Station Road is great"),
+    ],
+)
+def test_addresses_with_a_named_building_a_district_or_a_dutch_street(text: str, expected: str) -> None:
+    assert redact(text, use_model=False).text == expected
+
+
+def test_a_full_date_right_after_a_removed_name_is_a_date_of_birth() -> None:
+    text = "my neighbour Norma Feld 02/02/1944 and my son Tom, 3 March"
+    assert redact(text, use_model=False).text == "my neighbour [name] [date of birth] and my son [name], 3 March"
