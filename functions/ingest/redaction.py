@@ -199,7 +199,7 @@ _DOB_VERB = (
     r"nat[oa]\s+il|nat[oa]\s+nel|data\s+di\s+nascita"
 )
 _DOB = re.compile(
-    rf"(?i:\b(?:({_DOB_LABEL})|({_DOB_VERB}))(?![A-Za-z]))(\s*(?:[:=-]\s*|is\s+|was\s+|es\s+|el\s+|on\s+)*)"
+    rf"(?i:\b(?:({_DOB_LABEL})|({_DOB_VERB}))(?![A-Za-z]))(\s*(?:[:=(-]\s*|is\s+|was\s+|es\s+|el\s+|on\s+)*)"
     rf"(?i:({_DATE})|({_YEAR}))(?!\d)"
 )
 
@@ -279,7 +279,7 @@ _US_STATES = (
 _UK_POSTCODE = r"(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s?\d[ABD-HJLNP-UW-Z]{2}"
 _ZIP = r"\d{5}(?:-\d{4})?"
 _CITY = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}"
-_UNIT = r"(?:Flat|Apt|Apartment|Unit|Suite|Ste|Room)\.?\s*#?\w{1,5}"
+_UNIT = r"(?:(?:Flat|Apt|Apartment|Unit|Suite|Ste|Room)\.?\s*#?\w{1,5}|#\d{1,5}[A-Z]?)"
 _ADDRESS_TAIL = (
     rf"(?:,?\s+(?:N|S|E|W|NE|NW|SE|SW)\b)?"
     rf"(?:,?\s+{_UNIT})?"
@@ -330,7 +330,13 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
         rf"(?:,\s+(?:[A-Z][\w'’-]*\s+){{1,3}}{_STREET_SUFFIX}\b)?"
     ),
     # Dutch and Flemish street names are one word: Keizersgracht 123, Stationsstraat 5b.
-    re.compile(r"\b[A-Z][a-z]+(?:straat|gracht|weg|laan|plein|kade|singel|dijk|steeg|dreef|markt)\s+\d{1,4}[a-z]?\b"),
+    # Swedish, Danish, Norwegian and Finnish ones too: Drottninggatan 12, Strandvejen 5, Mannerheimintie 3.
+    re.compile(
+        r"\b[A-Z][a-zåäöæø]+(?:straat|gracht|weg|laan|plein|kade|singel|dijk|steeg|dreef|markt|gatan|vägen|gränd|"
+        r"torget|gade|vej|vejen|veien|gata|katu|tie)\s+\d{1,4}[a-z]?\b"
+    ),
+    # German streets named after a place: Am Markt 3, An der Alster 12, Im Winkel 4.
+    re.compile(r"\b(?:Am|An\s+der|An\s+den|Auf\s+der|Im|In\s+der|Zum|Zur)\s+[A-ZÄÖÜ][a-zäöüß]+\s+\d{1,4}[a-z]?\b"),
     # Japanese block addresses: 2-14-5 Shibuya.
     re.compile(r"(?<![\w-])\d{1,2}-\d{1,3}-\d{1,3},?\s+[A-Z][a-z]+(?:-(?:ku|shi|cho|machi))?\b"),
     # PO Box 4471 / Apartado de Correos 215 / Caixa Postal 12.
@@ -339,7 +345,7 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(
         r"\b(?:Via|Viale|Piazza|Corso|Largo|Plac|Aleje|Ulica|ul\.|Rue|Avenue|Boulevard|Rua|Avenida|Calle|Straat|Laan)"
         r"\s+(?:(?:de\s+la|de\s+l'|du|des|de|d'|da|do|dos|das|del|van|von)\s*)?[A-ZÁÉÍÓÚÑÄÖÜŁŚŻŹ][\w'’-]*"
-        r"(?:\s+[A-ZÁÉÍÓÚÑÄÖÜŁŚŻŹ][\w'’-]*){0,3},?\s+\d{1,4}[a-z]?(?:/\d{1,4})?\b"
+        r"(?:\s+[A-ZÁÉÍÓÚÑÄÖÜŁŚŻŹ][\w'’-]*){0,3},?\s+\d{1,4}[a-z]?(?:/\d{1,4})?\b(?:\s+m\.\s*\d{1,4}\b)?"
     ),
     # A UK postcode on its own: SW1A 1AA.
     re.compile(rf"\b{_UK_POSTCODE}\b"),
@@ -353,16 +359,20 @@ _EXPOSING_KINDS = frozenset({"email", "phone", "address", "record_number", "date
 # abbreviation and a postcode in the common national shapes, each after a comma (or " - "), up to four of them.
 _POSTCODE = (
     rf"(?:{_UK_POSTCODE}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{{4}} ?[A-Z]{{2}}(?![A-Za-z])|(?:Dublin|D)\s?\d{{1,2}}W?\b"
-    rf"|\d{{5}}-\d{{3}}|\d{{4}}-\d{{3}}|\d{{3}}-\d{{4}}|\d{{2}}-\d{{3}}"
+    rf"|\d{{3}} \d{{2}}(?= [A-ZÅÄÖ])|\d{{5}}-\d{{3}}|\d{{4}}-\d{{3}}|\d{{3}}-\d{{4}}|\d{{2}}-\d{{3}}"
     rf"|\d{{4,6}}(?:-\d{{4}})?)"
 )
 _NOT_A_TOWN = (
     r"(?!(?:Tel|Tél|Tlf|Phone|Ph|Mobile|Cell|Email|E-mail|Fax|Call|Ring|Text|Ask|Open|Book|CF|NI|CC|RG|PS|NB)\b)"
 )
 _TOWN_WORD = r"[A-ZÁÉÍÓÚÑÄÖÜŁŚŻ][a-záéíóúñäöüßàèìòùâêîôûãõçłśżźćń'’]+(?:-[A-Za-z][a-záéíóúñäöüß]+)*"
-_TOWN = rf"{_NOT_A_TOWN}{_TOWN_WORD}(?:\s+{_NOT_A_TOWN}{_TOWN_WORD}){{0,2}}"
+_TOWN = (
+    rf"{_NOT_A_TOWN}{_TOWN_WORD}"
+    rf"(?:\s+(?:(?:de|do|da|dos|das|del|di|la|le|sur|upon|am|an\s+der)\s+)?{_NOT_A_TOWN}{_TOWN_WORD}){{0,3}}"
+)
 _ADDRESS_MORE = re.compile(
     rf"(?:(?:,\s*|\s+-\s+)(?:(?:[A-Z]{{2,3}}\s+)?{_POSTCODE}(?:\s+{_TOWN})?|{_UNIT}|(?:apto|apt|piso|bloco|bl)\.?\s*\w{{1,5}}"
+    rf"|(?:District|Arrondissement|Bezirk|Sector|Zone)\s+\d{{1,2}}"
     rf"|{_TOWN}(?:\s+(?:[A-Z]{{2,3}}\s+)?{_POSTCODE})?|\d{{1,4}}|{_NOT_A_TOWN}[A-Z]{{2}})"
     rf"(?![\w-]))+"
 )
@@ -546,6 +556,9 @@ class _Redactor:
         # The model reads the original words (masks would confuse it); what overlaps found data or a URL is dropped.
         found = model_names(self.text, exposes) + given_names(self.masked, exposes)
         self.add([(s, e) for s, e in found if not self.overlaps(s, e)], "name")
+        if not exposes and any(span.kind == "name" for span in self.spans):
+            # A private person's name makes the post one about private people: every person the model sees in it.
+            self.add([(s, e) for s, e in model_names(self.text, True) if not self.overlaps(s, e)], "name")
         named = [(span.start, span.end) for span in self.spans if span.kind == "name"]
         self.add([(s, e) for s, e in repeated_names(self.masked, named) if not self.overlaps(s, e)], "name")
 
