@@ -35,7 +35,7 @@ _NAME = rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,3}}"
 
 _RELATION = (
     # English
-    r"(?:my|our|his|her|their|your)\s+(?:\w+\s+)?(?:neighbou?r|son|daughter|kid|child|boy|girl|husband|wife|partner|"
+    r"(?:my|our|his|her|their|your)\s+(?:[\w'’]+\s+)?(?:neighbou?r|son|daughter|kid|child|boy|girl|husband|wife|partner|"
     r"mum|mom|mother|dad|father|brother|sister|aunt|auntie|uncle|cousin|niece|nephew|grandma|grandmother|granny|"
     r"nan|nana|grandpa|grandfather|grandad|grandson|granddaughter|friend|colleague|coworker|boss|landlord|"
     r"landlady|flatmate|roommate|ex|fiance|fiancee|fiancé|fiancée|stepson|stepdaughter|baby|mil|fil|"
@@ -87,7 +87,13 @@ _INTRODUCTION = (
     r"sou|me chamo|meu nome é|se chama|chamad[oa]|fale com|falar com|procure|em nome d[oa]|com|"
     r"je suis|je m'appelle|je m’appelle|s'appelle|s’appelle|demandez|appelez|contactez|"
     r"ich bin|ich heiße|heißt|rufen sie|fragen sie nach|"
-    r"mi chiamo|si chiama|chiedete di|chiamate)"
+    r"mi chiamo|si chiama|chiedete di|chiedere di|chieda di|chiamate)"
+)
+# Honours and offices before a name make it a public person's ("Dame Sally Davies", "Senator Paul").
+_PUBLIC_TITLE = re.compile(
+    r"\b(?:Sir|Dame|Lord|Lady|Baroness|Baron|Senator|Sen\.|Rep\.|Congresswoman|Congressman|Governor|Gov\.|"
+    r"President|Minister|Secretary|Chancellor|Mayor|Judge|Justice|King|Queen|Prince|Princess|Pope|Saint|"
+    r"Professor|Prof\.?)\s+$"
 )
 # A relation says the person is private whatever follows; after a role, a title or an introduction, news wording
 # ("Dr Anthony Fauci said") still makes the name a public figure's.
@@ -239,7 +245,7 @@ def is_public(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] (a possessive "'s" aside) is a listed public name, or the start of one ("Dr Oz"
     after a title is the listed "Oz"; "Bill Gates" found as "Bill" is kept too)."""
     value = text[start : _trim_possessive(text, start, end)]
-    if value in public_names():
+    if value in public_names() or _PUBLIC_TITLE.search(text, 0, start):
         return True
     following = re.match(r"[\w .'’-]{0,40}", text[start:]).group(0)  # type: ignore[union-attr]
     return any(following.startswith(name) and len(name) > len(value) for name in public_names())

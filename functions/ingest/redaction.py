@@ -253,9 +253,10 @@ _PHONE_PATTERNS: tuple[tuple[re.Pattern[str], int, int], ...] = (
     ),
 )
 # North American and British toll-free numbers: 1-800-222-1222, (888) 555 0100, 0800 1111, 0808 808 4994.
+# British 03 numbers are non-geographic lines of public bodies and charities (helplines): they stay too.
 _TOLL_FREE = re.compile(
     r"(?<![\w+.-])(?:(?:\+?1[ .-]?)?\(?8(?:00|88|77|66|55|44|33)\)?[ .-]?\d{3}[ .-]?\d{4}|0800[ ]?\d{3,4}[ ]?\d{0,4}"
-    r"|0808[ ]?\d{3}[ ]?\d{4})(?![\w-])"
+    r"|0808[ ]?\d{3}[ ]?\d{4}|03\d{2} \d{3} \d{4})(?![\w-])"
 )
 # Any other seven-to-fifteen digit run right after a word that says it is a phone number.
 _PHONE_CUE = re.compile(
@@ -305,7 +306,7 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
         r"traves[íi]a|glorieta|rua|r\.|rúa|praça|travessa|alameda|calzada|callejón|bulevar))\s*"
         rf"(?:{_ES_CONNECTOR}\s+)*{_ES_NAME_WORD}(?:\s+(?:{_ES_CONNECTOR}\s+)*{_ES_NAME_WORD}){{0,4}}?"
         r",?\s*(?:n[º°o]\.?\s*)?\d{1,5}[A-Za-z]?\b"
-        r"(?:,?\s*\d{1,2}\s*[º°ª]\s*[A-Za-z]?)?"
+        r"(?:,?\s*\d{1,2}\s*[º°ª]\s*(?:izq(?:da|uierda)?\.?|dcha\.?|der(?:echa)?\.?|[A-Za-z])?)?"
         r"(?:,?\s*(?i:col(?:onia|\.))\s+[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+(?:\s+[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)*)?"
         r"(?:,?\s*\d{5}(?:\s+[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)?)?"
     ),
@@ -344,7 +345,8 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
     # Street first, number after: Via Roma 45 / Rue de Rivoli 12 / Plac Zbawiciela 3/12 / Corso Italia 7.
     re.compile(
         r"\b(?:Via|Viale|Piazza|Corso|Largo|Plac|Aleje|Ulica|ul\.|Rue|Avenue|Boulevard|Rua|Avenida|Calle|Straat|Laan)"
-        r"\s+(?:(?:de\s+la|de\s+l'|du|des|de|d'|da|do|dos|das|del|van|von)\s*)?[A-ZÁÉÍÓÚÑÄÖÜŁŚŻŹ][\w'’-]*"
+        r"\s+(?:(?:de\s+la|de\s+l'|du|des|de|d'|da|do|dos|das|del|dei|degli|della|delle|di|van|von)\s*)?"
+        r"[A-ZÁÉÍÓÚÑÄÖÜŁŚŻŹ][\w'’-]*"
         r"(?:\s+[A-ZÁÉÍÓÚÑÄÖÜŁŚŻŹ][\w'’-]*){0,3},?\s+\d{1,4}[a-z]?(?:/\d{1,4})?\b(?:\s+m\.\s*\d{1,4}\b)?"
     ),
     # A UK postcode on its own: SW1A 1AA.

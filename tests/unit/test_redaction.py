@@ -180,6 +180,7 @@ def test_redacts_each_kind(text: str, expected: str, kind: str) -> None:
         "Joe Rogan took ivermectin and recovered in 3 days",
         "card 4111 1111 1111 1112 fails its check digit",
         "call the poison line 1-800-222-1222 or Childline 0800 1111",
+        "Mind's infoline is 0300 123 3393 (a British 03 line: public bodies and charities)",
         "SPF 50 every day, 2 puffs of Ventolin 100mcg, since 2020, NHS 111 or Samaritans 116 123",
         "700 000 000 dosis en 2023",
         "Fluorid im Leitungswasser senkt den IQ",

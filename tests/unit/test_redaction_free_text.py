@@ -46,6 +46,8 @@ from functions.ingest.redaction import redact
         ("Dr Oz and Dr. Mercola's pills", "Dr Oz and Dr. Mercola's pills"),
         ("thank you Jonas Salk", "thank you Jonas Salk"),
         ("RIP Nelson Mandela", "RIP Nelson Mandela"),
+        # honours and offices make a name public
+        ("Dame Sally Davies and Professor Brian Cox said", "Dame Sally Davies and Professor Brian Cox said"),
         ("my neighbour Bill Gates says", "my neighbour [name] says"),
         ("my sister-in-law Bethany said", "my sister-in-law [name] said"),
         # mourning, prayer, signatures and copies introduce private people
