@@ -11,9 +11,12 @@ Two sources of candidates, both deterministic:
 - spaCy's English named-entity model (``en_core_web_sm``, MIT), loaded once per process on first use, for names
   that come without such a cue.
 
-A name the model finds without a cue is removed only when the post also carries someone's contact or identifying
-details (then it is a post about a private person: a leak, a sale, a doxx); otherwise it is taken for a public
-figure in a news sense ("Joe Rogan took ivermectin", "Wakefield's paper") and kept.
+A given name with a surname ("Harold Jennings", from the list or the model) is taken for a private person in any
+post; a lone given name, or a name the model finds that does not open with a given name, only when the post also
+carries someone's contact or identifying details (then it is a post about a private person: a leak, a sale, a
+doxx). Public people stay: those listed in ``public_names.txt`` (officials, scientists, campaigners, celebrities,
+eponymous brands), those after a title of honour or office ("Dame", "Senator") and those followed by news wording
+("Wakefield's paper", "Fernando Simón dijo"); a relation cue ("my neighbour Bill Gates") overrides all three.
 """
 
 from __future__ import annotations
