@@ -22,18 +22,18 @@ from functions.shared.settings import PROJECT_ROOT
 
 FLOORS: dict[str, dict[str, float]] = {
     "development": {
-        "person_name": 0.95,
+        "person_name": 0.96,
         "handle": 1.0,
         "phone": 1.0,
         "email": 1.0,
-        "address": 0.95,
-        "record_number": 0.96,
-        "date_of_birth": 0.94,
+        "address": 1.0,
+        "record_number": 0.97,
+        "date_of_birth": 1.0,
         "card_number": 1.0,
         "national_id": 1.0,
     },
     "heldback": {
-        "person_name": 0.84,
+        "person_name": 0.87,
         "handle": 1.0,
         "phone": 0.96,
         "email": 1.0,
@@ -44,9 +44,11 @@ FLOORS: dict[str, dict[str, float]] = {
         "national_id": 0.87,
     },
 }
-MAX_LOOKALIKES_REMOVED = {"development": 0.012, "heldback": 0.043}
+# The held-back look-alike ceiling rose from 0.043 to 0.055 when names with a surname began to be removed in any
+# post (names 0.845 -> 0.879): famous people no list names are removed too (docs/benchmarks.md, "Personal data").
+MAX_LOOKALIKES_REMOVED = {"development": 0.004, "heldback": 0.055}
 MAX_ORDINARY_WORDS_REMOVED = {"development": 0.001, "heldback": 0.002}
-MIN_PRECISION = {"development": 0.98, "heldback": 0.95}
+MIN_PRECISION = {"development": 0.99, "heldback": 0.94}
 
 
 @cache
