@@ -5,14 +5,14 @@ number, street address, medical record number, date of birth, a labelled full na
 the author mentions, and a reply must never repeat them. So they are replaced by placeholder tokens at ingest,
 before anything is persisted.
 
-Every format here is a fixed, well-known shape (emails, phone numbers in the common UK/US/EU/LatAm layouts,
-street addresses, postcodes, NHS numbers, labelled identifiers and dates), so plain regular expressions do the
-job without a model download. Phone libraries (``phonenumbers``) would need a new dependency and still miss the
-seven-digit US local and the labelled formats; the one check that benefits from real validation, the NHS number,
-uses its modulus-11 check digit. What is deliberately left alone: URLs (public permalinks, masked before any
-pattern runs so an ``@`` or a digit run inside a link is never touched), the author's own handle, plain dates
-and ordinary numbers ("3 doses", "SPF 50", "2026", "100k views", "116 123" helplines), and HTML, which passes
-through unchanged: making it inert is the renderer's job.
+Fixed, well-known shapes (emails, phone numbers in the common UK/US/EU/LatAm layouts, street addresses,
+postcodes, labelled identifiers and dates) are regular expressions; numbers that carry a check digit are confirmed
+by it (payment cards by Luhn, NHS numbers by modulus 11, national ids of many countries by python-stdnum); phone
+numbers in other national formats by Google's libphonenumber; names in free text by ``names.py``. What is
+deliberately left alone: URLs (public permalinks, masked before any pattern runs so an ``@`` or a digit run inside a
+link is never touched), the author's own handle, plain dates and ordinary numbers ("3 doses", "SPF 50", "2026",
+"100k views"), helplines ("116 123", toll-free and British 03 lines), and HTML, which passes through unchanged:
+making it inert is the renderer's job.
 """
 
 from __future__ import annotations
