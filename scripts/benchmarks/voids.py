@@ -2,16 +2,20 @@
 (the baseline a run would pay without them), at a few sizes; and the installed size scikit-learn brings into the
 Lambda image against the rest of the runtime set. Prints figures.
 
-Run: .venv/bin/python scripts/benchmarks/voids.py [--sizes 500 2000] [--json]   (needs a built index)
+Run: .venv/bin/python scripts/benchmarks/voids.py [--sizes 500 2000] [--json]   (needs a built index and uv)
 
 Posts are synthetic: 384-dimension unit vectors around 20 centres plus 30 % scattered ones (what the clustering
 sees), and for the baseline the synthetic stream's texts repeated to the same count (what the matcher would
-embed). The sizes come from the RECORD of each installed distribution in this environment.
+embed). The package set is what the Dockerfile installs (``uv export --no-default-groups --group lambda``); each
+size is the files its installed distribution's RECORD lists, in this environment (awslambdaric, not installed
+here, counts 0).
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -65,29 +69,23 @@ def distribution_size(name: str) -> int:
 
 
 def runtime_names() -> set[str]:
-    """The runtime set as the lock resolves it for the image: the project's dependencies, transitively."""
-    seen: set[str] = set()
-    todo = ["antidote"]
-    while todo:
-        name = todo.pop()
-        for requirement in metadata.requires(name) or []:
-            if "extra ==" in requirement:
-                continue
-            dep = requirement.split(";")[0].split("[")[0].split(">")[0].split("<")[0].split("=")[0].split("!")[0]
-            dep = dep.split("~")[0].strip().lower()
-            if dep and dep not in seen:
-                try:
-                    metadata.distribution(dep)
-                except metadata.PackageNotFoundError:
-                    continue
-                seen.add(dep)
-                todo.append(dep)
-    return seen
+    """The Lambda image's package set, as the Dockerfile exports it from the lock (runtime plus awslambdaric)."""
+    uv = shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
+    command = [uv, "export", "--no-default-groups", "--group", "lambda", "--no-hashes", "--no-emit-project"]
+    exported = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True, timeout=300).stdout
+    return {line.split("==")[0].strip().lower() for line in exported.splitlines() if "==" in line}
+
+
+def installed_size(name: str) -> int:
+    try:
+        return distribution_size(name)
+    except metadata.PackageNotFoundError:  # awslambdaric: only in the image
+        return 0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[500, 2000])
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     figures: dict[str, object] = {}
@@ -110,8 +108,8 @@ def main() -> None:
         figures[f"{size} posts: baseline, embedding them again (s)"] = round(embedding, 2)
         figures[f"{size} posts: voids found"] = len(voids)
     names = runtime_names()
-    added = sum(distribution_size(n) for n in SKLEARN_SIDE if n in names)
-    total = sum(distribution_size(n) for n in names)
+    added = sum(installed_size(n) for n in SKLEARN_SIDE if n in names)
+    total = sum(installed_size(n) for n in names)
     figures["runtime set, installed (MB)"] = round(total / 1e6, 1)
     figures["of which scikit-learn + scipy + joblib + threadpoolctl (MB)"] = round(added / 1e6, 1)
     figures["baseline: runtime set without them (MB)"] = round((total - added) / 1e6, 1)
