@@ -47,6 +47,8 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/trends", "respond", "educator"),
     Route("GET", "/v1/claims", "respond", "educator"),
     Route("GET", "/v1/sources", "respond", "educator"),
+    Route("GET", "/v1/voids", "respond", "educator"),
+    Route("GET", "/v1/voids/{void_id}", "respond", "educator"),
     # The review console is static HTML/JS (it signs in to Cognito itself) and the OpenAPI page holds no data.
     Route("GET", "/", "respond", "public"),
     Route("GET", "/console/{proxy+}", "respond", "public"),

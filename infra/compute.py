@@ -55,6 +55,8 @@ TABLE_ACTIONS: dict[str, tuple[str, ...]] = {
     "write": (*READ, "dynamodb:PutItem", "dynamodb:UpdateItem"),
     # the audit trail is append-only: put with a does-not-exist condition, never updated or deleted
     "append": (*READ, "dynamodb:PutItem"),
+    # the voids clustering replaces the current voids: it removes those it no longer finds
+    "replace": (*READ, "dynamodb:PutItem", "dynamodb:DeleteItem"),
     # Powertools idempotency deletes its in-progress record when the handler fails, so a retry can run
     "idempotency": (*READ, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
 }
@@ -94,7 +96,15 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         "Match posts against the knowledge base (SQS batches) and answer partner claim checks.",
         # A batch of 64 posts takes a few seconds warm; a cold start loads torch, the model and the index first.
         Duration.seconds(60),
-        {"posts": "read", "matches": "write", "counters": "write", "api_keys": "read", "idempotency": "idempotency"},
+        # unmatched: health posts that matched no claim, kept (with their embeddings) for the voids clustering
+        {
+            "posts": "read",
+            "matches": "write",
+            "counters": "write",
+            "api_keys": "read",
+            "idempotency": "idempotency",
+            "unmatched": "write",
+        },
     ),
     FunctionSpec(
         "respond",
@@ -110,6 +120,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "counters": "read",
             "idempotency": "idempotency",
             "sources": "read",  # GET /v1/sources: each source's health
+            "unmatched": "read",  # the scheduled voids clustering reads the kept posts (Query by day)
+            "voids": "replace",  # ... and replaces the current voids; GET /v1/voids reads them
         },
     ),
 )

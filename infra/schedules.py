@@ -31,6 +31,8 @@ RETRY_ATTEMPTS = 2
 # What the SLA schedule sends the respond function: it counts pending review items past their SLA and publishes
 # ReviewItemsPastSla, so the SLA alarm fires even when no new match arrives to trigger the count.
 SLA_CHECK_EVENT: dict[str, Any] = {"source": "antidote.sla", "detail": {}}
+# What the voids schedule sends the respond function: cluster the kept health posts into information voids.
+VOIDS_EVENT: dict[str, Any] = {"source": "antidote.voids", "detail": {}}
 
 
 def scan_event(source_name: str) -> dict[str, Any]:
@@ -146,3 +148,20 @@ def _invoke(
         dead_letter_queue=dead_letters,
         role=role,
     )
+
+
+def voids_clustering(stack: Stack, config: StageConfig, respond: lambda_.Function, sla: Scheduled) -> Scheduled:
+    """Has respond cluster the kept health posts into information voids every ``voids_rate_minutes``. It shares the
+    SLA check's role and parking queue: both invoke respond, and a function has one asynchronous failure
+    destination."""
+    assert sla.role is not None  # the SLA check is always scheduled
+    max_age = Duration.minutes(config.voids_rate_minutes)
+    schedule = scheduler.Schedule(
+        stack,
+        "VoidsClustering",
+        description=f"Cluster unmatched health posts into information voids every {config.voids_rate_minutes} min "
+        f"({config.name})",
+        schedule=scheduler.ScheduleExpression.rate(Duration.minutes(config.voids_rate_minutes)),
+        target=_invoke(respond, VOIDS_EVENT, sla.role, sla.dead_letters, max_age),
+    )
+    return Scheduled(sla.dead_letters, sla.role, (schedule,))

@@ -18,7 +18,7 @@ from infra.compute import Functions
 from infra.config import StageConfig
 from infra.messaging import pipeline
 from infra.monitoring import Alarms
-from infra.schedules import scheduled_scans, sla_checks, sources_environment
+from infra.schedules import scheduled_scans, sla_checks, sources_environment, voids_clustering
 from infra.storage import Tables
 
 
@@ -43,6 +43,7 @@ class AntidoteStack(Stack):
         for key in ("ingest", "respond"):  # ingest scans the sources, respond reports their health
             self.functions[key].add_environment("ANTIDOTE_SOURCES", sources_environment(config))
         self.sla_checks = sla_checks(self, config, self.functions["respond"])
+        self.voids = voids_clustering(self, config, self.functions["respond"], self.sla_checks)
         self.educators = EducatorPool(self, "Educators", config=config)
         self.api = Api(self, "Api", config=config, functions=self.functions.by_key, educators=self.educators)
         # The console's sign-in redirects to the API's address, so its app client comes after the API.

@@ -32,6 +32,10 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("audit", "ANTIDOTE_AUDIT_TABLE", "item_id", sort_key="event_key"),
     TableSpec("api_keys", "ANTIDOTE_API_KEYS_TABLE", "key_id"),
     TableSpec("counters", "ANTIDOTE_COUNTERS_TABLE", "name", sort_key="bucket", ttl_attribute="expires_at"),
+    # Information voids: health posts that matched no claim, kept as long as posts (one partition per UTC day, so the
+    # clustering reads the window with Query, never Scan), and the clustering's current voids (rebuilt every run).
+    TableSpec("unmatched", "ANTIDOTE_UNMATCHED_TABLE", "day", sort_key="post_key", ttl_attribute="expires_at"),
+    TableSpec("voids", "ANTIDOTE_VOIDS_TABLE", "board", sort_key="void_id", data=False),
     # Each scan source's cursor and health: a lost cursor only makes the next scan re-read (ingest drops duplicates).
     TableSpec("sources", "ANTIDOTE_SOURCES_TABLE", "name", data=False),
     # Powertools idempotency records are short-lived and rebuilt by the next delivery: not data worth keeping.

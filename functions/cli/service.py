@@ -132,10 +132,11 @@ def serve(
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port on localhost (0 picks a free one).")] = 8000,
 ) -> None:
     """Run both APIs locally on DynamoDB Local (data kept under the state folder) with in-process queues, and scan
-    the configured sources (sources.toml) on their schedules."""
-    from functions.local.scheduler import scheduled_scans
+    the configured sources (sources.toml) on their schedules; cluster the information voids at start and then every
+    ANTIDOTE_VOIDS_EVERY_MINUTES."""
+    from functions.local.scheduler import scheduled_scans, scheduled_voids
 
-    with _service(port, persistent=True) as service, scheduled_scans(service):
+    with _service(port, persistent=True) as service, scheduled_scans(service), scheduled_voids(service):
         _wait_for_interrupt(service)
 
 
@@ -163,7 +164,10 @@ def demo(
             + ", ".join(f"{c} ({n})" for c, n in summary.top_claims)
         )
         if not exit_after:
-            _wait_for_interrupt(service)
+            from functions.local.scheduler import scheduled_voids
+
+            with scheduled_voids(service):  # the voids view has something to show from the start
+                _wait_for_interrupt(service)
 
 
 @keys_app.command("create")

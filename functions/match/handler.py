@@ -25,16 +25,24 @@ from functions.match.logic import (
     record_batch,
     require_post,
 )
+from functions.match.voids import keep_unmatched
 from functions.shared.api import ResolverPool, build_resolver
 from functions.shared.api_auth import require_api_key
 from functions.shared.dependencies import posts as post_store
 from functions.shared.dependencies import sink
+from functions.shared.dependencies import voids as void_store
 from functions.shared.models import CheckRequest, CheckResponse, PostMessage, StoredPost
 from functions.shared.observability import logger, metrics, record_correlation_id, start_invocation, tracer
 from functions.shared.settings import get_settings
 
 get_settings().require(  # a deployed function with a missing table or queue fails here, at cold start
-    "posts_table", "matches_table", "counters_table", "api_keys_table", "idempotency_table", "matches_queue_url"
+    "posts_table",
+    "matches_table",
+    "counters_table",
+    "api_keys_table",
+    "idempotency_table",
+    "unmatched_table",
+    "matches_queue_url",
 )
 
 
@@ -117,9 +125,13 @@ def prepare_batch(records: list[dict[str, Any]]) -> PreparedBatch:
     ordered = list(found.values())
     with checker().exclusive():  # the batch as it came, never merged with claim checks nor refused
         results = check_posts(ordered, matcher())
-    thresholds = get_settings().reach_thresholds
+    settings = get_settings()
     now = datetime.now(UTC)
-    return PreparedBatch(found, record_batch(ordered, results, matcher().kb_version, post_store(), now, thresholds))
+    prepared = record_batch(ordered, results, matcher().kb_version, post_store(), now, settings.reach_thresholds)
+    kept = keep_unmatched(ordered, results, void_store(), settings.voids_similarity_floor)
+    if kept:
+        metrics.add_metric(name="UnmatchedHealthPostsKept", unit="Count", value=kept)
+    return PreparedBatch(found, prepared)
 
 
 def forward_record(record: SQSRecord, batch: PreparedBatch) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from functions.respond.logic import (
     undo,
 )
 from functions.respond.sources import sources_view
+from functions.respond.voids import ClusteringRule, one_void, run_clustering, voids_response
 from functions.shared import dependencies
 from functions.shared.api import build_resolver, problems, resolve
 from functions.shared.api_auth import require_educator
@@ -51,14 +52,24 @@ from functions.shared.models import (
     ReviewSummary,
     SourcesResponse,
     UndoRequest,
+    Void,
+    VoidsResponse,
 )
 from functions.shared.observability import logger, metrics, start_invocation, tracer
 from functions.shared.settings import get_settings
 from functions.shared.source_config import read_sources
 
 SLA_CHECK_SOURCE = "antidote.sla"
+VOIDS_SOURCE = "antidote.voids"  # the scheduled clustering of kept health posts into information voids
 get_settings().require(  # a deployed function with a missing table or queue fails here, at cold start
-    "posts_table", "reviews_table", "audit_table", "counters_table", "idempotency_table", "sources_table"
+    "posts_table",
+    "reviews_table",
+    "audit_table",
+    "counters_table",
+    "idempotency_table",
+    "sources_table",
+    "unmatched_table",
+    "voids_table",
 )
 app = build_resolver("Antidote review API", "The queue of suggested replies that health educators work.")
 processor = BatchProcessor(event_type=EventType.SQS)
@@ -66,6 +77,7 @@ EDUCATOR = [require_educator()]
 SECURITY: list[dict[str, list[str]]] = [{"educatorToken": []}]
 # Item ids are 24 hex digits; a longer one is refused (422) before it reaches DynamoDB, whose keys stop at 2 KB.
 ItemId = Annotated[str, Path(min_length=1, max_length=64)]
+VoidId = Annotated[str, Path(min_length=1, max_length=64, description="a void's id, as GET /v1/voids lists it")]
 SEARCH_HELP = "Words that must all appear (accents and case ignored) in the claim, post text, author, topic or draft."
 DUE_SOON = timedelta(minutes=30)
 # The queue's filters, shared by the list, its summary and its export.
@@ -352,6 +364,40 @@ def list_claims() -> dict[str, Any]:
     }
 
 
+@app.get(
+    "/v1/voids",
+    middlewares=EDUCATOR,
+    security=SECURITY,
+    summary="Information voids: health talk no claim answers",
+    description="The last clustering run's voids, best first: clusters of health posts that matched no claim, ranked "
+    "by size plus growth (posts in the last growth_hours count twice), each with its languages, platforms, a few "
+    "example posts (personal data removed) and the closest existing claims. Ids stay the same across runs while a "
+    "void keeps at least half of its posts.",
+)
+def list_voids() -> VoidsResponse:
+    return voids_response(dependencies.voids(), knowledge_base()[0])
+
+
+@app.get(
+    "/v1/voids/<void_id>",
+    middlewares=EDUCATOR,
+    security=SECURITY,
+    summary="One information void",
+    responses=problems(404),
+)
+def get_void(void_id: VoidId) -> Void:
+    return one_void(dependencies.voids(), void_id, knowledge_base()[0])
+
+
+def cluster_voids() -> dict[str, Any]:
+    """The scheduled run: cluster the kept posts into voids and replace the stored ones."""
+    settings = get_settings()
+    rule = ClusteringRule(settings.voids_min_cluster_size, settings.voids_growth_hours)
+    voids = run_clustering(dependencies.voids(), datetime.now(UTC), rule)
+    metrics.add_metric(name="InformationVoids", unit="Count", value=len(voids))
+    return {"voids": len(voids), "largest": voids[0].size if voids else 0}
+
+
 IDEMPOTENCY = IdempotencyConfig(event_key_jmespath="[post_key, claim.id]", expires_after_seconds=24 * 3600)
 
 
@@ -392,6 +438,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         past_sla = reviews().count_pending_past_sla(datetime.now(UTC))
         metrics.add_metric(name="ReviewItemsPastSla", unit="Count", value=past_sla)
         return {"review_items_past_sla": past_sla}
+    if event.get("source") == VOIDS_SOURCE:
+        return cluster_voids()
     if "Records" in event:
         IDEMPOTENCY.register_lambda_context(context)
         # The SLA count is published by the scheduled check above, not per batch: counting reads every pending item.

@@ -11,6 +11,7 @@ from functions.shared.dal.keys import KeyStore
 from functions.shared.dal.posts import PostStore
 from functions.shared.dal.reviews import ReviewStore
 from functions.shared.dal.sources import SourceStateStore
+from functions.shared.dal.voids import VoidStore
 from functions.shared.key_coalescing import CoalescedKeys
 from functions.shared.queues import MessageSink, sink_for
 from functions.shared.settings import get_settings
@@ -55,6 +56,11 @@ def source_states() -> SourceStateStore:
     return SourceStateStore(database())
 
 
+@lru_cache(maxsize=1)
+def voids() -> VoidStore:
+    return VoidStore(database())
+
+
 def sink(name: str) -> MessageSink:
     return sink_for(name, get_settings(), _LOCAL_SINKS)
 
@@ -66,7 +72,18 @@ def install_local_sinks(sinks: dict[str, MessageSink]) -> None:
 
 def reset() -> None:
     """Forget cached objects (the local runtime and tests call this after changing settings)."""
-    for cached in (database, posts, reviews, keys, api_keys, trends, source_states, idempotency_store, get_settings):
+    for cached in (
+        database,
+        posts,
+        reviews,
+        keys,
+        api_keys,
+        trends,
+        source_states,
+        voids,
+        idempotency_store,
+        get_settings,
+    ):
         cached.cache_clear()
 
 

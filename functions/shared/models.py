@@ -633,6 +633,69 @@ class SourcesResponse(BaseModel):
     sources: list[SourceHealth]
 
 
+class VoidClaim(BaseModel):
+    """A known claim near a void: how close (mean cosine over the void's posts) and, in the API, its statement."""
+
+    claim_id: str
+    topic: str
+    similarity: float
+    statement: str | None = None
+
+
+class UnmatchedPost(BaseModel):
+    """A health post that matched no claim, kept for the voids: its text as stored (personal data already
+    removed), its embedding (base64 float16, ``functions/shared/embedding_codec.py``) so clustering never embeds
+    again, and the claims nearest to it. It expires with the post."""
+
+    post_key: str
+    platform: Platform
+    language: str | None
+    region: str | None = None
+    text: str
+    received_at: datetime
+    embedding: str
+    nearest: list[VoidClaim] = Field(default_factory=list)
+    health_reason: str
+
+
+class VoidExample(BaseModel):
+    post_key: str
+    platform: Platform
+    language: str | None
+    text: str = Field(description="as stored: personal data already removed")
+    received_at: datetime
+
+
+class Void(BaseModel):
+    """A cluster of kept health posts that no claim answers: what curators might add to the knowledge base."""
+
+    void_id: str = Field(description="stable across clustering runs while the cluster keeps most of its posts")
+    rank: int = Field(ge=1, description="1 = the largest and fastest-growing")
+    size: int = Field(ge=1, description="kept posts in the cluster")
+    growth: int = Field(ge=0, description="of those, how many arrived in the last growth_hours")
+    growth_hours: int
+    languages: dict[str, int]
+    platforms: dict[str, int]
+    examples: list[VoidExample] = Field(description="the posts closest to the cluster's centre")
+    closest_claims: list[VoidClaim]
+    topic_guess: str | None = Field(description="the topic of the nearest claims: where a new claim would go")
+    first_seen: datetime
+    last_post_at: datetime
+    clustered_at: datetime
+
+
+class StoredVoid(Void):
+    """A void as stored: with its members' keys, which the next run compares to keep the id."""
+
+    members: list[str]
+
+
+class VoidsResponse(BaseModel):
+    clustered_at: datetime | None = Field(description="the last clustering run; null: never run")
+    kept_posts: int = Field(description="kept health posts that run clustered")
+    voids: list[Void]
+
+
 class FieldProblem(BaseModel):
     field: str
     message: str

@@ -98,6 +98,8 @@ class Settings(BaseSettings):
     counters_table: str = "antidote-counters"
     idempotency_table: str = "antidote-idempotency"
     sources_table: str = "antidote-sources"
+    unmatched_table: str = "antidote-unmatched"  # health posts that matched no claim, kept for the voids
+    voids_table: str = "antidote-voids"  # the clustering's current voids
     posts_queue_url: str | None = Field(
         default=None, description="SQS URL; unset only in the local stage (the local runtime's in-process queues)."
     )
@@ -128,6 +130,22 @@ class Settings(BaseSettings):
         description="When true, a reply about a high-harm claim needs two educators: one approves, another confirms.",
     )
     default_daily_quota: int = Field(default=10_000, ge=1)
+    voids_similarity_floor: float = Field(
+        default=0.55,
+        ge=0,
+        le=1,
+        description="A post that matched no claim and has no health word is still kept for the voids when its "
+        "nearest claim phrasing is at least this similar (cosine); measured by 'antidote voids eval'.",
+    )
+    voids_min_cluster_size: int = Field(
+        default=5, ge=2, description="HDBSCAN's min_cluster_size: the fewest kept posts that make a void."
+    )
+    voids_every_minutes: int = Field(
+        default=60, ge=1, description="How often 'antidote serve' clusters the kept posts (EventBridge: the stage's)."
+    )
+    voids_growth_hours: int = Field(
+        default=24, ge=1, description="A void's growth: how many of its posts arrived in the last this many hours."
+    )
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
 
     # ---- claim checks: micro-batching of concurrent requests (functions/match/batching.py)

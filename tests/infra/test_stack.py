@@ -14,14 +14,14 @@ from aws_cdk.aws_scheduler import CfnSchedule, ScheduleExpression
 from constructs import IConstruct
 from pynamodb.attributes import TTLAttribute
 
-from functions.respond.handler import SLA_CHECK_SOURCE
+from functions.respond.handler import SLA_CHECK_SOURCE, VOIDS_SOURCE
 from functions.shared.dal import models
 from functions.shared.models import SourceConfig
 from infra.api import ROUTES
 from infra.compute import FUNCTIONS, INDEX_DIR, TABLE_ACTIONS, service_name
 from infra.config import StageConfig
 from infra.messaging import VISIBILITY_TIMEOUT_FACTOR
-from infra.schedules import SLA_CHECK_EVENT, Scheduled, scan_event
+from infra.schedules import SLA_CHECK_EVENT, VOIDS_EVENT, Scheduled, scan_event
 from infra.stack import AntidoteStack
 from infra.storage import TABLES
 from tests.infra.conftest import SCANNING_STAGE, Synthesized
@@ -75,6 +75,8 @@ STATEFUL_IDS = {
     "TablesCountersTable8D450503",
     "TablesIdempotencyTable9CFEB1A0",
     "TablesSourcesTable02B2145F",
+    "TablesUnmatchedTable7FC94FF0",
+    "TablesVoidsTable47BBA8E4",
     "PostsQueue776EFE65",
     "PostsQueueDeadLetterQueue48902F23",
     "MatchesQueue2C3C8FF5",
@@ -248,7 +250,7 @@ def test_data_tables_are_retained_and_protected_in_prod(synthesized: Synthesized
             assert resource["Properties"]["DeletionProtectionEnabled"] is (stage == "prod"), spec.key
         else:  # idempotency records are disposable
             assert resource["DeletionPolicy"] == "Delete"
-    assert sum(s.data for s in TABLES) == 6
+    assert sum(s.data for s in TABLES) == 7  # + the kept unmatched posts; the voids are rebuilt every run
 
 
 # ------------------------------------------------------------------------------------------------ SQS
@@ -723,14 +725,15 @@ def test_hosted_ui_prefix_can_be_set_per_stage() -> None:
 
 
 def test_deployed_stages_schedule_no_scans(synthesized: Synthesized, stage: str) -> None:
-    """dev and prod name no scan sources (the bundled sample posts are for local runs): the one schedule is the
-    SLA check, and no scheduler role may invoke ingest."""
+    """dev and prod name no scan sources (the bundled sample posts are for local runs): the schedules are the SLA
+    check and the voids clustering, and no scheduler role may invoke ingest."""
     stack, template = synthesized.stacks[stage], synthesized.templates[stage]
     assert stack.config.sources == ()
     assert stack.scans.schedules == ()
     assert stack.scans.role is None
     schedules = synthesized.resources(stage, "AWS::Scheduler::Schedule").values()
-    assert [s["Properties"]["Target"]["Arn"] for s in schedules] == [arn_ref(function_ids(stack)["respond"])]
+    respond = arn_ref(function_ids(stack)["respond"])
+    assert [s["Properties"]["Target"]["Arn"] for s in schedules] == [respond, respond]  # SLA check, voids
     ingest_arn = json.dumps(arn_ref(function_ids(stack)["ingest"]))
     for role_id in synthesized.resources(stage, "AWS::IAM::Role"):
         assert ingest_arn not in json.dumps(_role_statements(synthesized, stage, role_id)), role_id
@@ -752,7 +755,7 @@ def test_each_configured_scan_source_gets_its_schedule(scanning: Synthesized) ->
     config = stack.config
     assert [s.name for s in config.sources] == ["news", "rss-feed"]
     assert [logical_id(stack, s)[:-8] for s in stack.scans.schedules] == ["ScanNews", "ScanRssFeed"]  # + hash
-    template.resource_count_is("AWS::Scheduler::Schedule", len(config.sources) + 1)  # + the SLA check
+    template.resource_count_is("AWS::Scheduler::Schedule", len(config.sources) + 2)  # + the SLA check and voids
     assert stack.scans.role is not None
     for source, minutes in zip(config.sources, (15, 30), strict=True):  # news asks for 5: the stage's floor is 15
         rate = ScheduleExpression.rate(Duration.minutes(minutes)).expression_string
@@ -993,3 +996,49 @@ def test_outputs_needed_by_the_deploy_guide(synthesized: Synthesized, stage: str
         "IngestUsagePlanId",
         "AlarmTopicArn",
     } <= set(outputs)
+
+
+def test_voids_clustering_schedule_invokes_respond_through_the_sla_role(synthesized: Synthesized, stage: str) -> None:
+    """Every voids_rate_minutes respond clusters the kept posts; it shares the SLA check's role and parking queue
+    (a function has one asynchronous failure destination), and its events expire after one period."""
+    stack, template = synthesized.stacks[stage], synthesized.templates[stage]
+    minutes = stack.config.voids_rate_minutes
+    assert minutes == 60  # the default, in both stages
+    assert stack.sla_checks.role is not None
+    (schedule,) = stack.voids.schedules
+    assert logical_id(stack, schedule).startswith("VoidsClustering")
+    template.has_resource_properties(
+        "AWS::Scheduler::Schedule",
+        {
+            "ScheduleExpression": ScheduleExpression.rate(Duration.minutes(minutes)).expression_string,
+            "State": "ENABLED",
+            "Target": {
+                "Arn": arn_ref(function_ids(stack)["respond"]),
+                "Input": json.dumps({"source": VOIDS_SOURCE, "detail": {}}, separators=(",", ":")),
+                "RoleArn": arn_ref(logical_id(stack, stack.sla_checks.role)),
+                "DeadLetterConfig": {"Arn": arn_ref(logical_id(stack, stack.sla_checks.dead_letters))},
+                "RetryPolicy": {"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": minutes * 60},
+            },
+        },
+    )
+    assert VOIDS_EVENT == {"source": VOIDS_SOURCE, "detail": {}}
+
+
+def test_voids_tables_and_their_access(synthesized: Synthesized, stage: str) -> None:
+    """Kept posts: one partition per UTC day (read by Query, never Scan), expiring with the posts; match writes them,
+    respond reads them. The current voids: only respond, which may delete the voids a run no longer finds."""
+    stack = synthesized.stacks[stage]
+    tables = synthesized.resources(stage, "AWS::DynamoDB::Table")
+    unmatched = tables[logical_id(stack, stack.tables["unmatched"])]["Properties"]
+    assert _sorted(unmatched["KeySchema"]) == _sorted(
+        [{"AttributeName": "day", "KeyType": "HASH"}, {"AttributeName": "post_key", "KeyType": "RANGE"}]
+    )
+    assert unmatched["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    levels = {spec.key: spec.tables for spec in FUNCTIONS}
+    assert (levels["match"]["unmatched"], levels["respond"]["unmatched"]) == ("write", "read")
+    assert levels["respond"]["voids"] == "replace"
+    assert "voids" not in levels["match"]
+    assert "voids" not in levels["ingest"]
+    assert "unmatched" not in levels["ingest"]
+    assert "dynamodb:DeleteItem" in TABLE_ACTIONS["replace"]
+    assert "dynamodb:UpdateItem" not in TABLE_ACTIONS["replace"]

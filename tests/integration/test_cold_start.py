@@ -63,13 +63,22 @@ def test_a_cold_start_loads_no_scan_connector(function: str) -> None:
     assert not connectors & set(json.loads(result.stdout))
 
 
+DEPLOYED_TABLES = [
+    "POSTS",
+    "MATCHES",
+    "REVIEWS",
+    "AUDIT",
+    "API_KEYS",
+    "COUNTERS",
+    "IDEMPOTENCY",
+    "SOURCES",
+    "UNMATCHED",
+    "VOIDS",
+]
 DEPLOYED = {
     "ANTIDOTE_STAGE": "prod",
     "ANTIDOTE_AUTH_MODE": "cognito",
-    **{
-        f"ANTIDOTE_{name}_TABLE": f"antidote-prod-{name.lower()}"
-        for name in ("POSTS", "MATCHES", "REVIEWS", "AUDIT", "API_KEYS", "COUNTERS", "IDEMPOTENCY", "SOURCES")
-    },
+    **{f"ANTIDOTE_{name}_TABLE": f"antidote-prod-{name.lower()}" for name in DEPLOYED_TABLES},
     "ANTIDOTE_POSTS_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/posts",
     "ANTIDOTE_MATCHES_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/matches",
 }
@@ -84,6 +93,8 @@ DEPLOYED = {
         ("match", "ANTIDOTE_COUNTERS_TABLE"),
         ("respond", "ANTIDOTE_REVIEWS_TABLE"),
         ("respond", "ANTIDOTE_AUDIT_TABLE"),
+        ("match", "ANTIDOTE_UNMATCHED_TABLE"),
+        ("respond", "ANTIDOTE_VOIDS_TABLE"),
     ],
 )
 def test_a_deployed_function_without_its_configuration_fails_at_import_naming_it(function: str, missing: str) -> None:

@@ -19,7 +19,10 @@ from functions.shared.models import (
     ReviewItem,
     StoredMatch,
     StoredPost,
+    StoredVoid,
     TrendKind,
+    UnmatchedPost,
+    VoidsResponse,
 )
 
 
@@ -114,3 +117,35 @@ class FakeSink:
 
     def send(self, messages: Sequence[BaseModel], correlation_id: str | None = None) -> None:
         self.sent += [(m, correlation_id) for m in messages]
+
+
+class FakeVoids:
+    """The voids store: kept posts written once each, the current voids replaced whole by a run."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, UnmatchedPost] = {}
+        self.voids: dict[str, StoredVoid] = {}
+        self.run: VoidsResponse | None = None
+
+    def keep_posts(self, posts: list[UnmatchedPost]) -> dict[str, bool]:
+        kept = {}
+        for post in posts:
+            kept[post.post_key] = post.post_key not in self.kept
+            self.kept.setdefault(post.post_key, post)
+        return kept
+
+    def kept_posts(self, now: datetime) -> list[UnmatchedPost]:
+        return list(self.kept.values())
+
+    def current_voids(self) -> list[StoredVoid]:
+        return sorted(self.voids.values(), key=lambda v: v.rank)
+
+    def get_void(self, void_id: str) -> StoredVoid | None:
+        return self.voids.get(void_id)
+
+    def last_run(self) -> VoidsResponse | None:
+        return self.run
+
+    def replace_voids(self, voids: list[StoredVoid], clustered_at: datetime, kept_posts: int) -> None:
+        self.voids = {v.void_id: v for v in voids}
+        self.run = VoidsResponse(clustered_at=clustered_at, kept_posts=kept_posts, voids=[])

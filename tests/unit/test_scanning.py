@@ -4,6 +4,7 @@ source configuration, the local scheduler, and the reply policy for news items."
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,7 +26,7 @@ from functions.ingest.connectors.base import (
 )
 from functions.ingest.logic import ingest_posts
 from functions.ingest.scanning import ScanFailed, keep_wanted, run_scan
-from functions.local.scheduler import SourceScheduler
+from functions.local.scheduler import SourceScheduler, VoidsScheduler
 from functions.match.policy import PostSignals, decide_action
 from functions.shared.errors import InvalidInput
 from functions.shared.models import Action, PostIn, Reach, SourceConfig, SourceState, Stance
@@ -332,3 +333,25 @@ def test_youtube_keeps_one_request_for_subscriber_counts_and_reads_the_newest_vi
     assert fetched.posts[0]["reach"]["followers"] == 3400
     assert played.play_count == 3  # the older video (comments disabled) waits for the next scan
     assert fetched.stopped_early is None
+
+
+def test_the_voids_schedule_runs_at_start_and_survives_a_failed_run() -> None:
+    calls: list[tuple[str, dict[str, Any]]] = []
+
+    def invoke(name: str, event: dict[str, Any]) -> dict[str, Any]:
+        calls.append((name, event))
+        if len(calls) == 1:
+            raise RuntimeError("database down")
+        return {"voids": 2, "largest": 9}
+
+    scheduler = VoidsScheduler(invoke, every_minutes=60)
+    assert scheduler.run() == {"error": "RuntimeError: database down"}
+    assert scheduler.run() == {"voids": 2, "largest": 9}
+    assert [name for name, _ in calls] == ["respond", "respond"]
+    assert calls[0][1]["source"] == "antidote.voids"
+    scheduler.start()  # the first run is at once, on the scheduler's thread
+    deadline = time.monotonic() + 10
+    while scheduler.runs < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    scheduler.stop()
+    assert scheduler.runs == 3

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,9 @@ class CheckResult:
     matches: list[ClaimMatch]
     post: NormalisedPost
     stance: StanceResult | None = None  # towards the top claim, when the post was flagged
+    # The post's L2-normalised embedding: kept for an unmatched health post, so voids are clustered without
+    # embedding again (functions/match/voids.py).
+    embedding: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -132,7 +135,7 @@ class Matcher:
         vectors = self.embedder.encode(query_texts)
         candidates = generate_candidates(self.index, vectors, tokenize(query_texts), self.calibration.candidate_depth)
         results = []
-        for post, found in zip(posts, candidates, strict=True):
+        for post, found, vector in zip(posts, candidates, vectors, strict=True):
             calibration = self.calibration
             ranked = (
                 rank_candidates(self.index, found, calibration.ranking, calibration.confidence, top_k)
@@ -141,7 +144,7 @@ class Matcher:
             )
             matches = [ClaimMatch(self.claims[r.claim_id], r.score, r.dense, r.lexical, r.closest) for r in ranked]
             decision, reason = decide(matches[0].score if matches else None, post, self.calibration.thresholds)
-            results.append(CheckResult(decision, reason, matches, post))
+            results.append(CheckResult(decision, reason, matches, post, embedding=vector))
         return self._with_stance(texts, vectors, results)
 
     def _with_stance(self, texts: list[str], vectors: np.ndarray, results: list[CheckResult]) -> list[CheckResult]:

@@ -16,6 +16,7 @@ import { isRising, MIN_HISTORY_DAYS, trendChart } from "./chart.js";
 import { countedLength, LINK_LENGTH, PLATFORM_LIMITS } from "./counting.js";
 import { externalLink, fill, h, safeUrl } from "./dom.js";
 import { showSources } from "./sources.js";
+import { showVoids } from "./voids.js";
 import { bidiControls, revealed, untrusted } from "./text.js";
 
 const POLL_MS = 5000;
@@ -378,6 +379,11 @@ function showView(view) {
   if (view === "sources") {
     showSources(document.getElementById("sources-list"), (error) => {
       if (!handleAuthError(error)) flash(`Could not load the sources: ${error.message}`, "error");
+    });
+  }
+  if (view === "voids") {
+    showVoids(document.getElementById("voids-list"), (error) => {
+      if (!handleAuthError(error)) flash(`Could not load the voids: ${error.message}`, "error");
     });
   }
 }

@@ -192,6 +192,30 @@ class SourceStateRecord(Model):
     version = VersionAttribute()
 
 
+class UnmatchedRecord(Model):
+    """A kept health post that matched no claim (``UnmatchedPost``), partitioned by the UTC day it arrived, so the
+    clustering reads the retention window with one Query per day (no Scan). Expires with the post."""
+
+    class Meta:
+        table_name = "antidote-unmatched"
+
+    day = UnicodeAttribute(hash_key=True)  # YYYY-MM-DD of received_at
+    post_key = UnicodeAttribute(range_key=True)
+    post = JSONAttribute()  # functions.shared.models.UnmatchedPost, as JSON
+    expires_at = TTLAttribute()
+
+
+class VoidRecord(Model):
+    """The clustering's output: the current voids under board "voids", the last run's summary under "runs"."""
+
+    class Meta:
+        table_name = "antidote-voids"
+
+    board = UnicodeAttribute(hash_key=True)
+    void_id = UnicodeAttribute(range_key=True)
+    data = JSONAttribute()  # StoredVoid, or the run summary {clustered_at, kept_posts, voids}
+
+
 ALL_MODELS: dict[str, type[Model]] = {
     "posts_table": PostRecord,
     "matches_table": MatchRecord,
@@ -201,6 +225,8 @@ ALL_MODELS: dict[str, type[Model]] = {
     "counters_table": CounterRecord,
     "idempotency_table": IdempotencyRecord,
     "sources_table": SourceStateRecord,
+    "unmatched_table": UnmatchedRecord,
+    "voids_table": VoidRecord,
 }
 
 
