@@ -51,9 +51,9 @@ class StageConfig:
     # Data tables and the user pool are always retained when the stack is deleted; this adds deletion protection.
     protect_data: bool = False
     # Memory (MB), from the measurements in docs/deploy.md. Lambda gives CPU in proportion to memory (one vCPU at
-    # 1769 MB). match peaks under 1 GB; at 1769 MB it embeds 48.5 posts/s on one vCPU, which costs less per post
-    # than two vCPUs (85.9 posts/s at 3538 MB). ingest and respond peak under 150 MB: 1024 MB buys CPU for short
-    # cold starts, not memory.
+    # 1769 MB). match peaks at 327 MB with the ONNX runtime, so its memory buys CPU: one vCPU, one thread (75 posts/s
+    # measured on a loaded machine; with torch, one vCPU cost less per post than two). ingest and respond peak under
+    # 150 MB: 1024 MB buys CPU for short cold starts, not memory.
     ingest_memory_mb: int = 1024
     match_memory_mb: int = 1769
     respond_memory_mb: int = 1024

@@ -42,8 +42,9 @@ def keys() -> KeyStore:
 
 @lru_cache(maxsize=1)
 def api_keys() -> CoalescedKeys:
-    """What authentication reads: the key store, with concurrent requests' round trips shared."""
-    return CoalescedKeys(keys())
+    """What authentication reads: the key store, with concurrent requests' round trips shared and key records kept
+    for ``api_key_cache_seconds`` (the bound on how long a revoked key may still be accepted)."""
+    return CoalescedKeys(keys(), get_settings().api_key_cache_seconds)
 
 
 @lru_cache(maxsize=1)

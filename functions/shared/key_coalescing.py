@@ -4,6 +4,10 @@ The local runtime runs claim checks concurrently, and there the key lookup and t
 per request) cost as much as the matcher itself. In Lambda one invocation is one request, so every call here goes
 straight through to the store.
 
+- A key record read from the store is reused for ``cache_seconds`` (``ANTIDOTE_API_KEY_CACHE_SECONDS``, 5 by
+  default), as API Gateway's authoriser cache does: a revoked key keeps working in a process that read it for at most
+  that long. Only the record is kept: every request's key is still hashed and compared with it, its scope and status
+  checked and its quota counted. Unknown keys are never kept, so a key created a moment ago works at once.
 - Lookups of the same key that overlap share one consistent read (single flight): a request that arrives while a
   read of its key is in flight takes that read's answer — as fresh as a read started one round trip earlier.
 - Quota: requests for the same key and day that arrive while an update of that counter is in flight are counted
@@ -15,6 +19,8 @@ straight through to the store.
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -57,21 +63,33 @@ class CoalescedKeys:
     """The key store as authentication sees it (``functions.shared.auth.KeyLookup``), with concurrent requests'
     round trips shared; see the module docstring."""
 
-    def __init__(self, store: KeyStorage) -> None:
+    def __init__(
+        self, store: KeyStorage, cache_seconds: float = 0.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._store = store
+        self._cache_seconds = cache_seconds
+        self._clock = clock
         self._condition = threading.Condition()
         self._flights: dict[str, _Flight] = {}
         self._quota: dict[tuple[str, str], _QuotaLine] = {}
+        self._read: dict[str, tuple[float, ApiKey]] = {}  # key id -> (when it was read, the record)
 
     def get_api_key(self, key_id: str) -> ApiKey | None:
         with self._condition:
+            kept = self._read.get(key_id)
+            if kept is not None and self._clock() - kept[0] < self._cache_seconds:
+                return kept[1]
             flight = self._flights.get(key_id)
             leading = flight is None
             if flight is None:
                 flight = self._flights[key_id] = _Flight()
         if leading:
             try:
+                read_at = self._clock()
                 flight.outcome.key = self._store.get_api_key(key_id)
+                if flight.outcome.key is not None and self._cache_seconds > 0:
+                    with self._condition:
+                        self._read[key_id] = (read_at, flight.outcome.key)
             except Exception as error:
                 flight.outcome.error = error
             finally:

@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics(namespace="Antidote")
+
+Decorated = TypeVar("Decorated", bound=Callable[..., Any])
+
+
+class DisabledTracer:
+    """What the handlers use of Powertools' ``Tracer`` when tracing is off (outside Lambda, or
+    ``POWERTOOLS_TRACE_DISABLED``): its decorators return the function unchanged. Powertools' own ``Tracer`` imports
+    the X-Ray SDK (and botocore's session) even when disabled — about half a second of a cold start that traces
+    nothing."""
+
+    disabled = True
+
+    def capture_method(self, method: Decorated) -> Decorated:
+        return method
+
+    def capture_lambda_handler(self, handler: Decorated) -> Decorated:
+        return handler
+
+
+def tracing_disabled() -> bool:
+    """Powertools' own rule (outside Lambda, under SAM or Chalice local, or ``POWERTOOLS_TRACE_DISABLED``)."""
+    return bool(Tracer._is_tracer_disabled())  # the decision the real Tracer takes
+
+
+tracer: Tracer | DisabledTracer = DisabledTracer() if tracing_disabled() else Tracer()
 
 
 def correlation_id_for(event: dict[str, Any]) -> str | None:

@@ -146,6 +146,16 @@ class Settings(BaseSettings):
     voids_growth_hours: int = Field(
         default=24, ge=1, description="A void's growth: how many of its posts arrived in the last this many hours."
     )
+    api_key_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        le=300,
+        description=(
+            "How long a process reuses an API key's record once read (as API Gateway's authoriser cache): a revoked "
+            "key is refused everywhere at most this long after `antidote keys revoke`. Each request's key is still "
+            "verified against the record and its quota counted. 0 reads the record on every request."
+        ),
+    )
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
 
     # ---- claim checks: micro-batching of concurrent requests (functions/match/batching.py)

@@ -10,9 +10,13 @@ of 50 texts (the API's largest request) and reports its peak memory (max RSS).
 - ``onnx``: the handler as it is (the artifact's exported model on onnxruntime);
 - ``torch``: the same handler with its matcher built on the torch engine (sentence-transformers, as before).
 
-The engines alternate, so machine noise falls on both alike; the medians of ``--runs`` each are compared. The
+- ``onnx_lambda_set`` (with ``--lambda-set``): the ONNX handler again, run by a throw-away virtual environment that
+  holds only what the Lambda image installs (``uv export --group lambda``, as ``runtime_size.py``): no torch, no
+  scipy (which bm25s imports in the development environment, where the build group brings it).
+
+The variants alternate, so machine noise falls on all alike; the medians of ``--runs`` each are compared. The
 child's CPU time to its first answer (user + system) is reported too: on a busy machine the wall-clock time
-stretches with the load, the CPU time much less.
+stretches with the load, the CPU time much less; the load average at the start and end is printed with the figures.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from report import print_figures  # noqa: E402
 CHILD = """
 import json, os, resource, sys, time
 started = float(sys.argv[1])
-engine, key = sys.argv[2], sys.argv[3]
+engine, key = sys.argv[2], sys.argv[3]  # engine: onnx, torch, or onnx_lambda_set (the ONNX handler)
 from functions.match import handler
 if engine == "torch":
     from functions.match.engine.embedder import SentenceTransformerEmbedder
@@ -76,11 +80,25 @@ print(json.dumps({
 """
 
 
+def lambda_set_python(folder: Path) -> Path:
+    """A virtual environment with exactly the Lambda image's packages, from the lock (as runtime_size.py builds)."""
+    from runtime_size import make_venv, uv
+
+    requirements = folder / "lambda.txt"
+    uv(
+        *("export", "--frozen", "--no-emit-project", "--format", "requirements-txt", "--no-default-groups"),
+        *("--group", "lambda", "-o", str(requirements)),
+    )
+    return make_venv(folder / "venv", requirements)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--lambda-set", action="store_true", help="also run the ONNX handler in the Lambda set")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    load_at_start = os.getloadavg()[0]
 
     from functions.local.dynamodb_local import DynamoDBLocal
     from functions.local.runtime import prepare_environment
@@ -92,7 +110,15 @@ def main() -> None:
 
     base = get_settings()
     runs: dict[str, list[dict[str, Any]]] = {"onnx": [], "torch": []}
-    with tempfile.TemporaryDirectory() as state, DynamoDBLocal(base.dynamodb_local_dir) as endpoint:
+    pythons = {"onnx": sys.executable, "torch": sys.executable}
+    with (
+        tempfile.TemporaryDirectory() as state,
+        tempfile.TemporaryDirectory(prefix="antidote-coldstart-") as scratch,
+        DynamoDBLocal(base.dynamodb_local_dir) as endpoint,
+    ):
+        if args.lambda_set:
+            runs["onnx_lambda_set"] = []
+            pythons["onnx_lambda_set"] = str(lambda_set_python(Path(scratch)))
         settings = Settings(dynamodb_endpoint=endpoint, state_dir=Path(state), index_dir=base.resolved_index_dir)
         create_tables(settings)
         prepare_environment(settings)
@@ -100,9 +126,9 @@ def main() -> None:
         KeyStore(Database(settings)).put_api_key(key)
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         for _ in range(args.runs):
-            for engine in ("onnx", "torch"):
+            for engine, results in runs.items():
                 done = subprocess.run(
-                    [sys.executable, "-c", CHILD, repr(time.time()), engine, plaintext],
+                    [pythons[engine], "-c", CHILD, repr(time.time()), engine, plaintext],
                     cwd=ROOT,
                     env=env,
                     capture_output=True,
@@ -111,7 +137,7 @@ def main() -> None:
                 )
                 if done.returncode != 0:
                     raise SystemExit(f"{engine} run failed:\n{done.stderr[-3000:]}")
-                runs[engine].append(json.loads(done.stdout.strip().splitlines()[-1]))
+                results.append(json.loads(done.stdout.strip().splitlines()[-1]))
 
     def median(engine: str, key: str) -> float:
         return float(statistics.median(r[key] for r in runs[engine]))
@@ -131,6 +157,12 @@ def main() -> None:
         "onnx_loaded_torch_side_modules": sorted({m for r in runs["onnx"] for m in r["heavy_modules"]}),
         "first_decisions": sorted({f"{e}:{r['decision']}" for e, rs in runs.items() for r in rs}),
     }
+    if args.lambda_set:
+        figures["onnx_lambda_set_cold_start_s_median"] = round(median("onnx_lambda_set", "cold_start_s"), 2)
+        figures["onnx_lambda_set_cold_start_s_all"] = [round(r["cold_start_s"], 2) for r in runs["onnx_lambda_set"]]
+        figures["onnx_lambda_set_cold_start_cpu_s_median"] = round(median("onnx_lambda_set", "cold_start_cpu_s"), 2)
+        figures["onnx_lambda_set_peak_rss_mb_median"] = round(median("onnx_lambda_set", "peak_rss_mb"))
+    figures["load average (1 min) at the start / end"] = f"{load_at_start:.1f} / {os.getloadavg()[0]:.1f}"
     print_figures(figures, args.json)
 
 

@@ -308,7 +308,10 @@ def main() -> None:
         job = json.loads(args.drive.read_text())
         print(json.dumps(drive(job["url"], job["key"], job["texts"], job["schedule"])))
         return
-    print_figures(measure(args), args.json)
+    load_at_start = os.getloadavg()[0]
+    figures = measure(args)
+    figures["load average (1 min) at the start / end"] = f"{load_at_start:.1f} / {os.getloadavg()[0]:.1f}"
+    print_figures(figures, args.json)
 
 
 if __name__ == "__main__":

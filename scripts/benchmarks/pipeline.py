@@ -60,6 +60,7 @@ def main() -> None:
     parser.add_argument("--checks-per-client", type=int, default=30)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    load_at_start = os.getloadavg()[0]
 
     from functions.local.dynamodb_local import DynamoDBLocal
     from functions.local.runtime import prepare_environment
@@ -150,6 +151,7 @@ def main() -> None:
         "claim_check_ms_p50": round(statistics.median(latencies), 1),
         "claim_check_ms_p99": round(latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))], 1),
         "claim_check_requests_per_s": round(len(latencies) / wall, 1),
+        "load average (1 min) at the start / end": f"{load_at_start:.1f} / {os.getloadavg()[0]:.1f}",
     }
     print_figures(figures, args.json)
 

@@ -63,6 +63,24 @@ except ImportError:
     torch_installed = False
 print(json.dumps({"decision": result.decision.value, "torch_installed": torch_installed}))
 """
+# What a package for the match function alone must hold: the distributions whose modules its handler loaded by the
+# time it answered a claim check (a zip package could leave the rest out), and the index artifact it reads.
+MATCH_CLOSURE = """
+import json, sys
+from importlib import metadata
+from pathlib import Path
+from functions.match import handler
+handler.matcher().check("the flu shot gives you the flu, every time")
+owners = metadata.packages_distributions()
+used = sorted({dist for name in list(sys.modules) for dist in owners.get(name.split(".")[0], [])})
+sizes = {}
+for name in used:
+    files = metadata.distribution(name).files or []
+    sizes[name] = sum(Path(f.locate()).stat().st_size for f in files if Path(f.locate()).is_file())
+artifact = sum(p.stat().st_size for p in handler.get_settings().resolved_index_dir.rglob("*") if p.is_file())
+print(json.dumps({"packages": sizes, "artifact": artifact}))
+"""
+LAMBDA_ZIP_LIMIT_MB = 250.0  # unzipped: function code plus its layers
 
 
 def uv(*args: str) -> str:
@@ -125,6 +143,11 @@ def main() -> None:
             text=True,
             check=False,
         )
+        figures_env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        closure = subprocess.run(
+            [str(python), "-c", MATCH_CLOSURE], cwd=ROOT, env=figures_env, capture_output=True, text=True, check=True
+        )
+        match_only = json.loads(closure.stdout.strip().splitlines()[-1])
         packages = runtime["packages"]
         assert isinstance(packages, dict)
         largest = sorted(packages.items(), key=lambda item: -item[1])[: args.top]
@@ -136,6 +159,16 @@ def main() -> None:
             if check.returncode == 0
             else check.stderr[-500:],
         }
+        match_packages = sum(match_only["packages"].values())
+        match_total = match_packages + match_only["artifact"]
+        figures["match_function_packages_mb"] = mb(match_packages)
+        figures["match_function_largest_mb"] = {
+            name: mb(size) for name, size in sorted(match_only["packages"].items(), key=lambda item: -item[1])[:8]
+        }
+        figures["match_function_index_artifact_mb"] = mb(match_only["artifact"])
+        figures["match_function_zip_unzipped_mb"] = mb(match_total)
+        figures["zip_limit_unzipped_mb"] = LAMBDA_ZIP_LIMIT_MB
+        figures["match_function_fits_a_zip"] = mb(match_total) <= LAMBDA_ZIP_LIMIT_MB
         if not args.no_baseline:
             uv(*common, "--group", "lambda", "--group", "build", "-o", str(torch_txt))
             baseline_python = make_venv(base / "torch", torch_txt)

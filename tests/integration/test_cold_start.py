@@ -49,6 +49,31 @@ def test_the_review_api_does_not_load_the_matching_engine() -> None:
     assert "functions.match" not in json.loads(result.stdout)
 
 
+# What the match function's first claim check does not need, kept out of its import (issue 11, cold start): the X-Ray
+# SDK (Powertools' Tracer loads it even when tracing is off), PyJWT with cryptography (educator tokens only) and
+# wordninja's word list (loaded by the first all-lower-case hashtag).
+DEFERRED = {"aws_xray_sdk", "jwt", "cryptography", "wordninja"}
+
+
+def test_the_match_handler_import_leaves_out_what_a_claim_check_does_not_need() -> None:
+    result = run_python(LOADED.format(module="functions.match.handler"))
+    assert result.returncode == 0, result.stderr
+    loaded = {m.split(".")[0] for m in json.loads(result.stdout)}
+    assert not loaded & DEFERRED, f"the match handler loads {sorted(loaded & DEFERRED)} at import"
+    assert "functions.match.engine.normalise" in json.loads(result.stdout)  # the module that defers wordninja
+
+
+def test_in_lambda_with_tracing_on_the_handlers_trace_with_powertools() -> None:
+    code = (
+        "import json, sys; from functions.match import handler; from functions.shared.observability import tracer; "
+        "print(json.dumps([type(tracer).__name__, 'aws_xray_sdk' in sys.modules]))"
+    )
+    lambda_env = {"LAMBDA_TASK_ROOT": "/var/task", "POWERTOOLS_TRACE_DISABLED": "false", "AWS_REGION": "eu-west-1"}
+    result = run_python(code, **lambda_env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == ["Tracer", True]
+
+
 # The scan connectors' platform SDKs load only when a scan runs its connector, never with a handler.
 SCAN_SDKS = {"feedparser", "mastodon", "atproto", "atproto_client", "praw", "prawcore", "googleapiclient", "httpx"}
 

@@ -178,3 +178,55 @@ def test_many_concurrent_requests_never_exceed_the_quota(callers: int) -> None:
     join(threads)
     assert sum(1 for r in results if r is True) == min(callers, 17)
     assert store.used[("k1", "d")] == min(callers, 17)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def kept(*records: ApiKey, seconds: float = 5.0) -> tuple[HeldKeys, Clock, CoalescedKeys]:
+    """A store that answers at once, a clock the test moves, and the keys as authentication sees them."""
+    store = HeldKeys(*records)
+    store.release.set()
+    clock = Clock()
+    return store, clock, CoalescedKeys(store, cache_seconds=seconds, clock=clock)
+
+
+def test_a_key_record_is_reused_for_its_lifetime_then_read_again() -> None:
+    store, clock, keys = kept(api_key("k1"))
+    assert keys.get_api_key("k1") == api_key("k1")
+    clock.now += 4.9
+    assert keys.get_api_key("k1") == api_key("k1")
+    assert store.calls == [("get", 1)]
+    clock.now += 0.1  # five seconds after the read started: read again
+    assert keys.get_api_key("k1") == api_key("k1")
+    assert store.calls == [("get", 1), ("get", 1)]
+
+
+def test_a_revoked_key_is_refused_once_its_record_has_expired() -> None:
+    store, clock, keys = kept(api_key("k1"))
+    assert keys.get_api_key("k1") == api_key("k1")
+    store.keys["k1"] = api_key("k1").model_copy(update={"status": "revoked", "revoked_at": NOW})
+    assert keys.get_api_key("k1") == api_key("k1")  # within the bound the revocation is not yet seen
+    clock.now += 5.0
+    found = keys.get_api_key("k1")
+    assert found is not None
+    assert found.status == "revoked"
+
+
+def test_unknown_keys_are_never_kept_so_a_new_key_works_at_once() -> None:
+    store, _, keys = kept()
+    assert keys.get_api_key("k1") is None
+    store.keys["k1"] = api_key("k1")
+    assert keys.get_api_key("k1") == api_key("k1")
+    assert store.calls == [("get", 1), ("get", 1)]
+
+
+def test_quota_is_counted_on_every_request_whatever_the_cache() -> None:
+    store, _, keys = kept(api_key("k1"), seconds=60.0)
+    assert [keys.consume_quota("k1", "d", 2, NOW) for _ in range(3)] == [True, True, False]
+    assert store.used[("k1", "d")] == 2

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 
 import emoji
-import wordninja
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b(?:pic\.twitter\.com|t\.co|bit\.ly)/\S+", re.IGNORECASE)
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -46,6 +45,8 @@ def split_tag(tag: str) -> str:
     elif tag.isascii() and tag.isalpha() and len(tag) > 6:
         # Word segmentation is English-only: keep its split only when every piece looks like a real word, so a
         # Spanish "#vacunas" stays whole instead of becoming "vac un as".
+        import wordninja  # loads its word list (~0.1 s): paid by the first all-lower-case hashtag, not every start
+
         pieces = wordninja.split(tag)
         words = pieces if all(len(p) >= 3 for p in pieces) else [tag]
     else:

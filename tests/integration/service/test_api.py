@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -74,6 +75,23 @@ def test_auth_matrix(service: Service) -> None:
     expired = issue_dev_token(service.settings, "amina", "educator", datetime.now(UTC) - timedelta(days=2))
     is_problem(c.request("GET", "/v1/reviews", headers={"Authorization": f"Bearer {expired}"}), 401)
     assert service.reviews.audit_events("nothing") == []
+
+
+def test_a_key_revoked_while_in_use_is_refused_within_the_stated_bound(service: Service) -> None:
+    key = service.key("leaving-partner", "check")
+    body = {"text": "vaccines cause autism in children"}
+    assert service.client.request("POST", "/v1/claims:check", body, {"x-api-key": key}).status == 200  # now kept
+    revoked_at = time.monotonic()
+    service.keys.revoke_api_key(key.split("_")[1], datetime.now(UTC))
+    bound = service.settings.api_key_cache_seconds
+    assert bound <= 5
+    while True:
+        reply = service.client.request("POST", "/v1/claims:check", body, {"x-api-key": key})
+        if reply.status != 200:
+            break
+        assert time.monotonic() - revoked_at < bound + 1, "a revoked key was still accepted past the bound"
+        time.sleep(0.25)
+    assert "revoked" in is_problem(reply, 401)["detail"]
 
 
 def test_quota_exceeded_gets_429_with_retry_after(service: Service) -> None:
