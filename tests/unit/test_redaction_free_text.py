@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from functions.ingest.redaction import redact
+from functions.shared.redaction import redact
 
 
 @pytest.mark.parametrize(
