@@ -20,16 +20,24 @@ log = logging.getLogger("antidote.scheduler")
 Invoke = Callable[[str, dict[str, Any]], dict[str, Any]]
 
 
-def scan_event(source_name: str) -> dict[str, Any]:
-    """The event a source's schedule delivers (as infra/schedules.py builds it): a name, no posts."""
+def scheduled_event(id_prefix: str, detail_type: str, source: str, detail: dict[str, Any]) -> dict[str, Any]:
+    """An event shaped as EventBridge Scheduler delivers it."""
+    now = datetime.now(UTC)
     return {
         "version": "0",
-        "id": f"scan-{source_name}-{datetime.now(UTC):%Y%m%d%H%M%S%f}",
-        "detail-type": "Scheduled scan",
-        "source": "antidote.scan",
-        "time": datetime.now(UTC).isoformat(),
-        "detail": {"source_name": source_name, "posts": []},
+        "id": f"{id_prefix}-{now:%Y%m%d%H%M%S%f}",
+        "detail-type": detail_type,
+        "source": source,
+        "time": now.isoformat(),
+        "detail": detail,
     }
+
+
+def scan_event(source_name: str) -> dict[str, Any]:
+    """The event a source's schedule delivers (as infra/schedules.py builds it): a name, no posts."""
+    return scheduled_event(
+        f"scan-{source_name}", "Scheduled scan", "antidote.scan", {"source_name": source_name, "posts": []}
+    )
 
 
 class SourceScheduler:
@@ -99,3 +107,51 @@ def scheduled_scans(service: Any) -> Iterator[SourceScheduler]:
         yield scheduler
     finally:
         scheduler.stop()
+
+
+def notify_event() -> dict[str, Any]:
+    """The event the partner-notification schedule delivers to the match function (infra/schedules.py)."""
+    return scheduled_event("notify", "Partner notifications", "antidote.notify", {})
+
+
+class PeriodicJob:
+    """One event delivered to one function at start and then every ``every_seconds``, on its own thread; a failed
+    run is logged and the next one happens on time."""
+
+    def __init__(self, invoke: Invoke, function: str, event: Callable[[], dict[str, Any]], every_seconds: float):
+        self.invoke = invoke
+        self.function = function
+        self.event = event
+        self.every_seconds = every_seconds
+        self.results: list[dict[str, Any]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=f"antidote-{function}-job", daemon=True)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.results.append(self.invoke(self.function, self.event()))
+            except Exception:
+                log.exception("scheduled %s run failed", self.function)
+            self._stop.wait(self.every_seconds)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=60)
+
+
+@contextmanager
+def partner_notifications(service: Any) -> Iterator[PeriodicJob]:
+    """Partner notifications while ``service`` runs: at start (a knowledge base rebuilt before this start is
+    noticed at once) and every ``partner_notify_minutes``, as EventBridge Scheduler does in AWS."""
+    from functions.shared.settings import get_settings
+
+    job = PeriodicJob(service.functions.invoke, "match", notify_event, get_settings().partner_notify_minutes * 60)
+    job.start()
+    try:
+        yield job
+    finally:
+        job.stop()

@@ -68,7 +68,18 @@ DEPLOYED = {
     "ANTIDOTE_AUTH_MODE": "cognito",
     **{
         f"ANTIDOTE_{name}_TABLE": f"antidote-prod-{name.lower()}"
-        for name in ("POSTS", "MATCHES", "REVIEWS", "AUDIT", "API_KEYS", "COUNTERS", "IDEMPOTENCY", "SOURCES")
+        for name in (
+            "POSTS",
+            "MATCHES",
+            "REVIEWS",
+            "AUDIT",
+            "API_KEYS",
+            "COUNTERS",
+            "IDEMPOTENCY",
+            "SOURCES",
+            "PARTNER_QUERIES",
+            "DELIVERIES",
+        )
     },
     "ANTIDOTE_POSTS_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/posts",
     "ANTIDOTE_MATCHES_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/matches",

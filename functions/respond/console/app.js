@@ -16,6 +16,7 @@ import { isRising, MIN_HISTORY_DAYS, trendChart } from "./chart.js";
 import { countedLength, LINK_LENGTH, PLATFORM_LIMITS } from "./counting.js";
 import { externalLink, fill, h, safeUrl } from "./dom.js";
 import { showSources } from "./sources.js";
+import { showComingUp } from "./seasons.js";
 import { bidiControls, revealed, untrusted } from "./text.js";
 
 const POLL_MS = 5000;
@@ -380,6 +381,14 @@ function showView(view) {
       if (!handleAuthError(error)) flash(`Could not load the sources: ${error.message}`, "error");
     });
   }
+  if (view === "coming-up") loadComingUp();
+}
+
+function loadComingUp() {
+  const hemisphere = document.getElementById("coming-up-hemisphere").value;
+  showComingUp(document.getElementById("coming-up-list"), hemisphere, (error) => {
+    if (!handleAuthError(error)) flash(`Could not load what is coming up: ${error.message}`, "error");
+  });
 }
 
 // ---------------------------------------------------------------- claims (knowledge base, topic filter)
@@ -2055,7 +2064,8 @@ function bind() {
   for (const tab of document.querySelectorAll("#nav .tab")) {
     tab.addEventListener("click", () => showView(tab.dataset.view));
   }
-  for (const form of [$("filters"), $("kb-filters")]) form.addEventListener("submit", (event) => event.preventDefault());
+  for (const form of [$("filters"), $("kb-filters"), $("coming-up-form")]) form.addEventListener("submit", (event) => event.preventDefault());
+  $("coming-up-hemisphere").addEventListener("change", loadComingUp);
   for (const name of ["status", "action", "topic", "platform", "language"]) {
     $(`f-${name}`).addEventListener("change", (event) => setFilters({ [name]: event.target.value }));
   }

@@ -25,8 +25,9 @@ class DeliveryStore:
     def record_attempt(self, attempt: DeliveryAttempt) -> None:
         DeliveryRecord(
             attempt.delivery_id,
-            attempt.attempt,
-            attempt_key=f"{attempt.at.isoformat()}#{attempt.delivery_id}#{attempt.attempt:03d}",
+            f"{attempt.attempt:03d}",
+            owner_key=f"{attempt.at.isoformat()}#{attempt.delivery_id}#{attempt.attempt:03d}",
+            attempt=attempt.attempt,
             status=attempt.status,
             duration_ms=attempt.duration_ms,
             expires_at=attempt.at + self._retention,
