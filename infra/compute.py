@@ -94,7 +94,16 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         "Match posts against the knowledge base (SQS batches) and answer partner claim checks.",
         # A batch of 64 posts takes a few seconds warm; a cold start loads torch, the model and the index first.
         Duration.seconds(60),
-        {"posts": "read", "matches": "write", "counters": "write", "api_keys": "read", "idempotency": "idempotency"},
+        # partner_queries: keeps opted-in partners' unmatched checks and marks what was notified; deliveries: the log
+        {
+            "posts": "read",
+            "matches": "write",
+            "counters": "write",
+            "api_keys": "read",
+            "idempotency": "idempotency",
+            "partner_queries": "write",
+            "deliveries": "write",
+        },
     ),
     FunctionSpec(
         "respond",
@@ -110,6 +119,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "counters": "read",
             "idempotency": "idempotency",
             "sources": "read",  # GET /v1/sources: each source's health
+            "api_keys": "write",  # PUT/DELETE /v1/keys/{key_id}/webhook (admin): a partner key's webhook
         },
     ),
 )
