@@ -38,6 +38,7 @@ import hmac
 import ipaddress
 import json
 import socket
+import ssl
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -217,7 +218,12 @@ def _pinned(url: str, address: str, headers: Mapping[str, str], body: bytes) -> 
 
 
 class HttpxTransport:
-    """httpx, bounded: connect/read timeouts, no redirects, the body never read, TLS checked against the name."""
+    """httpx, bounded: connect/read timeouts, no redirects, the body never read, TLS checked against the name.
+
+    ``verify``: httpx's default (the certifi bundle), or an ``ssl.SSLContext`` (tests trust their own CA)."""
+
+    def __init__(self, verify: ssl.SSLContext | bool = True) -> None:
+        self._verify = verify
 
     def post(self, request: Outgoing, policy: DeliveryPolicy) -> Answer:
         import httpx
@@ -225,7 +231,7 @@ class HttpxTransport:
         timeout = httpx.Timeout(policy.read_timeout_seconds, connect=policy.connect_timeout_seconds)
         try:
             with (
-                httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client,
+                httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False, verify=self._verify) as client,
                 client.stream(
                     "POST",
                     request.url,
