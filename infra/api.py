@@ -54,9 +54,13 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/exports/audit.csv", "respond", "educator"),
     Route("GET", "/v1/trends", "respond", "educator"),
     Route("GET", "/v1/claims", "respond", "educator"),
+    Route("GET", "/v1/claims:coming-up", "respond", "educator"),
     Route("GET", "/v1/sources", "respond", "educator"),
     Route("GET", "/v1/voids", "respond", "educator"),
     Route("GET", "/v1/voids/{void_id}", "respond", "educator"),
+    # Partner notifications: an admin registers or removes a partner key's webhook (the function checks the role).
+    Route("PUT", "/v1/keys/{key_id}/webhook", "respond", "educator"),
+    Route("DELETE", "/v1/keys/{key_id}/webhook", "respond", "educator"),
     # The review console is static HTML/JS (it signs in to Cognito itself) and the OpenAPI page holds no data.
     Route("GET", "/", "respond", "public"),
     Route("GET", "/console/{proxy+}", "respond", "public"),

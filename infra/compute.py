@@ -97,6 +97,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         # A batch of 64 posts takes a few seconds warm; a cold start loads torch, the model and the index first.
         Duration.seconds(60),
         # unmatched: health posts that matched no claim, kept (with their embeddings) for the voids clustering
+        # partner_queries: keeps opted-in partners' unmatched checks and marks what was notified; deliveries: the log
         {
             "posts": "read",
             "matches": "write",
@@ -104,6 +105,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "api_keys": "read",
             "idempotency": "idempotency",
             "unmatched": "write",
+            "partner_queries": "write",
+            "deliveries": "write",
         },
     ),
     FunctionSpec(
@@ -122,6 +125,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "sources": "read",  # GET /v1/sources: each source's health
             "unmatched": "read",  # the scheduled voids clustering reads the kept posts (Query by day)
             "voids": "replace",  # ... and replaces the current voids; GET /v1/voids reads them
+            "api_keys": "write",  # PUT/DELETE /v1/keys/{key_id}/webhook (admin): a partner key's webhook
         },
     ),
 )

@@ -96,6 +96,9 @@ class StageConfig:
     sla_check_rate_minutes: int = 5
     # How often the respond function clusters the kept health posts into information voids (docs/voids.md).
     voids_rate_minutes: int = 60
+    # How often the match function compares the index's claims with the set last notified, and tells partners
+    # about new claims that match their kept queries (functions/match/notify.py).
+    partner_notify_rate_minutes: int = 60
     api_5xx_rate_threshold: float = 0.01
     alarm_email: str | None = None
     # Prefix of the Cognito hosted UI domain (https://PREFIX.auth.REGION.amazoncognito.com), unique per region across
@@ -196,6 +199,7 @@ def _check_schedules(config: StageConfig) -> Problems:
     yield from _between(config, "scan_rate_minutes", 1, 1440)
     yield from _between(config, "sla_check_rate_minutes", 1, 60)
     yield from _between(config, "voids_rate_minutes", 5, 1440)
+    yield from _between(config, "partner_notify_rate_minutes", 5, 1440)
     names = [source.name for source in config.sources]
     if len(set(names)) != len(names):
         yield "sources must not repeat a name"

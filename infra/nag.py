@@ -44,6 +44,18 @@ ACKS: dict[str, tuple[str, str]] = {
         "and the dead-letter queue of the SLA-check schedule, neither of which is an SQS redrive policy that the "
         "rule can see. It is watched by the SlaChecksDeadLetters alarm.",
     ),
+    "notify-dlq": (
+        "AwsSolutions-SQS3",
+        "This queue is itself a dead-letter queue: the failure destination of asynchronous match invocations by "
+        "the partner-notification schedule, and that schedule's dead-letter queue. It is watched by the "
+        "PartnerNotificationsDeadLetters alarm.",
+    ),
+    "webhook-secret-rotation": (
+        "AwsSolutions-SMG4",
+        "Rotating the master secret would change every partner's signing secret at once and break their "
+        "verification until each registers again; a partner's secret is rotated by registering its webhook again "
+        "(PUT /v1/keys/{key_id}/webhook), which derives a new one.",
+    ),
     "scheduler-invoke": (
         "AwsSolutions-IAM5[Resource::<{function}.Arn>:*]",
         "Added by the Scheduler LambdaInvoke target (grantInvoke): the ':*' suffix covers versions and aliases of "
@@ -78,8 +90,15 @@ def acknowledge(stack: AntidoteStack) -> None:
     rule, reason = ACKS["sla-dlq"]
     _ack(stack.sla_checks.dead_letters, rule, reason)
 
+    rule, reason = ACKS["notify-dlq"]
+    _ack(stack.notifications.scheduled.dead_letters, rule, reason)
+
+    rule, reason = ACKS["webhook-secret-rotation"]
+    _ack(stack.notifications.master_secret, rule, reason)
+
     rule, reason = ACKS["scheduler-invoke"]
-    for scheduled, key in ((stack.scans, "ingest"), (stack.sla_checks, "respond")):
+    scheduled_kinds = ((stack.scans, "ingest"), (stack.sla_checks, "respond"), (stack.notifications.scheduled, "match"))
+    for scheduled, key in scheduled_kinds:
         if scheduled.role is None:  # nothing scheduled, so no role and nothing to acknowledge
             continue
         function_id = stack.resolve(stack.functions[key].function_arn)["Fn::GetAtt"][0]

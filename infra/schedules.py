@@ -1,4 +1,5 @@
-"""EventBridge Scheduler: scans of the configured sources (invoke ingest) and the review SLA check (invoke respond).
+"""EventBridge Scheduler: scans of the configured sources (invoke ingest), the review SLA check (invoke respond)
+and partner notifications (invoke match).
 
 Each kind invokes its function asynchronously through its own role (trusted by EventBridge Scheduler of this
 account only), with 2 retries; what still fails is parked in one queue per kind, whether the scheduler could not
@@ -33,6 +34,10 @@ RETRY_ATTEMPTS = 2
 SLA_CHECK_EVENT: dict[str, Any] = {"source": "antidote.sla", "detail": {}}
 # What the voids schedule sends the respond function: cluster the kept health posts into information voids.
 VOIDS_EVENT: dict[str, Any] = {"source": "antidote.voids", "detail": {}}
+
+
+# What the partner-notification schedule sends the match function (functions/match/handler.py, NOTIFY_SOURCE).
+NOTIFY_EVENT: dict[str, Any] = {"source": "antidote.notify", "detail": {}}
 
 
 def scan_event(source_name: str) -> dict[str, Any]:
@@ -100,18 +105,83 @@ def _grant_source_secrets(stack: Stack, config: StageConfig, ingest: lambda_.Fun
 
 def sla_checks(stack: Stack, config: StageConfig, respond: lambda_.Function) -> Scheduled:
     """Has respond count the review items past their SLA every ``sla_check_rate_minutes``."""
-    # A check older than one period is worthless (the next one is already due), hence the event age.
-    max_age = Duration.minutes(config.sla_check_rate_minutes)
-    dead_letters = _park_failures(stack, "SlaCheckDeadLetterQueue", respond, max_age)
-    role = _scheduler_role(stack, "SlaSchedulerRole", config, "invoke the respond function for SLA checks")
+    return _every(
+        stack,
+        config,
+        _Periodic("SlaCheck", "SlaCheckDeadLetterQueue", "SlaSchedulerRole", "SLA checks"),
+        respond,
+        SLA_CHECK_EVENT,
+        config.sla_check_rate_minutes,
+        "Count review items past their SLA",
+    )
+
+
+@dataclass(frozen=True)
+class _Periodic:
+    """The construct ids of one periodic invocation (kept as first deployed) and what it is for."""
+
+    schedule_id: str
+    queue_id: str
+    role_id: str
+    purpose: str
+
+
+def _every(
+    stack: Stack,
+    config: StageConfig,
+    ids: _Periodic,
+    function: lambda_.Function,
+    event: dict[str, Any],
+    minutes: int,
+    what: str,
+) -> Scheduled:
+    """``event`` to ``function`` every ``minutes``; an event older than one period is worthless (the next one is
+    already due), hence the event age."""
+    max_age = Duration.minutes(minutes)
+    dead_letters = _park_failures(stack, ids.queue_id, function, max_age)
+    role = _scheduler_role(
+        stack, ids.role_id, config, f"invoke the {function.node.id.lower()} function for {ids.purpose}"
+    )
     schedule = scheduler.Schedule(
         stack,
-        "SlaCheck",
-        description=f"Count review items past their SLA every {config.sla_check_rate_minutes} min ({config.name})",
-        schedule=scheduler.ScheduleExpression.rate(Duration.minutes(config.sla_check_rate_minutes)),
-        target=_invoke(respond, SLA_CHECK_EVENT, role, dead_letters, max_age),
+        ids.schedule_id,
+        description=f"{what} every {minutes} min ({config.name})",
+        schedule=scheduler.ScheduleExpression.rate(max_age),
+        target=_invoke(function, event, role, dead_letters, max_age),
     )
     return Scheduled(dead_letters, role, (schedule,))
+
+
+@dataclass(frozen=True)
+class PartnerNotifications:
+    scheduled: Scheduled
+    master_secret: secretsmanager.Secret
+
+
+def partner_notifications(
+    stack: Stack, config: StageConfig, match: lambda_.Function, respond: lambda_.Function
+) -> PartnerNotifications:
+    """Has match tell partners about new claims every ``partner_notify_rate_minutes``; the master secret partners'
+    signing secrets derive from is generated here, read by match (to sign) and respond (to show a new secret)."""
+    master = secretsmanager.Secret(
+        stack,
+        "WebhookMasterSecret",
+        description=f"Antidote ({config.name}): derives each partner's webhook signing secret",
+        generate_secret_string=secretsmanager.SecretStringGenerator(password_length=48, exclude_punctuation=True),
+    )
+    for function in (match, respond):
+        master.grant_read(function)
+        function.add_environment("ANTIDOTE_WEBHOOK_MASTER_SECRET_ARN", master.secret_arn)
+    scheduled = _every(
+        stack,
+        config,
+        _Periodic("PartnerNotify", "NotifyDeadLetterQueue", "NotifySchedulerRole", "partner notifications"),
+        match,
+        NOTIFY_EVENT,
+        config.partner_notify_rate_minutes,
+        "Tell partners about new matching claims",
+    )
+    return PartnerNotifications(scheduled, master)
 
 
 def _park_failures(stack: Stack, queue_id: str, function: lambda_.Function, max_age: Duration) -> sqs.Queue:

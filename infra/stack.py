@@ -1,9 +1,9 @@
 """One stack per stage, wired from one module per AWS concern.
 
 ``storage.py`` DynamoDB tables · ``compute.py`` the three Lambda functions · ``messaging.py`` the SQS queues
-between them · ``schedules.py`` EventBridge Scheduler (scans, SLA checks) · ``auth.py`` the educators' Cognito
-user pool · ``api.py`` API Gateway, with ``waf.py`` in front · ``monitoring.py`` CloudWatch alarms and their SNS
-topic · ``nag.py`` the cdk-nag acknowledgments.
+between them · ``schedules.py`` EventBridge Scheduler (scans, SLA checks, partner notifications, with the webhook
+master secret) · ``auth.py`` the educators' Cognito user pool · ``api.py`` API Gateway, with ``waf.py`` in front ·
+``monitoring.py`` CloudWatch alarms and their SNS topic · ``nag.py`` the cdk-nag acknowledgments.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from infra.compute import Functions
 from infra.config import StageConfig
 from infra.messaging import pipeline
 from infra.monitoring import Alarms
-from infra.schedules import scheduled_scans, sla_checks, sources_environment, voids_clustering
+from infra.schedules import partner_notifications, scheduled_scans, sla_checks, sources_environment, voids_clustering
 from infra.storage import Tables
 
 
@@ -44,6 +44,7 @@ class AntidoteStack(Stack):
             self.functions[key].add_environment("ANTIDOTE_SOURCES", sources_environment(config))
         self.sla_checks = sla_checks(self, config, self.functions["respond"])
         self.voids = voids_clustering(self, config, self.functions["respond"], self.sla_checks)
+        self.notifications = partner_notifications(self, config, self.functions["match"], self.functions["respond"])
         self.educators = EducatorPool(self, "Educators", config=config)
         self.api = Api(self, "Api", config=config, functions=self.functions.by_key, educators=self.educators)
         # The console's sign-in redirects to the API's address, so its app client comes after the API.
@@ -59,6 +60,7 @@ class AntidoteStack(Stack):
                 "Matches": self.matches.dead_letter_queue,
                 "Scans": self.scans.dead_letters,
                 "SlaChecks": self.sla_checks.dead_letters,
+                "PartnerNotifications": self.notifications.scheduled.dead_letters,
             },
             functions=self.functions.by_key,
             api=self.api.rest_api,

@@ -38,10 +38,28 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("voids", "ANTIDOTE_VOIDS_TABLE", "board", sort_key="void_id", data=False),
     # Each scan source's cursor and health: a lost cursor only makes the next scan re-read (ingest drops duplicates).
     TableSpec("sources", "ANTIDOTE_SOURCES_TABLE", "name", data=False),
+    # Partner notifications: kept claim checks (30 days) and which claims each was told about; the delivery log.
+    TableSpec(
+        "partner_queries", "ANTIDOTE_PARTNER_QUERIES_TABLE", "key_id", sort_key="query_id", ttl_attribute="expires_at"
+    ),
+    TableSpec(
+        "deliveries",
+        "ANTIDOTE_DELIVERIES_TABLE",
+        "delivery_id",
+        sort_key="attempt_key",
+        ttl_attribute="expires_at",
+        data=False,
+    ),
     # Powertools idempotency records are short-lived and rebuilt by the next delivery: not data worth keeping.
     TableSpec("idempotency", "ANTIDOTE_IDEMPOTENCY_TABLE", "id", ttl_attribute="expiration", data=False),
 )
 REVIEWS_BY_STATUS_INDEX = "by_status"
+# Global secondary indexes, as the PynamoDB models declare them: table -> (name, partition key, sort key).
+INDEXES: dict[str, tuple[str, str, str]] = {
+    "reviews": (REVIEWS_BY_STATUS_INDEX, "status", "priority_key"),
+    "api_keys": ("with_webhook", "webhook_flag", "key_id"),  # sparse: keys that registered a partner webhook
+    "deliveries": ("by_owner", "owner", "owner_key"),
+}
 
 
 class Tables(Construct):
@@ -66,13 +84,15 @@ class Tables(Construct):
                 removal_policy=RemovalPolicy.RETAIN if spec.data else RemovalPolicy.DESTROY,
             )
             self.by_key[spec.key] = table
-        self.by_key["reviews"].add_global_secondary_index(
-            index_name=REVIEWS_BY_STATUS_INDEX,
-            partition_key=dynamodb.Attribute(name="status", type=S),
-            sort_key=dynamodb.Attribute(name="priority_key", type=S),
-            projection_type=dynamodb.ProjectionType.ALL,
-        )
-        self.indexes: dict[str, tuple[str, ...]] = {"reviews": (REVIEWS_BY_STATUS_INDEX,)}
+        self.indexes: dict[str, tuple[str, ...]] = {}
+        for table_key, (index_name, partition_key, sort_key) in INDEXES.items():
+            self.by_key[table_key].add_global_secondary_index(
+                index_name=index_name,
+                partition_key=dynamodb.Attribute(name=partition_key, type=S),
+                sort_key=dynamodb.Attribute(name=sort_key, type=S),
+                projection_type=dynamodb.ProjectionType.ALL,
+            )
+            self.indexes[table_key] = (index_name,)
 
     def __getitem__(self, key: str) -> dynamodb.Table:
         return self.by_key[key]

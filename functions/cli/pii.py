@@ -31,8 +31,8 @@ def pii_eval(
 
     Failures are listed for the development part only: the held-back part is for reporting, never for tuning.
     """
-    from functions.ingest.redaction import redact
     from functions.ingest.redaction_eval import evaluate, format_report, load_posts, summary
+    from functions.shared.redaction import redact
 
     if not data.is_file():
         raise InvalidInput(f"no labelled posts at {data}")
@@ -58,13 +58,13 @@ def pii_eval(
 def pii_names(
     check: Annotated[bool, typer.Option("--check", help="Fail if the file is not what Faker gives now.")] = False,
 ) -> None:
-    """Write the given-name list redaction reads (functions/ingest/given_names.txt) from Faker's person providers.
+    """Write the given-name list redaction reads (functions/shared/given_names.txt) from Faker's person providers.
 
     Needs the development dependencies (Faker); run it after upgrading Faker or changing FIRST_NAME_LOCALES.
     """
     import importlib
 
-    from functions.ingest.names import FIRST_NAME_LOCALES, GIVEN_NAMES_FILE, collect_given_names
+    from functions.shared.names import FIRST_NAME_LOCALES, GIVEN_NAMES_FILE, collect_given_names
 
     providers = {
         locale: importlib.import_module(f"faker.providers.person.{locale}").Provider for locale in FIRST_NAME_LOCALES

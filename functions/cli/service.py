@@ -133,10 +133,15 @@ def serve(
 ) -> None:
     """Run both APIs locally on DynamoDB Local (data kept under the state folder) with in-process queues, and scan
     the configured sources (sources.toml) on their schedules; cluster the information voids at start and then every
-    ANTIDOTE_VOIDS_EVERY_MINUTES."""
-    from functions.local.scheduler import scheduled_scans, scheduled_voids
+    ANTIDOTE_VOIDS_EVERY_MINUTES; tell partners about new claims that match their earlier checks."""
+    from functions.local.scheduler import partner_notifications, scheduled_scans, scheduled_voids
 
-    with _service(port, persistent=True) as service, scheduled_scans(service), scheduled_voids(service):
+    with (
+        _service(port, persistent=True) as service,
+        scheduled_scans(service),
+        scheduled_voids(service),
+        partner_notifications(service),
+    ):
         _wait_for_interrupt(service)
 
 
@@ -223,6 +228,39 @@ def keys_revoke(
     with _database(get_settings(), aws) as db:
         key = KeyStore(Database(db)).revoke_api_key(key_id, datetime.now(UTC))
     out.print(f"revoked {key.key_id} ({key.owner})")
+
+
+@keys_app.command("webhook")
+def keys_webhook(
+    key_id: Annotated[str, typer.Argument(help="The partner's key id (scope 'check').")],
+    url: Annotated[str | None, typer.Argument(help="Where notifications go; leave out with --remove.")] = None,
+    remove: Annotated[bool, typer.Option("--remove", help="Opt the key out of notifications.")] = False,
+    aws: AwsOption = False,
+) -> None:
+    """Opt a partner key in to notifications: its unmatched checks are kept (redacted, 30 days) and a signed
+    webhook goes to URL when the knowledge base gains a claim that matches one. Prints the signing secret once."""
+    from datetime import UTC, datetime
+
+    from functions.shared.dal.database import Database
+    from functions.shared.dal.keys import KeyStore
+    from functions.shared.errors import InvalidInput
+    from functions.shared.partner_webhooks import register_webhook, remove_webhook
+
+    if remove == (url is not None):
+        raise InvalidInput("give a URL, or --remove (not both)")
+    settings = get_settings()
+    if aws and settings.is_local:
+        raise InvalidInput("--aws signs with the deployed master secret: set ANTIDOTE_STAGE and its settings")
+    with _database(settings, aws) as db:
+        store = KeyStore(Database(db))
+        if url is None:
+            remove_webhook(store, key_id, datetime.now(UTC))
+            out.print(f"removed the webhook of {key_id}: nothing more is kept or sent")
+            return
+        registered = register_webhook(store, key_id, url, settings, datetime.now(UTC))
+    out.print(f"{key_id} notifies {registered.url}; verify each delivery's {registered.signature_header} with")
+    out.print("the signing secret (shown once, store it safely; registering again issues a new one):")
+    sys.stdout.write(registered.secret + "\n")
 
 
 def openapi(

@@ -9,7 +9,6 @@ from pydantic import ValidationError
 
 from functions.ingest.disclosure import discloses_own_health
 from functions.ingest.language import resolve_language
-from functions.ingest.redaction import redact
 from functions.shared.models import (
     IngestItemResult,
     IngestResponse,
@@ -20,6 +19,7 @@ from functions.shared.models import (
     StoredPost,
 )
 from functions.shared.queues import MessageSink
+from functions.shared.redaction import redact
 
 FUTURE_TOLERANCE = timedelta(hours=1)
 

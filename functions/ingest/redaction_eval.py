@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from functions.ingest.redaction import Redaction
+from functions.shared.redaction import Redaction
 
 Split = Literal["development", "heldback"]
 HELD_BACK_SHARE = 3  # one post in three

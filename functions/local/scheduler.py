@@ -21,16 +21,24 @@ log = logging.getLogger("antidote.scheduler")
 Invoke = Callable[[str, dict[str, Any]], dict[str, Any]]
 
 
-def scan_event(source_name: str) -> dict[str, Any]:
-    """The event a source's schedule delivers (as infra/schedules.py builds it): a name, no posts."""
+def scheduled_event(id_prefix: str, detail_type: str, source: str, detail: dict[str, Any]) -> dict[str, Any]:
+    """An event shaped as EventBridge Scheduler delivers it."""
+    now = datetime.now(UTC)
     return {
         "version": "0",
-        "id": f"scan-{source_name}-{datetime.now(UTC):%Y%m%d%H%M%S%f}",
-        "detail-type": "Scheduled scan",
-        "source": "antidote.scan",
-        "time": datetime.now(UTC).isoformat(),
-        "detail": {"source_name": source_name, "posts": []},
+        "id": f"{id_prefix}-{now:%Y%m%d%H%M%S%f}",
+        "detail-type": detail_type,
+        "source": source,
+        "time": now.isoformat(),
+        "detail": detail,
     }
+
+
+def scan_event(source_name: str) -> dict[str, Any]:
+    """The event a source's schedule delivers (as infra/schedules.py builds it): a name, no posts."""
+    return scheduled_event(
+        f"scan-{source_name}", "Scheduled scan", "antidote.scan", {"source_name": source_name, "posts": []}
+    )
 
 
 class SourceScheduler:
@@ -104,60 +112,60 @@ def scheduled_scans(service: Any) -> Iterator[SourceScheduler]:
 
 def voids_event() -> dict[str, Any]:
     """What the voids schedule delivers to respond (as infra/schedules.py builds it)."""
-    return {
-        "version": "0",
-        "id": f"voids-{datetime.now(UTC):%Y%m%d%H%M%S%f}",
-        "detail-type": "Scheduled voids clustering",
-        "source": "antidote.voids",
-        "time": datetime.now(UTC).isoformat(),
-        "detail": {},
-    }
+    return scheduled_event("voids", "Scheduled voids clustering", "antidote.voids", {})
 
 
-class VoidsScheduler:
-    """Clusters the kept health posts into voids when the service starts and then every ``every_minutes``, by
-    delivering the schedule's event to respond. A failed run is logged and the next one runs on time."""
+def notify_event() -> dict[str, Any]:
+    """The event the partner-notification schedule delivers to the match function (infra/schedules.py)."""
+    return scheduled_event("notify", "Partner notifications", "antidote.notify", {})
 
-    def __init__(self, invoke: Invoke, every_minutes: int) -> None:
+
+class PeriodicJob:
+    """One event delivered to one function at start and then every ``every_seconds``, on its own thread; a failed
+    run is logged and the next one happens on time."""
+
+    def __init__(self, invoke: Invoke, function: str, event: Callable[[], dict[str, Any]], every_seconds: float):
         self.invoke = invoke
-        self.every_seconds = every_minutes * 60
-        self.last: dict[str, Any] | None = None
-        self.runs = 0
+        self.function = function
+        self.event = event
+        self.every_seconds = every_seconds
+        self.results: list[dict[str, Any]] = []
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._thread = threading.Thread(target=self._loop, name=f"antidote-{function}-job", daemon=True)
 
-    def run(self) -> dict[str, Any]:
-        try:
-            self.last = self.invoke("respond", voids_event())
-        except Exception as exc:  # a failed run must not stop the schedule
-            log.exception("voids clustering failed")
-            self.last = {"error": f"{type(exc).__name__}: {exc}"}
-        self.runs += 1
-        return self.last
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.results.append(self.invoke(self.function, self.event()))
+            except Exception:
+                log.exception("scheduled %s run failed", self.function)
+            self._stop.wait(self.every_seconds)
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name="antidote-voids-scheduler", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=60)
+        self._thread.join(timeout=60)
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            self.run()
-            self._stop.wait(self.every_seconds)
+    def __enter__(self) -> PeriodicJob:
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
 
 
-@contextmanager
-def scheduled_voids(service: Any) -> Iterator[VoidsScheduler]:
-    """Cluster the voids on their schedule while ``service`` (a LocalService) runs."""
+def partner_notifications(service: Any) -> PeriodicJob:
+    """Partner notifications while ``service`` runs: at start (a knowledge base rebuilt before this start is
+    noticed at once) and every ``partner_notify_minutes``, as EventBridge Scheduler does in AWS."""
     from functions.shared.settings import get_settings
 
-    scheduler = VoidsScheduler(service.functions.invoke, get_settings().voids_every_minutes)
-    scheduler.start()
-    try:
-        yield scheduler
-    finally:
-        scheduler.stop()
+    return PeriodicJob(service.functions.invoke, "match", notify_event, get_settings().partner_notify_minutes * 60)
+
+
+def scheduled_voids(service: Any) -> PeriodicJob:
+    """Cluster the voids at start and then every ``voids_every_minutes`` while ``service`` (a LocalService) runs."""
+    from functions.shared.settings import get_settings
+
+    return PeriodicJob(service.functions.invoke, "respond", voids_event, get_settings().voids_every_minutes * 60)

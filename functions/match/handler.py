@@ -21,19 +21,25 @@ from functions.match.logic import (
     check_posts,
     claim_check,
     forward,
+    keep_unanswered_checks,
     load_posts,
     record_batch,
     require_post,
 )
+from functions.match.notify import NotifyReport, notify_partners
 from functions.match.voids import keep_unmatched
 from functions.shared.api import ResolverPool, build_resolver
 from functions.shared.api_auth import require_api_key
+from functions.shared.claims import Claim
+from functions.shared.dependencies import deliveries, partner_queries, sink
+from functions.shared.dependencies import keys as key_store
 from functions.shared.dependencies import posts as post_store
-from functions.shared.dependencies import sink
 from functions.shared.dependencies import voids as void_store
-from functions.shared.models import CheckRequest, CheckResponse, PostMessage, StoredPost
+from functions.shared.models import ApiKey, CheckRequest, CheckResponse, PostMessage, StoredPost
 from functions.shared.observability import logger, metrics, record_correlation_id, start_invocation, tracer
+from functions.shared.partner_webhooks import master_secret, partner_destination
 from functions.shared.settings import get_settings
+from functions.shared.webhooks import DeliveryPolicy, UrlRule, WebhookSender
 
 get_settings().require(  # a deployed function with a missing table or queue fails here, at cold start
     "posts_table",
@@ -43,6 +49,8 @@ get_settings().require(  # a deployed function with a missing table or queue fai
     "idempotency_table",
     "unmatched_table",
     "matches_queue_url",
+    "partner_queries_table",
+    "deliveries_table",
 )
 
 
@@ -78,9 +86,12 @@ def warm() -> None:
 
 
 @tracer.capture_method
-def check(request: CheckRequest) -> CheckResponse:
+def check_for(request: CheckRequest, key: ApiKey | None) -> CheckResponse:
     response = claim_check(request, checker())
     metrics.add_metric(name="ClaimChecks", unit="Count", value=len(response.results))
+    if key is not None and key.webhook_url:  # opted in to notifications: keep what did not match
+        kept = keep_unanswered_checks(request, response, key.key_id, partner_queries(), datetime.now(UTC))
+        metrics.add_metric(name="PartnerQueriesKept", unit="Count", value=kept)
     return response
 
 
@@ -88,6 +99,10 @@ def build_app() -> APIGatewayRestResolver:
     """The claim-check API. Claim checks may run concurrently (the local runtime batches them), so each invocation
     resolves on a resolver of its own from ``apis``."""
     app = build_resolver("Antidote claim-check API", "Ask whether a text repeats a known health myth.")
+
+    def check(request: CheckRequest) -> CheckResponse:
+        return check_for(request, app.context.get("api_key"))
+
     app.post(
         CHECK_PATH,
         middlewares=[require_api_key("check")],
@@ -97,13 +112,54 @@ def build_app() -> APIGatewayRestResolver:
         "and the reply policy's action (correct, inform or none) with its reason (reach is unknown here, so no reach "
         "rule applies); the closest known claims with verdict, score, correction (in `language` when the claim has "
         "it) and sources; and the knowledge-base version. "
-        "Needs an API key with scope 'check'; each request counts once against the key's daily quota.",
+        "Needs an API key with scope 'check'; each request counts once against the key's daily quota. When the key "
+        "registered a webhook (partner notifications), each text that came back none or review is kept, redacted, "
+        "for that partner for 30 days, and a partner.claim_added webhook follows if the knowledge base gains a "
+        "claim that matches it.",
     )(check)
     return app
 
 
 app = build_app()  # the one whose schema goes into openapi.json, and the first in the pool
 apis = ResolverPool(build_app, app)
+
+
+NOTIFY_SOURCE = "antidote.notify"  # the scheduled event that runs partner notifications
+# Each delivery gets a short budget: the function's timeout bounds the whole run, and what fails is tried next run.
+NOTIFY_DELIVERY_POLICY = DeliveryPolicy(max_attempts=4, budget_seconds=15)
+
+
+class _PublishedIndex:
+    """What the notifier needs from the loaded index: its claims, and checks through the same batcher as requests."""
+
+    @property
+    def kb_version(self) -> str:
+        return matcher().kb_version
+
+    @property
+    def claims(self) -> dict[str, Claim]:
+        return matcher().claims
+
+    def check_many(self, texts: list[str], top_k: int = 3) -> list[EngineResult]:
+        return checker().check_many(texts, top_k)
+
+
+def run_partner_notifications() -> NotifyReport:
+    settings = get_settings()
+    master = master_secret(settings)
+    sender = WebhookSender(deliveries(), rule=UrlRule.for_stage(settings.is_local), policy=NOTIFY_DELIVERY_POLICY)
+    report = notify_partners(
+        _PublishedIndex(),
+        key_store(),
+        partner_queries(),
+        sender,
+        lambda key: partner_destination(master, key),
+        datetime.now(UTC),
+    )
+    logger.info("partner notifications", extra=report.as_dict())
+    metrics.add_metric(name="PartnerNotificationsDelivered", unit="Count", value=report.delivered)
+    metrics.add_metric(name="PartnerNotificationsFailed", unit="Count", value=report.failed)
+    return report
 
 
 @dataclass(frozen=True)
@@ -180,6 +236,8 @@ def _record_handler(record: SQSRecord) -> dict[str, Any]:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     start_invocation(event)
+    if event.get("source") == NOTIFY_SOURCE:
+        return run_partner_notifications().as_dict()
     if "Records" in event:
         return dict(
             process_partial_response(event=event, record_handler=_record_handler, processor=processor, context=context)

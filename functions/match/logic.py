@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
@@ -187,22 +187,22 @@ def forward(prepared: PreparedMatch, kb_version: str, sink: MessageSink, correla
     )
 
 
+def check_claim(claim: Claim, score: float, language: str | None) -> CheckClaim:
+    """A claim as partners see it: verdict, correction (in ``language`` when the claim has it) and sources."""
+    _, correction = claim.correction_in(language)
+    return CheckClaim(
+        claim_id=claim.id,
+        verdict=claim.verdict.value,
+        topic=claim.topic,
+        score=round(score, 4),
+        statement=claim.statement,
+        correction=correction,
+        sources=[CheckSource(publisher=s.publisher, url=s.url) for s in claim.sources],
+    )
+
+
 def _check_claims(found: EngineResult, language: str | None) -> list[CheckClaim]:
-    claims = []
-    for m in found.matches:
-        _, correction = m.claim.correction_in(language)
-        claims.append(
-            CheckClaim(
-                claim_id=m.claim.id,
-                verdict=m.claim.verdict.value,
-                topic=m.claim.topic,
-                score=round(m.score, 4),
-                statement=m.claim.statement,
-                correction=correction,
-                sources=[CheckSource(publisher=s.publisher, url=s.url) for s in m.claim.sources],
-            )
-        )
-    return claims
+    return [check_claim(m.claim, m.score, language) for m in found.matches]
 
 
 def _check_result(text: str, found: EngineResult, language: str | None) -> CheckResult:
@@ -232,6 +232,26 @@ def claim_check(request: CheckRequest, matcher: ClaimChecker) -> CheckResponse:
     found = matcher.check_many(texts, request.top_k)
     results = [_check_result(text, f, request.language) for text, f in zip(texts, found, strict=True)]
     return CheckResponse(kb_version=matcher.kb_version, results=results)
+
+
+class QueryKeeper(Protocol):
+    def keep(self, key_id: str, kept: Iterable[tuple[str, str]], now: datetime) -> None: ...
+
+
+def keep_unanswered_checks(
+    request: CheckRequest, response: CheckResponse, key_id: str, store: QueryKeeper, now: datetime
+) -> int:
+    """Keep, redacted as ingest redacts, each text of an opted-in partner's check that came back none or review,
+    so the partner can be told when the knowledge base gains a claim that matches it. Returns how many."""
+    from functions.shared.redaction import redact  # loads only for partners who opted in
+
+    unmatched = [
+        (redact(text).text, result.decision)
+        for text, result in zip(request.all_texts(), response.results, strict=True)
+        if result.decision != "match"
+    ]
+    store.keep(key_id, unmatched, now)
+    return len(unmatched)
 
 
 def require_post(posts: dict[str, StoredPost], post_key: str) -> StoredPost:

@@ -40,7 +40,7 @@ from functions.shared.settings import ReachThreshold
 PRIVACY_KINDS = frozenset({"address", "phone", "email", "record_number"})
 NAME = "name"
 DATE_OF_BIRTH = "date_of_birth"
-# The placeholder ingest's redaction leaves in the stored text for each kind (functions/ingest/redaction.py).
+# The placeholder ingest's redaction leaves in the stored text for each kind (functions/shared/redaction.py).
 PLACEHOLDERS = {
     "email": "[email]",
     "phone": "[phone]",

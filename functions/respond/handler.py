@@ -4,7 +4,7 @@
 import json
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.respond.console import SECURITY_HEADERS, console_file
 from functions.respond.exports import audit_csv, reviews_csv
 from functions.respond.logic import (
+    SeasonRule,
     SlaRule,
     add_note,
     approve,
@@ -27,6 +28,7 @@ from functions.respond.logic import (
     trend_summary,
     undo,
 )
+from functions.respond.seasons import coming_up
 from functions.respond.sources import sources_view
 from functions.respond.voids import ClusteringRule, one_void, run_clustering, voids_response
 from functions.shared import dependencies
@@ -41,6 +43,7 @@ from functions.shared.models import (
     ApproveRequest,
     AssignRequest,
     AuditEvent,
+    ComingUp,
     DecideRequest,
     MatchMessage,
     NoteRequest,
@@ -54,8 +57,11 @@ from functions.shared.models import (
     UndoRequest,
     Void,
     VoidsResponse,
+    WebhookRegistered,
+    WebhookRegistration,
 )
 from functions.shared.observability import logger, metrics, start_invocation, tracer
+from functions.shared.partner_webhooks import register_webhook, remove_webhook
 from functions.shared.settings import get_settings
 from functions.shared.source_config import read_sources
 
@@ -70,6 +76,7 @@ get_settings().require(  # a deployed function with a missing table or queue fai
     "sources_table",
     "unmatched_table",
     "voids_table",
+    "api_keys_table",  # an admin registers partner webhooks on keys
 )
 app = build_resolver("Antidote review API", "The queue of suggested replies that health educators work.")
 processor = BatchProcessor(event_type=EventType.SQS)
@@ -281,6 +288,39 @@ def decide_review(item_id: ItemId, request: DecideRequest) -> ReviewItem:
     return decide(reviews(), item_id, request, _educator(), datetime.now(UTC))
 
 
+KeyId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9a-f]+$")]
+ADMIN = [require_educator(admin=True)]
+
+
+@app.put(
+    "/v1/keys/<key_id>/webhook",
+    middlewares=ADMIN,
+    security=SECURITY,
+    summary="Register a partner key's webhook (admin)",
+    description="Opts the key in to partner notifications: from now on its claim checks that come back none or "
+    "review are kept, redacted, for 30 days, and a signed `partner.claim_added` webhook (see `webhooks`) goes to "
+    "`url` when the knowledge base gains a claim that matches one. Answers the signing secret, once; registering "
+    "again issues a new one. The URL must be https and resolve to public addresses (the local stage also accepts "
+    "http and this machine).",
+    responses=problems(404),
+)
+def put_key_webhook(key_id: KeyId, request: WebhookRegistration) -> WebhookRegistered:
+    return register_webhook(dependencies.keys(), key_id, request.url, get_settings(), datetime.now(UTC))
+
+
+@app.delete(
+    "/v1/keys/<key_id>/webhook",
+    middlewares=ADMIN,
+    security=SECURITY,
+    summary="Remove a partner key's webhook (admin)",
+    description="Opts the key out: nothing more is kept or sent (what was kept expires within 30 days).",
+    responses=problems(404),
+)
+def delete_key_webhook(key_id: KeyId) -> dict[str, Any]:
+    remove_webhook(dependencies.keys(), key_id, datetime.now(UTC))
+    return {"key_id": key_id, "webhook": None}
+
+
 @app.post(
     "/v1/reviews/<item_id>/assign",
     middlewares=EDUCATOR,
@@ -398,6 +438,25 @@ def cluster_voids() -> dict[str, Any]:
     return {"voids": len(voids), "largest": voids[0].size if voids else 0}
 
 
+@app.get(
+    "/v1/claims:coming-up",
+    middlewares=EDUCATOR,
+    security=SECURITY,
+    summary="Seasonal claims entering their season soon, and those in season now",
+    description="Claims with a season (flu, heat illness, allergies, sunscreen, back-to-school vaccines) whose season "
+    "starts within `weeks` (default ANTIDOTE_COMING_UP_WEEKS) in `hemisphere` (default: the organisation's, "
+    "ANTIDOTE_HEMISPHERE), so educators can prepare; and those in season today, whose review items are boosted.",
+)
+def claims_coming_up(
+    weeks: Annotated[int | None, Query(ge=1, le=26)] = None,
+    hemisphere: Annotated[Literal["north", "south"] | None, Query()] = None,
+) -> ComingUp:
+    settings = get_settings()
+    claims, _ = knowledge_base()
+    today = datetime.now(settings.zone).date()
+    return coming_up(claims.values(), hemisphere or settings.hemisphere, today, weeks or settings.coming_up_weeks)
+
+
 IDEMPOTENCY = IdempotencyConfig(event_key_jmespath="[post_key, claim.id]", expires_after_seconds=24 * 3600)
 
 
@@ -413,6 +472,7 @@ def _create_once() -> Any:
             reviews(),
             datetime.now(UTC),
             SlaRule(settings.sla_high_harm_hours, settings.zone),
+            SeasonRule(settings.hemisphere, settings.season_boost),
         )
         return {"post_key": message["post_key"], "created": created}
 

@@ -6,7 +6,7 @@ import hashlib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from functions.respond.drafting import PRIVACY_REPORT, counted_length, draft_for, fits, platform_limit
@@ -33,6 +33,7 @@ from functions.shared.models import (
     TrendKind,
     UndoRequest,
 )
+from functions.shared.seasons import Hemisphere, hemisphere_for, in_season
 
 
 class PostReader(Protocol):
@@ -100,6 +101,22 @@ def _match_view(message: MatchMessage) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class SeasonRule:
+    """The organisation's hemisphere (when a post names no region) and how much a claim in season is boosted."""
+
+    hemisphere: Hemisphere = "north"
+    boost: float = 1.5
+
+    def factor(self, claim: Claim, post: StoredPost) -> float:
+        hemisphere = hemisphere_for(post.region, self.hemisphere)
+        return self.boost if in_season(claim.season, hemisphere, _utc_date(post.created_at)) else 1.0
+
+
+def _utc_date(moment: datetime) -> date:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).date()
+
+
+@dataclass(frozen=True)
 class SlaRule:
     """How long educators have: ``high_harm_hours`` for high harm, else the end of the post's day in ``zone``."""
 
@@ -116,15 +133,20 @@ def _sla(policy: ReplyPolicy, claim: Claim, post: StoredPost, now: datetime, rul
     return sla_due(Harm.HIGH if urgent else claim.harm, min(post.created_at, now), rule.high_harm_hours, zone=rule.zone)
 
 
-def build_review_item(message: MatchMessage, post: StoredPost, now: datetime, rule: SlaRule) -> ReviewItem:
+def build_review_item(
+    message: MatchMessage, post: StoredPost, now: datetime, rule: SlaRule, season: SeasonRule = SeasonRule()
+) -> ReviewItem:
     """The item for a forwarded match: queued (pending) when the policy's action is for educators, else filed."""
     claim = Claim.model_validate(message.claim)
     policy = message_policy(message, claim)
     draft = draft_for(claim, post.platform.value, post.language, policy, post.redactions)
+    urgency = priority(
+        claim.harm, post.reach, post.created_at, now, policy.highest_priority, season.factor(claim, post)
+    )
     return ReviewItem(
         item_id=review_item_id(post.post_key, claim.id),
         status=ReviewStatus.PENDING if policy.enters_queue else ReviewStatus.FILED,
-        priority=round(priority(claim.harm, post.reach, post.created_at, now, policy.highest_priority), 6),
+        priority=round(urgency, 6),
         post_key=post.post_key,
         platform=post.platform.value,
         language=post.language,
@@ -151,14 +173,19 @@ def build_review_item(message: MatchMessage, post: StoredPost, now: datetime, ru
 
 
 def create_review_item(
-    message: MatchMessage, posts: PostReader, store: ReviewStore, now: datetime, rule: SlaRule
+    message: MatchMessage,
+    posts: PostReader,
+    store: ReviewStore,
+    now: datetime,
+    rule: SlaRule,
+    season: SeasonRule = SeasonRule(),
 ) -> bool:
     """Queue (or file) the item for a forwarded match; False if this (post, claim) already has one (a duplicate
     delivery)."""
     post = posts.get_post(message.post_key)
     if post is None:
         raise InvalidInput(f"post {message.post_key} is not stored (expired or never ingested)")
-    item = build_review_item(message, post, now, rule)
+    item = build_review_item(message, post, now, rule, season)
     return store.put_review_item_if_new(item, priority_key(item.priority, item.item_id))
 
 

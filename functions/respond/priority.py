@@ -10,6 +10,10 @@ priority = harm.weight × reach_factor × recency_factor
 * recency_factor = 0.5 ** (age_hours / 24): half-life one day, since a reply to an old post reaches few people.
   A created_at in the future (clock skew) counts as age 0.
 
+A claim in season where the post was made (``functions/shared/seasons.py``: flu in winter, heat illness in summer)
+has the product multiplied by the season boost (``ANTIDOTE_SEASON_BOOST``, 1.5): the same post matters more when
+the claim is topical and people act on it.
+
 A disclosure that signals risk (the author stops a prescribed medicine or refuses treatment) goes before everything
 else: ``HIGHEST_PRIORITY`` is added to its priority, more than any ordinary item reaches.
 
@@ -46,10 +50,14 @@ def recency_factor(created_at: datetime, now: datetime) -> float:
     return float(0.5 ** (age_hours / RECENCY_HALF_LIFE_HOURS))
 
 
-def priority(harm: Harm, reach: Reach, created_at: datetime, now: datetime, highest: bool = False) -> float:
+def priority(
+    harm: Harm, reach: Reach, created_at: datetime, now: datetime, highest: bool = False, season_boost: float = 1.0
+) -> float:
     """How urgently a reply is needed; higher first. Always > 0 and, in practice, well below 100 — unless
-    ``highest`` (a risky disclosure), which adds ``HIGHEST_PRIORITY``."""
-    return harm.weight * reach_factor(reach) * recency_factor(created_at, now) + (HIGHEST_PRIORITY if highest else 0.0)
+    ``highest`` (a risky disclosure), which adds ``HIGHEST_PRIORITY``. ``season_boost`` multiplies the ordinary part
+    for a claim in season."""
+    ordinary = harm.weight * reach_factor(reach) * recency_factor(created_at, now) * season_boost
+    return ordinary + (HIGHEST_PRIORITY if highest else 0.0)
 
 
 def sla_due(

@@ -97,7 +97,11 @@ def dev_token_secret(settings: Settings) -> str:
     """The local signing secret: configured, or generated once into the state folder (never committed)."""
     if settings.dev_token_secret:
         return settings.dev_token_secret
-    path: Path = settings.state_dir / "dev-token-secret"
+    return local_secret(settings.state_dir / "dev-token-secret")
+
+
+def local_secret(path: Path) -> str:
+    """A random secret generated once into the local state folder (owner-only), then read from there."""
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(32))

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from functions.shared.errors import ArtifactMissing
+from functions.shared.seasons import Season
 
 CORRECTION_MAX_CHARS = 240
 MIN_VARIANTS_PER_MYTH = 3
@@ -85,6 +86,7 @@ class Claim(BaseModel):
     last_reviewed: date
     review_by: date
     translations: dict[LanguageCode, Translation] = Field(default_factory=dict)
+    season: Season | None = None  # the months it matters per hemisphere (functions/shared/seasons.py)
 
     @property
     def is_myth(self) -> bool:

@@ -7,7 +7,9 @@ from typing import Any
 
 from functions.shared.dal.counters import TrendStore
 from functions.shared.dal.database import Database
+from functions.shared.dal.deliveries import DeliveryStore
 from functions.shared.dal.keys import KeyStore
+from functions.shared.dal.partner_queries import PartnerQueryStore
 from functions.shared.dal.posts import PostStore
 from functions.shared.dal.reviews import ReviewStore
 from functions.shared.dal.sources import SourceStateStore
@@ -62,6 +64,16 @@ def voids() -> VoidStore:
     return VoidStore(database())
 
 
+@lru_cache(maxsize=1)
+def deliveries() -> DeliveryStore:
+    return DeliveryStore(database())
+
+
+@lru_cache(maxsize=1)
+def partner_queries() -> PartnerQueryStore:
+    return PartnerQueryStore(database())
+
+
 def sink(name: str) -> MessageSink:
     return sink_for(name, get_settings(), _LOCAL_SINKS)
 
@@ -73,7 +85,7 @@ def install_local_sinks(sinks: dict[str, MessageSink]) -> None:
 
 def reset() -> None:
     """Forget cached objects (the local runtime and tests call this after changing settings)."""
-    for cached in (
+    cached_objects = (
         database,
         posts,
         reviews,
@@ -82,9 +94,10 @@ def reset() -> None:
         trends,
         source_states,
         voids,
-        idempotency_store,
-        get_settings,
-    ):
+        deliveries,
+        partner_queries,
+    )
+    for cached in (*cached_objects, idempotency_store, get_settings):
         cached.cache_clear()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -540,6 +540,70 @@ class ApiKey(BaseModel):
     status: Literal["active", "revoked"]
     created_at: datetime
     revoked_at: datetime | None = None
+    webhook_url: str | None = None  # partner notifications: opted in when set (functions/shared/partner_webhooks.py)
+    webhook_version: int = 0  # bumped at each registration: the signing secret is derived from it
+    webhook_set_at: datetime | None = None
+
+
+# ------------------------------------------------------------------------------------------------ partner webhooks
+
+WebhookUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2048, pattern=WEB_URL)]
+
+
+class WebhookRegistration(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: WebhookUrl = Field(
+        description="Where Antidote POSTs signed notifications: https and a public address (the local stage also "
+        "accepts http and this machine)."
+    )
+
+
+class WebhookRegistered(BaseModel):
+    key_id: str
+    url: str
+    secret: str = Field(
+        description="The signing secret, shown once: verify each delivery's Antidote-Signature header with it. "
+        "Registering again (even the same URL) issues a new secret and retires the old one."
+    )
+    signature_header: str = "Antidote-Signature"
+
+
+class KeptQuery(BaseModel):
+    """A partner's claim check that came back none or review, kept (redacted) for that partner only."""
+
+    key_id: str
+    query_id: str
+    text: str
+    decision: Literal["review", "none"]
+    asked_at: datetime
+    notified: list[str] = Field(default_factory=list)  # claim ids this query was already notified about
+
+
+class NotifiedQuery(BaseModel):
+    query_id: str = Field(description="Stable per text and partner: the same text asked twice is one query.")
+    text: str = Field(description="The text as kept: personal data removed as ingest removes it.")
+    asked_at: datetime = Field(description="When the partner last asked about it.")
+    decision_then: Literal["review", "none"]
+    score: float = Field(description="How close the text is to the new claim now (the claim's score is the best).")
+
+
+class PartnerClaimAdded(BaseModel):
+    """The body's ``data`` of a ``partner.claim_added`` delivery."""
+
+    key_id: str
+    kb_version: str
+    claim: CheckClaim
+    queries: list[NotifiedQuery]
+
+
+class PartnerClaimAddedDelivery(BaseModel):
+    """What a partner's webhook receives (the envelope functions/shared/webhooks.py writes for every event)."""
+
+    id: str = Field(description="The delivery id, also in Antidote-Delivery: the same on every retry.")
+    type: Literal["partner.claim_added"]
+    created_at: datetime
+    data: PartnerClaimAdded
 
 
 # ------------------------------------------------------------------------------------------------ scan sources
@@ -694,6 +758,27 @@ class VoidsResponse(BaseModel):
     clustered_at: datetime | None = Field(description="the last clustering run; null: never run")
     kept_posts: int = Field(description="kept health posts that run clustered")
     voids: list[Void]
+
+
+# ------------------------------------------------------------------------------------------------ seasonal claims
+
+
+class SeasonalClaim(BaseModel):
+    claim_id: str
+    statement: str
+    topic: str
+    verdict: str
+    harm: str
+    months: list[int] = Field(description="The months (1-12) it is in season in this hemisphere.")
+    starts_on: date | None = Field(default=None, description="When its season starts (entering claims only).")
+
+
+class ComingUp(BaseModel):
+    hemisphere: Literal["north", "south"]
+    today: date
+    until: date
+    entering: list[SeasonalClaim] = Field(description="Out of season today, starting before `until`: soonest first.")
+    in_season: list[SeasonalClaim] = Field(description="In season today: their review items get the season boost.")
 
 
 class FieldProblem(BaseModel):

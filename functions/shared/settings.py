@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     sources_table: str = "antidote-sources"
     unmatched_table: str = "antidote-unmatched"  # health posts that matched no claim, kept for the voids
     voids_table: str = "antidote-voids"  # the clustering's current voids
+    deliveries_table: str = "antidote-deliveries"
+    partner_queries_table: str = "antidote-partner-queries"
     posts_queue_url: str | None = Field(
         default=None, description="SQS URL; unset only in the local stage (the local runtime's in-process queues)."
     )
@@ -124,6 +126,20 @@ class Settings(BaseSettings):
         default="UTC",
         description="The organisation's IANA time zone (e.g. Europe/London): a standard item is due by the end of "
         "the post's day there, and the console shows that day.",
+    )
+    hemisphere: Literal["north", "south"] = Field(
+        default="north",
+        description="The organisation's hemisphere: which months a seasonal claim is in season for a post that "
+        "names no region (functions/shared/seasons.py).",
+    )
+    season_boost: float = Field(
+        default=1.5,
+        ge=1,
+        le=10,
+        description="A review item's priority is multiplied by this while its claim is in season.",
+    )
+    coming_up_weeks: int = Field(
+        default=6, ge=1, le=26, description="How far ahead the coming-up view looks for claims entering their season."
     )
     second_signoff_high_harm: bool = Field(
         default=False,
@@ -198,6 +214,24 @@ class Settings(BaseSettings):
     )
     scan_budget_seconds: float = Field(
         default=20.0, gt=0, le=600, description="How long one scan of one source may spend fetching, waits included."
+    )
+
+    # ---- webhooks (functions/shared/webhooks.py)
+    delivery_log_days: int = Field(default=30, ge=1, description="How long each webhook delivery attempt is kept.")
+    partner_query_days: int = Field(
+        default=30, ge=1, description="How long a partner's unmatched claim check is kept for notifications."
+    )
+    webhook_master_secret: str | None = Field(
+        default=None,
+        min_length=32,
+        description="Derives each partner's webhook signing secret (32+ characters). Local: generated under "
+        "state_dir when unset. Deployed: read from the Secrets Manager secret webhook_master_secret_arn names.",
+    )
+    webhook_master_secret_arn: str | None = Field(
+        default=None, description="Deployed: the Secrets Manager secret holding the webhook master secret."
+    )
+    partner_notify_minutes: float = Field(
+        default=60, gt=0, description="Local runtime: how often new claims are checked against kept queries."
     )
 
     stance_model_file: Path | None = Field(

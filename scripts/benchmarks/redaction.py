@@ -4,7 +4,7 @@ Run: .venv/bin/python scripts/benchmarks/redaction.py [--json] [--runs 3]
 
 Measures, in the same run, on the labelled posts in tests/data/pii/posts.jsonl (development and held-back parts,
 see functions/ingest/redaction_eval.py):
-- ``baseline``: the redactor before names in free text were handled (functions/ingest/redaction.py at
+- ``baseline``: the redactor before names in free text were handled (functions/shared/redaction.py at
   BASELINE_COMMIT, read from git), hand-written patterns only;
 - ``patterns``: today's redactor without spaCy's model (patterns, libphonenumber, cued and listed names);
 - ``combined``: today's redactor as ingest runs it (``patterns`` plus spaCy's English model);
@@ -40,8 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from report import print_figures  # noqa: E402
 
-from functions.ingest.redaction import PLACEHOLDERS, Redaction, Span, redact  # noqa: E402
 from functions.ingest.redaction_eval import KINDS, LabelledPost, Report, evaluate, load_posts  # noqa: E402
+from functions.shared.redaction import PLACEHOLDERS, Redaction, Span, redact  # noqa: E402
 
 BASELINE_COMMIT = "82a7cc8"  # main before this work: hand-written patterns, names only after a label
 DATA = ROOT / "tests" / "data" / "pii" / "posts.jsonl"
@@ -56,7 +56,7 @@ def git_show(commit: str, path: str) -> str:
 
 
 def baseline_module_source() -> str:
-    return git_show(BASELINE_COMMIT, "functions/ingest/redaction.py")
+    return git_show(BASELINE_COMMIT, "functions/shared/redaction.py")
 
 
 def baseline_module() -> types.ModuleType:
@@ -159,7 +159,7 @@ sys.path.insert(0, {root!r})
 result = redact({text!r}, None)
 print(time.perf_counter() - start)
 """
-NEW_SETUP = "from functions.ingest.redaction import redact"
+NEW_SETUP = "from functions.shared.redaction import redact"
 PATTERNS_SETUP = "import os\nos.environ['ANTIDOTE_REDACTION_MODEL'] = 'false'\n" + NEW_SETUP
 BASELINE_SETUP = (
     "import types\nmodule = types.ModuleType('baseline_redaction'); sys.modules[module.__name__] = module\n"

@@ -726,9 +726,11 @@ def test_controls_are_labelled_and_text_has_enough_contrast(page: Page, service:
     expect(page.locator(f'#queue-list button.row[data-id="{seeded.ids["overdue"]}"]')).to_be_visible()
     open_item(page, seeded.ids["overdue"])
     page.fill("#editor", "x" * 501)  # the red counter too
-    for view in ("queue", "trends", "kb"):
+    for view in ("queue", "trends", "kb", "coming-up"):
         page.locator(f'#nav .tab[data-view="{view}"]').click()
         expect(page.locator(f"#view-{view}")).to_be_visible()
+        if view == "coming-up":
+            expect(page.locator("#coming-up-summary")).to_be_visible()
         if view == "trends":
             expect(page.locator("svg.trend-chart")).to_be_visible()
         if view == "kb":

@@ -14,6 +14,7 @@ from aws_cdk.aws_scheduler import CfnSchedule, ScheduleExpression
 from constructs import IConstruct
 from pynamodb.attributes import TTLAttribute
 
+from functions.match.handler import NOTIFY_SOURCE
 from functions.respond.handler import SLA_CHECK_SOURCE, VOIDS_SOURCE
 from functions.shared.dal import models
 from functions.shared.models import SourceConfig
@@ -21,7 +22,7 @@ from infra.api import ROUTES
 from infra.compute import FUNCTIONS, INDEX_DIR, TABLE_ACTIONS, service_name
 from infra.config import StageConfig
 from infra.messaging import VISIBILITY_TIMEOUT_FACTOR
-from infra.schedules import SLA_CHECK_EVENT, VOIDS_EVENT, Scheduled, scan_event
+from infra.schedules import NOTIFY_EVENT, SLA_CHECK_EVENT, VOIDS_EVENT, Scheduled, scan_event
 from infra.stack import AntidoteStack
 from infra.storage import TABLES
 from tests.infra.conftest import SCANNING_STAGE, Synthesized
@@ -45,9 +46,9 @@ def function_ids(stack: AntidoteStack) -> dict[str, str]:
 
 
 def parking_queues(stack: AntidoteStack) -> tuple[IConstruct, ...]:
-    """Every dead-letter queue: the two work queues' and the two schedules' (scans, SLA checks)."""
+    """Every dead-letter queue: the two work queues' and the three schedules' (scans, SLA checks, notifications)."""
     return (stack.posts.dead_letter_queue, stack.matches.dead_letter_queue, stack.scans.dead_letters,
-            stack.sla_checks.dead_letters)  # fmt: skip
+            stack.sla_checks.dead_letters, stack.notifications.scheduled.dead_letters)  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------------ app and stages
@@ -83,6 +84,9 @@ STATEFUL_IDS = {
     "MatchesQueueDeadLetterQueue74DA701D",
     "ScanDeadLetterQueueD63E8F49",
     "SlaCheckDeadLetterQueueE47C89F3",
+    "NotifyDeadLetterQueue7A044E38",
+    "TablesDeliveriesTableB4C7F20C",
+    "TablesPartnerQueriesTable7D63914E",
     "EducatorsUserPool8A20D6E6",
     "FunctionsIngestLogs99F6A309",
     "FunctionsMatchLogsAC84EFFB",
@@ -250,7 +254,7 @@ def test_data_tables_are_retained_and_protected_in_prod(synthesized: Synthesized
             assert resource["Properties"]["DeletionProtectionEnabled"] is (stage == "prod"), spec.key
         else:  # idempotency records are disposable
             assert resource["DeletionPolicy"] == "Delete"
-    assert sum(s.data for s in TABLES) == 7  # + the kept unmatched posts; the voids are rebuilt every run
+    assert sum(s.data for s in TABLES) == 8  # + the kept unmatched posts and the partners' kept checks
 
 
 # ------------------------------------------------------------------------------------------------ SQS
@@ -258,7 +262,8 @@ def test_data_tables_are_retained_and_protected_in_prod(synthesized: Synthesized
 
 def test_work_queues_have_dead_letter_queues_and_encryption(synthesized: Synthesized, stage: str) -> None:
     stack, template = synthesized.stacks[stage], synthesized.templates[stage]
-    template.resource_count_is("AWS::SQS::Queue", 6)  # posts, matches, their DLQs, the scan and SLA-check DLQs
+    # posts, matches, their DLQs, the scan, SLA-check and partner-notification DLQs
+    template.resource_count_is("AWS::SQS::Queue", 7)
     template.all_resources_properties("AWS::SQS::Queue", {"SqsManagedSseEnabled": True})
     for work in (stack.posts, stack.matches):
         queue = synthesized.resources(stage, "AWS::SQS::Queue")[logical_id(stack, work.queue)]
@@ -274,7 +279,7 @@ def test_work_queues_have_dead_letter_queues_and_encryption(synthesized: Synthes
         assert logical_id(stack, dlq) in synthesized.resources(stage, "AWS::SQS::Queue")
     # every queue refuses requests that are not over TLS
     policies = synthesized.resources(stage, "AWS::SQS::QueuePolicy")
-    assert len(policies) == 6
+    assert len(policies) == 7
     for policy in policies.values():
         assert {
             "Action": "sqs:*",
@@ -359,12 +364,14 @@ def test_function_roles_are_least_privilege(synthesized: Synthesized, stage: str
     table_ids = {logical_id(stack, stack.tables[t.key]): t.key for t in TABLES}
     posts_q, matches_q = logical_id(stack, stack.posts.queue), logical_id(stack, stack.matches.queue)
     scan_dlq, sla_dlq = logical_id(stack, stack.scans.dead_letters), logical_id(stack, stack.sla_checks.dead_letters)
+    notify_dlq = logical_id(stack, stack.notifications.scheduled.dead_letters)
+    master_secret = logical_id(stack, stack.notifications.master_secret)
     send = ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
     consume = ["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:DeleteMessage",
                "sqs:GetQueueAttributes"]  # fmt: skip
     expected_queues = {
         "ingest": {(posts_q, tuple(send)), (scan_dlq, tuple(send))},
-        "match": {(matches_q, tuple(send)), (posts_q, tuple(consume))},
+        "match": {(matches_q, tuple(send)), (posts_q, tuple(consume)), (notify_dlq, tuple(send))},
         "respond": {(matches_q, tuple(consume)), (sla_dlq, tuple(send))},
     }
     for spec in FUNCTIONS:
@@ -372,7 +379,7 @@ def test_function_roles_are_least_privilege(synthesized: Synthesized, stage: str
         assert "ManagedPolicyArns" not in roles[role_id]["Properties"]  # no AWSLambdaBasicExecutionRole
         tables: dict[str, tuple[str, ...]] = {}
         queues: set[tuple[str, tuple[str, ...]]] = set()
-        logs, xray = [], []
+        logs, xray, secrets = [], [], []
         for statement in _role_statements(synthesized, stage, role_id):
             assert statement["Effect"] == "Allow"
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
@@ -382,7 +389,7 @@ def test_function_roles_are_least_privilege(synthesized: Synthesized, stage: str
                 assert "dynamodb:Scan" not in actions
                 base = table_ids[resources[0]]
                 indexes = [r.removeprefix(resources[0]) for r in resources[1:]]
-                assert indexes == (["/index/by_status"] if base == "reviews" else [])
+                assert indexes == [f"/index/{name}" for name in stack.tables.indexes.get(base, ())]
                 tables[base] = tuple(actions)
             elif actions[0].startswith("sqs:"):
                 queues.add((resources[0], tuple(actions)))
@@ -390,12 +397,17 @@ def test_function_roles_are_least_privilege(synthesized: Synthesized, stage: str
                 logs.append(resources)
             elif actions[0].startswith("xray:"):
                 xray.append(resources)
+            elif actions[0].startswith("secretsmanager:"):
+                assert actions == ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+                secrets.append([r["Ref"] if isinstance(r, dict) and "Ref" in r else r for r in resources])
             else:
                 pytest.fail(f"{spec.key}: unexpected statement {statement}")
         assert tables == {t: TABLE_ACTIONS[level] for t, level in spec.tables.items()}, spec.key
         assert queues == expected_queues[spec.key], spec.key
         assert logs == [[logical_id(stack, stack.functions.log_groups[spec.key])]]
         assert xray == [["*"]]  # X-Ray has no resource-level permissions (acknowledged for cdk-nag)
+        # the webhook master secret: match signs partner notifications, respond shows a partner its new secret
+        assert secrets == ([[master_secret]] if spec.key in ("match", "respond") else []), spec.key
 
 
 def test_audit_trail_is_append_only(synthesized: Synthesized) -> None:
@@ -726,14 +738,15 @@ def test_hosted_ui_prefix_can_be_set_per_stage() -> None:
 
 def test_deployed_stages_schedule_no_scans(synthesized: Synthesized, stage: str) -> None:
     """dev and prod name no scan sources (the bundled sample posts are for local runs): the schedules are the SLA
-    check and the voids clustering, and no scheduler role may invoke ingest."""
+    check, the voids clustering and partner notifications, and no scheduler role may invoke ingest."""
     stack, template = synthesized.stacks[stage], synthesized.templates[stage]
     assert stack.config.sources == ()
     assert stack.scans.schedules == ()
     assert stack.scans.role is None
     schedules = synthesized.resources(stage, "AWS::Scheduler::Schedule").values()
-    respond = arn_ref(function_ids(stack)["respond"])
-    assert [s["Properties"]["Target"]["Arn"] for s in schedules] == [respond, respond]  # SLA check, voids
+    assert sorted(json.dumps(s["Properties"]["Target"]["Arn"]) for s in schedules) == sorted(
+        json.dumps(arn_ref(function_ids(stack)[key])) for key in ("respond", "respond", "match")
+    )  # SLA check, voids, partner notifications
     ingest_arn = json.dumps(arn_ref(function_ids(stack)["ingest"]))
     for role_id in synthesized.resources(stage, "AWS::IAM::Role"):
         assert ingest_arn not in json.dumps(_role_statements(synthesized, stage, role_id)), role_id
@@ -755,7 +768,7 @@ def test_each_configured_scan_source_gets_its_schedule(scanning: Synthesized) ->
     config = stack.config
     assert [s.name for s in config.sources] == ["news", "rss-feed"]
     assert [logical_id(stack, s)[:-8] for s in stack.scans.schedules] == ["ScanNews", "ScanRssFeed"]  # + hash
-    template.resource_count_is("AWS::Scheduler::Schedule", len(config.sources) + 2)  # + the SLA check and voids
+    template.resource_count_is("AWS::Scheduler::Schedule", len(config.sources) + 3)  # + SLA, voids, notifications
     assert stack.scans.role is not None
     for source, minutes in zip(config.sources, (15, 30), strict=True):  # news asks for 5: the stage's floor is 15
         rate = ScheduleExpression.rate(Duration.minutes(minutes)).expression_string
@@ -804,9 +817,11 @@ def test_sources_reach_their_functions_with_only_their_own_secrets(scanning: Syn
     )
     assert "secretsmanager:GetSecretValue" in ingest_role
     assert ":secret:antidote/scanning/reddit-??????" in ingest_role
-    for key in ("match", "respond"):
-        role = json.dumps(_role_statements(scanning, SCANNING_STAGE, logical_id(stack, stack.functions.roles[key])))
-        assert "secretsmanager" not in role, key
+    master_secret = {"Ref": logical_id(stack, stack.notifications.master_secret)}
+    for key in ("match", "respond"):  # only the webhook master secret, none of the sources'
+        statements = _role_statements(scanning, SCANNING_STAGE, logical_id(stack, stack.functions.roles[key]))
+        secrets = [st["Resource"] for st in statements if "secretsmanager:GetSecretValue" in st["Action"]]
+        assert secrets == [master_secret], key
     template.has_resource_properties(
         "AWS::CloudWatch::Alarm",
         {
@@ -891,6 +906,44 @@ def test_the_sla_scheduler_role_may_invoke_respond_only(synthesized: Synthesized
     _assert_invokes_only(synthesized, stage, synthesized.stacks[stage].sla_checks, "respond")
 
 
+def test_the_notify_scheduler_role_may_invoke_match_only(synthesized: Synthesized, stage: str) -> None:
+    _assert_invokes_only(synthesized, stage, synthesized.stacks[stage].notifications.scheduled, "match")
+
+
+def test_partner_notifications_run_on_a_schedule_with_a_generated_master_secret(
+    synthesized: Synthesized, stage: str
+) -> None:
+    stack, template = synthesized.stacks[stage], synthesized.templates[stage]
+    minutes = stack.config.partner_notify_rate_minutes
+    scheduled = stack.notifications.scheduled
+    assert scheduled.role is not None
+    match_id = function_ids(stack)["match"]
+    template.has_resource_properties(
+        "AWS::Scheduler::Schedule",
+        {
+            "ScheduleExpression": ScheduleExpression.rate(Duration.minutes(minutes)).expression_string,
+            "State": "ENABLED",
+            "Target": {
+                "Arn": arn_ref(match_id),
+                "Input": json.dumps({"source": NOTIFY_SOURCE, "detail": {}}, separators=(",", ":")),
+                "RoleArn": arn_ref(logical_id(stack, scheduled.role)),
+                "DeadLetterConfig": {"Arn": arn_ref(logical_id(stack, scheduled.dead_letters))},
+                "RetryPolicy": {"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": minutes * 60},
+            },
+        },
+    )
+    assert NOTIFY_EVENT == {"source": NOTIFY_SOURCE, "detail": {}}
+    secret_id = logical_id(stack, stack.notifications.master_secret)
+    secret = synthesized.resources(stage, "AWS::SecretsManager::Secret")[secret_id]["Properties"]
+    assert secret["GenerateSecretString"] == {"PasswordLength": 48, "ExcludePunctuation": True}
+    functions = synthesized.resources(stage, "AWS::Lambda::Function")
+    for key in ("match", "respond"):
+        variables = functions[function_ids(stack)[key]]["Properties"]["Environment"]["Variables"]
+        assert variables["ANTIDOTE_WEBHOOK_MASTER_SECRET_ARN"] == {"Ref": secret_id}
+    variables = functions[function_ids(stack)["ingest"]]["Properties"]["Environment"]["Variables"]
+    assert "ANTIDOTE_WEBHOOK_MASTER_SECRET_ARN" not in variables
+
+
 def test_the_scan_scheduler_role_may_invoke_ingest_only(scanning: Synthesized) -> None:
     stack = scanning.stacks[SCANNING_STAGE]
     _assert_invokes_only(scanning, SCANNING_STAGE, stack.scans, "ingest")
@@ -914,7 +967,7 @@ def _alarms(synthesized: Synthesized, stage: str) -> list[dict[str, Any]]:
 
 def test_alarms_cover_dead_letters_errors_throttles_5xx_and_review_sla(synthesized: Synthesized, stage: str) -> None:
     stack, template = synthesized.stacks[stage], synthesized.templates[stage]
-    template.resource_count_is("AWS::CloudWatch::Alarm", 4 + 2 * 3 + 1 + 1)
+    template.resource_count_is("AWS::CloudWatch::Alarm", len(parking_queues(stack)) + 2 * 3 + 1 + 1)
     for dlq in parking_queues(stack):
         template.has_resource_properties(
             "AWS::CloudWatch::Alarm",

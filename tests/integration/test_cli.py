@@ -162,6 +162,16 @@ def test_keys_and_tokens_work_on_the_local_database_without_the_service(tmp_path
     assert key_id in listed.stdout
     assert "City Clinic" in listed.stdout
     assert key not in listed.stdout  # never the key itself
+    webhook = run(["keys", "webhook", key_id, "http://127.0.0.1:8123/hook"], env)
+    assert webhook.returncode == 0, webhook.stderr
+    secret = webhook.stdout.strip().splitlines()[-1]
+    assert secret.startswith("whsec_")
+    again = run(["keys", "webhook", key_id, "http://127.0.0.1:8123/hook"], env)
+    assert again.stdout.strip().splitlines()[-1] != secret  # registering again issues a new secret
+    refused = run(["keys", "webhook", key_id, "ftp://127.0.0.1/hook"], env)
+    assert refused.returncode == 2
+    assert "webhook url refused" in refused.stderr
+    assert run(["keys", "webhook", key_id, "--remove"], env).returncode == 0
     revoked = run(["keys", "revoke", key_id], env)
     assert revoked.returncode == 0, revoked.stderr
     assert "revoked" in run(["keys", "list"], env).stdout

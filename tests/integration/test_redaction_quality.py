@@ -16,8 +16,8 @@ from functools import cache
 import pytest
 
 from functions.cli.pii import DEFAULT_DATA
-from functions.ingest.redaction import redact
 from functions.ingest.redaction_eval import KINDS, Report, evaluate, load_posts
+from functions.shared.redaction import redact
 from functions.shared.settings import PROJECT_ROOT
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -106,7 +106,7 @@ def test_the_model_loads_in_a_fresh_process_without_torch() -> None:
     here for building the index, and absent from the Lambda image)."""
     script = (
         "import json, sys\n"
-        "from functions.ingest.redaction import redact\n"
+        "from functions.shared.redaction import redact\n"
         "text = redact('pray for Thandiwe Mokoena, DOB 1984-06-21', None, use_model=True).text\n"
         "print(json.dumps({'text': text, 'torch': 'torch' in sys.modules, 'spacy': 'spacy' in sys.modules}))\n"
     )

@@ -10,9 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
+from functions.respond.logic import SeasonRule
 from functions.respond.priority import priority, priority_key, reach_factor, recency_factor, sla_due
 from functions.shared.claims import Harm
-from functions.shared.models import Reach
+from functions.shared.models import Reach, StoredPost
+from functions.shared.seasons import Season
+from tests.seeding import claim
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
@@ -172,3 +175,41 @@ def test_same_day_means_the_organisations_day() -> None:
     )
     # Posted at 23:10 local time in New York (04:10 UTC next day): past the cut-off, due the next local day.
     assert sla_due(Harm.MEDIUM, at(4, 10, day=23), zone=new_york) == datetime(2026, 11, 24, 4, 59, 59, tzinfo=UTC)
+
+
+def _post(created_at: datetime, region: str | None) -> StoredPost:
+    return StoredPost.model_validate(
+        {
+            "post_key": "x#1",
+            "platform": "x",
+            "post_id": "1",
+            "author_handle": None,
+            "text": "t",
+            "url": None,
+            "created_at": created_at,
+            "received_at": created_at,
+            "language": "en",
+            "region": region,
+            "reach": {},
+            "discloses_own_health": False,
+            "redactions": {},
+            "source": "webhook",
+        }
+    )
+
+
+def test_a_claim_in_season_where_the_post_was_made_is_boosted() -> None:
+    flu = claim("flu-vaccine-gives-you-flu")
+    assert flu.season == Season(north=[10, 11, 12, 1, 2, 3], south=[4, 5, 6, 7, 8, 9])
+    rule = SeasonRule(hemisphere="north", boost=1.5)
+    january = datetime(2027, 1, 10, 12, tzinfo=UTC)
+    assert rule.factor(flu, _post(january, "GB")) == 1.5
+    assert rule.factor(flu, _post(january, "AU")) == 1.0  # the post's region decides
+    assert rule.factor(flu, _post(january, None)) == 1.5  # else the organisation's hemisphere
+    assert SeasonRule(hemisphere="south").factor(flu, _post(january, None)) == 1.0
+    assert rule.factor(claim("measles-mild-illness"), _post(january, "GB")) == 1.0  # not seasonal
+    base = priority(Harm.MEDIUM, Reach(likes=10), january, january)
+    assert priority(Harm.MEDIUM, Reach(likes=10), january, january, season_boost=1.5) == pytest.approx(base * 1.5)
+    assert priority(Harm.MEDIUM, Reach(), january, january, True, 1.5) == pytest.approx(
+        priority(Harm.MEDIUM, Reach(), january, january) * 1.5 + 100
+    )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from functions.ingest.redaction import PLACEHOLDERS, Redaction, redact
+from functions.shared.redaction import PLACEHOLDERS, Redaction, redact
 
 DEMO_POSTS = Path(__file__).resolve().parents[2] / "functions" / "local" / "demo_posts.jsonl"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from functions.ingest.redaction import Redaction, Span
 from functions.ingest.redaction_eval import LabelledPost, evaluate, load_posts
+from functions.shared.redaction import Redaction, Span
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "pii" / "posts.jsonl"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from functions.ingest.redaction import redact
+from functions.shared.redaction import redact
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,7 @@ def _found(text: str, spans: list[tuple[int, int]]) -> list[str]:
 
 
 def test_a_given_name_with_a_surname_is_a_private_person_unless_listed_public_or_in_the_news() -> None:
-    from functions.ingest.names import given_names
+    from functions.shared.names import given_names
 
     text = "Leaked rota: Priya Raman and Heather Quinlan on Tuesday. Bill Gates funds it. Grace was kind"
     assert _found(text, given_names(text, exposes=False)) == ["Priya Raman", "Heather Quinlan"]
@@ -104,7 +104,7 @@ def test_a_given_name_with_a_surname_is_a_private_person_unless_listed_public_or
 
 
 def test_a_name_found_once_is_removed_wherever_it_recurs() -> None:
-    from functions.ingest.names import repeated_names
+    from functions.shared.names import repeated_names
 
     text = "Siobhan Kelly posted it. Siobhan, message me! Kelly knows"
     assert _found(text, repeated_names(text, [(0, 13)])) == ["Siobhan", "Kelly", "Siobhan", "Kelly"]
@@ -130,7 +130,7 @@ def test_a_full_date_right_after_a_removed_name_is_a_date_of_birth() -> None:
 
 
 def test_eponyms_and_institutions_named_after_people_stay() -> None:
-    from functions.ingest.names import given_names
+    from functions.shared.names import given_names
 
     for text in ("Tommy John surgery is for elbows", "Margaret Holloway Children's Hospital opened"):
         assert given_names(text, exposes=False) == []

@@ -20,16 +20,16 @@ from functions.ingest.connectors.base import (
     FetchContext,
     FetchResult,
     html_to_text,
-    retry_after_seconds,
     status_fault,
     without_secrets,
 )
 from functions.ingest.logic import ingest_posts
 from functions.ingest.scanning import ScanFailed, keep_wanted, run_scan
-from functions.local.scheduler import SourceScheduler, VoidsScheduler
+from functions.local.scheduler import PeriodicJob, SourceScheduler, voids_event
 from functions.match.policy import PostSignals, decide_action
 from functions.shared.errors import InvalidInput
 from functions.shared.models import Action, PostIn, Reach, SourceConfig, SourceState, Stance
+from functions.shared.retry import retry_after_seconds
 from functions.shared.settings import Settings
 from functions.shared.source_config import read_sources
 from tests.unit.fakes import FakePosts, FakeSink
@@ -344,14 +344,11 @@ def test_the_voids_schedule_runs_at_start_and_survives_a_failed_run() -> None:
             raise RuntimeError("database down")
         return {"voids": 2, "largest": 9}
 
-    scheduler = VoidsScheduler(invoke, every_minutes=60)
-    assert scheduler.run() == {"error": "RuntimeError: database down"}
-    assert scheduler.run() == {"voids": 2, "largest": 9}
-    assert [name for name, _ in calls] == ["respond", "respond"]
-    assert calls[0][1]["source"] == "antidote.voids"
-    scheduler.start()  # the first run is at once, on the scheduler's thread
-    deadline = time.monotonic() + 10
-    while scheduler.runs < 3 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    scheduler.stop()
-    assert scheduler.runs == 3
+    with PeriodicJob(invoke, "respond", voids_event, every_seconds=0.01) as job:  # the first run is at once
+        deadline = time.monotonic() + 10
+        while len(calls) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert len(calls) >= 3, "a failed run stopped the schedule"
+    assert {name for name, _ in calls} == {"respond"}
+    assert {event["source"] for _, event in calls} == {"antidote.voids"}
+    assert job.results[0] == {"voids": 2, "largest": 9}  # the failed first run left no result

@@ -17,6 +17,7 @@ import { countedLength, LINK_LENGTH, PLATFORM_LIMITS } from "./counting.js";
 import { externalLink, fill, h, safeUrl } from "./dom.js";
 import { showSources } from "./sources.js";
 import { showVoids } from "./voids.js";
+import { showComingUp } from "./seasons.js";
 import { bidiControls, revealed, untrusted } from "./text.js";
 
 const POLL_MS = 5000;
@@ -386,6 +387,14 @@ function showView(view) {
       if (!handleAuthError(error)) flash(`Could not load the voids: ${error.message}`, "error");
     });
   }
+  if (view === "coming-up") loadComingUp();
+}
+
+function loadComingUp() {
+  const hemisphere = document.getElementById("coming-up-hemisphere").value;
+  showComingUp(document.getElementById("coming-up-list"), hemisphere, (error) => {
+    if (!handleAuthError(error)) flash(`Could not load what is coming up: ${error.message}`, "error");
+  });
 }
 
 // ---------------------------------------------------------------- claims (knowledge base, topic filter)
@@ -2061,7 +2070,8 @@ function bind() {
   for (const tab of document.querySelectorAll("#nav .tab")) {
     tab.addEventListener("click", () => showView(tab.dataset.view));
   }
-  for (const form of [$("filters"), $("kb-filters")]) form.addEventListener("submit", (event) => event.preventDefault());
+  for (const form of [$("filters"), $("kb-filters"), $("coming-up-form")]) form.addEventListener("submit", (event) => event.preventDefault());
+  $("coming-up-hemisphere").addEventListener("change", loadComingUp);
   for (const name of ["status", "action", "topic", "platform", "language"]) {
     $(`f-${name}`).addEventListener("change", (event) => setFilters({ [name]: event.target.value }));
   }

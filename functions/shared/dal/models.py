@@ -15,6 +15,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
@@ -144,6 +145,17 @@ class AuditRecord(Model):
     after = JSONAttribute(null=True)
 
 
+class WithWebhookIndex(GlobalSecondaryIndex["ApiKeyRecord"]):
+    """Sparse: only keys with a registered webhook carry ``webhook_flag``, so the notifier finds them by query."""
+
+    class Meta:
+        index_name = "with_webhook"
+        projection = AllProjection()
+
+    webhook_flag = UnicodeAttribute(hash_key=True)
+    key_id = UnicodeAttribute(range_key=True)
+
+
 class ApiKeyRecord(Model):
     class Meta:
         table_name = "antidote-api-keys"
@@ -156,6 +168,11 @@ class ApiKeyRecord(Model):
     status = UnicodeAttribute()  # active | revoked
     created_at = UTCDateTimeAttribute()
     revoked_at = UTCDateTimeAttribute(null=True)
+    webhook_url = UnicodeAttribute(null=True)
+    webhook_version = NumberAttribute(default=0)
+    webhook_set_at = UTCDateTimeAttribute(null=True)
+    webhook_flag = UnicodeAttribute(null=True)  # "on" while a webhook is registered (the sparse index's key)
+    with_webhook = WithWebhookIndex()
 
 
 class CounterRecord(Model):
@@ -216,6 +233,57 @@ class VoidRecord(Model):
     data = JSONAttribute()  # StoredVoid, or the run summary {clustered_at, kept_posts, voids}
 
 
+class ByOwnerIndex(GlobalSecondaryIndex["DeliveryRecord"]):
+    """A destination owner's delivery attempts in time order (``owner_key`` starts with the attempt's time)."""
+
+    class Meta:
+        index_name = "by_owner"
+        projection = AllProjection()
+
+    owner = UnicodeAttribute(hash_key=True)
+    owner_key = UnicodeAttribute(range_key=True)
+
+
+class DeliveryRecord(Model):
+    """The webhook delivery log: one item per attempt (host, status or error, duration), never body or secret."""
+
+    class Meta:
+        table_name = "antidote-deliveries"
+
+    delivery_id = UnicodeAttribute(hash_key=True)
+    attempt_key = UnicodeAttribute(range_key=True)  # the attempt number, zero-padded: "001"
+    owner_key = UnicodeAttribute()  # "<iso time>#<delivery id>#<attempt>"
+    by_owner = ByOwnerIndex()
+    attempt = NumberAttribute()
+    owner = UnicodeAttribute()
+    event = UnicodeAttribute()
+    host = UnicodeAttribute()
+    status = NumberAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    duration_ms = NumberAttribute()
+    at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+
+class PartnerQueryRecord(Model):
+    """A partner's unmatched claim check (redacted, 30 days), and which new claims it was notified about.
+
+    One item per (key, text); the item ``(NOTIFIER_STATE_KEY, "claims")`` holds the claim set last notified.
+    """
+
+    class Meta:
+        table_name = "antidote-partner-queries"
+
+    key_id = UnicodeAttribute(hash_key=True)
+    query_id = UnicodeAttribute(range_key=True)
+    text = UnicodeAttribute(null=True)
+    decision = UnicodeAttribute(null=True)
+    asked_at = UTCDateTimeAttribute(null=True)
+    notified = UnicodeSetAttribute(null=True)
+    claims = JSONAttribute(null=True)  # the notifier state item only
+    expires_at = TTLAttribute(null=True)
+
+
 ALL_MODELS: dict[str, type[Model]] = {
     "posts_table": PostRecord,
     "matches_table": MatchRecord,
@@ -227,6 +295,8 @@ ALL_MODELS: dict[str, type[Model]] = {
     "sources_table": SourceStateRecord,
     "unmatched_table": UnmatchedRecord,
     "voids_table": VoidRecord,
+    "deliveries_table": DeliveryRecord,
+    "partner_queries_table": PartnerQueryRecord,
 }
 
 

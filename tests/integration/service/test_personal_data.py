@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from functions.cli.pii import DEFAULT_DATA
-from functions.ingest.redaction import redact
 from functions.ingest.redaction_eval import LabelledPost, load_posts
 from functions.shared.dal.models import PostRecord, ReviewItemRecord
+from functions.shared.redaction import redact
 from tests.conftest import Service
 
 RUN = datetime.now(UTC).strftime("%H%M%S%f")

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from functions.ingest.names import cued_names, given_names, model_names, repeated_names
+from functions.shared.names import cued_names, given_names, model_names, repeated_names
 from functions.shared.settings import get_settings
 
 PLACEHOLDERS: dict[str, str] = {
