@@ -65,6 +65,7 @@ class MatchRecord(Model):
     matches = JSONAttribute(default=list)
     trend = UnicodeAttribute(null=True)  # spreading | counter_speech | question; null: counted nowhere
     policy = JSONAttribute(null=True)  # the reply policy's decision (ReplyPolicy), for a flagged post
+    sentiment = NumberAttribute(null=True)  # VADER compound in [-1, 1] for a flagged English post
     matched_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()
 
@@ -167,6 +168,8 @@ class CounterRecord(Model):
     name = UnicodeAttribute(hash_key=True)
     bucket = UnicodeAttribute(range_key=True)
     tally = NumberAttribute(default=0)
+    scored = NumberAttribute(null=True)  # dimensioned trend counters: posts a sentiment was computed for
+    negative = NumberAttribute(null=True)  # … and of those, posts whose sentiment is negative
     expires_at = TTLAttribute(null=True)
 
 
