@@ -98,6 +98,7 @@ class Settings(BaseSettings):
     counters_table: str = "antidote-counters"
     idempotency_table: str = "antidote-idempotency"
     sources_table: str = "antidote-sources"
+    deliveries_table: str = "antidote-deliveries"
     posts_queue_url: str | None = Field(
         default=None, description="SQS URL; unset only in the local stage (the local runtime's in-process queues)."
     )
@@ -171,6 +172,9 @@ class Settings(BaseSettings):
     scan_budget_seconds: float = Field(
         default=20.0, gt=0, le=600, description="How long one scan of one source may spend fetching, waits included."
     )
+
+    # ---- webhooks (functions/shared/webhooks.py)
+    delivery_log_days: int = Field(default=30, ge=1, description="How long each webhook delivery attempt is kept.")
 
     stance_model_file: Path | None = Field(
         default=None, description="The stance model's weights; defaults to knowledge_base/stance_model.json."

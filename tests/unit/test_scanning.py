@@ -19,7 +19,6 @@ from functions.ingest.connectors.base import (
     FetchContext,
     FetchResult,
     html_to_text,
-    retry_after_seconds,
     status_fault,
     without_secrets,
 )
@@ -29,6 +28,7 @@ from functions.local.scheduler import SourceScheduler
 from functions.match.policy import PostSignals, decide_action
 from functions.shared.errors import InvalidInput
 from functions.shared.models import Action, PostIn, Reach, SourceConfig, SourceState, Stance
+from functions.shared.retry import retry_after_seconds
 from functions.shared.settings import Settings
 from functions.shared.source_config import read_sources
 from tests.unit.fakes import FakePosts, FakeSink

@@ -9,17 +9,16 @@ network faults, and gives up when the budget's requests or time run out.
 
 from __future__ import annotations
 
-import random
 import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any, Protocol, TypeVar
 
 from functions.shared.models import MAX_TEXT_CHARS, IngestItemResult, ItemStatus, SourceConfig
+from functions.shared.retry import backoff_seconds
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 4  # one request and up to three retries
@@ -84,7 +83,7 @@ class Budget:
     def _wait_before_retry(self, fault: Fault, attempt: int) -> float | None:
         if not fault.retryable or attempt + 1 >= MAX_ATTEMPTS:
             return None
-        backoff = BASE_BACKOFF_SECONDS * 2**attempt * (0.5 + random.random() / 2)
+        backoff = backoff_seconds(attempt, BASE_BACKOFF_SECONDS)
         wait = min(fault.retry_after if fault.retry_after is not None else backoff, MAX_WAIT_SECONDS)
         if self.clock() + wait > self._deadline:
             return None
@@ -111,20 +110,6 @@ def status_fault(status: int, retry_after: float | None = None) -> Fault | None:
     if status >= 400:
         return Fault(False, None, status)
     return None
-
-
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """``Retry-After`` as seconds: either delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 
 @dataclass

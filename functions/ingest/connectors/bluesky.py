@@ -23,11 +23,11 @@ from functions.ingest.connectors.base import (
     first_language,
     iso,
     rejected_item,
-    retry_after_seconds,
     status_fault,
     whole,
 )
 from functions.shared.models import IngestItemResult
+from functions.shared.retry import retry_after_seconds
 
 PLATFORM = "bluesky"
 PUBLIC_APPVIEW = "https://public.api.bsky.app/xrpc"

@@ -22,11 +22,11 @@ from functions.ingest.connectors.base import (
     clip,
     iso,
     rejected_item,
-    retry_after_seconds,
     status_fault,
     whole,
 )
 from functions.shared.models import IngestItemResult
+from functions.shared.retry import retry_after_seconds
 
 PLATFORM = "reddit"
 DEFAULT_USER_AGENT = "python:antidote-monitor:1.0 (health misinformation monitoring)"

@@ -23,10 +23,10 @@ from functions.ingest.connectors.base import (
     first_language,
     html_to_text,
     rejected_item,
-    retry_after_seconds,
     status_fault,
 )
 from functions.shared.models import IngestItemResult
+from functions.shared.retry import retry_after_seconds
 
 PLATFORM = "news"
 USER_AGENT = "antidote-monitor/1.0 (health misinformation monitoring; feed reader)"

@@ -21,11 +21,11 @@ from functions.ingest.connectors.base import (
     clip,
     first_language,
     rejected_item,
-    retry_after_seconds,
     status_fault,
     whole,
 )
 from functions.shared.models import IngestItemResult
+from functions.shared.retry import retry_after_seconds
 
 PLATFORM = "youtube"
 LOOKBACK_DAYS = 7

@@ -195,6 +195,37 @@ class SourceStateRecord(Model):
     version = VersionAttribute()
 
 
+class ByOwnerIndex(GlobalSecondaryIndex["DeliveryRecord"]):
+    """A destination owner's delivery attempts, newest last (``attempt_key`` sorts by time)."""
+
+    class Meta:
+        index_name = "by_owner"
+        projection = AllProjection()
+
+    owner = UnicodeAttribute(hash_key=True)
+    attempt_key = UnicodeAttribute(range_key=True)
+
+
+class DeliveryRecord(Model):
+    """The webhook delivery log: one item per attempt (host, status or error, duration), never body or secret."""
+
+    class Meta:
+        table_name = "antidote-deliveries"
+
+    delivery_id = UnicodeAttribute(hash_key=True)
+    attempt = NumberAttribute(range_key=True)
+    attempt_key = UnicodeAttribute()  # "<iso time>#<delivery id>#<attempt>"
+    by_owner = ByOwnerIndex()
+    owner = UnicodeAttribute()
+    event = UnicodeAttribute()
+    host = UnicodeAttribute()
+    status = NumberAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    duration_ms = NumberAttribute()
+    at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+
 ALL_MODELS: dict[str, type[Model]] = {
     "posts_table": PostRecord,
     "matches_table": MatchRecord,
@@ -204,6 +235,7 @@ ALL_MODELS: dict[str, type[Model]] = {
     "counters_table": CounterRecord,
     "idempotency_table": IdempotencyRecord,
     "sources_table": SourceStateRecord,
+    "deliveries_table": DeliveryRecord,
 }
 
 
