@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from functions.shared.dal.alerts import AlertStore
 from functions.shared.dal.counters import TrendStore
 from functions.shared.dal.database import Database
+from functions.shared.dal.deliveries import DeliveryStore
 from functions.shared.dal.keys import KeyStore
 from functions.shared.dal.posts import PostStore
 from functions.shared.dal.reviews import ReviewStore
@@ -55,6 +57,17 @@ def source_states() -> SourceStateStore:
     return SourceStateStore(database())
 
 
+@lru_cache(maxsize=1)
+def alerts() -> AlertStore:
+    return AlertStore(database())
+
+
+@lru_cache(maxsize=1)
+def deliveries() -> DeliveryStore:
+    """The webhook delivery log."""
+    return DeliveryStore(database())
+
+
 def sink(name: str) -> MessageSink:
     return sink_for(name, get_settings(), _LOCAL_SINKS)
 
@@ -66,7 +79,19 @@ def install_local_sinks(sinks: dict[str, MessageSink]) -> None:
 
 def reset() -> None:
     """Forget cached objects (the local runtime and tests call this after changing settings)."""
-    for cached in (database, posts, reviews, keys, api_keys, trends, source_states, idempotency_store, get_settings):
+    for cached in (
+        database,
+        posts,
+        reviews,
+        keys,
+        api_keys,
+        trends,
+        source_states,
+        alerts,
+        deliveries,
+        idempotency_store,
+        get_settings,
+    ):
         cached.cache_clear()
 
 

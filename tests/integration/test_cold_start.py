@@ -12,7 +12,7 @@ import pytest
 
 from functions.shared.settings import PROJECT_ROOT
 
-HANDLERS = ("ingest", "match", "respond")
+HANDLERS = ("ingest", "match", "respond", "alerts")
 BUILD_ONLY = ("aws_cdk", "yaml", "rapidfuzz", "sklearn")
 
 
@@ -68,7 +68,18 @@ DEPLOYED = {
     "ANTIDOTE_AUTH_MODE": "cognito",
     **{
         f"ANTIDOTE_{name}_TABLE": f"antidote-prod-{name.lower()}"
-        for name in ("POSTS", "MATCHES", "REVIEWS", "AUDIT", "API_KEYS", "COUNTERS", "IDEMPOTENCY", "SOURCES")
+        for name in (
+            "POSTS",
+            "MATCHES",
+            "REVIEWS",
+            "AUDIT",
+            "API_KEYS",
+            "COUNTERS",
+            "IDEMPOTENCY",
+            "SOURCES",
+            "ALERTS",
+            "DELIVERIES",
+        )
     },
     "ANTIDOTE_POSTS_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/posts",
     "ANTIDOTE_MATCHES_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/matches",
@@ -84,6 +95,7 @@ DEPLOYED = {
         ("match", "ANTIDOTE_COUNTERS_TABLE"),
         ("respond", "ANTIDOTE_REVIEWS_TABLE"),
         ("respond", "ANTIDOTE_AUDIT_TABLE"),
+        ("alerts", "ANTIDOTE_ALERTS_TABLE"),
     ],
 )
 def test_a_deployed_function_without_its_configuration_fails_at_import_naming_it(function: str, missing: str) -> None:

@@ -7,6 +7,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -114,3 +115,37 @@ class FakeSink:
 
     def send(self, messages: Sequence[BaseModel], correlation_id: str | None = None) -> None:
         self.sent += [(m, correlation_id) for m in messages]
+
+
+class FakeAlerts:
+    """The alert store's guarantees: an alert raised once per (hour, kind, series); first sighting once per claim;
+    the digest claimed once per day."""
+
+    def __init__(self) -> None:
+        from functions.shared.models import Alert
+
+        self.alerts: dict[str, Alert] = {}
+        self.first_seen: set[str] = set()
+        self.digests: set[str] = set()
+
+    def raise_alert(self, alert: Any) -> bool:
+        if alert.alert_id in self.alerts or (alert.kind == "first_seen" and alert.series in self.first_seen):
+            return False
+        self.alerts[alert.alert_id] = alert
+        if alert.kind == "first_seen":
+            self.first_seen.add(alert.series)
+        return True
+
+    def ever_seen(self, series: Any) -> set[str]:
+        return set(series) & self.first_seen
+
+    def on_day(self, day: Any) -> list[Any]:
+        return [a for a in self.alerts.values() if a.hour.date() == day]
+
+    def between(self, start: datetime, end: datetime) -> list[Any]:
+        return sorted((a for a in self.alerts.values() if start <= a.hour < end), key=lambda a: a.hour)
+
+    def claim_digest(self, day: Any) -> bool:
+        fresh = str(day) not in self.digests
+        self.digests.add(str(day))
+        return fresh

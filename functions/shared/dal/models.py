@@ -226,6 +226,19 @@ class DeliveryRecord(Model):
     expires_at = TTLAttribute()
 
 
+class AlertRecord(Model):
+    """Raised alerts, one partition per UTC day of the hour they are about; also the markers that make a first
+    sighting once per claim (partition ``first_seen``) and a digest once per day (partition ``digest``)."""
+
+    class Meta:
+        table_name = "antidote-alerts"
+
+    day = UnicodeAttribute(hash_key=True)  # "YYYY-MM-DD" | "first_seen" | "digest"
+    alert_key = UnicodeAttribute(range_key=True)  # "HH#kind#series" | the series | the day
+    alert = JSONAttribute(null=True)  # functions.shared.models.Alert, as JSON
+    expires_at = TTLAttribute(null=True)
+
+
 ALL_MODELS: dict[str, type[Model]] = {
     "posts_table": PostRecord,
     "matches_table": MatchRecord,
@@ -235,6 +248,7 @@ ALL_MODELS: dict[str, type[Model]] = {
     "counters_table": CounterRecord,
     "idempotency_table": IdempotencyRecord,
     "sources_table": SourceStateRecord,
+    "alerts_table": AlertRecord,
     "deliveries_table": DeliveryRecord,
 }
 
