@@ -1,9 +1,10 @@
 """Spike, first-seen and sentiment-dip detection over hourly counts: plain Python, no AWS, no I/O.
 
 Every series (a claim, a topic, a region or a language) is tested against its own trailing baseline. A spike is an
-hour whose *spreading* count is unlikely under a Poisson law with the series' mean hourly count over the baseline
-window (``P(X >= count) < sensitivity``) and at least ``min_count``; a sentiment dip is an hour whose share of
-negative posts is unlikely under a binomial law with the series' baseline share. Why Poisson and not an EWMA:
+hour whose *spreading* count is unlikely under the series' hourly counts over the baseline window
+(``P(X >= count) < sensitivity``: Poisson with the window's mean, or a negative binomial with its mean and variance
+when the window is burstier than Poisson) and at least ``min_count``; a sentiment dip is an hour whose share of
+negative posts is unlikely under a binomial law with the series' baseline share. Why a count tail and not an EWMA:
 docs/decisions.md ("Spike detection").
 """
 
@@ -62,6 +63,32 @@ def poisson_tail(count: int, mean: float) -> float:
     return max(0.0, 1.0 - below)
 
 
+def negative_binomial_tail(count: int, mean: float, variance: float) -> float:
+    """P(X >= count) for a negative binomial with this mean and variance (> mean): a Poisson whose rate itself
+    varies, as the hourly posting about a claim does (bursts, day and night)."""
+    if count <= 0:
+        return 1.0
+    shape = mean * mean / (variance - mean)
+    p = shape / (shape + mean)
+    log_head = shape * math.log(p) - math.lgamma(shape)
+    below = sum(
+        math.exp(log_head + math.lgamma(k + shape) - math.lgamma(k + 1) + k * math.log1p(-p)) for k in range(count)
+    )
+    return max(0.0, 1.0 - below)
+
+
+def rise_tail(count: int, window: list[int]) -> tuple[float, float]:
+    """The chance of at least ``count`` under the window's counts, and the window's mean. Poisson when the window
+    varies no more than Poisson counts do; a negative binomial fitted to its mean and variance when it is
+    overdispersed, so a bursty claim's usual bursts are not spikes."""
+    # Half a post over the window as a floor: a series never seen before still has a finite, tiny mean.
+    mean = (sum(window) + 0.5) / len(window)
+    variance = sum((c - mean) ** 2 for c in window) / max(1, len(window) - 1)
+    if variance > mean * 1.05:
+        return negative_binomial_tail(count, mean, variance), mean
+    return poisson_tail(count, mean), mean
+
+
 def binomial_tail(successes: int, trials: int, share: float) -> float:
     """P(X >= successes) for X ~ Binomial(trials, share)."""
     return sum(math.comb(trials, k) * share**k * (1 - share) ** (trials - k) for k in range(successes, trials + 1))
@@ -103,9 +130,7 @@ def _spike(series: str, t: SeriesTotals, hour: datetime, window: list[datetime],
     count = t.spreading.get(hour, 0)
     if count < s.min_count:
         return None
-    # Half a post over the window as a floor: a series never seen before still has a finite, tiny mean.
-    mean = (sum(t.spreading.get(h, 0) for h in window) + 0.5) / len(window)
-    p = poisson_tail(count, mean)
+    p, mean = rise_tail(count, [t.spreading.get(h, 0) for h in window])
     if p >= s.p_value:
         return None
     return Finding(AlertKind.SPIKE, series, hour, count, round(mean, 4), p)

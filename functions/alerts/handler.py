@@ -18,7 +18,7 @@ from functions.shared.observability import logger, metrics, start_invocation, tr
 from functions.shared.settings import Settings, get_settings
 from functions.shared.webhooks import UrlRule, WebhookSender
 
-get_settings().require("counters_table", "alerts_table", "deliveries_table")
+get_settings().require("counters_table", "alerts_table")
 
 
 def alert_policy(settings: Settings) -> AlertPolicy:
@@ -43,6 +43,7 @@ def destinations(settings: Settings) -> list[Destination]:
     if settings.alert_topic_arn:
         found.append(SnsTopic(settings.alert_topic_arn, settings.aws_region))
     if settings.alert_webhook_url:
+        settings.require("deliveries_table")  # the webhook's delivery log
         sender = WebhookSender(dependencies.deliveries(), rule=UrlRule.for_stage(settings.is_local))
         found.append(SignedWebhook(sender, settings.alert_webhook_url, webhook_secret(settings)))
     return found

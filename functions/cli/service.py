@@ -132,10 +132,10 @@ def serve(
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port on localhost (0 picks a free one).")] = 8000,
 ) -> None:
     """Run both APIs locally on DynamoDB Local (data kept under the state folder) with in-process queues, and scan
-    the configured sources (sources.toml) on their schedules."""
-    from functions.local.scheduler import scheduled_scans
+    the configured sources (sources.toml) on their schedules, and the alerts detector every hour."""
+    from functions.local.scheduler import scheduled_detector, scheduled_scans
 
-    with _service(port, persistent=True) as service, scheduled_scans(service):
+    with _service(port, persistent=True) as service, scheduled_scans(service), scheduled_detector(service):
         _wait_for_interrupt(service)
 
 

@@ -74,6 +74,7 @@ class Functions:
 
         dependencies.install_local_sinks({"posts": local_queue("posts"), "matches": local_queue("matches")})
         sources.register("demo", demo_feed)
+        from functions.alerts import handler as alerts
         from functions.ingest import handler as ingest
         from functions.match import handler as match
         from functions.respond import handler as respond
@@ -82,6 +83,7 @@ class Functions:
             "ingest": ingest.handler,
             "match": match.handler,
             "respond": respond.handler,
+            "alerts": alerts.handler,
         }
         self.locks = {name: threading.Lock() for name in self.handlers}
         self.concurrent_apis = CONCURRENT_APIS  # empty: every invocation one at a time (benchmarks compare both)

@@ -233,6 +233,10 @@ class HourCount:
     negative: int = 0  # of those, posts whose sentiment is negative
 
 
+class AlertsResponse(BaseModel):
+    alerts: list[Alert]
+
+
 class ReachRule(BaseModel):
     """The reach threshold of the post's platform, and how the post measured against it."""
 

@@ -12,6 +12,7 @@ from functions.alerts.detection import (
     apply_cooldown,
     binomial_tail,
     detect,
+    negative_binomial_tail,
     poisson_tail,
     series_totals,
 )
@@ -99,3 +100,18 @@ def test_cooldown_drops_a_repeat_within_the_window_and_keeps_a_rerun_of_the_same
     assert spike not in apply_cooldown(found, recent_earlier, 6)
     assert spike in apply_cooldown(found, long_ago, 6)
     assert spike in apply_cooldown(found, same_hour, 6)
+
+
+def test_the_negative_binomial_tail_is_heavier_than_poissons_and_matches_a_closed_form() -> None:
+    # shape 1: geometric, P(X >= k) = (1 - p)^k with p = 1 / (1 + mean)
+    assert negative_binomial_tail(3, 2.0, 6.0) == pytest.approx((2 / 3) ** 3)
+    assert negative_binomial_tail(10, 2.0, 6.0) > poisson_tail(10, 2.0)
+
+
+def test_a_bursty_claims_usual_burst_is_not_a_spike_but_a_quiet_claims_is() -> None:
+    bursty = [
+        HourCount(HOUR - timedelta(hours=b), TrendKind.SPREADING, "c1", "GB", "en", 12 if b % 8 == 0 else 0)
+        for b in range(1, 49)
+    ]
+    assert (AlertKind.SPIKE, "claim:c1") not in findings([*bursty, now("c1", 12)])
+    assert (AlertKind.SPIKE, "claim:c1") in findings([*steady("c1", 1), now("c1", 12)])

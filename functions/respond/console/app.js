@@ -351,6 +351,7 @@ async function startSession(token) {
   fill($("whoami"), "Signed in as ", h("strong", {}, who.user), who.role === "admin" ? " (admin)" : "");
   showView(state.view);
   if (!state.claims.length) loadClaims();
+  loadAlerts();
 }
 
 function signOut() {
@@ -373,7 +374,10 @@ function showView(view) {
     else tab.removeAttribute("aria-current");
   }
   if (view === "queue") refreshQueue();
-  if (view === "trends") loadTrends();
+  if (view === "trends") {
+    loadTrends();
+    loadAlerts();
+  }
   if (view === "kb") renderKb();
   if (view === "sources") {
     showSources(document.getElementById("sources-list"), (error) => {
@@ -1808,16 +1812,67 @@ async function loadAudit(id) {
 // ---------------------------------------------------------------- trends
 
 async function loadTrends() {
+  const cut = new URLSearchParams();
+  if ($("trend-region").value) cut.set("region", $("trend-region").value);
+  if ($("trend-language").value) cut.set("language", $("trend-language").value);
   try {
-    const data = await api("GET", "v1/trends");
+    const data = await api("GET", `v1/trends${cut.size ? `?${cut}` : ""}`);
     renderTrends(data);
   } catch (error) {
     if (!handleAuthError(error)) flash(`Could not load the trends: ${error.message}`, "error");
   }
 }
 
+/** Keep a select's options in step with the values the week's counters hold, keeping the current choice. */
+function fillChoices(select, values, everything) {
+  const chosen = select.value;
+  fill(
+    select,
+    h("option", { value: "" }, everything),
+    [...new Set([...values, chosen].filter(Boolean))].map((v) => h("option", { value: v }, v === "-" ? "not known" : v)),
+  );
+  select.value = chosen;
+}
+
+const ALERT_KINDS = { spike: "Spike", first_seen: "First seen", sentiment_dip: "Sentiment dip" };
+const ALERTS_SEEN = "antidote.alertsSeen";
+
+/** The last two days' alerts in the trends view, and on the Trends tab a badge counting those raised since the
+ * educator last looked at them (remembered in this browser). */
+async function loadAlerts() {
+  let data;
+  try {
+    data = await api("GET", "v1/alerts?days=2");
+  } catch (error) {
+    if (!handleAuthError(error)) flash(`Could not load the alerts: ${error.message}`, "error");
+    return;
+  }
+  const seen = localStorage.getItem(ALERTS_SEEN) || "";
+  const fresh = data.alerts.filter((a) => a.raised_at > seen).length;
+  if (state.view === "trends" && data.alerts.length) localStorage.setItem(ALERTS_SEEN, data.alerts.map((a) => a.raised_at).sort().pop());
+  const badge = $("alert-badge");
+  badge.hidden = state.view === "trends" || !fresh;
+  badge.textContent = String(fresh);
+  badge.setAttribute("aria-label", `${plural(fresh, "new alert")}`);
+  fill(
+    $("alert-list"),
+    data.alerts.length
+      ? data.alerts.map((a) =>
+          h(
+            "li",
+            { dataset: { alertId: a.alert_id } },
+            h("span", { class: "alert-kind" }, ALERT_KINDS[a.kind] || a.kind),
+            `${a.series.replace(":", " ")} — ${a.count} in the hour of ${when(a.hour)} (expected ${a.expected})`,
+          ),
+        )
+      : h("li", { class: "muted" }, "No alerts in the last 2 days."),
+  );
+}
+
 function renderTrends(data) {
   state.trends = data;
+  fillChoices($("trend-region"), data.regions || [], "All regions");
+  fillChoices($("trend-language"), data.languages || [], "All languages");
   const history = Number(data.history_days);
   const rising = (row) => isRising(row, history);
   $("trends-updated").textContent =
@@ -2114,7 +2169,9 @@ function bind() {
   }, POLL_MS);
   window.setInterval(() => {
     if (!document.hidden && state.identity && state.view === "trends") loadTrends();
+    if (!document.hidden && state.identity) loadAlerts();
   }, TRENDS_POLL_MS);
+  for (const id of ["trend-region", "trend-language"]) $(id).addEventListener("change", () => loadTrends());
   window.setInterval(updateCountdowns, 1000);
 }
 
