@@ -84,7 +84,9 @@ def rise_tail(count: int, window: list[int]) -> tuple[float, float]:
     # Half a post over the window as a floor: a series never seen before still has a finite, tiny mean.
     mean = (sum(window) + 0.5) / len(window)
     variance = sum((c - mean) ** 2 for c in window) / max(1, len(window) - 1)
-    if variance > mean * 1.05:
+    # Overdispersed only when the dispersion index clears what Poisson windows reach by chance (its chi-squared
+    # law's mean plus three standard deviations): fitting a negative binomial to a Poisson window costs power.
+    if variance > mean * (1 + 3 * math.sqrt(2 / max(1, len(window) - 1))):
         return negative_binomial_tail(count, mean, variance), mean
     return poisson_tail(count, mean), mean
 
