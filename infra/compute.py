@@ -1,4 +1,5 @@
-"""The three Lambda functions, all from one container image, each with its own role, log group and environment.
+"""The Lambda functions (ingest, match, respond, alerts), all from one container image, each with its own role,
+log group and environment.
 
 The image (``Dockerfile`` at the repository root) holds the runtime packages (onnxruntime, no torch) and the
 knowledge-base index with the embedding model exported to ONNX, built at image build time, so no function downloads
@@ -71,6 +72,7 @@ class FunctionSpec:
     tables: dict[str, str]  # table key -> access level
 
 
+TABLE_KEYS = {table.key for table in TABLES}
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         "ingest",
@@ -110,7 +112,17 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "counters": "read",
             "idempotency": "idempotency",
             "sources": "read",  # GET /v1/sources: each source's health
+            "alerts": "read",  # GET /v1/alerts, and the alerts the trends chart marks
         },
+    ),
+    FunctionSpec(
+        "alerts",
+        "functions.alerts.handler.handler",
+        "Hourly: spikes, first-seen claims and sentiment dips in the trend counters; alerts to SNS and a webhook.",
+        Duration.minutes(5),  # webhook retries wait at most two minutes (functions/shared/webhooks.py)
+        # deliveries: the webhook delivery log (its table comes with the partner-notification work; until it is in
+        # TABLES the detector keeps no log, and the webhook is not configured without it — infra/stack.py)
+        {"counters": "read", "alerts": "write", **({"deliveries": "write"} if "deliveries" in TABLE_KEYS else {})},
     ),
 )
 
@@ -125,7 +137,7 @@ def service_name(key: str) -> str:
 
 
 class Functions(Construct):
-    """Builds the image asset once and the three functions from it."""
+    """Builds the image asset once and every function from it."""
 
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, tables: Tables) -> None:
         super().__init__(scope, construct_id)
@@ -148,6 +160,7 @@ class Functions(Construct):
             "ingest": config.ingest_memory_mb,
             "match": config.match_memory_mb,
             "respond": config.respond_memory_mb,
+            "alerts": config.alerts_memory_mb,
         }[key]
 
     def _add(self, spec: FunctionSpec, tables: Tables) -> None:

@@ -44,6 +44,17 @@ ACKS: dict[str, tuple[str, str]] = {
         "and the dead-letter queue of the SLA-check schedule, neither of which is an SQS redrive policy that the "
         "rule can see. It is watched by the SlaChecksDeadLetters alarm.",
     ),
+    "alert-dlq": (
+        "AwsSolutions-SQS3",
+        "This queue is itself a dead-letter queue: the failure destination of asynchronous alerts-detector "
+        "invocations and the dead-letter queue of its hourly schedule, neither of which is an SQS redrive policy "
+        "that the rule can see. It is watched by the AlertDetectorDeadLetters alarm.",
+    ),
+    "alert-topic-key": (
+        "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
+        "Publishing to an encrypted SNS topic needs kms:GenerateDataKey* (CDK's grantPublish); the statement names "
+        "the alert topic's own key only.",
+    ),
     "scheduler-invoke": (
         "AwsSolutions-IAM5[Resource::<{function}.Arn>:*]",
         "Added by the Scheduler LambdaInvoke target (grantInvoke): the ':*' suffix covers versions and aliases of "
@@ -78,8 +89,14 @@ def acknowledge(stack: AntidoteStack) -> None:
     rule, reason = ACKS["sla-dlq"]
     _ack(stack.sla_checks.dead_letters, rule, reason)
 
+    rule, reason = ACKS["alert-dlq"]
+    _ack(stack.alert_detection.dead_letters, rule, reason)
+
+    rule, reason = ACKS["alert-topic-key"]
+    _ack(stack.functions.roles["alerts"], rule, reason)
+
     rule, reason = ACKS["scheduler-invoke"]
-    for scheduled, key in ((stack.scans, "ingest"), (stack.sla_checks, "respond")):
+    for scheduled, key in ((stack.scans, "ingest"), (stack.sla_checks, "respond"), (stack.alert_detection, "alerts")):
         if scheduled.role is None:  # nothing scheduled, so no role and nothing to acknowledge
             continue
         function_id = stack.resolve(stack.functions[key].function_arn)["Fn::GetAtt"][0]

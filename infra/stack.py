@@ -1,7 +1,8 @@
 """One stack per stage, wired from one module per AWS concern.
 
 ``storage.py`` DynamoDB tables · ``compute.py`` the three Lambda functions · ``messaging.py`` the SQS queues
-between them · ``schedules.py`` EventBridge Scheduler (scans, SLA checks) · ``auth.py`` the educators' Cognito
+between them · ``schedules.py`` EventBridge Scheduler (scans, SLA checks, the alerts detector) ·
+``alerting.py`` the alert topic and webhook secret · ``auth.py`` the educators' Cognito
 user pool · ``api.py`` API Gateway, with ``waf.py`` in front · ``monitoring.py`` CloudWatch alarms and their SNS
 topic · ``nag.py`` the cdk-nag acknowledgments.
 """
@@ -12,13 +13,14 @@ from aws_cdk import CfnOutput, Environment, Stack, Tags
 from constructs import Construct
 
 from infra import nag
+from infra.alerting import AlertDestinations
 from infra.api import Api
 from infra.auth import EducatorPool
 from infra.compute import Functions
 from infra.config import StageConfig
 from infra.messaging import pipeline
 from infra.monitoring import Alarms
-from infra.schedules import scheduled_scans, sla_checks, sources_environment
+from infra.schedules import alert_detection, scheduled_scans, sla_checks, sources_environment
 from infra.storage import Tables
 
 
@@ -43,6 +45,8 @@ class AntidoteStack(Stack):
         for key in ("ingest", "respond"):  # ingest scans the sources, respond reports their health
             self.functions[key].add_environment("ANTIDOTE_SOURCES", sources_environment(config))
         self.sla_checks = sla_checks(self, config, self.functions["respond"])
+        self.alert_destinations = AlertDestinations(self, "Alerts", config=config, detector=self.functions["alerts"])
+        self.alert_detection = alert_detection(self, config, self.functions["alerts"])
         self.educators = EducatorPool(self, "Educators", config=config)
         self.api = Api(self, "Api", config=config, functions=self.functions.by_key, educators=self.educators)
         # The console's sign-in redirects to the API's address, so its app client comes after the API.
@@ -58,6 +62,7 @@ class AntidoteStack(Stack):
                 "Matches": self.matches.dead_letter_queue,
                 "Scans": self.scans.dead_letters,
                 "SlaChecks": self.sla_checks.dead_letters,
+                "AlertDetector": self.alert_detection.dead_letters,
             },
             functions=self.functions.by_key,
             api=self.api.rest_api,
@@ -76,6 +81,7 @@ class AntidoteStack(Stack):
             "IngestUsagePlanId": (self.api.ingest_plan.usage_plan_id, "Usage plan of the ingest webhook key"),
             "ApiKeysTable": (self.tables["api_keys"].table_name, "Table of hashed API keys and their scopes"),
             "AlarmTopicArn": (self.alarms.topic.topic_arn, "SNS topic every alarm notifies"),
+            "AlertTopicArn": (self.alert_destinations.topic.topic_arn, "SNS topic spikes and other alerts go to"),
         }
         for name, (value, description) in outputs.items():
             CfnOutput(self, name, value=value, description=description)

@@ -32,6 +32,8 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("audit", "ANTIDOTE_AUDIT_TABLE", "item_id", sort_key="event_key"),
     TableSpec("api_keys", "ANTIDOTE_API_KEYS_TABLE", "key_id"),
     TableSpec("counters", "ANTIDOTE_COUNTERS_TABLE", "name", sort_key="bucket", ttl_attribute="expires_at"),
+    # Raised alerts by day (and the first-seen and digest markers that make a rerun of the detector change nothing).
+    TableSpec("alerts", "ANTIDOTE_ALERTS_TABLE", "day", sort_key="alert_key", ttl_attribute="expires_at"),
     # Each scan source's cursor and health: a lost cursor only makes the next scan re-read (ingest drops duplicates).
     TableSpec("sources", "ANTIDOTE_SOURCES_TABLE", "name", data=False),
     # Powertools idempotency records are short-lived and rebuilt by the next delivery: not data worth keeping.
