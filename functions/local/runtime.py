@@ -64,8 +64,8 @@ def prepare_environment(settings: Settings) -> None:
 
 
 class Functions:
-    """The three handlers, imported after the environment is prepared, each behind its own lock (like one container)
-    except for the concurrent APIs above."""
+    """The handlers (ingest, match, respond, alerts), imported after the environment is prepared, each behind its
+    own lock (like one container) except for the concurrent APIs above."""
 
     def __init__(self) -> None:
         from functions.ingest import sources

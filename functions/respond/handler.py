@@ -152,8 +152,9 @@ def list_reviews(
     claim: ClaimQ = None,
     assignee: AssigneeQ = None,
     q: SearchQ = None,
+    region: RegionQ = None,
 ) -> ReviewPage:
-    filters = ReviewFilters(topic, platform, language, action, claim, assignee, q)
+    filters = ReviewFilters(topic, platform, language, action, claim, assignee, q, region and region.upper())
     return reviews().list_review_items(status, filters, limit, cursor)
 
 
@@ -175,8 +176,9 @@ def review_summary(
     claim: ClaimQ = None,
     assignee: AssigneeQ = None,
     q: SearchQ = None,
+    region: RegionQ = None,
 ) -> ReviewSummary:
-    filters = ReviewFilters(topic, platform, language, action, claim, assignee, q)
+    filters = ReviewFilters(topic, platform, language, action, claim, assignee, q, region and region.upper())
     return reviews().summarise(status, filters, datetime.now(UTC), DUE_SOON)
 
 
@@ -195,8 +197,9 @@ def export_reviews(
     claim: ClaimQ = None,
     assignee: AssigneeQ = None,
     q: SearchQ = None,
+    region: RegionQ = None,
 ) -> Response[str]:
-    filters = ReviewFilters(topic, platform, language, action, claim, assignee, q)
+    filters = ReviewFilters(topic, platform, language, action, claim, assignee, q, region and region.upper())
     items, cursor = [], None
     while True:
         page = reviews().list_review_items(status, filters, 100, cursor)

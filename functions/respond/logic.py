@@ -130,6 +130,7 @@ def build_review_item(message: MatchMessage, post: StoredPost, now: datetime, ru
         post_key=post.post_key,
         platform=post.platform.value,
         language=post.language,
+        region=post.region,
         topic=claim.topic,
         claim_id=claim.id,
         post=_post_view(post),

@@ -515,6 +515,7 @@ class ReviewItem(BaseModel):
     post_key: str
     platform: str
     language: str | None
+    region: str | None = None  # the post's region (from the post, else its single-region source)
     topic: str
     claim_id: str
     post: dict[str, Any]
@@ -568,6 +569,7 @@ class ReviewSummary(BaseModel):
     by_topic: dict[str, int]
     by_platform: dict[str, int]
     by_language: dict[str, int] = Field(default_factory=dict, description="Items per detected language ('' unknown).")
+    by_region: dict[str, int] = Field(default_factory=dict, description="Items per post region ('' unknown).")
 
 
 class AuditEvent(BaseModel):

@@ -44,8 +44,8 @@ const STATUS_WORDS = {
   filed: "filed",
   escalated: "escalated",
 };
-const FILTER_NAMES = ["status", "action", "topic", "platform", "language", "claim", "assignee", "q"];
-const DEFAULT_FILTERS = { status: "pending", action: "", topic: "", platform: "", language: "", claim: "", assignee: "", q: "" };
+const FILTER_NAMES = ["status", "action", "topic", "platform", "language", "region", "claim", "assignee", "q"];
+const DEFAULT_FILTERS = { status: "pending", action: "", topic: "", platform: "", language: "", region: "", claim: "", assignee: "", q: "" };
 const SUMMARY_MS = 15000; // the totals read every item of the status: refreshed less often than the list
 const NARROW = window.matchMedia("(max-width: 48rem)");
 const TYPING_BURST_MS = 900; // a letter this soon after another (no other key or click between) is typing
@@ -129,6 +129,7 @@ const state = {
   absorbNext: false, // the next load only adds a page ("Load more"): nothing in it is new
   fresh: new Map(), // item id -> when it arrived, for the "New" badge
   languages: new Set(),
+  regions: new Set(), // the posts' regions seen in the queue's summaries, for the region filter
   loadingQueue: false,
   queueAgain: false,
   selectedId: null,
@@ -437,6 +438,17 @@ function fillTopicFilter() {
   select.value = chosen;
 }
 
+function fillRegionFilter() {
+  const select = $("f-region");
+  const chosen = select.value;
+  fill(
+    select,
+    h("option", { value: "" }, "All regions"),
+    [...state.regions].sort().map((code) => h("option", { value: code }, code)),
+  );
+  select.value = chosen;
+}
+
 function fillLanguageFilter() {
   const select = $("f-language");
   const chosen = select.value;
@@ -599,6 +611,9 @@ async function refreshSummary(force = false) {
     const languagesBefore = state.languages.size; // a language only beyond the first page can be filtered too
     for (const code of Object.keys(summary.by_language || {})) if (code) state.languages.add(code);
     if (state.languages.size !== languagesBefore) fillLanguageFilter();
+    const regionsBefore = state.regions.size;
+    for (const code of Object.keys(summary.by_region || {})) if (code) state.regions.add(code);
+    if (state.regions.size !== regionsBefore) fillRegionFilter();
     renderSummary();
     renderOverview();
   } catch (error) {
@@ -1960,7 +1975,7 @@ function renderTrends(data) {
 // ---------------------------------------------------------------- filters, timers, keyboard
 
 function syncFilterControls() {
-  for (const name of ["status", "action", "topic", "platform", "language"]) {
+  for (const name of ["status", "action", "topic", "platform", "language", "region"]) {
     const select = $(`f-${name}`);
     if (state.filters[name] && ![...select.options].some((option) => option.value === state.filters[name])) {
       select.append(h("option", { value: state.filters[name] }, state.filters[name])); // from a link, before the lists load
@@ -2111,7 +2126,7 @@ function bind() {
     tab.addEventListener("click", () => showView(tab.dataset.view));
   }
   for (const form of [$("filters"), $("kb-filters")]) form.addEventListener("submit", (event) => event.preventDefault());
-  for (const name of ["status", "action", "topic", "platform", "language"]) {
+  for (const name of ["status", "action", "topic", "platform", "language", "region"]) {
     $(`f-${name}`).addEventListener("change", (event) => setFilters({ [name]: event.target.value }));
   }
   $("f-mine").addEventListener("change", (event) => setFilters({ assignee: event.target.checked ? "me" : "" }));

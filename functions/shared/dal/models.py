@@ -93,6 +93,7 @@ class ReviewItemRecord(Model):
     post_key = UnicodeAttribute()
     platform = UnicodeAttribute()
     language = UnicodeAttribute(null=True)
+    region = UnicodeAttribute(null=True)  # the post's region: the queue can be cut by it
     topic = UnicodeAttribute()
     claim_id = UnicodeAttribute()
     post = JSONAttribute()  # the stored post, personal data removed

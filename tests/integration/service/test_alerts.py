@@ -109,6 +109,26 @@ def test_a_matched_post_is_counted_by_region_and_language_with_its_sentiment(ser
     nowhere = service.client.request("GET", "/v1/trends?region=ZZ", headers=service.educator).json()
     assert nowhere["claims"] == []
 
+    def queued(query: str) -> list[str]:
+        """The post keys of the items the filter lets through, pending or filed (the policy decides which)."""
+        keys = []
+        for status in ("pending", "filed"):
+            path = f"/v1/reviews?status={status}&{query}&limit=100"
+            keys += [
+                item["post_key"]
+                for item in service.client.request("GET", path, headers=service.educator).json()["items"]
+            ]
+        return keys
+
+    key = f"x#{myth['post_id']}"
+    assert key in queued("region=ie")
+    assert key not in queued("region=ZZ")
+    summaries = [
+        service.client.request("GET", f"/v1/reviews:summary?status={status}&region=IE", headers=service.educator).json()
+        for status in ("pending", "filed")
+    ]
+    assert {region for summary in summaries for region in summary["by_region"]} == {"IE"}
+
 
 def test_alerts_need_an_educator_and_refuse_a_bad_kind(service: Service) -> None:
     assert service.client.request("GET", "/v1/alerts").status == 401
