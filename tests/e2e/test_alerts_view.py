@@ -3,6 +3,7 @@ the spike marked on the claim's sparkline, and the trends cut by region."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from playwright.sync_api import Page, expect
@@ -43,7 +44,9 @@ def test_a_new_spike_shows_as_a_badge_in_the_list_and_on_the_chart(page: Page, s
     sign_in(page, service)
     badge = page.locator("#alert-badge")
     expect(badge).to_be_visible()
-    assert int(badge.text_content() or "0") >= 1
+    counted = re.fullmatch(r"(\d+) new alerts?", badge.text_content() or "")
+    assert counted
+    assert int(counted.group(1)) >= 1
 
     page.locator('#nav .tab[data-view="trends"]').click()
     expect(badge).to_be_hidden()  # looked at: no longer new

@@ -1867,8 +1867,7 @@ async function loadAlerts() {
   if (state.view === "trends" && data.alerts.length) localStorage.setItem(ALERTS_SEEN, data.alerts.map((a) => a.raised_at).sort().pop());
   const badge = $("alert-badge");
   badge.hidden = state.view === "trends" || !fresh;
-  badge.textContent = String(fresh);
-  badge.setAttribute("aria-label", `${plural(fresh, "new alert")}`);
+  fill(badge, String(fresh), h("span", { class: "visually-hidden" }, fresh === 1 ? " new alert" : " new alerts"));
   fill(
     $("alert-list"),
     data.alerts.length
