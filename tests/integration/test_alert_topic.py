@@ -43,8 +43,9 @@ def subscribed(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, Any
 
 def test_an_alert_reaches_the_topics_subscribers_with_its_subject_and_event(subscribed: tuple[str, Any, str]) -> None:
     topic, sqs, queue_url = subscribed
-    alert = {"alert_id": "spike#claim:c1#2026-11-29T14", "series": "claim:c1", "count": 12, "p_value": 1e-6}
-    SnsTopic(topic, "us-east-1").publish("alert.spike", alert["alert_id"], "Antidote: Spike — claim:c1", alert)
+    key = "spike#claim:c1#2026-11-29T14"
+    alert: dict[str, Any] = {"alert_id": key, "series": "claim:c1", "count": 12, "p_value": 1e-6}
+    SnsTopic(topic, "us-east-1").publish("alert.spike", key, "Antidote: Spike — claim:c1", alert)
 
     messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)["Messages"]
     assert len(messages) == 1
@@ -52,7 +53,7 @@ def test_an_alert_reaches_the_topics_subscribers_with_its_subject_and_event(subs
     assert envelope["Subject"] == "Antidote: Spike — claim:c1"
     assert envelope["MessageAttributes"]["event"]["Value"] == "alert.spike"
     body = json.loads(envelope["Message"])
-    assert (body["type"], body["id"], body["data"]) == ("alert.spike", alert["alert_id"], alert)
+    assert (body["type"], body["id"], body["data"]) == ("alert.spike", key, alert)
 
 
 def test_a_topic_that_refuses_the_publish_is_logged_not_raised(subscribed: tuple[str, Any, str]) -> None:
