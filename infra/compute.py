@@ -1,4 +1,5 @@
-"""The three Lambda functions, all from one container image, each with its own role, log group and environment.
+"""The Lambda functions (ingest, match, respond, alerts), all from one container image, each with its own role,
+log group and environment.
 
 The image (``Dockerfile`` at the repository root) holds the runtime packages (onnxruntime, no torch) and the
 knowledge-base index with the embedding model exported to ONNX, built at image build time, so no function downloads
@@ -126,7 +127,16 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "unmatched": "read",  # the scheduled voids clustering reads the kept posts (Query by day)
             "voids": "replace",  # ... and replaces the current voids; GET /v1/voids reads them
             "api_keys": "write",  # PUT/DELETE /v1/keys/{key_id}/webhook (admin): a partner key's webhook
+            "alerts": "read",  # GET /v1/alerts, and the alerts the trends chart marks
         },
+    ),
+    FunctionSpec(
+        "alerts",
+        "functions.alerts.handler.handler",
+        "Hourly: spikes, first-seen claims and sentiment dips in the trend counters; alerts to SNS and a webhook.",
+        Duration.minutes(5),  # webhook retries wait at most two minutes (functions/shared/webhooks.py)
+        # deliveries: every webhook attempt is written to the delivery log (functions/shared/webhooks.py)
+        {"counters": "read", "alerts": "write", "deliveries": "write"},
     ),
 )
 
@@ -141,7 +151,7 @@ def service_name(key: str) -> str:
 
 
 class Functions(Construct):
-    """Builds the image asset once and the three functions from it."""
+    """Builds the image asset once and every function from it."""
 
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, tables: Tables) -> None:
         super().__init__(scope, construct_id)
@@ -164,6 +174,7 @@ class Functions(Construct):
             "ingest": config.ingest_memory_mb,
             "match": config.match_memory_mb,
             "respond": config.respond_memory_mb,
+            "alerts": config.alerts_memory_mb,
         }[key]
 
     def _add(self, spec: FunctionSpec, tables: Tables) -> None:

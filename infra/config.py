@@ -30,6 +30,7 @@ STAGE_NAME = re.compile(r"^[a-z][a-z0-9]{1,11}$")
 COGNITO_DOMAIN_PREFIX = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 COGNITO_RESERVED_WORDS = ("aws", "amazon", "cognito")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
 class ConfigError(ValueError):
@@ -57,6 +58,7 @@ class StageConfig:
     ingest_memory_mb: int = 1024
     match_memory_mb: int = 1769
     respond_memory_mb: int = 1024
+    alerts_memory_mb: int = 512  # the hourly detector: a week of counters and a few requests
     match_reserved_concurrency: int = 5
     # SQS pollers may use at most this many match instances; the rest of the reserved concurrency serves partners.
     match_queue_max_concurrency: int = 3
@@ -101,6 +103,16 @@ class StageConfig:
     partner_notify_rate_minutes: int = 60
     api_5xx_rate_threshold: float = 0.01
     alarm_email: str | None = None
+    # Alerts (functions/alerts): who the SNS alert topic notifies (e-mail addresses, SMS numbers in E.164), the
+    # signed webhook (its URL, and the Secrets Manager secret, by name, holding the signing secret; the operator
+    # creates the secret), and the detector's knobs (ANTIDOTE_ALERT_*; README "Alerts").
+    alert_emails: tuple[str, ...] = ()
+    alert_sms_numbers: tuple[str, ...] = ()
+    alert_webhook_url: str | None = None
+    alert_webhook_secret_name: str = "antidote/alerts-webhook"
+    alert_sensitivity: float = 0.001
+    alert_min_count: int = 5
+    alert_cooldown_hours: int = 6
     # Prefix of the Cognito hosted UI domain (https://PREFIX.auth.REGION.amazoncognito.com), unique per region across
     # all AWS accounts. None: "antidote-<stage>-<account id>", unique as long as one account deploys a stage once.
     cognito_domain_prefix: str | None = None
@@ -158,7 +170,7 @@ def _check_identity(config: StageConfig) -> Problems:
 
 def _check_functions(config: StageConfig) -> Problems:
     """Memory sizes (Lambda's range) and how match's reserved concurrency is split between pollers and partners."""
-    for name in ("ingest_memory_mb", "match_memory_mb", "respond_memory_mb"):
+    for name in ("ingest_memory_mb", "match_memory_mb", "respond_memory_mb", "alerts_memory_mb"):
         yield from _between(config, name, 128, 10_240)
     if config.match_reserved_concurrency < 2:
         yield "match_reserved_concurrency must be at least 2"
@@ -217,6 +229,22 @@ def _check_alarms(config: StageConfig) -> Problems:
         yield "alarm_email must be an e-mail address"
 
 
+def _check_alerts(config: StageConfig) -> Problems:
+    """Alert destinations (e-mail, SMS in E.164, an https webhook) and the detector's knobs."""
+    for email in config.alert_emails:
+        if not EMAIL.fullmatch(email):
+            yield f"alert_emails: {email!r} is not an e-mail address"
+    for number in config.alert_sms_numbers:
+        if not E164.fullmatch(number):
+            yield f"alert_sms_numbers: {number!r} is not a phone number in E.164 form (+4420…)"
+    if config.alert_webhook_url is not None and not config.alert_webhook_url.startswith("https://"):
+        yield "alert_webhook_url must be an https URL"
+    if not 0 < config.alert_sensitivity < 0.5:
+        yield "alert_sensitivity is a probability, between 0 and 0.5"
+    yield from _between(config, "alert_min_count", 1, 10_000)
+    yield from _between(config, "alert_cooldown_hours", 0, 168)
+
+
 def _check_cognito(config: StageConfig) -> Problems:
     """The hosted UI domain prefix, if one is set, against Cognito's rules."""
     prefix = config.cognito_domain_prefix
@@ -236,6 +264,7 @@ CHECKS: tuple[Callable[[StageConfig], Problems], ...] = (
     _check_api_limits,
     _check_schedules,
     _check_alarms,
+    _check_alerts,
     _check_cognito,
 )
 
@@ -260,6 +289,12 @@ def _sources(value: Any) -> tuple[SourceConfig, ...]:
             where = ".".join(str(p) for p in first["loc"])
             raise _WrongType(f"a list of sources (source {position}: {where}: {first['msg']})") from None
     return tuple(sources)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise _WrongType("a list of strings")
+    return tuple(value)
 
 
 def _tags(value: Any) -> dict[str, str]:
@@ -293,7 +328,12 @@ def _text(value: Any) -> str | None:
 
 
 Parser = Callable[[Any], Any]
-PARSERS_BY_KEY: dict[str, Parser] = {"sources": _sources, "tags": _tags}
+PARSERS_BY_KEY: dict[str, Parser] = {
+    "sources": _sources,
+    "tags": _tags,
+    "alert_emails": _strings,
+    "alert_sms_numbers": _strings,
+}
 # bool before int: True is an int to isinstance
 PARSERS_BY_DEFAULT: tuple[tuple[type, Parser], ...] = ((bool, _boolean), (int, _whole_number), (float, _number))
 

@@ -56,6 +56,17 @@ ACKS: dict[str, tuple[str, str]] = {
         "verification until each registers again; a partner's secret is rotated by registering its webhook again "
         "(PUT /v1/keys/{key_id}/webhook), which derives a new one.",
     ),
+    "alert-dlq": (
+        "AwsSolutions-SQS3",
+        "This queue is itself a dead-letter queue: the failure destination of asynchronous alerts-detector "
+        "invocations and the dead-letter queue of its hourly schedule, neither of which is an SQS redrive policy "
+        "that the rule can see. It is watched by the AlertDetectorDeadLetters alarm.",
+    ),
+    "alert-topic-key": (
+        "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
+        "Publishing to an encrypted SNS topic needs kms:GenerateDataKey* (CDK's grantPublish); the statement names "
+        "the alert topic's own key only.",
+    ),
     "scheduler-invoke": (
         "AwsSolutions-IAM5[Resource::<{function}.Arn>:*]",
         "Added by the Scheduler LambdaInvoke target (grantInvoke): the ':*' suffix covers versions and aliases of "
@@ -96,8 +107,19 @@ def acknowledge(stack: AntidoteStack) -> None:
     rule, reason = ACKS["webhook-secret-rotation"]
     _ack(stack.notifications.master_secret, rule, reason)
 
+    rule, reason = ACKS["alert-dlq"]
+    _ack(stack.alert_detection.dead_letters, rule, reason)
+
+    rule, reason = ACKS["alert-topic-key"]
+    _ack(stack.functions.roles["alerts"], rule, reason)
+
     rule, reason = ACKS["scheduler-invoke"]
-    scheduled_kinds = ((stack.scans, "ingest"), (stack.sla_checks, "respond"), (stack.notifications.scheduled, "match"))
+    scheduled_kinds = (
+        (stack.scans, "ingest"),
+        (stack.sla_checks, "respond"),
+        (stack.notifications.scheduled, "match"),
+        (stack.alert_detection, "alerts"),
+    )
     for scheduled, key in scheduled_kinds:
         if scheduled.role is None:  # nothing scheduled, so no role and nothing to acknowledge
             continue

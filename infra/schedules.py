@@ -235,3 +235,22 @@ def voids_clustering(stack: Stack, config: StageConfig, respond: lambda_.Functio
         target=_invoke(respond, VOIDS_EVENT, sla.role, sla.dead_letters, max_age),
     )
     return Scheduled(sla.dead_letters, sla.role, (schedule,))
+
+
+# What the hourly schedule sends the alerts function: no hour named, so it detects for the hour just over.
+DETECTOR_EVENT: dict[str, Any] = {"source": "antidote.alerts", "detail": {}}
+
+
+def alert_detection(stack: Stack, config: StageConfig, alerts: lambda_.Function) -> Scheduled:
+    """Runs the alerts detector at five past every hour (the counters of the hour just over are complete)."""
+    max_age = Duration.hours(1)  # a run an hour late is superseded by the next one
+    dead_letters = _park_failures(stack, "AlertDetectorDeadLetterQueue", alerts, max_age)
+    role = _scheduler_role(stack, "AlertSchedulerRole", config, "invoke the alerts function every hour")
+    schedule = scheduler.Schedule(
+        stack,
+        "AlertDetector",
+        description=f"Detect spikes, first-seen claims and sentiment dips every hour ({config.name})",
+        schedule=scheduler.ScheduleExpression.cron(minute="5", hour="*"),
+        target=_invoke(alerts, DETECTOR_EVENT, role, dead_letters, max_age),
+    )
+    return Scheduled(dead_letters, role, (schedule,))

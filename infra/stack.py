@@ -1,8 +1,9 @@
 """One stack per stage, wired from one module per AWS concern.
 
 ``storage.py`` DynamoDB tables · ``compute.py`` the three Lambda functions · ``messaging.py`` the SQS queues
-between them · ``schedules.py`` EventBridge Scheduler (scans, SLA checks, partner notifications, with the webhook
-master secret) · ``auth.py`` the educators' Cognito user pool · ``api.py`` API Gateway, with ``waf.py`` in front ·
+between them · ``schedules.py`` EventBridge Scheduler (scans, SLA checks, the voids clustering, partner
+notifications with the webhook master secret, the alerts detector) · ``alerting.py`` the alert topic and webhook
+secret · ``auth.py`` the educators' Cognito user pool · ``api.py`` API Gateway, with ``waf.py`` in front ·
 ``monitoring.py`` CloudWatch alarms and their SNS topic · ``nag.py`` the cdk-nag acknowledgments.
 """
 
@@ -12,13 +13,21 @@ from aws_cdk import CfnOutput, Environment, Stack, Tags
 from constructs import Construct
 
 from infra import nag
+from infra.alerting import AlertDestinations
 from infra.api import Api
 from infra.auth import EducatorPool
 from infra.compute import Functions
 from infra.config import StageConfig
 from infra.messaging import pipeline
 from infra.monitoring import Alarms
-from infra.schedules import partner_notifications, scheduled_scans, sla_checks, sources_environment, voids_clustering
+from infra.schedules import (
+    alert_detection,
+    partner_notifications,
+    scheduled_scans,
+    sla_checks,
+    sources_environment,
+    voids_clustering,
+)
 from infra.storage import Tables
 
 
@@ -45,6 +54,8 @@ class AntidoteStack(Stack):
         self.sla_checks = sla_checks(self, config, self.functions["respond"])
         self.voids = voids_clustering(self, config, self.functions["respond"], self.sla_checks)
         self.notifications = partner_notifications(self, config, self.functions["match"], self.functions["respond"])
+        self.alert_destinations = AlertDestinations(self, "Alerts", config=config, detector=self.functions["alerts"])
+        self.alert_detection = alert_detection(self, config, self.functions["alerts"])
         self.educators = EducatorPool(self, "Educators", config=config)
         self.api = Api(self, "Api", config=config, functions=self.functions.by_key, educators=self.educators)
         # The console's sign-in redirects to the API's address, so its app client comes after the API.
@@ -61,6 +72,7 @@ class AntidoteStack(Stack):
                 "Scans": self.scans.dead_letters,
                 "SlaChecks": self.sla_checks.dead_letters,
                 "PartnerNotifications": self.notifications.scheduled.dead_letters,
+                "AlertDetector": self.alert_detection.dead_letters,
             },
             functions=self.functions.by_key,
             api=self.api.rest_api,
@@ -79,6 +91,7 @@ class AntidoteStack(Stack):
             "IngestUsagePlanId": (self.api.ingest_plan.usage_plan_id, "Usage plan of the ingest webhook key"),
             "ApiKeysTable": (self.tables["api_keys"].table_name, "Table of hashed API keys and their scopes"),
             "AlarmTopicArn": (self.alarms.topic.topic_arn, "SNS topic every alarm notifies"),
+            "AlertTopicArn": (self.alert_destinations.topic.topic_arn, "SNS topic spikes and other alerts go to"),
         }
         for name, (value, description) in outputs.items():
             CfnOutput(self, name, value=value, description=description)

@@ -36,6 +36,8 @@ TABLES: tuple[TableSpec, ...] = (
     # clustering reads the window with Query, never Scan), and the clustering's current voids (rebuilt every run).
     TableSpec("unmatched", "ANTIDOTE_UNMATCHED_TABLE", "day", sort_key="post_key", ttl_attribute="expires_at"),
     TableSpec("voids", "ANTIDOTE_VOIDS_TABLE", "board", sort_key="void_id", data=False),
+    # Raised alerts by day (and the first-seen and digest markers that make a rerun of the detector change nothing).
+    TableSpec("alerts", "ANTIDOTE_ALERTS_TABLE", "day", sort_key="alert_key", ttl_attribute="expires_at"),
     # Each scan source's cursor and health: a lost cursor only makes the next scan re-read (ingest drops duplicates).
     TableSpec("sources", "ANTIDOTE_SOURCES_TABLE", "name", data=False),
     # Partner notifications: kept claim checks (30 days) and which claims each was told about; the delivery log.

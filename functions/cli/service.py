@@ -133,14 +133,16 @@ def serve(
 ) -> None:
     """Run both APIs locally on DynamoDB Local (data kept under the state folder) with in-process queues, and scan
     the configured sources (sources.toml) on their schedules; cluster the information voids at start and then every
-    ANTIDOTE_VOIDS_EVERY_MINUTES; tell partners about new claims that match their earlier checks."""
-    from functions.local.scheduler import partner_notifications, scheduled_scans, scheduled_voids
+    ANTIDOTE_VOIDS_EVERY_MINUTES; tell partners about new claims that match their earlier checks; run the alerts
+    detector every hour."""
+    from functions.local.scheduler import partner_notifications, scheduled_detector, scheduled_scans, scheduled_voids
 
     with (
         _service(port, persistent=True) as service,
         scheduled_scans(service),
         scheduled_voids(service),
         partner_notifications(service),
+        scheduled_detector(service),
     ):
         _wait_for_interrupt(service)
 

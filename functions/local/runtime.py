@@ -64,8 +64,8 @@ def prepare_environment(settings: Settings) -> None:
 
 
 class Functions:
-    """The three handlers, imported after the environment is prepared, each behind its own lock (like one container)
-    except for the concurrent APIs above."""
+    """The handlers (ingest, match, respond, alerts), imported after the environment is prepared, each behind its
+    own lock (like one container) except for the concurrent APIs above."""
 
     def __init__(self) -> None:
         from functions.ingest import sources
@@ -74,6 +74,7 @@ class Functions:
 
         dependencies.install_local_sinks({"posts": local_queue("posts"), "matches": local_queue("matches")})
         sources.register("demo", demo_feed)
+        from functions.alerts import handler as alerts
         from functions.ingest import handler as ingest
         from functions.match import handler as match
         from functions.respond import handler as respond
@@ -82,6 +83,7 @@ class Functions:
             "ingest": ingest.handler,
             "match": match.handler,
             "respond": respond.handler,
+            "alerts": alerts.handler,
         }
         self.locks = {name: threading.Lock() for name in self.handlers}
         self.concurrent_apis = CONCURRENT_APIS  # empty: every invocation one at a time (benchmarks compare both)

@@ -2,7 +2,8 @@
 service starts and then every ``every_minutes``, by delivering the same scan event a schedule delivers in AWS to
 the ingest function. Sources run one after another on one thread; a source that fails is logged and rescheduled,
 and never keeps the others from running. The information voids are clustered the same way, on a thread of their
-own: at start, then every ``ANTIDOTE_VOIDS_EVERY_MINUTES``, by the event their schedule delivers to respond.
+own: at start, then every ``ANTIDOTE_VOIDS_EVERY_MINUTES``, by the event their schedule delivers to respond;
+partner notifications likewise (to match), and the alerts detector a few minutes past every hour.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from functions.shared.models import SourceConfig
@@ -169,3 +170,59 @@ def scheduled_voids(service: Any) -> PeriodicJob:
     from functions.shared.settings import get_settings
 
     return PeriodicJob(service.functions.invoke, "respond", voids_event, get_settings().voids_every_minutes * 60)
+
+
+def detector_event(hour: datetime | None = None) -> dict[str, Any]:
+    """The event the detector's hourly schedule delivers (infra/schedules.py); ``hour`` asks for one hour."""
+    detail = {"hour": f"{hour:%Y-%m-%dT%H}"} if hour else {}
+    return scheduled_event("alerts", "Scheduled Event", "aws.events", detail)
+
+
+class HourlyDetector:
+    """Runs the alerts detector a few minutes past every hour (for the hour just over), as EventBridge does."""
+
+    def __init__(self, invoke: Invoke, minute: int = 5, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+        self.invoke = invoke
+        self.minute = minute
+        self.clock = clock
+        self.last: dict[str, Any] | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def seconds_to_next_run(self) -> float:
+        now = self.clock()
+        due = now.replace(minute=self.minute, second=0, microsecond=0)
+        if due <= now:
+            due += timedelta(hours=1)
+        return (due - now).total_seconds()
+
+    def run(self) -> None:
+        try:
+            self.last = self.invoke("alerts", detector_event())
+        except Exception as exc:  # a failed run is logged; the next hour's runs as usual
+            log.exception("alert detection failed")
+            self.last = {"error": f"{type(exc).__name__}: {exc}"}
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.seconds_to_next_run()):
+            self.run()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="antidote-alert-detector", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=60)
+
+
+@contextmanager
+def scheduled_detector(service: Any) -> Iterator[HourlyDetector]:
+    """Run the alerts detector every hour while ``service`` (a LocalService) runs."""
+    detector = HourlyDetector(service.functions.invoke)
+    detector.start()
+    try:
+        yield detector
+    finally:
+        detector.stop()

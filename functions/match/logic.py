@@ -17,6 +17,7 @@ from functions.match.policy import (
     signals_risk,
     trend_kind,
 )
+from functions.match.sentiment import sentiment
 from functions.shared.claims import Claim
 from functions.shared.errors import InvalidInput, NotFound
 from functions.shared.models import (
@@ -153,6 +154,9 @@ def record_batch(
                 best.id if best and trend else None,
                 trend,
                 policy,
+                post.region,
+                post.language,
+                sentiment(post.text, post.language) if best is not None else None,
             )
         )
         prepared[post.post_key] = PreparedMatch(post.post_key, result.decision.value, best, matched, False, policy)

@@ -19,9 +19,11 @@ from functions.respond.logic import (
     SeasonRule,
     SlaRule,
     add_note,
+    add_sentiment_and_alerts,
     approve,
     assign,
     create_review_item,
+    cut_trend_counts,
     decide,
     mark_posted,
     reject,
@@ -40,6 +42,8 @@ from functions.shared.dal.reviews import ReviewFilters
 from functions.shared.dependencies import idempotency_store, reviews
 from functions.shared.models import (
     Action,
+    AlertKind,
+    AlertsResponse,
     ApproveRequest,
     AssignRequest,
     AuditEvent,
@@ -77,6 +81,7 @@ get_settings().require(  # a deployed function with a missing table or queue fai
     "unmatched_table",
     "voids_table",
     "api_keys_table",  # an admin registers partner webhooks on keys
+    "alerts_table",
 )
 app = build_resolver("Antidote review API", "The queue of suggested replies that health educators work.")
 processor = BatchProcessor(event_type=EventType.SQS)
@@ -92,6 +97,7 @@ StatusQ = Annotated[ReviewStatus, Query()]
 TopicQ = Annotated[str | None, Query(max_length=80)]
 PlatformQ = Annotated[str | None, Query(max_length=20)]
 LanguageQ = Annotated[str | None, Query(max_length=2)]
+RegionQ = Annotated[str | None, Query(max_length=2, description="A region code (GB, US …); '-': none named.")]
 ActionQ = Annotated[Action | None, Query()]
 ClaimQ = Annotated[str | None, Query(max_length=120, description="Only items about this claim id.")]
 AssigneeQ = Annotated[str | None, Query(max_length=64, description="Only items taken by this educator.")]
@@ -160,8 +166,9 @@ def list_reviews(
     claim: ClaimQ = None,
     assignee: AssigneeQ = None,
     q: SearchQ = None,
+    region: RegionQ = None,
 ) -> ReviewPage:
-    filters = ReviewFilters(topic, platform, language, action, claim, assignee, q)
+    filters = ReviewFilters(topic, platform, language, action, claim, assignee, q, region and region.upper())
     return reviews().list_review_items(status, filters, limit, cursor)
 
 
@@ -183,8 +190,9 @@ def review_summary(
     claim: ClaimQ = None,
     assignee: AssigneeQ = None,
     q: SearchQ = None,
+    region: RegionQ = None,
 ) -> ReviewSummary:
-    filters = ReviewFilters(topic, platform, language, action, claim, assignee, q)
+    filters = ReviewFilters(topic, platform, language, action, claim, assignee, q, region and region.upper())
     return reviews().summarise(status, filters, datetime.now(UTC), DUE_SOON)
 
 
@@ -203,8 +211,9 @@ def export_reviews(
     claim: ClaimQ = None,
     assignee: AssigneeQ = None,
     q: SearchQ = None,
+    region: RegionQ = None,
 ) -> Response[str]:
-    filters = ReviewFilters(topic, platform, language, action, claim, assignee, q)
+    filters = ReviewFilters(topic, platform, language, action, claim, assignee, q, region and region.upper())
     items, cursor = [], None
     while True:
         page = reviews().list_review_items(status, filters, 100, cursor)
@@ -370,12 +379,42 @@ def undo_review(item_id: ItemId, request: UndoRequest) -> ReviewItem:
     middlewares=EDUCATOR,
     security=SECURITY,
     summary="Per claim, last day and week: posts spreading it, counter-speech and questions",
+    description="Cut by `region` and/or `language` (from the dimensioned counters). Each claim also carries its "
+    "last day's posts with a sentiment and how many were negative, and the week's alerts (the chart marks them).",
 )
-def trends() -> dict[str, Any]:
+def trends(region: RegionQ = None, language: LanguageQ = None) -> dict[str, Any]:
     now = datetime.now(UTC)
-    return trend_summary(
-        dependencies.trends().trend_counts(now, 7), reviews().pending_by_claim(), knowledge_base()[0], now
-    )
+    region, language = region and region.upper(), language and language.lower()
+    store = dependencies.trends()
+    counts = store.hour_counts(now, 7)
+    hourly = cut_trend_counts(counts, region, language) if region or language else store.trend_counts(now, 7)
+    cut = [c for c in counts if (not region or c.region == region) and (not language or c.language == language)]
+    summary = trend_summary(hourly, reviews().pending_by_claim(), knowledge_base()[0], now)
+    week = dependencies.alerts().between(now - timedelta(days=7), now + timedelta(hours=1))
+    everywhere = {"regions": sorted({c.region for c in counts}), "languages": sorted({c.language for c in counts})}
+    return add_sentiment_and_alerts(summary, cut, week, now) | everywhere
+
+
+@app.get(
+    "/v1/alerts",
+    middlewares=EDUCATOR,
+    security=SECURITY,
+    summary="Alerts the hourly detector raised: spikes, first-seen claims, sentiment dips",
+    description="Newest first, over the last `days` days (UTC). A spike is an hour whose posts spreading a claim "
+    "(or a topic, region or language) were unlikely under that series' own baseline; `p_value` is that chance, "
+    "`expected` the baseline's expectation. `delivery` says whether it was sent at once or in the daily digest.",
+)
+def list_alerts(
+    days: Annotated[int, Query(ge=1, le=90)] = 2,
+    kind: Annotated[AlertKind | None, Query()] = None,
+    since: Annotated[
+        datetime | None, Query(description="Only alerts raised after this time (the console badge).")
+    ] = None,
+) -> AlertsResponse:
+    now = datetime.now(UTC)
+    found = dependencies.alerts().between(now - timedelta(days=days), now + timedelta(hours=1))
+    chosen = [a for a in found if (kind is None or a.kind is kind) and (since is None or a.raised_at > since)]
+    return AlertsResponse(alerts=sorted(chosen, key=lambda a: (a.hour, a.alert_id), reverse=True))
 
 
 @app.get(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Protocol
@@ -16,11 +16,13 @@ from functions.shared.claims import Claim, Harm
 from functions.shared.errors import Conflict, Forbidden, InvalidInput
 from functions.shared.models import (
     Action,
+    Alert,
     ApproveRequest,
     AssignRequest,
     AuditEvent,
     DecideRequest,
     Decision,
+    HourCount,
     MatchMessage,
     NoteRequest,
     PostedRequest,
@@ -150,6 +152,7 @@ def build_review_item(
         post_key=post.post_key,
         platform=post.platform.value,
         language=post.language,
+        region=post.region,
         topic=claim.topic,
         claim_id=claim.id,
         post=_post_view(post),
@@ -541,3 +544,44 @@ def trend_summary(
             for c, n in most_pending
         ],
     }
+
+
+def cut_trend_counts(
+    counts: Iterable[HourCount], region: str | None, language: str | None
+) -> dict[TrendKind, dict[str, dict[str, int]]]:
+    """The trends' hourly shape ({kind: {claim: {"YYYY-MM-DDTHH": n}}}) from the dimensioned counters of one region
+    and/or language ("-": posts that named none)."""
+    out: dict[TrendKind, dict[str, dict[str, int]]] = {kind: {} for kind in TrendKind}
+    for c in counts:
+        if (region and c.region != region) or (language and c.language != language):
+            continue
+        buckets = out[c.kind].setdefault(c.claim_id, {})
+        bucket = f"{c.hour:%Y-%m-%dT%H}"
+        buckets[bucket] = buckets.get(bucket, 0) + c.tally
+    return out
+
+
+def add_sentiment_and_alerts(
+    summary: dict[str, Any], counts: list[HourCount], alerts: list[Alert], now: datetime
+) -> dict[str, Any]:
+    """Per claim row, the last day's scored and negative posts (so a turn to negative shows) and the week's alerts
+    (the chart marks them); the regions and languages the week's counters hold, for the console's filters."""
+    day_cutoff = now - timedelta(hours=24)
+    sentiment: dict[str, list[int]] = {}
+    for c in counts:
+        if c.hour >= day_cutoff:
+            scored, negative = sentiment.setdefault(c.claim_id, [0, 0])
+            sentiment[c.claim_id] = [scored + c.scored, negative + c.negative]
+    by_claim: dict[str, list[dict[str, Any]]] = {}
+    for a in alerts:
+        if a.series.startswith("claim:"):
+            by_claim.setdefault(a.series.removeprefix("claim:"), []).append(
+                {"kind": a.kind.value, "hour": a.hour.isoformat(), "count": a.count, "alert_id": a.alert_id}
+            )
+    for row in summary["claims"]:
+        scored, negative = sentiment.get(row["claim_id"], [0, 0])
+        row["sentiment_last_day"] = {"scored": scored, "negative": negative}
+        row["alerts"] = by_claim.get(row["claim_id"], [])
+    summary["regions"] = sorted({c.region for c in counts})
+    summary["languages"] = sorted({c.language for c in counts})
+    return summary

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from functions.shared.dal.alerts import AlertStore
 from functions.shared.dal.counters import TrendStore
 from functions.shared.dal.database import Database
 from functions.shared.dal.deliveries import DeliveryStore
@@ -65,6 +66,11 @@ def voids() -> VoidStore:
 
 
 @lru_cache(maxsize=1)
+def alerts() -> AlertStore:
+    return AlertStore(database())
+
+
+@lru_cache(maxsize=1)
 def deliveries() -> DeliveryStore:
     return DeliveryStore(database())
 
@@ -94,6 +100,7 @@ def reset() -> None:
         trends,
         source_states,
         voids,
+        alerts,
         deliveries,
         partner_queries,
     )

@@ -191,6 +191,52 @@ class TrendKind(StrEnum):
     QUESTION = "question"  # asks about the claim
 
 
+class AlertKind(StrEnum):
+    """What the hourly detector raises (functions/alerts/detection.py)."""
+
+    SPIKE = "spike"  # an hour's spreading posts far above the series' own baseline
+    FIRST_SEEN = "first_seen"  # a claim counted for the first time
+    SENTIMENT_DIP = "sentiment_dip"  # an hour's share of negative posts far above the series' baseline share
+
+
+class AlertDelivery(StrEnum):
+    IMMEDIATE = "immediate"  # sent to the destinations when raised
+    DIGEST = "digest"  # the day's immediate allowance was used up: sent in the daily digest
+
+
+class Alert(BaseModel):
+    """One raised alert, as stored and as ``GET /v1/alerts`` lists it."""
+
+    alert_id: str = Field(description="kind, series and hour: the detector raises each at most once")
+    kind: AlertKind
+    series: str = Field(description="'<dimension>:<value>': claim, topic, region or language ('-': unknown)")
+    hour: datetime = Field(description="the hour (UTC) the alert is about")
+    count: int = Field(description="spreading posts (spike), counted posts (first seen) or negative posts (dip)")
+    expected: float = Field(description="what the series' baseline expected for that hour")
+    p_value: float = Field(description="the chance of at least this count under the baseline")
+    detail: dict[str, float | int] = Field(default_factory=dict)
+    delivery: AlertDelivery
+    raised_at: datetime
+
+
+@dataclass(frozen=True)
+class HourCount:
+    """One dimensioned trend counter: posts of one kind about one claim in one region and language in one hour."""
+
+    hour: datetime
+    kind: TrendKind
+    claim_id: str
+    region: str  # "-" when the post named none
+    language: str  # "-" when none was detected
+    tally: int
+    scored: int = 0  # posts a sentiment was computed for
+    negative: int = 0  # of those, posts whose sentiment is negative
+
+
+class AlertsResponse(BaseModel):
+    alerts: list[Alert]
+
+
 class ReachRule(BaseModel):
     """The reach threshold of the post's platform, and how the post measured against it."""
 
@@ -246,6 +292,9 @@ class MatchEntry:
     counted_claim: str | None
     trend: TrendKind | None = None  # None: counted nowhere (a neutral mention, or nothing matched)
     policy: ReplyPolicy | None = None
+    region: str | None = None  # the post's region (ingest gives a single-region source's region to posts without)
+    language: str | None = None
+    sentiment: float | None = None  # VADER compound in [-1, 1]; None: not scored (not English, or not flagged)
 
 
 class StoredMatch(BaseModel):
@@ -259,6 +308,7 @@ class StoredMatch(BaseModel):
     matched_at: datetime
     trend: TrendKind | None = None
     policy: ReplyPolicy | None = None  # None for a post that matched nothing (or one stored before the policy)
+    sentiment: float | None = None
 
     @property
     def top_claim(self) -> MatchedClaim | None:
@@ -465,6 +515,7 @@ class ReviewItem(BaseModel):
     post_key: str
     platform: str
     language: str | None
+    region: str | None = None  # the post's region (from the post, else its single-region source)
     topic: str
     claim_id: str
     post: dict[str, Any]
@@ -518,6 +569,7 @@ class ReviewSummary(BaseModel):
     by_topic: dict[str, int]
     by_platform: dict[str, int]
     by_language: dict[str, int] = Field(default_factory=dict, description="Items per detected language ('' unknown).")
+    by_region: dict[str, int] = Field(default_factory=dict, description="Items per post region ('' unknown).")
 
 
 class AuditEvent(BaseModel):

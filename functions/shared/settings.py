@@ -216,6 +216,47 @@ class Settings(BaseSettings):
         default=20.0, gt=0, le=600, description="How long one scan of one source may spend fetching, waits included."
     )
 
+    # ---- alerts (functions/alerts/): the hourly detector and its destinations
+    alerts_table: str = "antidote-alerts"
+    alert_sensitivity: float = Field(
+        default=0.001,
+        gt=0,
+        lt=0.5,
+        description=(
+            "A spike (or sentiment dip) is an hour whose count has less than this chance under the series' own "
+            "baseline. Smaller: fewer, surer alerts."
+        ),
+    )
+    alert_min_count: int = Field(
+        default=5, ge=1, description="Fewest spreading (or negative) posts in an hour for a spike (or dip)."
+    )
+    alert_cooldown_hours: int = Field(
+        default=6, ge=0, le=168, description="After an alert, the same kind for the same series waits this long."
+    )
+    alert_baseline_days: int = Field(
+        default=7, ge=1, le=13, description="The trailing window each series' baseline is measured over."
+    )
+    alert_max_immediate_per_day: int = Field(
+        default=20,
+        ge=0,
+        description="Alerts sent as they are raised per UTC day; beyond it they wait for the daily digest.",
+    )
+    alert_digest_hour: int = Field(
+        default=23, ge=0, le=23, description="The UTC hour whose detector run also sends the day's digest."
+    )
+    alert_topic_arn: str | None = Field(
+        default=None, description="SNS topic alerts are published to (email/SMS subscriptions); unset: none."
+    )
+    alert_webhook_url: str | None = Field(
+        default=None, description="A URL every alert is POSTed to, signed (functions/shared/webhooks.py)."
+    )
+    alert_webhook_secret: str | None = Field(
+        default=None, min_length=16, description="Local stage: the webhook signing secret itself."
+    )
+    alert_webhook_secret_name: str | None = Field(
+        default=None, description="Deployed: the Secrets Manager secret (by name) holding the signing secret."
+    )
+
     # ---- webhooks (functions/shared/webhooks.py)
     delivery_log_days: int = Field(default=30, ge=1, description="How long each webhook delivery attempt is kept.")
     partner_query_days: int = Field(

@@ -46,9 +46,11 @@ def function_ids(stack: AntidoteStack) -> dict[str, str]:
 
 
 def parking_queues(stack: AntidoteStack) -> tuple[IConstruct, ...]:
-    """Every dead-letter queue: the two work queues' and the three schedules' (scans, SLA checks, notifications)."""
+    """Every dead-letter queue: the two work queues' and the four schedules' (scans, SLA checks, notifications,
+    alerts)."""
     return (stack.posts.dead_letter_queue, stack.matches.dead_letter_queue, stack.scans.dead_letters,
-            stack.sla_checks.dead_letters, stack.notifications.scheduled.dead_letters)  # fmt: skip
+            stack.sla_checks.dead_letters, stack.notifications.scheduled.dead_letters,
+            stack.alert_detection.dead_letters)  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------------ app and stages
@@ -93,6 +95,10 @@ STATEFUL_IDS = {
     "FunctionsRespondLogs12A844C6",
     "ApiAccessLogs50B185DB",
     "AlarmsTopicKeyAB251E47",
+    "TablesAlertsTable68749FA3",
+    "AlertDetectorDeadLetterQueueD3159AF0",
+    "FunctionsAlertsLogs027EE91A",
+    "AlertsTopicKey4FD54A73",
 }
 
 
@@ -113,15 +119,15 @@ def test_stage_settings_differ_where_cdk_json_says(synthesized: Synthesized) -> 
 # ------------------------------------------------------------------------------------------------ functions
 
 
-def test_three_functions_from_one_container_image(synthesized: Synthesized, stage: str) -> None:
+def test_every_function_from_one_container_image(synthesized: Synthesized, stage: str) -> None:
     template = synthesized.templates[stage]
     image = Capture()
-    template.resource_count_is("AWS::Lambda::Function", 3)
+    template.resource_count_is("AWS::Lambda::Function", len(FUNCTIONS))  # ingest, match, respond, alerts
     template.all_resources_properties(
         "AWS::Lambda::Function",
         {"PackageType": "Image", "Code": {"ImageUri": image}, "Architectures": ["x86_64"]},
     )
-    # the same image (one asset, one build) behind all three
+    # the same image (one asset, one build) behind all of them
     uris = {
         json.dumps(fn["Properties"]["Code"]["ImageUri"])
         for fn in synthesized.resources(stage, "AWS::Lambda::Function").values()
@@ -136,7 +142,12 @@ def test_three_functions_from_one_container_image(synthesized: Synthesized, stag
 def test_function_sizes_tracing_json_logs_and_reserved_concurrency(synthesized: Synthesized, stage: str) -> None:
     stack, template = synthesized.stacks[stage], synthesized.templates[stage]
     config = stack.config
-    memory = {"ingest": config.ingest_memory_mb, "match": config.match_memory_mb, "respond": config.respond_memory_mb}
+    memory = {
+        "ingest": config.ingest_memory_mb,
+        "match": config.match_memory_mb,
+        "respond": config.respond_memory_mb,
+        "alerts": config.alerts_memory_mb,
+    }
     level = "DEBUG" if stage == "dev" else "INFO"
     functions = synthesized.resources(stage, "AWS::Lambda::Function")
     for key, fid in function_ids(stack).items():
@@ -192,6 +203,7 @@ def test_each_function_gets_only_the_names_of_what_it_may_touch(synthesized: Syn
         "ingest": {"ANTIDOTE_POSTS_QUEUE_URL": logical_id(stack, stack.posts.queue)},
         "match": {"ANTIDOTE_MATCHES_QUEUE_URL": logical_id(stack, stack.matches.queue)},
         "respond": {},
+        "alerts": {},
     }
     for spec in FUNCTIONS:
         variables = functions[function_ids(stack)[spec.key]]["Properties"]["Environment"]["Variables"]
@@ -254,7 +266,7 @@ def test_data_tables_are_retained_and_protected_in_prod(synthesized: Synthesized
             assert resource["Properties"]["DeletionProtectionEnabled"] is (stage == "prod"), spec.key
         else:  # idempotency records are disposable
             assert resource["DeletionPolicy"] == "Delete"
-    assert sum(s.data for s in TABLES) == 8  # + the kept unmatched posts and the partners' kept checks
+    assert sum(s.data for s in TABLES) == 9  # + the kept unmatched posts, the partners' kept checks, the alerts
 
 
 # ------------------------------------------------------------------------------------------------ SQS
@@ -262,8 +274,8 @@ def test_data_tables_are_retained_and_protected_in_prod(synthesized: Synthesized
 
 def test_work_queues_have_dead_letter_queues_and_encryption(synthesized: Synthesized, stage: str) -> None:
     stack, template = synthesized.stacks[stage], synthesized.templates[stage]
-    # posts, matches, their DLQs, the scan, SLA-check and partner-notification DLQs
-    template.resource_count_is("AWS::SQS::Queue", 7)
+    # posts, matches, their DLQs, the scan, SLA-check, partner-notification and alert-detector DLQs
+    template.resource_count_is("AWS::SQS::Queue", 8)
     template.all_resources_properties("AWS::SQS::Queue", {"SqsManagedSseEnabled": True})
     for work in (stack.posts, stack.matches):
         queue = synthesized.resources(stage, "AWS::SQS::Queue")[logical_id(stack, work.queue)]
@@ -350,6 +362,8 @@ def _resource_ids(resource: Any) -> list[str]:
     for item in items:
         if isinstance(item, dict) and "Fn::GetAtt" in item:
             found.append(item["Fn::GetAtt"][0])
+        elif isinstance(item, dict) and "Ref" in item:  # an SNS topic is named by Ref
+            found.append(item["Ref"])
         elif isinstance(item, dict) and "Fn::Join" in item:
             found.append(item["Fn::Join"][1][0]["Fn::GetAtt"][0] + "".join(item["Fn::Join"][1][1:]))
         else:
@@ -366,6 +380,7 @@ def test_function_roles_are_least_privilege(synthesized: Synthesized, stage: str
     scan_dlq, sla_dlq = logical_id(stack, stack.scans.dead_letters), logical_id(stack, stack.sla_checks.dead_letters)
     notify_dlq = logical_id(stack, stack.notifications.scheduled.dead_letters)
     master_secret = logical_id(stack, stack.notifications.master_secret)
+    alert_dlq = logical_id(stack, stack.alert_detection.dead_letters)
     send = ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
     consume = ["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:DeleteMessage",
                "sqs:GetQueueAttributes"]  # fmt: skip
@@ -373,6 +388,13 @@ def test_function_roles_are_least_privilege(synthesized: Synthesized, stage: str
         "ingest": {(posts_q, tuple(send)), (scan_dlq, tuple(send))},
         "match": {(matches_q, tuple(send)), (posts_q, tuple(consume)), (notify_dlq, tuple(send))},
         "respond": {(matches_q, tuple(consume)), (sla_dlq, tuple(send))},
+        "alerts": {(alert_dlq, tuple(send))},
+    }
+    # the alerts detector also publishes to its topic, encrypted with the topic's own key (infra/alerting.py)
+    alert_topic = logical_id(stack, stack.alert_destinations.topic)
+    alert_key = logical_id(stack, stack.alert_destinations.key)
+    expected_other = {
+        "alerts": {(("sns:Publish",), (alert_topic,)), (("kms:Decrypt", "kms:GenerateDataKey*"), (alert_key,))}
     }
     for spec in FUNCTIONS:
         role_id = logical_id(stack, stack.functions.roles[spec.key])
@@ -380,10 +402,13 @@ def test_function_roles_are_least_privilege(synthesized: Synthesized, stage: str
         tables: dict[str, tuple[str, ...]] = {}
         queues: set[tuple[str, tuple[str, ...]]] = set()
         logs, xray, secrets = [], [], []
+        other: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
         for statement in _role_statements(synthesized, stage, role_id):
             assert statement["Effect"] == "Allow"
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-            assert all("*" not in action for action in actions), statement
+            # the one wildcard: kms:GenerateDataKey*, which publishing to the encrypted alert topic needs
+            kms = spec.key == "alerts" and actions[0].startswith("kms:")
+            assert kms or all("*" not in action for action in actions), statement
             resources = _resource_ids(statement["Resource"])
             if actions[0].startswith("dynamodb:"):
                 assert "dynamodb:Scan" not in actions
@@ -400,10 +425,13 @@ def test_function_roles_are_least_privilege(synthesized: Synthesized, stage: str
             elif actions[0].startswith("secretsmanager:"):
                 assert actions == ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
                 secrets.append([r["Ref"] if isinstance(r, dict) and "Ref" in r else r for r in resources])
+            elif spec.key == "alerts" and actions[0].startswith(("sns:", "kms:")):
+                other.add((tuple(actions), tuple(resources)))
             else:
                 pytest.fail(f"{spec.key}: unexpected statement {statement}")
         assert tables == {t: TABLE_ACTIONS[level] for t, level in spec.tables.items()}, spec.key
         assert queues == expected_queues[spec.key], spec.key
+        assert other == expected_other.get(spec.key, set()), spec.key
         assert logs == [[logical_id(stack, stack.functions.log_groups[spec.key])]]
         assert xray == [["*"]]  # X-Ray has no resource-level permissions (acknowledged for cdk-nag)
         # the webhook master secret: match signs partner notifications, respond shows a partner its new secret
@@ -738,15 +766,16 @@ def test_hosted_ui_prefix_can_be_set_per_stage() -> None:
 
 def test_deployed_stages_schedule_no_scans(synthesized: Synthesized, stage: str) -> None:
     """dev and prod name no scan sources (the bundled sample posts are for local runs): the schedules are the SLA
-    check, the voids clustering and partner notifications, and no scheduler role may invoke ingest."""
+    check, the voids clustering, partner notifications and the alerts detector, and no scheduler role may invoke
+    ingest."""
     stack, template = synthesized.stacks[stage], synthesized.templates[stage]
     assert stack.config.sources == ()
     assert stack.scans.schedules == ()
     assert stack.scans.role is None
     schedules = synthesized.resources(stage, "AWS::Scheduler::Schedule").values()
-    assert sorted(json.dumps(s["Properties"]["Target"]["Arn"]) for s in schedules) == sorted(
-        json.dumps(arn_ref(function_ids(stack)[key])) for key in ("respond", "respond", "match")
-    )  # SLA check, voids, partner notifications
+    assert sorted((s["Properties"]["Target"]["Arn"] for s in schedules), key=json.dumps) == sorted(
+        (arn_ref(function_ids(stack)[key]) for key in ("respond", "respond", "match", "alerts")), key=json.dumps
+    )  # SLA check, voids, partner notifications, alerts
     ingest_arn = json.dumps(arn_ref(function_ids(stack)["ingest"]))
     for role_id in synthesized.resources(stage, "AWS::IAM::Role"):
         assert ingest_arn not in json.dumps(_role_statements(synthesized, stage, role_id)), role_id
@@ -768,7 +797,7 @@ def test_each_configured_scan_source_gets_its_schedule(scanning: Synthesized) ->
     config = stack.config
     assert [s.name for s in config.sources] == ["news", "rss-feed"]
     assert [logical_id(stack, s)[:-8] for s in stack.scans.schedules] == ["ScanNews", "ScanRssFeed"]  # + hash
-    template.resource_count_is("AWS::Scheduler::Schedule", len(config.sources) + 3)  # + SLA, voids, notifications
+    template.resource_count_is("AWS::Scheduler::Schedule", len(config.sources) + 4)  # + SLA, voids, notify, alerts
     assert stack.scans.role is not None
     for source, minutes in zip(config.sources, (15, 30), strict=True):  # news asks for 5: the stage's floor is 15
         rate = ScheduleExpression.rate(Duration.minutes(minutes)).expression_string
@@ -967,7 +996,7 @@ def _alarms(synthesized: Synthesized, stage: str) -> list[dict[str, Any]]:
 
 def test_alarms_cover_dead_letters_errors_throttles_5xx_and_review_sla(synthesized: Synthesized, stage: str) -> None:
     stack, template = synthesized.stacks[stage], synthesized.templates[stage]
-    template.resource_count_is("AWS::CloudWatch::Alarm", len(parking_queues(stack)) + 2 * 3 + 1 + 1)
+    template.resource_count_is("AWS::CloudWatch::Alarm", len(parking_queues(stack)) + 2 * len(FUNCTIONS) + 1 + 1)
     for dlq in parking_queues(stack):
         template.has_resource_properties(
             "AWS::CloudWatch::Alarm",

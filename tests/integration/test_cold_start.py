@@ -12,7 +12,7 @@ import pytest
 
 from functions.shared.settings import PROJECT_ROOT
 
-HANDLERS = ("ingest", "match", "respond")
+HANDLERS = ("ingest", "match", "respond", "alerts")
 BUILD_ONLY = ("aws_cdk", "yaml", "rapidfuzz", "sklearn")
 
 
@@ -99,6 +99,9 @@ DEPLOYED_TABLES = [
     "SOURCES",
     "UNMATCHED",
     "VOIDS",
+    "PARTNER_QUERIES",
+    "DELIVERIES",
+    "ALERTS",
 ]
 DEPLOYED = {
     "ANTIDOTE_STAGE": "prod",

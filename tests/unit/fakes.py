@@ -7,6 +7,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -149,3 +150,37 @@ class FakeVoids:
     def replace_voids(self, voids: list[StoredVoid], clustered_at: datetime, kept_posts: int) -> None:
         self.voids = {v.void_id: v for v in voids}
         self.run = VoidsResponse(clustered_at=clustered_at, kept_posts=kept_posts, voids=[])
+
+
+class FakeAlerts:
+    """The alert store's guarantees: an alert raised once per (hour, kind, series); first sighting once per claim;
+    the digest claimed once per day."""
+
+    def __init__(self) -> None:
+        from functions.shared.models import Alert
+
+        self.alerts: dict[str, Alert] = {}
+        self.first_seen: set[str] = set()
+        self.digests: set[str] = set()
+
+    def raise_alert(self, alert: Any) -> bool:
+        if alert.alert_id in self.alerts or (alert.kind == "first_seen" and alert.series in self.first_seen):
+            return False
+        self.alerts[alert.alert_id] = alert
+        if alert.kind == "first_seen":
+            self.first_seen.add(alert.series)
+        return True
+
+    def ever_seen(self, series: Any) -> set[str]:
+        return set(series) & self.first_seen
+
+    def on_day(self, day: Any) -> list[Any]:
+        return [a for a in self.alerts.values() if a.hour.date() == day]
+
+    def between(self, start: datetime, end: datetime) -> list[Any]:
+        return sorted((a for a in self.alerts.values() if start <= a.hour < end), key=lambda a: a.hour)
+
+    def claim_digest(self, day: Any) -> bool:
+        fresh = str(day) not in self.digests
+        self.digests.add(str(day))
+        return fresh

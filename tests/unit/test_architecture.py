@@ -12,7 +12,7 @@ import pytest
 from functions.shared.settings import PROJECT_ROOT
 
 FUNCTIONS = PROJECT_ROOT / "functions"
-HANDLERS = ("ingest", "match", "respond")
+HANDLERS = ("ingest", "match", "respond", "alerts")
 # Tooling that runs on a developer's machine or at build time, never in a Lambda.
 NOT_RUNTIME = ("functions.cli", "functions.curation", "functions.local")
 BUILD_ONLY = ("aws_cdk", "yaml", "rapidfuzz")

@@ -488,3 +488,11 @@ def test_trends_report_how_many_days_of_history_they_hold() -> None:
     week = {TrendKind.SPREADING: {MYTH.id: {(NOW - timedelta(days=9)).strftime("%Y-%m-%dT%H"): 1}}}
     assert trend_summary(week, {}, {}, NOW)["history_days"] == 7.0
     assert trend_summary({}, {}, {}, NOW)["history_days"] == 0.0
+
+
+def test_the_item_keeps_the_posts_region_so_the_queue_can_be_cut_by_it() -> None:
+    posts, reviews = FakePosts(), FakeReviews()
+    post = stored_post("region").model_copy(update={"region": "KE"})
+    posts.put_posts_if_new([post])
+    assert create_review_item(message(post), posts, reviews, NOW, SLA)
+    assert reviews.get_review_item(review_item_id(post.post_key, MYTH.id)).region == "KE"

@@ -46,8 +46,8 @@ const STATUS_WORDS = {
   filed: "filed",
   escalated: "escalated",
 };
-const FILTER_NAMES = ["status", "action", "topic", "platform", "language", "claim", "assignee", "q"];
-const DEFAULT_FILTERS = { status: "pending", action: "", topic: "", platform: "", language: "", claim: "", assignee: "", q: "" };
+const FILTER_NAMES = ["status", "action", "topic", "platform", "language", "region", "claim", "assignee", "q"];
+const DEFAULT_FILTERS = { status: "pending", action: "", topic: "", platform: "", language: "", region: "", claim: "", assignee: "", q: "" };
 const SUMMARY_MS = 15000; // the totals read every item of the status: refreshed less often than the list
 const NARROW = window.matchMedia("(max-width: 48rem)");
 const TYPING_BURST_MS = 900; // a letter this soon after another (no other key or click between) is typing
@@ -131,6 +131,7 @@ const state = {
   absorbNext: false, // the next load only adds a page ("Load more"): nothing in it is new
   fresh: new Map(), // item id -> when it arrived, for the "New" badge
   languages: new Set(),
+  regions: new Set(), // the posts' regions seen in the queue's summaries, for the region filter
   loadingQueue: false,
   queueAgain: false,
   selectedId: null,
@@ -353,6 +354,7 @@ async function startSession(token) {
   fill($("whoami"), "Signed in as ", h("strong", {}, who.user), who.role === "admin" ? " (admin)" : "");
   showView(state.view);
   if (!state.claims.length) loadClaims();
+  loadAlerts();
 }
 
 function signOut() {
@@ -375,7 +377,10 @@ function showView(view) {
     else tab.removeAttribute("aria-current");
   }
   if (view === "queue") refreshQueue();
-  if (view === "trends") loadTrends();
+  if (view === "trends") {
+    loadTrends();
+    loadAlerts();
+  }
   if (view === "kb") renderKb();
   if (view === "sources") {
     showSources(document.getElementById("sources-list"), (error) => {
@@ -444,6 +449,17 @@ function fillTopicFilter() {
     select,
     h("option", { value: "" }, "All topics"),
     topics.map((topic) => h("option", { value: topic }, topic.replace(/-/g, " "))),
+  );
+  select.value = chosen;
+}
+
+function fillRegionFilter() {
+  const select = $("f-region");
+  const chosen = select.value;
+  fill(
+    select,
+    h("option", { value: "" }, "All regions"),
+    [...state.regions].sort().map((code) => h("option", { value: code }, code)),
   );
   select.value = chosen;
 }
@@ -610,6 +626,9 @@ async function refreshSummary(force = false) {
     const languagesBefore = state.languages.size; // a language only beyond the first page can be filtered too
     for (const code of Object.keys(summary.by_language || {})) if (code) state.languages.add(code);
     if (state.languages.size !== languagesBefore) fillLanguageFilter();
+    const regionsBefore = state.regions.size;
+    for (const code of Object.keys(summary.by_region || {})) if (code) state.regions.add(code);
+    if (state.regions.size !== regionsBefore) fillRegionFilter();
     renderSummary();
     renderOverview();
   } catch (error) {
@@ -1823,16 +1842,66 @@ async function loadAudit(id) {
 // ---------------------------------------------------------------- trends
 
 async function loadTrends() {
+  const cut = new URLSearchParams();
+  if ($("trend-region").value) cut.set("region", $("trend-region").value);
+  if ($("trend-language").value) cut.set("language", $("trend-language").value);
   try {
-    const data = await api("GET", "v1/trends");
+    const data = await api("GET", `v1/trends${cut.size ? `?${cut}` : ""}`);
     renderTrends(data);
   } catch (error) {
     if (!handleAuthError(error)) flash(`Could not load the trends: ${error.message}`, "error");
   }
 }
 
+/** Keep a select's options in step with the values the week's counters hold, keeping the current choice. */
+function fillChoices(select, values, everything) {
+  const chosen = select.value;
+  fill(
+    select,
+    h("option", { value: "" }, everything),
+    [...new Set([...values, chosen].filter(Boolean))].map((v) => h("option", { value: v }, v === "-" ? "not known" : v)),
+  );
+  select.value = chosen;
+}
+
+const ALERT_KINDS = { spike: "Spike", first_seen: "First seen", sentiment_dip: "Sentiment dip" };
+const ALERTS_SEEN = "antidote.alertsSeen";
+
+/** The last two days' alerts in the trends view, and on the Trends tab a badge counting those raised since the
+ * educator last looked at them (remembered in this browser). */
+async function loadAlerts() {
+  let data;
+  try {
+    data = await api("GET", "v1/alerts?days=2");
+  } catch (error) {
+    if (!handleAuthError(error)) flash(`Could not load the alerts: ${error.message}`, "error");
+    return;
+  }
+  const seen = localStorage.getItem(ALERTS_SEEN) || "";
+  const fresh = data.alerts.filter((a) => a.raised_at > seen).length;
+  if (state.view === "trends" && data.alerts.length) localStorage.setItem(ALERTS_SEEN, data.alerts.map((a) => a.raised_at).sort().pop());
+  const badge = $("alert-badge");
+  badge.hidden = state.view === "trends" || !fresh;
+  fill(badge, String(fresh), h("span", { class: "visually-hidden" }, fresh === 1 ? " new alert" : " new alerts"));
+  fill(
+    $("alert-list"),
+    data.alerts.length
+      ? data.alerts.map((a) =>
+          h(
+            "li",
+            { dataset: { alertId: a.alert_id } },
+            h("span", { class: "alert-kind" }, ALERT_KINDS[a.kind] || a.kind),
+            `${a.series.replace(":", " ")} — ${a.count} in the hour of ${when(a.hour)} (expected ${a.expected})`,
+          ),
+        )
+      : h("li", { class: "muted" }, "No alerts in the last 2 days."),
+  );
+}
+
 function renderTrends(data) {
   state.trends = data;
+  fillChoices($("trend-region"), data.regions || [], "All regions");
+  fillChoices($("trend-language"), data.languages || [], "All languages");
   const history = Number(data.history_days);
   const rising = (row) => isRising(row, history);
   $("trends-updated").textContent =
@@ -1920,7 +1989,7 @@ function renderTrends(data) {
 // ---------------------------------------------------------------- filters, timers, keyboard
 
 function syncFilterControls() {
-  for (const name of ["status", "action", "topic", "platform", "language"]) {
+  for (const name of ["status", "action", "topic", "platform", "language", "region"]) {
     const select = $(`f-${name}`);
     if (state.filters[name] && ![...select.options].some((option) => option.value === state.filters[name])) {
       select.append(h("option", { value: state.filters[name] }, state.filters[name])); // from a link, before the lists load
@@ -2072,7 +2141,7 @@ function bind() {
   }
   for (const form of [$("filters"), $("kb-filters"), $("coming-up-form")]) form.addEventListener("submit", (event) => event.preventDefault());
   $("coming-up-hemisphere").addEventListener("change", loadComingUp);
-  for (const name of ["status", "action", "topic", "platform", "language"]) {
+  for (const name of ["status", "action", "topic", "platform", "language", "region"]) {
     $(`f-${name}`).addEventListener("change", (event) => setFilters({ [name]: event.target.value }));
   }
   $("f-mine").addEventListener("change", (event) => setFilters({ assignee: event.target.checked ? "me" : "" }));
@@ -2130,7 +2199,9 @@ function bind() {
   }, POLL_MS);
   window.setInterval(() => {
     if (!document.hidden && state.identity && state.view === "trends") loadTrends();
+    if (!document.hidden && state.identity) loadAlerts();
   }, TRENDS_POLL_MS);
+  for (const id of ["trend-region", "trend-language"]) $(id).addEventListener("change", () => loadTrends());
   window.setInterval(updateCountdowns, 1000);
 }
 

@@ -118,8 +118,26 @@ export function trendChart(rows, { limit = 10, historyDays = 7, narrow = false }
       s("polyline", { class: "spark", points: points.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(" ") }),
       s("circle", { class: "spark-dot", cx: last[0].toFixed(1), cy: last[1].toFixed(1), r: 3 }),
       isRising(row, historyDays) ? s("text", { class: "rising", x: sparkX + g.spark + 4, y: by + 26 }, "▲ rising") : null,
+      spikeMarks(row, points),
     );
     svg.append(group);
   });
   return svg;
+}
+
+/** A diamond over each day of the sparkline on which the detector raised a spike alert for the claim. */
+export function spikeMarks(row, points) {
+  const spikeDays = new Set((row.alerts || []).filter((a) => a.kind === "spike").map((a) => a.hour.slice(0, 10)));
+  return row.daily
+    .map((day, i) =>
+      spikeDays.has(day.day)
+        ? s(
+            "text",
+            { class: "spike-mark", x: points[i][0].toFixed(1), y: (points[i][1] - 5).toFixed(1), "text-anchor": "middle" },
+            s("title", {}, `Spike alert on ${day.day}`),
+            "◆",
+          )
+        : null,
+    )
+    .filter(Boolean);
 }

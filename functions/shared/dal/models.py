@@ -66,6 +66,7 @@ class MatchRecord(Model):
     matches = JSONAttribute(default=list)
     trend = UnicodeAttribute(null=True)  # spreading | counter_speech | question; null: counted nowhere
     policy = JSONAttribute(null=True)  # the reply policy's decision (ReplyPolicy), for a flagged post
+    sentiment = NumberAttribute(null=True)  # VADER compound in [-1, 1] for a flagged English post
     matched_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()
 
@@ -93,6 +94,7 @@ class ReviewItemRecord(Model):
     post_key = UnicodeAttribute()
     platform = UnicodeAttribute()
     language = UnicodeAttribute(null=True)
+    region = UnicodeAttribute(null=True)  # the post's region: the queue can be cut by it
     topic = UnicodeAttribute()
     claim_id = UnicodeAttribute()
     post = JSONAttribute()  # the stored post, personal data removed
@@ -184,6 +186,8 @@ class CounterRecord(Model):
     name = UnicodeAttribute(hash_key=True)
     bucket = UnicodeAttribute(range_key=True)
     tally = NumberAttribute(default=0)
+    scored = NumberAttribute(null=True)  # dimensioned trend counters: posts a sentiment was computed for
+    negative = NumberAttribute(null=True)  # … and of those, posts whose sentiment is negative
     expires_at = TTLAttribute(null=True)
 
 
@@ -284,6 +288,19 @@ class PartnerQueryRecord(Model):
     expires_at = TTLAttribute(null=True)
 
 
+class AlertRecord(Model):
+    """Raised alerts, one partition per UTC day of the hour they are about; also the markers that make a first
+    sighting once per claim (partition ``first_seen``) and a digest once per day (partition ``digest``)."""
+
+    class Meta:
+        table_name = "antidote-alerts"
+
+    day = UnicodeAttribute(hash_key=True)  # "YYYY-MM-DD" | "first_seen" | "digest"
+    alert_key = UnicodeAttribute(range_key=True)  # "HH#kind#series" | the series | the day
+    alert = JSONAttribute(null=True)  # functions.shared.models.Alert, as JSON
+    expires_at = TTLAttribute(null=True)
+
+
 ALL_MODELS: dict[str, type[Model]] = {
     "posts_table": PostRecord,
     "matches_table": MatchRecord,
@@ -295,6 +312,7 @@ ALL_MODELS: dict[str, type[Model]] = {
     "sources_table": SourceStateRecord,
     "unmatched_table": UnmatchedRecord,
     "voids_table": VoidRecord,
+    "alerts_table": AlertRecord,
     "deliveries_table": DeliveryRecord,
     "partner_queries_table": PartnerQueryRecord,
 }

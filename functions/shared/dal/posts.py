@@ -4,7 +4,6 @@ spreading, counter-speech or a question) in the same transaction."""
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import PutError, TransactWriteError
@@ -16,7 +15,7 @@ from functions.shared.dal.models import MatchRecord, PostRecord, ReachAttribute
 from functions.shared.models import MatchedClaim, MatchEntry, Reach, ReplyPolicy, StoredMatch, StoredPost, TrendKind
 
 POSTS_PER_TRANSACTION = 100  # the most actions one DynamoDB transaction holds
-MATCHES_PER_TRANSACTION = 50  # a transaction holds 100 actions: each match and at most one counter update
+MATCHES_PER_TRANSACTION = 33  # a transaction holds 100 actions: each match and at most two counter updates
 
 
 class PostStore:
@@ -111,7 +110,7 @@ class PostStore:
         try:
             with TransactWrite(connection=self._database.connection) as transaction:
                 transaction.save(self._match_record(entry, now), condition=MatchRecord.post_key.does_not_exist())
-                count_trends(transaction, _trend_counts([entry]), now)
+                count_trends(transaction, [entry], now)
         except TransactWriteError as exc:
             if conditional_failed(exc):
                 return False
@@ -129,7 +128,7 @@ class PostStore:
                     for entry in chunk:
                         condition = MatchRecord.post_key.does_not_exist()
                         transaction.save(self._match_record(entry, now), condition=condition)
-                    count_trends(transaction, _trend_counts(chunk), now)
+                    count_trends(transaction, chunk, now)
                 recorded.update({e.post_key: True for e in chunk})
             except TransactWriteError as exc:
                 if not conditional_failed(exc):
@@ -151,6 +150,7 @@ class PostStore:
             matched_at=r.matched_at,
             trend=TrendKind(r.trend) if r.trend else None,
             policy=ReplyPolicy.model_validate(r.policy) if r.policy else None,
+            sentiment=float(r.sentiment) if r.sentiment is not None else None,
         )
 
     def _match_record(self, entry: MatchEntry, now: datetime) -> MatchRecord:
@@ -162,14 +162,10 @@ class PostStore:
             matches=entry.matches,
             trend=entry.trend.value if entry.trend else None,
             policy=entry.policy.model_dump(mode="json") if entry.policy else None,
+            sentiment=entry.sentiment,
             matched_at=now,
             expires_at=now + self._ttl,
         )
-
-
-def _trend_counts(entries: list[MatchEntry]) -> Counter[tuple[TrendKind, str]]:
-    """The trend counters a chunk of matches moves: one per counted (kind, claim)."""
-    return Counter((e.trend, e.counted_claim) for e in entries if e.trend and e.counted_claim)
 
 
 def _to_post(r: PostRecord) -> StoredPost:

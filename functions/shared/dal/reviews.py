@@ -33,7 +33,7 @@ from functions.shared.models import (
 
 # Every field a review item stores under the same name in its record (status, priority and version are typed).
 _ITEM_FIELDS = (
-    "item_id", "post_key", "platform", "language", "topic", "claim_id", "post", "claim", "match", "draft",
+    "item_id", "post_key", "platform", "language", "region", "topic", "claim_id", "post", "claim", "match", "draft",
     "stance_confidence", "private_reply", "privacy_report", "amplify", "highest_priority", "needs_translation",
     "final_text", "reject_reason", "acted_by", "acted_at", "sla_due", "created_at", "updated_at",
     "decision_reason", "assignee", "first_approval", "posted_url", "posted_by", "posted_at",
@@ -53,6 +53,7 @@ class ReviewFilters:
     claim: str | None = None
     assignee: str | None = None
     query: str | None = None
+    region: str | None = None  # the post's region (items stored before regions were kept have none)
 
 
 class ReviewStore:
@@ -100,22 +101,24 @@ class ReviewStore:
     def summarise(self, status: ReviewStatus, filters: ReviewFilters, now: datetime, soon: timedelta) -> ReviewSummary:
         """Totals over every item of ``status`` that matches ``filters`` — not just one page.
 
-        One query of the status index, read to its end with only five attributes returned. DynamoDB still charges
+        One query of the status index, read to its end with only six attributes returned. DynamoDB still charges
         for the whole of every item it reads (the filter applies after reading): about ⌈item size / 4 KB⌉ × 0.5
         read units per item of that status, eventually consistent — see docs/console.md for the figures."""
         total = overdue = due_soon = 0
         by_topic: dict[str, int] = defaultdict(int)
         by_platform: dict[str, int] = defaultdict(int)
         by_language: dict[str, int] = defaultdict(int)
+        by_region: dict[str, int] = defaultdict(int)
         for record in ReviewItemRecord.by_status.query(
             status.value,
             filter_condition=_filter_condition(filters),
-            attributes_to_get=["topic", "platform", "language", "sla_due", "item_id"],
+            attributes_to_get=["topic", "platform", "language", "region", "sla_due", "item_id"],
         ):
             total += 1
             by_topic[record.topic] += 1
             by_platform[record.platform] += 1
             by_language[record.language or ""] += 1
+            by_region[record.region or ""] += 1
             if record.sla_due is not None and record.sla_due < now:
                 overdue += 1
             elif record.sla_due is not None and record.sla_due < now + soon:
@@ -127,6 +130,7 @@ class ReviewStore:
             by_topic=dict(by_topic),
             by_platform=dict(by_platform),
             by_language=dict(by_language),
+            by_region=dict(by_region),
         )
 
     def transition_review_item(self, updated: ReviewItem, priority_key: str, event: AuditEvent) -> ReviewItem:
@@ -198,6 +202,7 @@ def _filter_condition(filters: ReviewFilters) -> Condition | None:
             (ReviewItemRecord.topic, filters.topic),
             (ReviewItemRecord.platform, filters.platform),
             (ReviewItemRecord.language, filters.language),
+            (ReviewItemRecord.region, filters.region),
             (ReviewItemRecord.action, filters.action.value if filters.action else None),
             (ReviewItemRecord.claim_id, filters.claim),
             (ReviewItemRecord.assignee, filters.assignee),

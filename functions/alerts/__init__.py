@@ -1,0 +1,1 @@
+"""The alerts function: an hourly detector of spikes, first-seen claims and sentiment dips in the trend counters."""
