@@ -57,6 +57,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/claims:coming-up", "respond", "educator"),
     Route("GET", "/v1/sources", "respond", "educator"),
     Route("GET", "/v1/voids", "respond", "educator"),
+    Route("GET", "/v1/alerts", "respond", "educator"),
     Route("GET", "/v1/voids/{void_id}", "respond", "educator"),
     # Partner notifications: an admin registers or removes a partner key's webhook (the function checks the role).
     Route("PUT", "/v1/keys/{key_id}/webhook", "respond", "educator"),

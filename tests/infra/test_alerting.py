@@ -76,15 +76,19 @@ def test_a_stage_with_subscribers_and_a_webhook_wires_them_and_reads_only_its_se
     variables = resources[alerts_id]["Properties"]["Environment"]["Variables"]
     assert variables["ANTIDOTE_ALERT_WEBHOOK_URL"] == "https://hooks.clinic.example/antidote"
     assert variables["ANTIDOTE_ALERT_WEBHOOK_SECRET_NAME"] == "antidote/alerting/webhook"
-    secret_reads = [
-        statement
+    alerts_role = {"Ref": logical_id(stack, stack.functions.roles["alerts"])}
+    secret_reads = {
+        json.dumps(statement["Resource"]): alerts_role in r["Properties"]["Roles"]
         for r in resources.values()
         if r["Type"] == "AWS::IAM::Policy"
         for statement in r["Properties"]["PolicyDocument"]["Statement"]
         if "secretsmanager:GetSecretValue" in statement["Action"]
+    }
+    # the detector reads the webhook's secret and nothing else; no other role reads that secret
+    assert [resource for resource, by_alerts in secret_reads.items() if by_alerts] == [
+        next(resource for resource in secret_reads if "antidote/alerting/webhook" in resource)
     ]
-    assert len(secret_reads) == 1
-    assert "antidote/alerting/webhook" in json.dumps(secret_reads[0]["Resource"])
+    assert sum("antidote/alerting/webhook" in resource for resource in secret_reads) == 1
 
 
 @pytest.mark.parametrize(

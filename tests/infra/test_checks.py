@@ -27,6 +27,8 @@ EXPECTED_ACKNOWLEDGED_RULES = {
     "AwsSolutions-IAM5[Resource::<respond.Arn>:*]",
     "AwsSolutions-IAM5[Resource::<match.Arn>:*]",  # the partner-notification schedule invokes match
     "AwsSolutions-SMG4",  # the webhook master secret is not rotated automatically (nag.py says why)
+    "AwsSolutions-IAM5[Resource::<alerts.Arn>:*]",  # the hourly schedule invokes the alerts detector
+    "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",  # publishing to the encrypted alert topic
     "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
     "AwsSolutions-COG2",
     "AwsSolutions-APIG4",
@@ -69,6 +71,9 @@ def test_cdk_nag_is_live_and_fails_a_non_compliant_stack(tmp_path: Path) -> None
     assert {"AwsSolutions-SQS2", "AwsSolutions-SQS3", "AwsSolutions-SQS4"} <= rules
 
 
+SCHEDULED_FUNCTION_ARN = r"<Functions(Ingest|Respond|Match|Alerts)[0-9A-F]{8}\.Arn>"
+
+
 def _function_placeholder(match: re.Match[str]) -> str:
     return f"<{match.group(1).lower()}.Arn>"
 
@@ -80,8 +85,8 @@ def _acknowledged_rules(template: dict[str, Any]) -> set[str]:
     rules: set[str] = set()
     for logical, entries in acknowledged.items():
         for entry in entries:
-            # the schedulers' grants name the ingest, respond and match functions by their logical ids
-            rules.add(re.sub(r"<Functions(Ingest|Respond|Match)[0-9A-F]{8}\.Arn>", _function_placeholder, entry["id"]))
+            # the schedulers' grants name the functions they invoke by their logical ids
+            rules.add(re.sub(SCHEDULED_FUNCTION_ARN, _function_placeholder, entry["id"]))
             assert len(entry["reason"].split()) >= 15, f"{logical}: {entry['id']} needs a real reason"
     reasons = {e["reason"] for entries in acknowledged.values() for e in entries}
     assert reasons == {XRAY, MACHINE_ROUTE, PUBLIC_ROUTE} | {reason for _, reason in ACKS.values()}

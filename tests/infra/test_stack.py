@@ -291,7 +291,7 @@ def test_work_queues_have_dead_letter_queues_and_encryption(synthesized: Synthes
         assert logical_id(stack, dlq) in synthesized.resources(stage, "AWS::SQS::Queue")
     # every queue refuses requests that are not over TLS
     policies = synthesized.resources(stage, "AWS::SQS::QueuePolicy")
-    assert len(policies) == 7
+    assert len(policies) == 8
     for policy in policies.values():
         assert {
             "Action": "sqs:*",
