@@ -82,9 +82,9 @@ def quality(matcher: Any, mode: str, posts: list[dict[str, str]], chatter: list[
 
 
 def table(results: dict[str, dict[str, dict[str, float]]], sizes: dict[str, tuple[int, int]]) -> str:
+    """Each cell: baseline → **routed** · all USE-m."""
     lines = [
-        "| language | posts / chatter | right first and flagged (baseline → routed · all USE-m) "
-        "| right `match` | wrong `match` | chatter `match` |",
+        "| language | posts / chatter | right first and flagged | right `match` | wrong `match` | chatter `match` |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for language, by_mode in results.items():
