@@ -22,6 +22,7 @@ from functions.match.engine.artifact import build_artifact
 from functions.match.engine.calibration import load_calibration
 from functions.match.engine.embedder import SentenceTransformerEmbedder
 from functions.match.engine.matcher import Matcher
+from functions.match.engine.multilingual import load_multilingual_calibration
 from functions.match.engine.stance import load_stance_model
 from functions.shared import dependencies
 from functions.shared.auth import issue_dev_token, new_api_key
@@ -48,7 +49,9 @@ def kb_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("kb") / "index"
     kb = load_knowledge_base(KB_DIR)
     calibration = load_calibration(KB_DIR / "calibration.json")
-    build_artifact(kb, MODEL, calibration, load_stance_model(KB_DIR / "stance_model.json"), folder)
+    multilingual = load_multilingual_calibration(KB_DIR / "calibration.json")
+    stance = load_stance_model(KB_DIR / "stance_model.json")
+    build_artifact(kb, MODEL, calibration, stance, folder, multilingual=multilingual)
     return folder
 
 

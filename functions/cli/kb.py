@@ -51,11 +51,13 @@ def kb_build(
     from functions.curation.knowledge_base import load_knowledge_base
     from functions.match.engine.artifact import build_artifact
     from functions.match.engine.calibration import load_calibration
+    from functions.match.engine.multilingual import load_multilingual_calibration
     from functions.match.engine.stance import load_stance_model
 
     settings = get_settings()
     kb = load_knowledge_base(kb_dir or settings.knowledge_base_dir)
     calibration = load_calibration(settings.resolved_calibration_file)
+    multilingual = load_multilingual_calibration(settings.resolved_calibration_file)
     stance = load_stance_model(settings.resolved_stance_model_file)
     if quantise not in ("auto", "int8", "fp32"):
         raise InvalidInput("--quantise must be auto, int8 or fp32")
@@ -73,6 +75,7 @@ def kb_build(
             target,
             advance,
             cast("QuantiseChoice", quantise),
+            multilingual,
         )
     quantisation = manifest.embedding.quantisation
     out.print(
@@ -81,6 +84,34 @@ def kb_build(
         f"artifact {manifest.artifact_hash}"
     )
     out.print(f"quantisation: {quantisation.reason}", highlight=False)
+    if manifest.multilingual:
+        out.print(f"multilingual index: {manifest.multilingual.texts} phrasings, {manifest.multilingual.model_id}")
+    else:
+        out.print("no multilingual index (no calibration_multilingual.json): every post uses the English engine")
+
+
+@kb_app.command("calibrate-multilingual")
+def kb_calibrate_multilingual(
+    depth: Annotated[int, typer.Option(help="Candidates taken from each retriever.")] = 30,
+    kb_dir: Annotated[Path | None, typer.Option("--kb", help="Knowledge base folder.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Where to write the calibration JSON.")] = None,
+) -> None:
+    """Fit the multilingual index's ranking, confidence and thresholds on the stance set's non-English posts and
+    the on-topic chatter (never the multilingual test set); write calibration_multilingual.json."""
+    from functions.curation.knowledge_base import load_knowledge_base, load_unrelated_posts
+    from functions.match.engine.calibrate_multilingual import fit_multilingual
+    from functions.match.engine.calibration import save_calibration
+    from functions.match.engine.multilingual import CALIBRATION_FILE, UsemEmbedder
+
+    settings = get_settings()
+    folder = kb_dir or settings.knowledge_base_dir
+    kb = load_knowledge_base(folder)
+    with err.status("embedding the knowledge base and the labelled posts with USE-m"):
+        calibration = fit_multilingual(kb, folder, load_unrelated_posts(folder), UsemEmbedder(), depth)
+    target = output or settings.resolved_calibration_file.with_name(CALIBRATION_FILE)
+    save_calibration(calibration, target)
+    out.print_json(calibration.model_dump_json())
+    out.print(f"wrote {target}")
 
 
 @kb_app.command("calibrate")

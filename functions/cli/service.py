@@ -26,15 +26,18 @@ def _ensure_index(settings: Settings) -> None:
     from functions.curation.knowledge_base import load_knowledge_base
     from functions.match.engine.artifact import read_manifest
     from functions.match.engine.calibration import load_calibration
+    from functions.match.engine.multilingual import load_multilingual_calibration
     from functions.match.engine.stance import load_stance_model
     from functions.shared.errors import ArtifactMissing
 
     kb = load_knowledge_base(settings.knowledge_base_dir)
     try:
         built = read_manifest(settings.resolved_index_dir)
+        multilingual = load_multilingual_calibration(settings.resolved_calibration_file)
         current = (
             built.kb_version == kb.version
             and built.calibration == load_calibration(settings.resolved_calibration_file)
+            and (built.multilingual.calibration if built.multilingual else None) == multilingual
             and built.stance_version == load_stance_model(settings.resolved_stance_model_file).version
             and built.embedding.source_package == settings.embedding_model
         )

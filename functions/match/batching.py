@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
@@ -39,7 +39,9 @@ class CheckEngine(Protocol[R]):
     @property
     def kb_version(self) -> str: ...
 
-    def check_many(self, texts: list[str], top_k: int = 3) -> list[R]: ...
+    def check_many(
+        self, texts: list[str], top_k: int = 3, languages: Sequence[str | None] | None = None
+    ) -> list[R]: ...
 
 
 @dataclass
@@ -58,6 +60,7 @@ class BatchStats:
 class _Job(Generic[R]):
     texts: list[str]
     top_k: int
+    languages: list[str | None]  # one per text: routes non-English texts to the multilingual index
     results: list[R] | None = None
     error: Exception | None = None
     done: bool = False
@@ -112,10 +115,10 @@ class MicroBatcher(Generic[R]):
         with self._condition:
             return len(self._line.waiting)
 
-    def check_many(self, texts: list[str], top_k: int = 3) -> list[R]:
+    def check_many(self, texts: list[str], top_k: int = 3, languages: Sequence[str | None] | None = None) -> list[R]:
         """This caller's results, computed in a batch with whoever else is waiting; its own error if it failed.
         Raises :class:`ServiceBusy` at once when ``max_waiting`` callers are already waiting."""
-        job: _Job[R] = _Job(list(texts), top_k)
+        job: _Job[R] = _Job(list(texts), top_k, list(languages) if languages is not None else [None] * len(texts))
         self._join(job)
         while not self._await_turn(job):
             self._lead()
@@ -236,9 +239,10 @@ class MicroBatcher(Generic[R]):
     def _run_group(self, jobs: list[_Job[R]], top_k: int) -> None:
         # Only the leader (the caller holding the engine) writes these counters, so they need no lock.
         texts = [text for job in jobs for text in job.texts]
+        languages = [language for job in jobs for language in job.languages]
         self.stats.batches += 1
         try:
-            results = self.engine.check_many(texts, top_k)
+            results = self.engine.check_many(texts, top_k, languages)
             if len(results) != len(texts):
                 raise RuntimeError(f"the engine answered {len(results)} of {len(texts)} texts")
         except Exception as error:

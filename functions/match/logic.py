@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
@@ -44,7 +44,9 @@ class ClaimChecker(Protocol):
     @property
     def kb_version(self) -> str: ...
 
-    def check_many(self, texts: list[str], top_k: int = 3) -> list[EngineResult]: ...
+    def check_many(
+        self, texts: list[str], top_k: int = 3, languages: Sequence[str | None] | None = None
+    ) -> list[EngineResult]: ...
 
 
 class MatchStore(Protocol):
@@ -81,8 +83,9 @@ def load_posts(post_keys: list[str], store: MatchStore) -> dict[str, StoredPost]
 
 
 def check_posts(posts: list[StoredPost], matcher: Matcher) -> list[EngineResult]:
-    """Embed the whole batch at once: encoding dominates the cost and batching is what makes it cheap."""
-    return matcher.check_many([p.text for p in posts]) if posts else []
+    """Embed the whole batch at once: encoding dominates the cost and batching is what makes it cheap. Each post's
+    language as ingest stored it routes non-English posts to the multilingual index."""
+    return matcher.check_many([p.text for p in posts], languages=[p.language for p in posts]) if posts else []
 
 
 def _matched_claims(result: EngineResult) -> list[MatchedClaim]:
@@ -233,7 +236,7 @@ def claim_check(request: CheckRequest, matcher: ClaimChecker) -> CheckResponse:
         texts = request.all_texts()
     except ValueError as exc:
         raise InvalidInput(str(exc)) from exc
-    found = matcher.check_many(texts, request.top_k)
+    found = matcher.check_many(texts, request.top_k, [request.language] * len(texts))
     results = [_check_result(text, f, request.language) for text, f in zip(texts, found, strict=True)]
     return CheckResponse(kb_version=matcher.kb_version, results=results)
 

@@ -16,6 +16,7 @@ from functions.curation.knowledge_base import load_knowledge_base
 from functions.match.engine.artifact import build_artifact, read_manifest
 from functions.match.engine.calibration import load_calibration
 from functions.match.engine.matcher import Decision, Matcher
+from functions.match.engine.multilingual import load_multilingual_calibration
 from functions.match.engine.stance import load_stance_model
 from functions.shared.errors import ArtifactMissing, InvalidInput
 from functions.shared.settings import PROJECT_ROOT
@@ -101,7 +102,8 @@ def test_bad_input_is_refused(matcher: Matcher) -> None:
 
 
 def test_same_inputs_give_the_same_artifact(tmp_path: Path, kb_index_dir: Path) -> None:
-    """Built again in this process (export, quantisation, embedding, indexes): every file is byte-identical."""
+    """Built again in this process (export, quantisation, embedding, indexes, the multilingual index): every file is
+    byte-identical."""
     kb_dir = PROJECT_ROOT / "knowledge_base"
     again = tmp_path / "again"
     manifest = build_artifact(
@@ -110,12 +112,15 @@ def test_same_inputs_give_the_same_artifact(tmp_path: Path, kb_index_dir: Path) 
         load_calibration(kb_dir / "calibration.json"),
         load_stance_model(kb_dir / "stance_model.json"),
         again,
+        multilingual=load_multilingual_calibration(kb_dir / "calibration.json"),
     )
     first = read_manifest(kb_index_dir)
     assert manifest.artifact_hash == first.artifact_hash
     assert manifest.files == first.files
     assert {"model/model.onnx", "model/tokenizer.json", "model/embedding.json"} <= set(first.files)
-    for name in first.files:
+    assert first.multilingual is not None
+    assert manifest.multilingual == first.multilingual
+    for name in [*first.files, *first.multilingual.files]:
         assert (again / name).read_bytes() == (kb_index_dir / name).read_bytes(), name
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pytest
@@ -37,7 +37,7 @@ class FakeMatcher:
     overlapped: bool = False
     _inside: threading.Lock = field(default_factory=threading.Lock)
 
-    def check_many(self, texts: list[str], top_k: int = 3) -> list[str]:
+    def check_many(self, texts: list[str], top_k: int = 3, languages: Sequence[str | None] | None = None) -> list[str]:
         if not self._inside.acquire(blocking=False):
             self.overlapped = True
             self._inside.acquire()
@@ -105,6 +105,24 @@ def test_a_lone_caller_runs_at_once_in_its_own_thread_and_waits_no_window() -> N
     assert time.perf_counter() - start < 0.5  # the 1 s window was never waited: the previous batch had no company
     assert [c.texts for c in engine.calls] == [["vaccines cause autism"], ["second"]]
     assert batcher.kb_version == "kb-test"
+
+
+def test_each_callers_languages_reach_the_engine_with_its_texts() -> None:
+    seen: list[list[str | None]] = []
+
+    class Engine:
+        kb_version = "kb-test"
+
+        def check_many(
+            self, texts: list[str], top_k: int = 3, languages: Sequence[str | None] | None = None
+        ) -> list[str]:
+            seen.append(list(languages or []))
+            return texts
+
+    batcher = MicroBatcher(Engine())
+    assert batcher.check_many(["독감", "flu"], languages=["ko", "en"]) == ["독감", "flu"]
+    assert batcher.check_many(["grippe"]) == ["grippe"]
+    assert seen == [["ko", "en"], [None]]
 
 
 def test_callers_that_arrive_while_the_matcher_is_busy_share_one_call_and_get_their_own_results() -> None:

@@ -4,6 +4,7 @@ claim-check answer. Stances are constructed here, never predicted, so nothing de
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
@@ -187,10 +188,22 @@ class FakeMatcher:
 
     def __init__(self, results: list[EngineResult]) -> None:
         self.results = results
+        self.languages: list[str | None] | None = None
 
-    def check_many(self, texts: list[str], top_k: int = 3) -> list[EngineResult]:
+    def check_many(
+        self, texts: list[str], top_k: int = 3, languages: Sequence[str | None] | None = None
+    ) -> list[EngineResult]:
         assert len(texts) == len(self.results)
+        self.languages = list(languages) if languages is not None else None
         return self.results
+
+
+def test_claim_check_routes_every_text_by_the_declared_language() -> None:
+    engine = FakeMatcher([result(MYTH, Stance.SUPPORTS)] * 2)
+    claim_check(CheckRequest(texts=["홍역은 별거 아냐", "麻疹没什么"], language="ko"), cast(Matcher, engine))
+    assert engine.languages == ["ko", "ko"]
+    claim_check(CheckRequest(texts=["홍역은 별거 아냐", "measles is mild"]), cast(Matcher, engine))
+    assert engine.languages == [None, None]  # unknown: the matcher routes by script
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,8 @@ Layout of the artifact folder::
     bm25/           bm25s lexical index over the same phrasings
     stance_model.json  the stance model's weights (see engine/stance.py)
     model/          the embedding model exported to ONNX, its tokenizer and pooling (``onnx_embedder.py``)
+    multilingual/   the same phrasings embedded with USE-m, FAISS + BM25, for non-English posts
+                    (``multilingual.py``; built when the multilingual calibration exists)
 
 The build exports the configured sentence-transformers model first (torch, build time only) and embeds the
 phrasings with that exported model, so the index holds exactly the vectors the match function's ``OnnxEmbedder``
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 
 from functions.match.engine.calibration import Calibration
 from functions.match.engine.index import ClaimIndex, build_index, load_index, save_index
+from functions.match.engine.multilingual import MultilingualManifest, build_multilingual
 from functions.match.engine.normalise import normalise_post
 from functions.match.engine.onnx_embedder import MODEL_DIR, EmbeddingConfig, OnnxEmbedder
 from functions.match.engine.stance import STANCE_FILE, StanceModel, load_stance_model
@@ -57,6 +60,7 @@ class Manifest(BaseModel):
     files: dict[str, str]
     artifact_hash: str
     built_at: datetime
+    multilingual: MultilingualManifest | None = None  # the non-English index, when one was built
 
 
 def kb_index_texts(kb: KnowledgeBase) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -86,6 +90,7 @@ def build_artifact(
     out_dir: Path,
     progress: Callable[[int], None] | None = None,
     quantise: QuantiseChoice = "auto",
+    multilingual: Calibration | None = None,
 ) -> Manifest:
     """Export ``model`` to ONNX, embed the knowledge base with the export, index it. Builds into a temporary
     folder and swaps it in, so a failed build never leaves a half-written artifact. Needs the build group (torch)."""
@@ -102,6 +107,7 @@ def build_artifact(
         written = [*save_index(index, staging), *sorted((staging / MODEL_DIR).iterdir())]
         written += _write_claims_and_stance(staging, kb, stance)
         files = {str(p.relative_to(staging)): _sha256(p) for p in sorted(written)}
+        other_languages = build_multilingual(claim_texts, multilingual, staging)[0] if multilingual else None
         identity = {
             "format": ARTIFACT_FORMAT,
             "kb_version": kb.version,
@@ -111,6 +117,7 @@ def build_artifact(
             "stance_version": stance.version,
             "embedding": embedding.model_dump(mode="json"),
             "files": files,
+            **({"multilingual": other_languages.model_dump(mode="json")} if other_languages else {}),
         }
         artifact_hash = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:24]
         manifest = Manifest(
@@ -125,6 +132,7 @@ def build_artifact(
             files=files,
             artifact_hash=artifact_hash,
             built_at=datetime.now(UTC).replace(microsecond=0),
+            multilingual=other_languages,
         )
         (staging / MANIFEST_FILE).write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
         if out_dir.exists():

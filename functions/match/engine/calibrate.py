@@ -84,7 +84,7 @@ def score_at_rate(scores: np.ndarray, rate: float) -> float:
     return float(np.nextafter(ordered[allowed], np.inf))
 
 
-def _best_claims(
+def best_claims(
     index: ClaimIndex, embedder: Embedder, texts: list[str], ranking: LinearModel, depth: int
 ) -> tuple[list[str | None], np.ndarray]:
     """Each post's top-ranked claim and that claim's feature row (zeros when nothing was proposed)."""
@@ -124,12 +124,12 @@ def fit_confidence(
     min_words_for_match: int = MIN_WORDS_FOR_MATCH,
 ) -> tuple[LinearModel, Thresholds, CalibrationReport]:
     full = build_index(kb_index_texts(kb), embedder)
-    negative_rows = {s.name: _best_claims(full, embedder, s.posts, ranking, depth)[1] for s in negative_sets}
+    negative_rows = {s.name: best_claims(full, embedder, s.posts, ranking, depth)[1] for s in negative_sets}
 
     positive_rows, positive_labels = [], []
     for fold in (0, 1):
         indexed, held = _split_phrasings(kb, fold)
-        best, rows = _best_claims(build_index(indexed, embedder), embedder, [t for _, t in held], ranking, depth)
+        best, rows = best_claims(build_index(indexed, embedder), embedder, [t for _, t in held], ranking, depth)
         positive_rows.append(rows)
         positive_labels += [claim_id == top for (claim_id, _), top in zip(held, best, strict=True)]
     positives = np.vstack(positive_rows)

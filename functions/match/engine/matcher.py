@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -10,12 +12,14 @@ from typing import Any
 import numpy as np
 
 from functions.match.engine.artifact import Manifest, load_artifact
-from functions.match.engine.calibration import Thresholds
+from functions.match.engine.calibration import Calibration, Thresholds
 from functions.match.engine.embedder import Embedder
 from functions.match.engine.index import ClaimIndex, IndexedText, tokenize
+from functions.match.engine.multilingual import MultilingualIndex, load_multilingual
 from functions.match.engine.normalise import NormalisedPost, normalise_post
 from functions.match.engine.onnx_embedder import MODEL_DIR, OnnxEmbedder
 from functions.match.engine.retrieval import generate_candidates, rank_candidates
+from functions.match.engine.routing import is_multilingual
 from functions.match.engine.stance import StanceModel, StanceResult
 from functions.shared.claims import Claim
 from functions.shared.errors import ArtifactMissing, InvalidInput
@@ -95,7 +99,13 @@ class Matcher:
     """Holds the loaded index and model; build one per process (Lambda container) and reuse it."""
 
     def __init__(
-        self, index: ClaimIndex, claims: list[Claim], manifest: Manifest, embedder: Embedder, stance: StanceModel
+        self,
+        index: ClaimIndex,
+        claims: list[Claim],
+        manifest: Manifest,
+        embedder: Embedder,
+        stance: StanceModel,
+        multilingual: Callable[[], MultilingualIndex] | None = None,
     ) -> None:
         if embedder.model_id != manifest.model_id or embedder.dimensions != manifest.dimensions:
             raise ArtifactMissing(
@@ -108,23 +118,32 @@ class Matcher:
         self.embedder = embedder
         self.calibration = manifest.calibration
         self.stance = stance
+        self._load_multilingual = multilingual
+        self._multilingual: MultilingualIndex | None = None
+        self._multilingual_lock = threading.Lock()
 
     @classmethod
     def from_artifact(cls, folder: Path, embedder: Embedder | None = None) -> Matcher:
         """The artifact with its own exported model (``OnnxEmbedder``: no torch), unless ``embedder`` is given
         (the torch engine, for comparisons)."""
         index, claims, manifest, stance = load_artifact(folder)
-        return cls(index, claims, manifest, embedder or OnnxEmbedder(folder / MODEL_DIR), stance)
+        built = manifest.multilingual
+        multilingual = (lambda: load_multilingual(folder, built)) if built else None
+        return cls(index, claims, manifest, embedder or OnnxEmbedder(folder / MODEL_DIR), stance, multilingual)
 
     @property
     def kb_version(self) -> str:
         return self.manifest.kb_version
 
-    def check(self, text: str, top_k: int = 3) -> CheckResult:
-        return self.check_many([text], top_k)[0]
+    def check(self, text: str, top_k: int = 3, language: str | None = None) -> CheckResult:
+        return self.check_many([text], top_k, [language])[0]
 
-    def check_many(self, texts: list[str], top_k: int = 3) -> list[CheckResult]:
-        """Embed the whole batch at once: encoding dominates the cost, and batching is what makes it cheap."""
+    def check_many(
+        self, texts: list[str], top_k: int = 3, languages: Sequence[str | None] | None = None
+    ) -> list[CheckResult]:
+        """Embed the whole batch at once: encoding dominates the cost, and batching is what makes it cheap.
+        ``languages`` (one per text, None when unknown) routes non-English posts to the multilingual index
+        (``routing.py``); English posts are matched exactly as before."""
         for position, text in enumerate(texts):
             if not isinstance(text, str) or not text.strip():
                 raise InvalidInput(f"text #{position + 1} is empty")
@@ -132,20 +151,59 @@ class Matcher:
                 raise InvalidInput(f"text #{position + 1} is longer than {MAX_TEXT_CHARS} characters")
         posts = [normalise_post(t) for t in texts]
         query_texts = [p.text for p in posts]
-        vectors = self.embedder.encode(query_texts)
-        candidates = generate_candidates(self.index, vectors, tokenize(query_texts), self.calibration.candidate_depth)
+        vectors = self.embedder.encode(query_texts)  # every post: the stance model reads these vectors
+        tokens = tokenize(query_texts)
+        results = self._rank(self.index, self.calibration, vectors, tokens, posts, top_k)
+        hints = list(languages) if languages is not None else [None] * len(texts)
+        routed = [i for i, (text, hint) in enumerate(zip(texts, hints, strict=True)) if is_multilingual(text, hint)]
+        other_languages = self._multilingual_index() if routed else None
+        if other_languages is not None:
+            routed_vectors = other_languages.embedder.encode([query_texts[i] for i in routed])
+            routed_results = self._rank(
+                other_languages.index,
+                other_languages.calibration,
+                routed_vectors,
+                [tokens[i] for i in routed],
+                [posts[i] for i in routed],
+                top_k,
+            )
+            for i, result in zip(routed, routed_results, strict=True):
+                results[i] = result
+        # every post keeps the English model's embedding, whichever index ranked it: the voids cluster them together
+        results = [replace(result, embedding=vector) for result, vector in zip(results, vectors, strict=True)]
+        return self._with_stance(texts, vectors, results)
+
+    def _rank(
+        self,
+        index: ClaimIndex,
+        calibration: Calibration,
+        vectors: np.ndarray,
+        tokens: list[list[str]],
+        posts: list[NormalisedPost],
+        top_k: int,
+    ) -> list[CheckResult]:
+        candidates = generate_candidates(index, vectors, tokens, calibration.candidate_depth)
         results = []
-        for post, found, vector in zip(posts, candidates, vectors, strict=True):
-            calibration = self.calibration
+        for post, found in zip(posts, candidates, strict=True):
             ranked = (
-                rank_candidates(self.index, found, calibration.ranking, calibration.confidence, top_k)
+                rank_candidates(index, found, calibration.ranking, calibration.confidence, top_k)
                 if post.word_count
                 else []
             )
             matches = [ClaimMatch(self.claims[r.claim_id], r.score, r.dense, r.lexical, r.closest) for r in ranked]
-            decision, reason = decide(matches[0].score if matches else None, post, self.calibration.thresholds)
-            results.append(CheckResult(decision, reason, matches, post, embedding=vector))
-        return self._with_stance(texts, vectors, results)
+            decision, reason = decide(matches[0].score if matches else None, post, calibration.thresholds)
+            results.append(CheckResult(decision, reason, matches, post))
+        return results
+
+    def _multilingual_index(self) -> MultilingualIndex | None:
+        """Loaded on the first non-English post (USE-m's weights cost seconds an English cold start must not pay);
+        None when the artifact has no multilingual index, so those posts keep the English engine's answer."""
+        if self._load_multilingual is None:
+            return None
+        with self._multilingual_lock:
+            if self._multilingual is None:
+                self._multilingual = self._load_multilingual()
+            return self._multilingual
 
     def _with_stance(self, texts: list[str], vectors: np.ndarray, results: list[CheckResult]) -> list[CheckResult]:
         """The stance of every flagged post towards its top claim, in one matrix product for the batch."""

@@ -1,0 +1,138 @@
+"""Routing by language: English stays on today's engine, other languages go to the multilingual index, which is
+loaded only when a non-English post arrives. Small real indexes (FAISS, BM25) over real claims, with a hashing
+embedder standing in for the models."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import numpy as np
+import pytest
+
+from functions.curation.knowledge_base import load_knowledge_base
+from functions.match.engine.artifact import Manifest
+from functions.match.engine.calibration import load_calibration
+from functions.match.engine.index import build_index
+from functions.match.engine.matcher import Matcher
+from functions.match.engine.multilingual import MultilingualIndex
+from functions.match.engine.routing import is_multilingual, non_latin_share
+from functions.match.engine.stance import load_stance_model
+from functions.shared.settings import PROJECT_ROOT
+
+KB_DIR = PROJECT_ROOT / "knowledge_base"
+KB = {c.id: c for c in load_knowledge_base(KB_DIR).claims}
+FLU = KB["flu-vaccine-gives-you-flu"]
+ANTIBIOTICS = KB["antibiotics-treat-colds-and-flu"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("the flu jab gives you the flu", None, False),
+        ("the flu jab gives you the flu", "en", False),
+        ("the flu jab gives you the flu", "EN-gb", False),
+        ("la vacuna de la gripe te da la gripe", "es", True),
+        ("die Grippeimpfung macht krank", "de", True),
+        ("a vacina da gripe dá gripe", "pt-BR", True),
+        ("la vacuna de la gripe te da la gripe", None, False),  # Latin script, no language: the English engine
+        ("독감 예방주사 맞으면 독감 걸림", None, True),
+        ("Сделала прививку от гриппа и слегла с гриппом", None, True),
+        ("Ваксинирах се срещу грип и легнах с грип", None, True),
+        ("打了流感疫苗反而得了流感", None, True),
+        ("أخذت تطعيم الإنفلونزا وجتني إنفلونزا", None, True),
+        ("MMR 맞고 나서 자폐 진단 받았어요", None, True),  # a Latin acronym in a Korean post
+        ("my flu jab story, in Korean: 독감", None, False),  # an English post with one Korean word
+        ("🤒🤒🤒 https://example.org", None, False),  # no letters at all
+    ],
+)
+def test_routing(text: str, language: str | None, expected: bool) -> None:
+    assert is_multilingual(text, language) is expected
+
+
+def test_non_latin_share_counts_letters_only() -> None:
+    assert non_latin_share("123 !!! 🤒") == 0.0
+    assert non_latin_share("abc где") == 0.5
+    assert non_latin_share("Ünïcödé façade") == 0.0
+
+
+class HashingEmbedder:
+    """Character trigrams hashed into a small vector: deterministic, language-blind, no model."""
+
+    dimensions = 384  # what the real stance model reads
+
+    def __init__(self, model_id: str) -> None:
+        self.model_id = model_id
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for row, text in enumerate(texts):
+            padded = f"  {text.lower()}  "
+            for i in range(len(padded) - 2):
+                digest = hashlib.blake2b(padded[i : i + 3].encode(), digest_size=2).digest()
+                out[row, int.from_bytes(digest) % self.dimensions] += 1.0
+        return np.asarray(out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12))
+
+
+def manifest(model_id: str) -> Manifest:
+    """Only what the matcher reads from a manifest."""
+    fields: dict[str, Any] = {
+        "kb_version": "test",
+        "model_id": model_id,
+        "dimensions": HashingEmbedder.dimensions,
+        "calibration": load_calibration(KB_DIR / "calibration.json"),
+    }
+    return Manifest.model_construct(**fields)
+
+
+@pytest.fixture
+def engines() -> tuple[Matcher, HashingEmbedder, list[int]]:
+    """An English engine over two claims, and a multilingual index holding only the antibiotics claim, so a routed
+    post can only come back with that claim."""
+    calibration = load_calibration(KB_DIR / "calibration.json")
+    english = HashingEmbedder("english")
+    index = build_index([(FLU.id, FLU.texts()), (ANTIBIOTICS.id, ANTIBIOTICS.texts())], english)
+    other = HashingEmbedder("multilingual")
+    loads: list[int] = []
+
+    def load() -> MultilingualIndex:
+        loads.append(1)
+        return MultilingualIndex(build_index([(ANTIBIOTICS.id, ANTIBIOTICS.texts())], other), calibration, other)
+
+    stance = load_stance_model(KB_DIR / "stance_model.json")
+    return Matcher(index, [FLU, ANTIBIOTICS], manifest("english"), english, stance, load), other, loads
+
+
+def test_english_posts_never_load_the_multilingual_index(engines: tuple[Matcher, HashingEmbedder, list[int]]) -> None:
+    matcher, other, loads = engines
+    results = matcher.check_many(["every time i get the flu jab i get the flu", "flu jab = flu"], languages=None)
+    assert results[0].matches[0].claim.id == FLU.id
+    matcher.check_many(["독감 예방주사 맞으면 독감 걸림"], languages=["en"])  # declared English wins over the script
+    assert loads == []
+    assert other.calls == []
+
+
+def test_other_languages_go_to_the_multilingual_index_loaded_once(
+    engines: tuple[Matcher, HashingEmbedder, list[int]],
+) -> None:
+    matcher, other, loads = engines
+    english_post = "every time i get the flu jab i get the flu"
+    korean_post = "독감 예방주사 맞으면 독감 걸림. 다시는 안 맞아"
+    results = matcher.check_many(
+        [english_post, korean_post, "me puse la vacuna y me dio gripe"], languages=[None, None, "es"]
+    )
+    assert results[0].matches[0].claim.id == FLU.id  # English: today's engine
+    assert [r.matches[0].claim.id for r in results[1:]] == [ANTIBIOTICS.id, ANTIBIOTICS.id]
+    assert other.calls[-1] == [results[1].post.text, results[2].post.text]  # only the routed posts
+    matcher.check("Сделала прививку от гриппа и слегла с гриппом")
+    assert loads == [1]
+
+
+def test_without_a_multilingual_index_every_post_keeps_the_english_engine() -> None:
+    english = HashingEmbedder("english")
+    index = build_index([(FLU.id, FLU.texts())], english)
+    matcher = Matcher(index, [FLU], manifest("english"), english, load_stance_model(KB_DIR / "stance_model.json"))
+    result = matcher.check("독감 예방주사 맞으면 독감 걸림", language="ko")
+    assert [m.claim.id for m in result.matches] == [FLU.id]
