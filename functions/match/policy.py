@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from functions.shared.models import Action, Reach, ReachRule, ReplyPolicy, Stance, TrendKind
+from functions.shared.models import REDACTION_PLACEHOLDERS, Action, Reach, ReachRule, ReplyPolicy, Stance, TrendKind
 from functions.shared.settings import ReachThreshold
 
 # Redaction kinds that carry someone's contact or identifying details (handles alone do not: replies name other
@@ -40,15 +40,6 @@ from functions.shared.settings import ReachThreshold
 PRIVACY_KINDS = frozenset({"address", "phone", "email", "record_number"})
 NAME = "name"
 DATE_OF_BIRTH = "date_of_birth"
-# The placeholder ingest's redaction leaves in the stored text for each kind (functions/shared/redaction.py).
-PLACEHOLDERS = {
-    "email": "[email]",
-    "phone": "[phone]",
-    "address": "[address]",
-    "record_number": "[record number]",
-    "date_of_birth": "[date of birth]",
-    "name": "[name]",
-}
 # A sentence that hands out the author's OWN details ("email me at", "call me on", "my number is", "escríbeme a"):
 # advertising yourself is not exposing someone else.
 _OWN_DETAILS = re.compile(
@@ -152,8 +143,8 @@ def exposes_personal_data(redactions: dict[str, int], text: str | None = None) -
     if text:
         for sentence in _SENTENCE.split(text):
             if _OWN_DETAILS.search(sentence):
-                for kind, placeholder in PLACEHOLDERS.items():
-                    counts[kind] -= sentence.count(placeholder)
+                for kind in counts:
+                    counts[kind] -= sentence.count(REDACTION_PLACEHOLDERS[kind])
     return any(counts[kind] > 0 for kind in PRIVACY_KINDS) or (counts[NAME] > 0 and counts[DATE_OF_BIRTH] > 0)
 
 

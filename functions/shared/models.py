@@ -183,6 +183,19 @@ class Action(StrEnum):
     NONE = "none"  # nothing to answer
 
 
+# What removing personal data leaves in stored text for each kind (functions/shared/redaction.py writes them; the
+# match policy reads them back to tell a post's own contact details from someone else's).
+REDACTION_PLACEHOLDERS: dict[str, str] = {
+    "email": "[email]",
+    "phone": "[phone]",
+    "address": "[address]",
+    "record_number": "[record number]",
+    "date_of_birth": "[date of birth]",
+    "name": "[name]",
+    "handle": "[@user]",
+}
+
+
 class TrendKind(StrEnum):
     """What a matched post adds to its claim's trend."""
 

@@ -21,18 +21,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from functions.shared.models import REDACTION_PLACEHOLDERS as PLACEHOLDERS
+
+__all__ = ["PLACEHOLDERS", "Redaction", "Span", "redact"]
 from functions.shared.names import cued_names, given_names, model_names, repeated_names
 from functions.shared.settings import get_settings
-
-PLACEHOLDERS: dict[str, str] = {
-    "email": "[email]",
-    "phone": "[phone]",
-    "address": "[address]",
-    "record_number": "[record number]",
-    "date_of_birth": "[date of birth]",
-    "name": "[name]",
-    "handle": "[@user]",
-}
 
 
 @dataclass(frozen=True)

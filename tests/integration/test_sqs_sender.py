@@ -9,12 +9,11 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 from pydantic import BaseModel
 
-from functions.local.dynamodb_local import free_port
 from functions.shared.models import PostMessage
 from functions.shared.queues import SQS_MAX_BYTES, QueueSendFailed, SqsSink, sqs_batches
+from tests.integration.moto_server import moto_endpoint
 
 
 class Padded(BaseModel):
@@ -24,11 +23,8 @@ class Padded(BaseModel):
 
 @pytest.fixture(scope="module")
 def sqs_endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+    with moto_endpoint() as url:
+        yield url
 
 
 @pytest.fixture
