@@ -16,6 +16,7 @@ from functions.local.scheduler import detector_event
 from functions.shared import dependencies
 from functions.shared.dal.models import CounterRecord
 from functions.shared.models import MatchEntry, TrendKind
+from functions.shared.settings import get_settings
 from functions.shared.webhooks import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, verify
 from tests.conftest import Service
 from tests.integration.service.test_pipeline import deliver, post
@@ -39,11 +40,13 @@ def entries(prefix: str, count: int, sentiment: float | None = -0.6) -> list[Mat
 
 @pytest.fixture
 def alert_webhook(service: Service, monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
-    """The detector's webhook pointed at a receiver that answers 503 (Retry-After: 1) first. The running service's
-    settings object is patched (the handler reads it at each invocation), never replaced: other tests hold it."""
+    """The detector's webhook pointed at a receiver that answers 503 (Retry-After: 1) first. The settings objects are
+    patched, never replaced (other tests hold them): the service's, and the one the handler reads at each invocation,
+    which is another object once an earlier test has made the process read its settings again."""
     with webhook_receiver(answers=[503]) as receiver:
-        monkeypatch.setattr(service.settings, "alert_webhook_url", receiver.url)
-        monkeypatch.setattr(service.settings, "alert_webhook_secret", SECRET)
+        for settings in {id(s): s for s in (service.settings, get_settings())}.values():
+            monkeypatch.setattr(settings, "alert_webhook_url", receiver.url)
+            monkeypatch.setattr(settings, "alert_webhook_secret", SECRET)
         yield receiver
 
 
