@@ -120,11 +120,11 @@ def _recover(settings: Settings) -> None:
 def _wait_for_interrupt(service: Any) -> None:
     import time
 
-    out.print(f"serving on {service.url} — review console {service.url}/ , OpenAPI {service.url}/swagger")
-    out.print("sign in to the console: antidote token --user NAME --link  (opens signed in)")
-    out.print("partner or webhook key: antidote keys create --owner NAME --scope check|ingest")
-    out.print("Ctrl-C stops the service")
-    try:
+    try:  # a signal may arrive as soon as the first line is out: it still stops the service by this path
+        out.print(f"serving on {service.url} — review console {service.url}/ , OpenAPI {service.url}/swagger")
+        out.print("sign in to the console: antidote token --user NAME --link  (opens signed in)")
+        out.print("partner or webhook key: antidote keys create --owner NAME --scope check|ingest")
+        out.print("Ctrl-C stops the service")
         while True:
             time.sleep(3600)
     except KeyboardInterrupt as stopping:  # Ctrl-C, or SIGTERM/SIGINT however started (functions/local/signals.py)
