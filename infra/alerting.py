@@ -5,8 +5,6 @@ read that one secret."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
@@ -14,19 +12,13 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
 from infra.config import StageConfig
+from infra.monitoring import topic_key
 
 
 class AlertDestinations(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, detector: lambda_.Function) -> None:
         super().__init__(scope, construct_id)
-        self.key = kms.Key(
-            self,
-            "TopicKey",
-            description=f"Antidote {config.name}: encrypts the alert topic",
-            enable_key_rotation=True,
-            removal_policy=RemovalPolicy.RETAIN if config.protect_data else RemovalPolicy.DESTROY,
-            pending_window=Duration.days(7),
-        )
+        self.key = topic_key(self, config, "the alert topic")
         self.topic = sns.Topic(
             self, "Topic", display_name=f"Antidote {config.name} alerts", master_key=self.key, enforce_ssl=True
         )

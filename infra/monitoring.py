@@ -56,14 +56,7 @@ class Alarms(Construct):
     def _topic(self, config: StageConfig) -> tuple[kms.Key, sns.Topic]:
         """The topic, encrypted: CloudWatch can publish to an encrypted topic only with a customer-managed key it
         may use, so the key is made here too."""
-        key = kms.Key(
-            self,
-            "TopicKey",
-            description=f"Antidote {config.name}: encrypts the alarm topic",
-            enable_key_rotation=True,
-            removal_policy=RemovalPolicy.RETAIN if config.protect_data else RemovalPolicy.DESTROY,
-            pending_window=Duration.days(7),
-        )
+        key = topic_key(self, config, "the alarm topic")
         key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
         topic = sns.Topic(
             self,
@@ -171,3 +164,15 @@ class Alarms(Construct):
             threshold=0,
             description="Review items are waiting past their SLA: educators need to work the queue.",
         )
+
+
+def topic_key(scope: Construct, config: StageConfig, what: str) -> kms.Key:
+    """The customer-managed key an encrypted SNS topic needs (rotated yearly; kept with the data when protected)."""
+    return kms.Key(
+        scope,
+        "TopicKey",
+        description=f"Antidote {config.name}: encrypts {what}",
+        enable_key_rotation=True,
+        removal_policy=RemovalPolicy.RETAIN if config.protect_data else RemovalPolicy.DESTROY,
+        pending_window=Duration.days(7),
+    )
