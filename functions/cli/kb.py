@@ -22,12 +22,15 @@ def kb_validate(
     kb_dir: Annotated[Path | None, typer.Option("--kb", help="Knowledge base folder.")] = None,
 ) -> None:
     """Check every claim (schema, ids, sources, near-duplicates, review dates); warnings do not fail."""
+    from rich.markup import escape
+
     from functions.curation.knowledge_base import validate_knowledge_base
+    from functions.curation.translations import coverage
 
     settings = get_settings()
     report = validate_knowledge_base(kb_dir or settings.knowledge_base_dir)
     for problem in report.warnings:
-        err.print(f"[yellow]warning[/yellow] {problem}", highlight=False, soft_wrap=True)
+        err.print(f"[yellow]warning[/yellow] {escape(str(problem))}", highlight=False, soft_wrap=True)
     if report.errors:
         raise KnowledgeBaseInvalid([str(p) for p in report.errors])
     topics = len({c.topic for c in report.claims})
@@ -36,6 +39,9 @@ def kb_validate(
         f"knowledge base valid: {len(report.claims)} claims ({myths} myths, {len(report.claims) - myths} facts) "
         f"in {topics} topics; {len(report.warnings)} warning(s)"
     )
+    counts = coverage(report.claims)
+    of = counts.pop("of")
+    out.print(f"high-harm myths translated ({of}): " + ", ".join(f"{lang} {n}" for lang, n in counts.items()))
 
 
 @kb_app.command("build")

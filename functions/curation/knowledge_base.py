@@ -16,6 +16,7 @@ import yaml
 from pydantic import ValidationError
 from rapidfuzz import fuzz
 
+from functions.curation.translations import translation_problems
 from functions.shared.claims import Claim, KnowledgeBase, content_version, host_allowed
 from functions.shared.errors import KnowledgeBaseInvalid
 
@@ -84,6 +85,11 @@ def validate_knowledge_base(kb_dir: Path, today: date | None = None) -> Validati
         for rel, claim in _claims_in(path, problems):
             problems += _claim_problems(rel, claim, path.stem, allowed, today)
             claims.append((rel, claim))
+    translated, found = translation_problems(
+        kb_dir, [c for _, c in claims], allowed, lambda path: _load_yaml(path, problems)
+    )
+    problems += [Problem(*finding) for finding in found]
+    claims = [(rel, claim) for (rel, _), claim in zip(claims, translated, strict=True)]
     problems += _cross_entry_problems(claims)
     return ValidationReport([c for _, c in claims], allowed, problems)
 
@@ -113,6 +119,10 @@ def _claims_in(path: Path, problems: list[Problem]) -> list[tuple[str, Claim]]:
     for index, raw in enumerate(data):
         if not isinstance(raw, dict):
             problems.append(Problem(rel, f"#{index + 1}", "entry must be a mapping"))
+            continue
+        if "translations" in raw:
+            message = "translations live in translations/<language>.yaml, one file per language"
+            problems.append(Problem(rel, str(raw.get("id", f"#{index + 1}")), message))
             continue
         try:
             claims.append((rel, Claim.model_validate(raw)))

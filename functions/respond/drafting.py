@@ -82,18 +82,39 @@ DEFAULT_LANGUAGE = "en"
 # Small fixed phrase tables; a draft in a language missing here needs translation.
 OPENERS: dict[str, str] = {  # a correction
     "en": "Thanks for raising this.",
+    "ar": "شكرًا لطرحك هذا الموضوع.",
+    "bg": "Благодарим, че повдигнахте тази тема.",
+    "de": "Danke, dass Sie das ansprechen.",
     "es": "Gracias por plantear esto.",
     "fr": "Merci de soulever ce point.",
+    "ko": "이 이야기를 꺼내 주셔서 감사합니다.",
+    "pt": "Obrigado por trazer este assunto.",
+    "ru": "Спасибо, что подняли эту тему.",
+    "zh": "感谢你提出这个话题。",
 }
 INFORM_OPENERS: dict[str, str] = {  # an answer to a question
     "en": "Good question!",
+    "ar": "سؤال مهم!",
+    "bg": "Добър въпрос!",
+    "de": "Gute Frage!",
     "es": "¡Buena pregunta!",
     "fr": "Bonne question !",
+    "ko": "좋은 질문이에요!",
+    "pt": "Boa pergunta!",
+    "ru": "Хороший вопрос!",
+    "zh": "好问题！",
 }
 SOURCE_LABELS: dict[str, tuple[str, str]] = {  # (one link, several links)
     "en": ("Source:", "Sources:"),
+    "ar": ("المصدر:", "المصادر:"),
+    "bg": ("Източник:", "Източници:"),
+    "de": ("Quelle:", "Quellen:"),
     "es": ("Fuente:", "Fuentes:"),
     "fr": ("Source :", "Sources :"),
+    "ko": ("출처:", "출처:"),
+    "pt": ("Fonte:", "Fontes:"),
+    "ru": ("Источник:", "Источники:"),
+    "zh": ("来源：", "来源："),
 }
 PRIVATE_REPLIES: dict[str, str] = {
     "en": (
@@ -108,6 +129,28 @@ PRIVATE_REPLIES: dict[str, str] = {
         "Merci de partager quelque chose d'aussi personnel. Si cela peut vous aider, écrivez-nous en message privé "
         "et nous vous transmettrons des informations fiables, en privé."
     ),
+    "ar": "شكرًا لمشاركتك أمرًا شخصيًا كهذا. إن كان ذلك يساعدك، راسلنا برسالة خاصة وسنشاركك معلومات موثوقة على انفراد.",
+    "bg": (
+        "Благодарим, че споделихте нещо толкова лично. Ако ще ви е от полза, пишете ни в лични съобщения и ще ви "
+        "изпратим надеждна информация насаме."
+    ),
+    "de": (
+        "Danke, dass Sie etwas so Persönliches teilen. Wenn es Ihnen hilft, schreiben Sie uns eine Direktnachricht, "
+        "dann schicken wir Ihnen verlässliche Informationen privat."
+    ),
+    "ko": (
+        "개인적인 이야기를 나눠 주셔서 감사합니다. 도움이 된다면 메시지를 보내 주세요. "
+        "믿을 수 있는 정보를 따로 전해 드릴게요."
+    ),
+    "pt": (
+        "Obrigado por compartilhar algo tão pessoal. Se ajudar, mande uma mensagem direta para nós e podemos "
+        "enviar informações confiáveis em particular."
+    ),
+    "ru": (
+        "Спасибо, что поделились таким личным. Если это поможет, напишите нам в личные сообщения, и мы пришлём "
+        "надёжную информацию лично вам."
+    ),
+    "zh": "感谢你分享这么私人的经历。如果有帮助，欢迎私信我们，我们可以私下为你提供可靠的信息。",
 }
 # What a privacy report may name: the kinds of personal data ingest removed, never the data itself.
 REPORTABLE = {
@@ -187,8 +230,8 @@ def fits(text: str, platform: str) -> bool:
     return counted_length(text, platform) <= platform_limit(platform)
 
 
-def _unique_links(claim: Claim) -> list[str]:
-    return list(dict.fromkeys(source.url for source in claim.sources))
+def _unique_links(claim: Claim, language: str) -> list[str]:
+    return list(dict.fromkeys(source.url for source in claim.sources_in(language)))
 
 
 def _compose(opener: str, correction: str, links: list[str], language: str) -> str:
@@ -198,8 +241,18 @@ def _compose(opener: str, correction: str, links: list[str], language: str) -> s
     return f"{head}\n\n{label} {' '.join(links)}"
 
 
-# A sentence ends at . ! or ? followed by space and a capital (or Spanish opening mark), so "e.g. x" is not cut.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡])")
+# A sentence ends at . ! ? (or Arabic ؟) before a space, or at a full-width 。！？ (Chinese needs no space).
+_SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|(?<=[。！？])")
+
+
+def _sentence_ends(text: str) -> list[int]:
+    """Where each sentence but the last ends; the next word must not start in lower case, so "e.g. x" is not cut."""
+    ends = []
+    for match in _SENTENCE_END.finditer(text):
+        following = text[match.end() : match.end() + 1]
+        if following and not following.islower() and not following.isdigit():
+            ends.append(match.start())
+    return ends
 
 
 def _shortenings(correction: str) -> Iterator[str]:
@@ -207,9 +260,8 @@ def _shortenings(correction: str) -> Iterator[str]:
 
     Whole sentences come first because a cut inside a health sentence can change its meaning ("it isn't…").
     """
-    sentences = _SENTENCE_END.split(correction)
-    for keep in range(len(sentences) - 1, 0, -1):
-        yield " ".join(sentences[:keep])
+    for end in reversed(_sentence_ends(correction)):
+        yield correction[:end].rstrip()
     words = correction.split()
     for keep in range(len(words) - 1, 0, -1):
         yield " ".join(words[:keep]).rstrip(" ,;:—–-") + ELLIPSIS
@@ -259,7 +311,7 @@ def _public(claim: Claim, platform: str, language: str | None, action: Action) -
     lang, body = curated_text(claim, action, target)
     openers = INFORM_OPENERS if action is Action.INFORM else OPENERS
     try:
-        text, links = _fitted(openers[lang], body, _unique_links(claim), lang, platform)
+        text, links = _fitted(openers[lang], body, _unique_links(claim, lang), lang, platform)
     except ValueError as exc:
         raise ValueError(f"claim '{claim.id}': {exc}") from None
     if writable_in(claim, language):

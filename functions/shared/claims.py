@@ -68,6 +68,8 @@ class Translation(BaseModel):
     statement: Text
     correction: Correction
     variants: list[Text] = Field(default_factory=list)
+    # A page in this language from an allowlisted publisher, when one exists; replies fall back to the claim's own.
+    sources: list[Source] = Field(default_factory=list)
 
 
 class Claim(BaseModel):
@@ -115,6 +117,12 @@ class Claim(BaseModel):
             tr = self.translations[lang]
             out += [(f"statement:{lang}", tr.statement)] + [(f"variant:{lang}", v) for v in tr.variants]
         return out
+
+    def sources_in(self, language: str | None) -> list[Source]:
+        """The sources to cite for a reply in ``language``: the translation's own first, then the claim's."""
+        translation = self.translations.get(language or "")
+        own = list(translation.sources) if translation else []
+        return own + [s for s in self.sources if s not in own]
 
     def correction_in(self, language: str | None) -> tuple[str, str]:
         """The correction in ``language`` when the claim has it, else in the claim's own; returns (lang, text)."""

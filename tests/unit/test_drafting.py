@@ -387,7 +387,7 @@ def test_private_replies_invite_a_direct_message() -> None:
 
 
 def test_private_reply_in_a_language_without_one_needs_translation() -> None:
-    draft = draft_reply(MYTHS[0], "x", "pt", private_reply=True)
+    draft = draft_reply(MYTHS[0], "x", "it", private_reply=True)
     assert draft.variant == PRIVATE_CHANNEL
     assert draft.needs_translation
     assert draft.text == ""

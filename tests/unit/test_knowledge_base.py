@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from functions.curation.knowledge_base import load_knowledge_base, load_unrelate
 from functions.shared.claims import content_version
 from functions.shared.errors import KnowledgeBaseInvalid
 from functions.shared.settings import PROJECT_ROOT
+from tests.unit.conftest import KbWriter
 
 TODAY = date(2026, 11, 22)
 
@@ -24,7 +24,7 @@ def claim(**overrides: Any) -> dict[str, Any]:
         "statement": "Measles is a mild childhood illness that nobody needs protecting from.",
         "verdict": "false",
         "topic": "measles",
-        "harm": "high",
+        "harm": "medium",
         "language": "en",
         "correction": "Measles can cause pneumonia and brain swelling; two MMR doses protect almost everyone.",
         "explanation": "Measles is one of the most contagious diseases and can be serious at any age.",
@@ -35,22 +35,6 @@ def claim(**overrides: Any) -> dict[str, Any]:
     }
     entry.update(overrides)
     return entry
-
-
-KbWriter = Callable[..., Path]
-
-
-@pytest.fixture
-def write_kb(tmp_path: Path) -> KbWriter:
-    def write(files: dict[str, Any], domains: list[str] | None = None) -> Path:
-        (tmp_path / "claims").mkdir(exist_ok=True)
-        (tmp_path / "sources.yaml").write_text(yaml.safe_dump({"allowed_domains": domains or ["who.int", "nhs.uk"]}))
-        for name, content in files.items():
-            text = content if isinstance(content, str) else yaml.safe_dump(content, allow_unicode=True)
-            (tmp_path / "claims" / name).write_text(text)
-        return tmp_path
-
-    return write
 
 
 def messages(kb: Path) -> list[str]:
