@@ -17,7 +17,7 @@ import pytest
 
 from functions.cli.pii import DEFAULT_DATA
 from functions.ingest.redaction_eval import KINDS, Report, evaluate, load_posts
-from functions.shared.redaction import redact
+from functions.shared.redaction import redact, redact_many
 from functions.shared.settings import PROJECT_ROOT
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -115,3 +115,13 @@ def test_the_model_loads_in_a_fresh_process_without_torch() -> None:
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result == {"text": "pray for [name], DOB [date of birth]", "torch": False, "spacy": True}
+
+
+def test_a_batch_is_redacted_exactly_as_one_post_at_a_time() -> None:
+    """``redact_many`` (ingest's path: the model reads the batch with ``nlp.pipe``) gives every labelled post the
+    same text and spans as ``redact`` does post by post."""
+    posts = load_posts(DEFAULT_DATA)
+    batched = redact_many([(p.text, p.author_handle) for p in posts], use_model=True)
+    for post, together in zip(posts, batched, strict=True):
+        alone = redact(post.text, post.author_handle, use_model=True)
+        assert (together.text, together.spans) == (alone.text, alone.spans), post.id

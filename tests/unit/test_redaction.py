@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from functions.shared.redaction import PLACEHOLDERS, Redaction, redact
+from functions.shared.redaction import PLACEHOLDERS, Redaction, redact, redact_many
 
 DEMO_POSTS = Path(__file__).resolve().parents[2] / "functions" / "local" / "demo_posts.jsonl"
 
@@ -306,3 +306,14 @@ def test_demo_hostile_posts_are_redacted() -> None:
     for post in hostile:
         removed_kinds |= set(redact(str(post["text"]), author_handle=str(post["author_handle"])).removed)
     assert {"email", "phone", "address", "record_number", "date_of_birth", "handle"} <= removed_kinds
+
+
+def test_a_batch_is_redacted_as_each_post_alone() -> None:
+    posts = [
+        ("call 07700 900461 or mail a@example.com, @someone", None),
+        ("I'm @Bob_1 here", "bob_1"),
+        ("", None),
+        ("my neighbour Margaret Ellison lives at 301 W 4th St", "@x"),
+    ]
+    assert redact_many(posts) == [redact(text, author) for text, author in posts]
+    assert redact_many([]) == []
