@@ -25,7 +25,8 @@ from typing import Any
 from functions.shared.models import REDACTION_PLACEHOLDERS as PLACEHOLDERS
 
 __all__ = ["PLACEHOLDERS", "Redaction", "Span", "redact", "redact_many"]
-from functions.shared.names import cued_names, given_names, model_names, parse, parse_many, repeated_names
+from functions.shared.name_tagger import Evidence, tagged_names
+from functions.shared.names import cued_names, given_names, is_public, model_names, parse, parse_many, repeated_names
 from functions.shared.settings import get_settings
 
 
@@ -274,7 +275,10 @@ _US_STATES = (
 _UK_POSTCODE = r"(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s?\d[ABD-HJLNP-UW-Z]{2}"
 _ZIP = r"\d{5}(?:-\d{4})?"
 _CITY = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}"
-_UNIT = r"(?:(?:Flat|Apt|Apartment|Unit|Suite|Ste|Room)\.?\s*#?\w{1,5}|#\d{1,5}[A-Z]?)"
+_UNIT = (
+    r"(?:(?:Flat|Apt|Apartment|Unit|Suite|Ste|Room|(?i:flat|apt|apartment|unit|suite)(?![a-z]))\.?\s*#?\w{1,5}"
+    r"|#\d{1,5}[A-Z]?)"
+)
 _ADDRESS_TAIL = (
     rf"(?:,?\s+(?:N|S|E|W|NE|NW|SE|SW)\b)?"
     rf"(?:,?\s+{_UNIT})?"
@@ -354,7 +358,8 @@ _EXPOSING_KINDS = frozenset({"email", "phone", "address", "record_number", "date
 # What may follow a found street address and belongs to it: a unit, a district, a town, a state or province
 # abbreviation and a postcode in the common national shapes, each after a comma (or " - "), up to four of them.
 _POSTCODE = (
-    rf"(?:{_UK_POSTCODE}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{{4}} ?[A-Z]{{2}}(?![A-Za-z])|(?:Dublin|D)\s?\d{{1,2}}W?\b"
+    rf"(?:{_UK_POSTCODE}|[A-Z]\d[A-Z] ?\d[A-Z]\d|[A-Z]\d{{4}}(?:[A-Z]{{3}})?(?![\w-])"
+    rf"|\d{{4}} ?[A-Z]{{2}}(?![A-Za-z])|(?:Dublin|D)\s?\d{{1,2}}W?\b"
     rf"|\d{{3}} \d{{2}}(?= [A-ZÅÄÖ])|\d{{5}}-\d{{3}}|\d{{4}}-\d{{3}}|\d{{3}}-\d{{4}}|\d{{2}}-\d{{3}}"
     rf"|\d{{4,6}}(?:-\d{{4}})?)"
 )
@@ -382,6 +387,8 @@ _BUILDING = (
 )
 _NAMED_PLACE = rf"(?:The\s+)?(?:[A-Z][\w'’-]+\s+){{0,3}}(?:{_STREET_SUFFIX}|{_BUILDING})(?:\s+(?:Lower|Upper))?"
 _ADDRESS_BEFORE = re.compile(rf"(?<![\w'’-])(?:{_NAMED_PLACE},\s*)+$")
+# A flat's floor and door before the house number ("3/2 45 Byres Road", Scottish tenements; "flat 2/1, 10 …").
+_FLAT_BEFORE = re.compile(r"(?<![\w/])(?:(?i:flat)\s*)?\d{1,2}/\d{1,2},?\s+$")
 # The town before a postcode found alone: "Bampton OX18 2NA".
 _TOWN_BEFORE = re.compile(rf"(?<![\w'’-]){_TOWN_WORD},?\s+$")
 
@@ -545,21 +552,33 @@ class _Redactor:
         self.find(_LABELLED_NAME, "name", _from_group(1))
 
     def names_in_free_text(self, use_model: bool) -> None:
-        """Cued names always; with the model, names in posts that expose someone's details, and lone given names."""
-        self.add(cued_names(self.masked), "name")
+        """Cued names; with the model, the names the trained tagger finds, weighing the rules' evidence."""
         if not use_model:
+            self.add(cued_names(self.masked), "name")
             return
-        exposes = any(span.kind in _EXPOSING_KINDS for span in self.spans)
-        # The model reads the original words (masks would confuse it); what overlaps found data or a URL is dropped.
-        if self.doc is None:
-            self.doc = parse(self.text)
-        found = model_names(self.text, exposes, self.doc) + given_names(self.masked, exposes)
-        self.add([(s, e) for s, e in found if not self.overlaps(s, e)], "name")
-        if not exposes and any(span.kind == "name" for span in self.spans):
-            # A private person's name makes the post one about private people: every person the model sees in it.
-            self.add([(s, e) for s, e in model_names(self.text, True, self.doc) if not self.overlaps(s, e)], "name")
+        found = tagged_names(self.text, self.document(), self.name_evidence())
+        self.add([(s, e) for s, e in found if not self.overlaps(s, e) and not is_public(self.text, s, e)], "name")
         named = [(span.start, span.end) for span in self.spans if span.kind == "name"]
         self.add([(s, e) for s, e in repeated_names(self.masked, named) if not self.overlaps(s, e)], "name")
+
+    def document(self) -> Any:
+        """spaCy's reading of the original words (masks would confuse it), made once."""
+        if self.doc is None:
+            self.doc = parse(self.text)
+        return self.doc
+
+    def name_evidence(self) -> Evidence:
+        """Where the hand-written name rules would put names: the tagger's evidence (see name_tagger.py)."""
+        exposes = any(span.kind in _EXPOSING_KINDS for span in self.spans)
+        doc = self.document()
+        hints = {
+            "cued": cued_names(self.masked),
+            "model": model_names(self.text, True, doc),
+            "model_strict": model_names(self.text, exposes, doc),
+            "given": given_names(self.masked, True),
+            "given_pair": given_names(self.masked, False),
+        }
+        return Evidence(hints=hints, found=tuple((s.start, s.end) for s in self.spans), exposes=exposes)
 
     def dates_after_names(self) -> None:
         """A full date (with its year) right after a removed name is that person's date of birth."""
@@ -608,6 +627,8 @@ class _Redactor:
                 start = town.start() if re.match(_UK_POSTCODE, self.text[span.start : span.end]) else start
             if before := _ADDRESS_BEFORE.search(self.masked, 0, start):
                 start = before.start()
+            if flat := _FLAT_BEFORE.search(self.masked, 0, start):
+                start = flat.start()
             if start < span.start:
                 heads.append((start, span.start))
         self.add(heads, "address")
@@ -670,6 +691,13 @@ def redact_many(posts: Sequence[tuple[str, str | None]], use_model: bool | None 
 def _redact_one(text: str, author_handle: str | None, use_model: bool | None, doc: Any = None) -> Redaction:
     if use_model is None:
         use_model = get_settings().redaction_model
+    redactor = _before_names(text, author_handle, doc)
+    redactor.names_in_free_text(use_model)
+    redactor.dates_after_names()
+    return redactor.result()
+
+
+def _before_names(text: str, author_handle: str | None, doc: Any) -> _Redactor:
     redactor = _Redactor(text, author_handle, doc)
     redactor.find(_EMAIL, "email")
     redactor.handles()
@@ -678,6 +706,9 @@ def _redact_one(text: str, author_handle: str | None, use_model: bool | None, do
     redactor.names()
     redactor.phones()
     redactor.addresses()
-    redactor.names_in_free_text(use_model)
-    redactor.dates_after_names()
-    return redactor.result()
+    return redactor
+
+
+def name_evidence(text: str, author_handle: str | None, doc: Any) -> Evidence:
+    """What the rules say about names in a post, as the redactor gives it to the tagger (for training it)."""
+    return _before_names(text, author_handle, doc).name_evidence()
