@@ -61,39 +61,6 @@ def pii_eval(
             out.print(f"  {outcome.post_id}  {outcome.kind:<14} {outcome.value!r}", highlight=False, markup=False)
 
 
-@pii_app.command("train")
-def pii_train(
-    data: Annotated[Path, typer.Option("--data", help="Labelled posts (JSON lines).")] = DEFAULT_DATA,
-    folds: Annotated[
-        int, typer.Option("--folds", help="First cross-validate with this many folds and print the figures (0: no).")
-    ] = 0,
-    check: Annotated[bool, typer.Option("--check", help="Fail if the model is not what training gives now.")] = False,
-) -> None:
-    """Train the name tagger (functions/shared/name_tagger.crfsuite) on the development part, less the batches kept
-    unseen; deterministic. Run it after changing the labelled posts, the name lists or the tagger's features."""
-    import tempfile
-
-    from functions.ingest.redaction_eval import cross_validate, format_report, load_posts, trainable, training_example
-    from functions.shared import name_tagger
-    from functions.shared.names import parse_many
-
-    posts = trainable(load_posts(data))
-    with tempfile.TemporaryDirectory() as workdir:
-        if folds:
-            report = cross_validate(posts, folds, Path(workdir))
-            for line in format_report(f"cross-validated ({folds} folds)", report):
-                out.print(line, highlight=False, markup=False)
-        docs = parse_many([p.text for p in posts])
-        target = Path(workdir) / "model.crfsuite" if check else name_tagger.MODEL_FILE
-        count = name_tagger.train([training_example(p, doc) for p, doc in zip(posts, docs, strict=True)], target)
-        if check:
-            if not name_tagger.MODEL_FILE.is_file() or target.read_bytes() != name_tagger.MODEL_FILE.read_bytes():
-                raise InvalidInput(f"{name_tagger.MODEL_FILE} is stale: run 'antidote pii train'")
-            out.print(f"{name_tagger.MODEL_FILE.name} is up to date ({count} posts)")
-            return
-    out.print(f"trained the name tagger on {count} posts: {name_tagger.MODEL_FILE}")
-
-
 @pii_app.command("names")
 def pii_names(
     check: Annotated[bool, typer.Option("--check", help="Fail if the file is not what Faker gives now.")] = False,

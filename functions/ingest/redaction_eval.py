@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from functions.shared.redaction import Redaction
 
@@ -200,52 +200,3 @@ def summary(report: Report) -> dict[str, object]:
         "ordinary_word_removal_rate": round(report.ordinary_removal_rate, 4),
         "false_removal_rate": round(report.false_removal_rate, 4),
     }
-
-
-# Written batches kept out of the tagger's training: measured as written, a check on posts nothing was fitted to.
-UNSEEN_BATCHES = frozenset({"r3b"})
-
-
-def trainable(posts: Iterable[LabelledPost]) -> list[LabelledPost]:
-    """The posts the name tagger may learn from: the development part, less the batches kept unseen."""
-    return [p for p in posts if p.split == "development" and p.batch not in UNSEEN_BATCHES]
-
-
-def name_spans(post: LabelledPost) -> list[tuple[int, int]]:
-    """Every place a labelled person's name occurs in the post."""
-    return [span for kind, value in post.pii if kind == "person_name" for span in occurrences(post.text, value)]
-
-
-def training_example(post: LabelledPost, doc: Any) -> tuple[str, Any, Any, list[tuple[int, int]]]:
-    """What the name tagger learns from one post: its text, spaCy's reading, the rules' evidence, its names."""
-    from functions.shared.redaction import name_evidence
-
-    return post.text, doc, name_evidence(post.text, post.author_handle, doc), name_spans(post)
-
-
-def fold_of(post: LabelledPost, folds: int) -> int:
-    """A post's cross-validation fold, by a hash of its id (stable as posts are added)."""
-    return hashlib.sha256(post.id.encode()).digest()[1] % folds
-
-
-def cross_validate(posts: list[LabelledPost], folds: int, workdir: Path) -> Report:
-    """Train the name tagger on all folds but one and measure redaction (model on) on that one, for each fold; the
-    figures of every post, each measured by a tagger that never saw it."""
-    from functions.shared import name_tagger
-    from functions.shared.names import parse_many
-    from functions.shared.redaction import redact_many
-
-    docs = dict(zip([p.id for p in posts], parse_many([p.text for p in posts]), strict=True))
-    report = Report()
-    try:
-        for fold in range(folds):
-            model = workdir / f"fold{fold}.crfsuite"
-            learn = [training_example(p, docs[p.id]) for p in posts if fold_of(p, folds) != fold]
-            name_tagger.train(learn, model)
-            name_tagger.use_model_file(model)
-            test = [p for p in posts if fold_of(p, folds) == fold]
-            for post, redaction in zip(test, redact_many([(p.text, p.author_handle) for p in test], True), strict=True):
-                score_post(post, redaction, report)
-    finally:
-        name_tagger.use_model_file(name_tagger.MODEL_FILE)
-    return report

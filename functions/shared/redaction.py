@@ -25,8 +25,7 @@ from typing import Any
 from functions.shared.models import REDACTION_PLACEHOLDERS as PLACEHOLDERS
 
 __all__ = ["PLACEHOLDERS", "Redaction", "Span", "redact", "redact_many"]
-from functions.shared.name_tagger import Evidence, tagged_names
-from functions.shared.names import cued_names, given_names, is_public, model_names, parse, parse_many, repeated_names
+from functions.shared.names import cued_names, given_names, model_names, parse, parse_many, repeated_names
 from functions.shared.settings import get_settings
 
 
@@ -552,33 +551,21 @@ class _Redactor:
         self.find(_LABELLED_NAME, "name", _from_group(1))
 
     def names_in_free_text(self, use_model: bool) -> None:
-        """Cued names; with the model, the names the trained tagger finds, weighing the rules' evidence."""
+        """Cued names always; with the model, names in posts that expose someone's details, and lone given names."""
+        self.add(cued_names(self.masked), "name")
         if not use_model:
-            self.add(cued_names(self.masked), "name")
             return
-        found = tagged_names(self.text, self.document(), self.name_evidence())
-        self.add([(s, e) for s, e in found if not self.overlaps(s, e) and not is_public(self.text, s, e)], "name")
-        named = [(span.start, span.end) for span in self.spans if span.kind == "name"]
-        self.add([(s, e) for s, e in repeated_names(self.masked, named) if not self.overlaps(s, e)], "name")
-
-    def document(self) -> Any:
-        """spaCy's reading of the original words (masks would confuse it), made once."""
+        exposes = any(span.kind in _EXPOSING_KINDS for span in self.spans)
+        # The model reads the original words (masks would confuse it); what overlaps found data or a URL is dropped.
         if self.doc is None:
             self.doc = parse(self.text)
-        return self.doc
-
-    def name_evidence(self) -> Evidence:
-        """Where the hand-written name rules would put names: the tagger's evidence (see name_tagger.py)."""
-        exposes = any(span.kind in _EXPOSING_KINDS for span in self.spans)
-        doc = self.document()
-        hints = {
-            "cued": cued_names(self.masked),
-            "model": model_names(self.text, True, doc),
-            "model_strict": model_names(self.text, exposes, doc),
-            "given": given_names(self.masked, True),
-            "given_pair": given_names(self.masked, False),
-        }
-        return Evidence(hints=hints, found=tuple((s.start, s.end) for s in self.spans), exposes=exposes)
+        found = model_names(self.text, exposes, self.doc) + given_names(self.masked, exposes)
+        self.add([(s, e) for s, e in found if not self.overlaps(s, e)], "name")
+        if not exposes and any(span.kind == "name" for span in self.spans):
+            # A private person's name makes the post one about private people: every person the model sees in it.
+            self.add([(s, e) for s, e in model_names(self.text, True, self.doc) if not self.overlaps(s, e)], "name")
+        named = [(span.start, span.end) for span in self.spans if span.kind == "name"]
+        self.add([(s, e) for s, e in repeated_names(self.masked, named) if not self.overlaps(s, e)], "name")
 
     def dates_after_names(self) -> None:
         """A full date (with its year) right after a removed name is that person's date of birth."""
@@ -691,13 +678,6 @@ def redact_many(posts: Sequence[tuple[str, str | None]], use_model: bool | None 
 def _redact_one(text: str, author_handle: str | None, use_model: bool | None, doc: Any = None) -> Redaction:
     if use_model is None:
         use_model = get_settings().redaction_model
-    redactor = _before_names(text, author_handle, doc)
-    redactor.names_in_free_text(use_model)
-    redactor.dates_after_names()
-    return redactor.result()
-
-
-def _before_names(text: str, author_handle: str | None, doc: Any) -> _Redactor:
     redactor = _Redactor(text, author_handle, doc)
     redactor.find(_EMAIL, "email")
     redactor.handles()
@@ -706,9 +686,6 @@ def _before_names(text: str, author_handle: str | None, doc: Any) -> _Redactor:
     redactor.names()
     redactor.phones()
     redactor.addresses()
-    return redactor
-
-
-def name_evidence(text: str, author_handle: str | None, doc: Any) -> Evidence:
-    """What the rules say about names in a post, as the redactor gives it to the tagger (for training it)."""
-    return _before_names(text, author_handle, doc).name_evidence()
+    redactor.names_in_free_text(use_model)
+    redactor.dates_after_names()
+    return redactor.result()
