@@ -63,7 +63,8 @@ _RELATION = (
     r"Hausärztin|Heilpraktiker(?:in)?)|"
     # Italian
     r"(?:mi[oa]|il\s+mio|la\s+mia)\s+(?:vicin[oa]|figli[oa]|marito|moglie|madre|padre|fratello|sorella|zi[oa]|"
-    r"nonn[oa]|amic[oa]|medico)"
+    r"nonn[oa]|amic[oa]|medico|cugin[oa]|cognat[oa]|suocer[oa]|nipote|collega|fidanzat[oa]|compagn[oa]|mamma|"
+    r"pap[àa]|ragazz[oa]|capo|dottoressa|infermier[ae])"
 )
 _ROLE = (
     r"(?:the|a|an|our|this|that|el|la|le|l'|o|a|der|die|il|lo)\s*(?:\w+\s+){0,2}?(?:nurse|midwife|doctor|doc|gp|"
