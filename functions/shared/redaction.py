@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from functions.shared.models import REDACTION_PLACEHOLDERS as PLACEHOLDERS
@@ -398,6 +399,20 @@ PHONE_REGIONS = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=1)
+def _fewest_phone_digits() -> dict[str, int]:
+    """The fewest digits of a valid national number in each of PHONE_REGIONS (libphonenumber's metadata)."""
+    import phonenumbers
+
+    fewest = {}
+    for region in PHONE_REGIONS:
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        general = metadata.general_desc if metadata else None
+        lengths = [length for length in (general.possible_length if general else ()) or () if length > 0]
+        fewest[region] = min(lengths, default=0)  # unknown: never skipped
+    return fewest
+
+
 def _valid_phone_numbers(text: str) -> list[tuple[int, int]]:
     """Numbers libphonenumber finds valid for one of PHONE_REGIONS, except toll-free, shared-cost and premium lines
     (organisations' numbers). Runs after the patterns, on what they left."""
@@ -406,7 +421,10 @@ def _valid_phone_numbers(text: str) -> list[tuple[int, int]]:
     kept_types = {phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.SHARED_COST,
                   phonenumbers.PhoneNumberType.PREMIUM_RATE, phonenumbers.PhoneNumberType.UAN}  # fmt: skip
     found: set[tuple[int, int]] = set()
-    for region in PHONE_REGIONS:
+    digits = _digits(text)
+    for region, fewest in _fewest_phone_digits().items():
+        if digits < fewest:
+            continue  # no valid number of this region fits in the post's digits: skip its (costly) matcher
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
             quantity = match.raw_string.endswith("000") or not _NOT_A_QUANTITY_AFTER.match(text, match.end)
             if not quantity and phonenumbers.number_type(match.number) not in kept_types:
