@@ -275,15 +275,23 @@ def _trim_possessive(text: str, start: int, end: int) -> int:
     return end - 2 if text[start:end].endswith(("'s", "’s")) else end
 
 
+def _may_hold_names(text: str) -> bool:
+    """Whether the model could find a name here that ``model_names`` keeps: every name it keeps has a capitalised
+    word (a listed given name, or name-shaped words), so a text without a capital letter needs no model."""
+    return any(ch.isupper() for ch in text)
+
+
 def parse(text: str) -> Any:
-    """The model's reading of one text (a spaCy Doc)."""
-    return _pipeline()(text)
+    """The model's reading of one text (a spaCy Doc), or None when it could hold no name the model would find."""
+    return _pipeline()(text) if _may_hold_names(text) else None
 
 
 def parse_many(texts: list[str]) -> list[Any]:
-    """The model's reading of many texts at once: ``nlp.pipe`` runs its network on whole batches, cheaper per text
-    than one call a text (ingest redacts a delivered batch of posts this way)."""
-    return list(_pipeline().pipe(texts, batch_size=64))
+    """``parse`` for many texts at once: ``nlp.pipe`` runs the network on whole batches, cheaper per text than one
+    call a text (ingest redacts a delivered batch of posts this way)."""
+    chosen = [text for text in texts if _may_hold_names(text)]
+    docs = iter(_pipeline().pipe(chosen, batch_size=64) if chosen else ())
+    return [next(docs) if _may_hold_names(text) else None for text in texts]
 
 
 def model_names(text: str, exposes: bool, doc: Any = None) -> list[tuple[int, int]]:
@@ -296,7 +304,9 @@ def model_names(text: str, exposes: bool, doc: Any = None) -> list[tuple[int, in
     """
     found = []
     given = first_names()
-    for entity in (doc if doc is not None else parse(text)).ents:
+    if doc is None:
+        doc = parse(text)
+    for entity in doc.ents if doc is not None else ():
         if entity.label_ not in ("PERSON", "ORG"):
             continue
         span = _from_given_name(text, entity.start_char, _trim_possessive(text, entity.start_char, entity.end_char))
