@@ -26,6 +26,9 @@ def pii_eval(
         bool, typer.Option("--failures", help="Also list what the development part missed or removed wrongly.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object instead of text.")] = False,
+    batch: Annotated[
+        str | None, typer.Option("--batch", help="Only the development posts of one written batch (e.g. r3b).")
+    ] = None,
 ) -> None:
     """Per-kind recall and precision and the false-removal rate, on the development and the held-back part.
 
@@ -37,6 +40,10 @@ def pii_eval(
     if not data.is_file():
         raise InvalidInput(f"no labelled posts at {data}")
     posts = load_posts(data)
+    if batch is not None:
+        posts = [p for p in posts if p.batch == batch]
+        if not posts:
+            raise InvalidInput(f"no labelled posts in batch {batch!r}")
     use_model = not no_model
     reports = {
         split: evaluate([p for p in posts if p.split == split], lambda t, a: redact(t, a, use_model=use_model))

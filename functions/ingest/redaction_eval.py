@@ -48,6 +48,7 @@ class LabelledPost:
     pii: tuple[tuple[str, str], ...]
     keep: tuple[str, ...]
     fixed_split: Split | None = None
+    batch: str | None = None  # which round of written posts (e.g. "r3b"): lets one batch be measured alone
 
     @property
     def split(self) -> Split:
@@ -71,6 +72,7 @@ def load_posts(path: Path) -> list[LabelledPost]:
                 pii=tuple((item["kind"], item["value"]) for item in row["pii"]),
                 keep=tuple(row.get("keep", [])),
                 fixed_split="development" if row.get("split") == "development" else None,
+                batch=row.get("batch"),
             )
         )
     return posts

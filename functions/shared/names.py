@@ -63,7 +63,8 @@ _RELATION = (
     r"Hausärztin|Heilpraktiker(?:in)?)|"
     # Italian
     r"(?:mi[oa]|il\s+mio|la\s+mia)\s+(?:vicin[oa]|figli[oa]|marito|moglie|madre|padre|fratello|sorella|zi[oa]|"
-    r"nonn[oa]|amic[oa]|medico)"
+    r"nonn[oa]|amic[oa]|medico|cugin[oa]|cognat[oa]|suocer[oa]|nipote|collega|fidanzat[oa]|compagn[oa]|mamma|"
+    r"pap[àa]|ragazz[oa]|capo|dottoressa|infermier[ae])"
 )
 _ROLE = (
     r"(?:the|a|an|our|this|that|el|la|le|l'|o|a|der|die|il|lo)\s*(?:\w+\s+){0,2}?(?:nurse|midwife|doctor|doc|gp|"
@@ -274,16 +275,38 @@ def _trim_possessive(text: str, start: int, end: int) -> int:
     return end - 2 if text[start:end].endswith(("'s", "’s")) else end
 
 
-def model_names(text: str, exposes: bool) -> list[tuple[int, int]]:
+def _may_hold_names(text: str) -> bool:
+    """Whether the model could find a name here that ``model_names`` keeps: every name it keeps has a capitalised
+    word (a listed given name, or name-shaped words), so a text without a capital letter needs no model."""
+    return any(ch.isupper() for ch in text)
+
+
+def parse(text: str) -> Any:
+    """The model's reading of one text (a spaCy Doc), or None when it could hold no name the model would find."""
+    return _pipeline()(text) if _may_hold_names(text) else None
+
+
+def parse_many(texts: list[str]) -> list[Any]:
+    """``parse`` for many texts at once: ``nlp.pipe`` runs the network on whole batches, cheaper per text than one
+    call a text (ingest redacts a delivered batch of posts this way)."""
+    chosen = [text for text in texts if _may_hold_names(text)]
+    docs = iter(_pipeline().pipe(chosen, batch_size=64) if chosen else ())
+    return [next(docs) if _may_hold_names(text) else None for text in texts]
+
+
+def model_names(text: str, exposes: bool, doc: Any = None) -> list[tuple[int, int]]:
     """People the model finds who are private: when the post exposes someone's details, or a lone given name.
 
-    A name followed by news wording ("said", "'s paper") is a public figure and stays. In a post that exposes
+    ``doc`` is the model's reading of ``text`` when the caller already has it (see ``parse_many``). A name
+    followed by news wording ("said", "'s paper") is a public figure and stays. In a post that exposes
     someone's details, an entity the model calls an organisation but that starts with a given name is a person
     too ("Tasha handles both", "Bianca will reply": the small model often says ORG).
     """
     found = []
     given = first_names()
-    for entity in _pipeline()(text).ents:
+    if doc is None:
+        doc = parse(text)
+    for entity in doc.ents if doc is not None else ():
         if entity.label_ not in ("PERSON", "ORG"):
             continue
         span = _from_given_name(text, entity.start_char, _trim_possessive(text, entity.start_char, entity.end_char))

@@ -18,13 +18,15 @@ making it inert is the renderer's job.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from functions.shared.models import REDACTION_PLACEHOLDERS as PLACEHOLDERS
 
-__all__ = ["PLACEHOLDERS", "Redaction", "Span", "redact"]
-from functions.shared.names import cued_names, given_names, model_names, repeated_names
+__all__ = ["PLACEHOLDERS", "Redaction", "Span", "redact", "redact_many"]
+from functions.shared.names import cued_names, given_names, model_names, parse, parse_many, repeated_names
 from functions.shared.settings import get_settings
 
 
@@ -273,7 +275,10 @@ _US_STATES = (
 _UK_POSTCODE = r"(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s?\d[ABD-HJLNP-UW-Z]{2}"
 _ZIP = r"\d{5}(?:-\d{4})?"
 _CITY = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}"
-_UNIT = r"(?:(?:Flat|Apt|Apartment|Unit|Suite|Ste|Room)\.?\s*#?\w{1,5}|#\d{1,5}[A-Z]?)"
+_UNIT = (
+    r"(?:(?:Flat|Apt|Apartment|Unit|Suite|Ste|Room|(?i:flat|apt|apartment|unit|suite)(?![a-z]))\.?\s*#?\w{1,5}"
+    r"|#\d{1,5}[A-Z]?)"
+)
 _ADDRESS_TAIL = (
     rf"(?:,?\s+(?:N|S|E|W|NE|NW|SE|SW)\b)?"
     rf"(?:,?\s+{_UNIT})?"
@@ -353,7 +358,8 @@ _EXPOSING_KINDS = frozenset({"email", "phone", "address", "record_number", "date
 # What may follow a found street address and belongs to it: a unit, a district, a town, a state or province
 # abbreviation and a postcode in the common national shapes, each after a comma (or " - "), up to four of them.
 _POSTCODE = (
-    rf"(?:{_UK_POSTCODE}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{{4}} ?[A-Z]{{2}}(?![A-Za-z])|(?:Dublin|D)\s?\d{{1,2}}W?\b"
+    rf"(?:{_UK_POSTCODE}|[A-Z]\d[A-Z] ?\d[A-Z]\d|[A-Z]\d{{4}}(?:[A-Z]{{3}})?(?![\w-])"
+    rf"|\d{{4}} ?[A-Z]{{2}}(?![A-Za-z])|(?:Dublin|D)\s?\d{{1,2}}W?\b"
     rf"|\d{{3}} \d{{2}}(?= [A-ZÅÄÖ])|\d{{5}}-\d{{3}}|\d{{4}}-\d{{3}}|\d{{3}}-\d{{4}}|\d{{2}}-\d{{3}}"
     rf"|\d{{4,6}}(?:-\d{{4}})?)"
 )
@@ -381,6 +387,8 @@ _BUILDING = (
 )
 _NAMED_PLACE = rf"(?:The\s+)?(?:[A-Z][\w'’-]+\s+){{0,3}}(?:{_STREET_SUFFIX}|{_BUILDING})(?:\s+(?:Lower|Upper))?"
 _ADDRESS_BEFORE = re.compile(rf"(?<![\w'’-])(?:{_NAMED_PLACE},\s*)+$")
+# A flat's floor and door before the house number ("3/2 45 Byres Road", Scottish tenements; "flat 2/1, 10 …").
+_FLAT_BEFORE = re.compile(r"(?<![\w/])(?:(?i:flat)\s*)?\d{1,2}/\d{1,2},?\s+$")
 # The town before a postcode found alone: "Bampton OX18 2NA".
 _TOWN_BEFORE = re.compile(rf"(?<![\w'’-]){_TOWN_WORD},?\s+$")
 
@@ -391,6 +399,20 @@ PHONE_REGIONS = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=1)
+def _fewest_phone_digits() -> dict[str, int]:
+    """The fewest digits of a valid national number in each of PHONE_REGIONS (libphonenumber's metadata)."""
+    import phonenumbers
+
+    fewest = {}
+    for region in PHONE_REGIONS:
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        general = metadata.general_desc if metadata else None
+        lengths = [length for length in (general.possible_length if general else ()) or () if length > 0]
+        fewest[region] = min(lengths, default=0)  # unknown: never skipped
+    return fewest
+
+
 def _valid_phone_numbers(text: str) -> list[tuple[int, int]]:
     """Numbers libphonenumber finds valid for one of PHONE_REGIONS, except toll-free, shared-cost and premium lines
     (organisations' numbers). Runs after the patterns, on what they left."""
@@ -399,7 +421,10 @@ def _valid_phone_numbers(text: str) -> list[tuple[int, int]]:
     kept_types = {phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.SHARED_COST,
                   phonenumbers.PhoneNumberType.PREMIUM_RATE, phonenumbers.PhoneNumberType.UAN}  # fmt: skip
     found: set[tuple[int, int]] = set()
-    for region in PHONE_REGIONS:
+    digits = _digits(text)
+    for region, fewest in _fewest_phone_digits().items():
+        if digits < fewest:
+            continue  # no valid number of this region fits in the post's digits: skip its (costly) matcher
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
             quantity = match.raw_string.endswith("000") or not _NOT_A_QUANTITY_AFTER.match(text, match.end)
             if not quantity and phonenumbers.number_type(match.number) not in kept_types:
@@ -473,8 +498,9 @@ def _from_group(group: int) -> Callable[[re.Match[str]], Found]:
 class _Redactor:
     """One redaction pass over one text: each step finds spans in what earlier steps left, then masks them."""
 
-    def __init__(self, text: str, author_handle: str | None) -> None:
+    def __init__(self, text: str, author_handle: str | None, doc: Any = None) -> None:
         self.text = text
+        self.doc = doc  # the model's reading of text, made once (by parse_many for a batch, else on first use)
         self.masked = _mask_urls(text)
         self.spans: list[Span] = []
         self.author = _normalise_handle(author_handle) if author_handle else None
@@ -549,11 +575,13 @@ class _Redactor:
             return
         exposes = any(span.kind in _EXPOSING_KINDS for span in self.spans)
         # The model reads the original words (masks would confuse it); what overlaps found data or a URL is dropped.
-        found = model_names(self.text, exposes) + given_names(self.masked, exposes)
+        if self.doc is None:
+            self.doc = parse(self.text)
+        found = model_names(self.text, exposes, self.doc) + given_names(self.masked, exposes)
         self.add([(s, e) for s, e in found if not self.overlaps(s, e)], "name")
         if not exposes and any(span.kind == "name" for span in self.spans):
             # A private person's name makes the post one about private people: every person the model sees in it.
-            self.add([(s, e) for s, e in model_names(self.text, True) if not self.overlaps(s, e)], "name")
+            self.add([(s, e) for s, e in model_names(self.text, True, self.doc) if not self.overlaps(s, e)], "name")
         named = [(span.start, span.end) for span in self.spans if span.kind == "name"]
         self.add([(s, e) for s, e in repeated_names(self.masked, named) if not self.overlaps(s, e)], "name")
 
@@ -604,6 +632,8 @@ class _Redactor:
                 start = town.start() if re.match(_UK_POSTCODE, self.text[span.start : span.end]) else start
             if before := _ADDRESS_BEFORE.search(self.masked, 0, start):
                 start = before.start()
+            if flat := _FLAT_BEFORE.search(self.masked, 0, start):
+                start = flat.start()
             if start < span.start:
                 heads.append((start, span.start))
         self.add(heads, "address")
@@ -651,9 +681,22 @@ def redact(text: str, author_handle: str | None = None, use_model: bool | None =
 
     ``use_model`` (default: the ``redaction_model`` setting) adds the names spaCy's model finds.
     """
+    return _redact_one(text, author_handle, use_model)
+
+
+def redact_many(posts: Sequence[tuple[str, str | None]], use_model: bool | None = None) -> list[Redaction]:
+    """``redact`` for many (text, author handle) pairs, with the same results: spaCy's model reads all the texts in
+    batches (``nlp.pipe``) first, which costs less per post than one call a post. Ingest redacts a delivery so."""
     if use_model is None:
         use_model = get_settings().redaction_model
-    redactor = _Redactor(text, author_handle)
+    docs: list[Any] = parse_many([text for text, _ in posts]) if use_model and posts else [None] * len(posts)
+    return [_redact_one(text, author, use_model, doc) for (text, author), doc in zip(posts, docs, strict=True)]
+
+
+def _redact_one(text: str, author_handle: str | None, use_model: bool | None, doc: Any = None) -> Redaction:
+    if use_model is None:
+        use_model = get_settings().redaction_model
+    redactor = _Redactor(text, author_handle, doc)
     redactor.find(_EMAIL, "email")
     redactor.handles()
     redactor.record_numbers()

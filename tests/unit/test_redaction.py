@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from functions.shared.redaction import PLACEHOLDERS, Redaction, redact
+from functions.shared.redaction import PLACEHOLDERS, Redaction, redact, redact_many
 
 DEMO_POSTS = Path(__file__).resolve().parents[2] / "functions" / "local" / "demo_posts.jsonl"
 
@@ -54,6 +54,10 @@ DEMO_POSTS = Path(__file__).resolve().parents[2] / "functions" / "local" / "demo
         ("we're at 7 Mill Row, Bristol BS3 4XY if anyone", "we're at [address] if anyone", "address"),
         ("lives at 41 Harrow Lane, Leeds LS6 2QR. go", "lives at [address]. go", "address"),
         ("Flat 3, 22 Acacia Rd is mine", "[address] is mine", "address"),
+        ("at 220 Clinton Ave apt 5, Brooklyn NY 11205 now", "at [address] now", "address"),
+        ("his flat: 3/2 45 Byres Road, Glasgow G11 5RG", "his flat: [address]", "address"),
+        ("envíos: Av. Corrientes 1234, piso 3, C1043 Buenos Aires", "envíos: [address]", "address"),
+        ("Rua das Flores 88, apto 12, 01234-000 São Paulo - SP", "[address]", "address"),
         ("at 221B Baker Street tonight", "at [address] tonight", "address"),
         ("1600 Pennsylvania Ave NW, Washington, DC 20500", "[address]", "address"),
         ("mail it to 123 Main St, Springfield, IL 62704 thanks", "mail it to [address] thanks", "address"),
@@ -306,3 +310,14 @@ def test_demo_hostile_posts_are_redacted() -> None:
     for post in hostile:
         removed_kinds |= set(redact(str(post["text"]), author_handle=str(post["author_handle"])).removed)
     assert {"email", "phone", "address", "record_number", "date_of_birth", "handle"} <= removed_kinds
+
+
+def test_a_batch_is_redacted_as_each_post_alone() -> None:
+    posts = [
+        ("call 07700 900461 or mail a@example.com, @someone", None),
+        ("I'm @Bob_1 here", "bob_1"),
+        ("", None),
+        ("my neighbour Margaret Ellison lives at 301 W 4th St", "@x"),
+    ]
+    assert redact_many(posts) == [redact(text, author) for text, author in posts]
+    assert redact_many([]) == []

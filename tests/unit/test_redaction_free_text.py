@@ -22,6 +22,8 @@ from functions.shared.redaction import redact
         ("Mi vecino Paco dice que no", "Mi vecino [name] dice que no"),
         ("ma voisine Sylvie Marchand dit que", "ma voisine [name] dit que"),
         ("meine Nachbarin Ingrid Hoffmann sagt", "meine Nachbarin [name] sagt"),
+        ("mia cugina Federica Lombardi dice", "mia cugina [name] dice"),
+        ("il mio cognato Piero ci crede", "il mio cognato [name] ci crede"),
         ("minha vizinha Dona Cida disse", "minha vizinha Dona [name] disse"),
         ("Je m'appelle Hélène Duval et", "Je m'appelle [name] et"),
         ("Sou Marta Sousa e quero", "Sou [name] e quero"),
