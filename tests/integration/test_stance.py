@@ -38,6 +38,14 @@ def test_the_labelled_set_covers_every_topic_stance_and_language() -> None:
     assert {e.language for e in EXAMPLES} >= {"en", "es", "fr"}
 
 
+def test_every_language_the_matcher_handles_has_training_posts_of_every_stance() -> None:
+    """The multilingual calibration learns from these; a language without them lands under the review threshold."""
+    for language in ("es", "fr", "de", "pt", "ru", "bg", "ko", "zh", "ar"):
+        train = [e for e in EXAMPLES if e.language == language and e.split == "train"]
+        assert len(train) >= 35, language
+        assert {e.stance for e in train} == set(Stance), language
+
+
 def test_the_held_back_split_is_fixed_by_id_and_about_a_quarter() -> None:
     held = [e for e in EXAMPLES if e.split == "heldback"]
     assert 0.2 < len(held) / len(EXAMPLES) < 0.3
