@@ -88,7 +88,7 @@ OPENERS: dict[str, str] = {  # a correction
     "es": "Gracias por plantear esto.",
     "fr": "Merci de soulever ce point.",
     "ko": "이 이야기를 꺼내 주셔서 감사합니다.",
-    "pt": "Obrigado por trazer este assunto.",
+    "pt": "Obrigado por trazer esse assunto.",
     "ru": "Спасибо, что подняли эту тему.",
     "zh": "感谢你提出这个话题。",
 }
@@ -126,25 +126,25 @@ PRIVATE_REPLIES: dict[str, str] = {
         "compartir contigo información fiable en privado."
     ),
     "fr": (
-        "Merci de partager quelque chose d'aussi personnel. Si cela peut vous aider, écrivez-nous en message privé "
-        "et nous vous transmettrons des informations fiables, en privé."
+        "Merci de nous confier quelque chose d'aussi personnel. Si cela peut vous aider, écrivez-nous en message "
+        "privé : nous vous transmettrons des informations fiables."
     ),
     "ar": "شكرًا لمشاركتك أمرًا شخصيًا كهذا. إن كان ذلك يساعدك، راسلنا برسالة خاصة وسنشاركك معلومات موثوقة على انفراد.",
     "bg": (
-        "Благодарим, че споделихте нещо толкова лично. Ако ще ви е от полза, пишете ни в лични съобщения и ще ви "
-        "изпратим надеждна информация насаме."
+        "Благодарим, че споделихте нещо толкова лично. Ако това ще Ви е от полза, пишете ни в лично съобщение и "
+        "ще Ви изпратим надеждна информация насаме."
     ),
     "de": (
-        "Danke, dass Sie etwas so Persönliches teilen. Wenn es Ihnen hilft, schreiben Sie uns eine Direktnachricht, "
-        "dann schicken wir Ihnen verlässliche Informationen privat."
+        "Danke, dass Sie etwas so Persönliches mit uns teilen. Wenn es Ihnen hilft, schreiben Sie uns eine "
+        "Direktnachricht, dann schicken wir Ihnen verlässliche Informationen privat."
     ),
     "ko": (
         "개인적인 이야기를 나눠 주셔서 감사합니다. 도움이 된다면 메시지를 보내 주세요. "
         "믿을 수 있는 정보를 따로 전해 드릴게요."
     ),
     "pt": (
-        "Obrigado por compartilhar algo tão pessoal. Se ajudar, mande uma mensagem direta para nós e podemos "
-        "enviar informações confiáveis em particular."
+        "Obrigado por compartilhar algo tão pessoal com a gente. Se for útil, mande uma mensagem direta e "
+        "enviaremos informações confiáveis para você em particular."
     ),
     "ru": (
         "Спасибо, что поделились таким личным. Если это поможет, напишите нам в личные сообщения, и мы пришлём "

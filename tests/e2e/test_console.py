@@ -55,7 +55,13 @@ SEEDS: dict[str, tuple[str, str, int, int]] = {
         900_000,
         30,
     ),
-    "french": ("x", "Est-ce vrai que le vaccin ROR provoque l'autisme ? Je me pose la question", 5_000, 30),
+    # a medium-harm myth: only the high-harm ones are translated into every language, so this needs translation
+    "french": (
+        "x",
+        "Est-ce vrai qu'on n'a pas besoin de crème solaire quand le ciel est nuageux ? Je me pose la question",
+        5_000,
+        30,
+    ),
 }
 QUEUED = ("top", "middle", "bottom", "edit", "approve", "reject", "conflict", "overdue", "french")
 
@@ -512,7 +518,7 @@ def test_a_draft_that_needs_translation_shows_the_reference_and_needs_a_translat
     page.click("#use-reference")
     expect(editor).to_have_value(item["draft"]["reference"])
     expect(approve).to_be_disabled()  # still the untranslated reference
-    french = "Bonne question ! Non : le vaccin ROR ne provoque pas l'autisme. https://www.who.int/"
+    french = "Bonne question ! Non : les UV traversent les nuages, la crème solaire reste utile. https://www.who.int/"
     editor.fill(french)
     expect(approve).to_be_enabled()
     approve.click()

@@ -166,12 +166,25 @@ def test_a_risky_disclosure_is_answered_privately_and_first(service: Service) ->
     assert queue[0]["highest_priority"]  # risky disclosures lead the queue
 
 
-def test_a_french_question_says_it_needs_translation(service: Service) -> None:
+def test_a_french_question_on_a_translated_myth_is_answered_in_french(service: Service) -> None:
     sent = post("Est-ce vrai que le vaccin ROR provoque l'autisme ? Je me pose la question", language="fr")
     deliver(service, [sent])
     item = items_of(service, [sent])[sent["post_id"]]
     assert_consistent(item)
-    assert item.action is Action.INFORM
+    assert (item.action, item.claim_id) == (Action.INFORM, "vaccines-autism-mmr-causes-autism")
+    assert not item.needs_translation
+    assert item.draft["language"] == "fr"
+    assert item.draft["text"].startswith("Bonne question ! Des études portant sur des millions d'enfants")
+
+
+def test_a_french_question_on_a_myth_without_french_says_it_needs_translation(service: Service) -> None:
+    # only the high-harm myths are translated into every language: this one (medium harm) has no French
+    text = "Est-ce vrai qu'on n'a pas besoin de crème solaire quand le ciel est nuageux ? Je me pose la question"
+    sent = post(text, language="fr")
+    deliver(service, [sent])
+    item = items_of(service, [sent])[sent["post_id"]]
+    assert_consistent(item)
+    assert (item.action, item.claim_id) == (Action.INFORM, "sunscreen-cloudy-days")
     assert item.needs_translation
     assert (item.draft["text"], item.draft["language"], item.draft["reference_language"]) == ("", "fr", "en")
     assert str(item.draft["reference"]).startswith("Good question! ")
@@ -181,7 +194,7 @@ def test_a_french_question_says_it_needs_translation(service: Service) -> None:
     assert "needs a translation into 'fr'" in refused.json()["detail"]
     again = service.client.request("POST", path, {"text": item.draft["reference"]}, service.educator)
     assert again.status == 422
-    french = "Bonne question ! Non : le ROR ne provoque pas l'autisme. https://www.who.int/"
+    french = "Bonne question ! Non : les UV traversent les nuages, la crème solaire reste utile. https://www.who.int/"
     approved = service.client.request("POST", path, {"text": french}, service.educator)
     assert approved.status == 200, approved.body
     assert approved.json()["final_text"] == french
