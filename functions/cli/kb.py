@@ -249,21 +249,37 @@ def kb_coverage(
     summary: Annotated[Path, typer.Option("--json", help="Where to write the JSON summary.")] = Path(
         "docs/coverage.json"
     ),
+    cache: Annotated[
+        Path | None, typer.Option(help="File of the pool's vectors kept between runs (default: <state>/coverage/).")
+    ] = None,
 ) -> None:
     """Which recurring health themes in a pool of real fact-checked claims the knowledge base covers: health claims
     found, clustered into themes, each theme's best claim and score, or "not covered" (docs/coverage.md)."""
     import json
     import shlex
 
-    from functions.curation.coverage import CoverageRun, check_pool, coverage_report, read_pool, render_markdown
+    from functions.curation.coverage import (
+        CachedEncoder,
+        CoverageRun,
+        check_pool,
+        coverage_report,
+        read_pool,
+        render_markdown,
+    )
 
     settings = get_settings()
     folder = kb_dir or settings.knowledge_base_dir
     chosen_floor = settings.voids_similarity_floor if floor is None else floor
     claims = read_pool(pool, limit)
     matcher, kb_version, kb_claims = _current_kb_matcher(settings, folder)
+    matcher.embedder = CachedEncoder(
+        matcher.embedder,
+        cache or settings.state_dir / "coverage" / "pool-vectors.npz",
+        matcher.manifest.embedding.model_dump_json(),
+    )
     with progress_bar("checking the pool's claims", len(claims)) as advance:
         checked = check_pool(matcher, claims, advance)
+    matcher.embedder.save()
     command = ["antidote kb coverage", f"--pool {shlex.quote(str(pool))}", f"--min-size {min_size}"]
     command += [f"--floor {floor}"] if floor is not None else []
     command += [f"--limit {limit}"] if limit is not None else []

@@ -73,6 +73,45 @@ class Checked:
         return self.decision != Decision.NONE.value
 
 
+class Encoder(Protocol):
+    model_id: str
+    dimensions: int
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+class CachedEncoder:
+    """The matcher's model, remembering every vector it made in a file: the pool does not change between runs but
+    the knowledge base does, so a run after adding claims embeds only what is new (the pool's 14,231 claims take
+    minutes). ``model_key`` names the exported model (its config and weights' hash): another model starts afresh."""
+
+    def __init__(self, inner: Encoder, path: Path, model_key: str) -> None:
+        self.inner, self.path, self.model_key = inner, path, model_key
+        self.model_id, self.dimensions = inner.model_id, inner.dimensions
+        self.vectors: dict[str, np.ndarray] = {}
+        if path.is_file():
+            with np.load(path, allow_pickle=False) as saved:
+                if str(saved["model_key"]) == model_key:
+                    self.vectors = dict(zip(saved["texts"].tolist(), saved["vectors"], strict=True))
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
+        if missing:
+            self.vectors.update(zip(missing, self.inner.encode(missing), strict=True))
+        return np.stack([self.vectors[t] for t in texts]) if texts else self.inner.encode(texts)
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        texts = list(self.vectors)
+        with self.path.open("wb") as file:
+            np.savez(
+                file,
+                model_key=self.model_key,
+                texts=np.array(texts),
+                vectors=np.stack([self.vectors[t] for t in texts]),
+            )
+
+
 class PoolMatcher(Protocol):
     def check_many(self, texts: list[str], top_k: int = 3) -> list[CheckResult]: ...
 

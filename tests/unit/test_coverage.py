@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from functions.curation.coverage import (
+    CachedEncoder,
     Checked,
     CoverageRun,
     PoolClaim,
@@ -180,3 +181,32 @@ def test_the_pool_goes_through_the_matcher_in_batches() -> None:
     assert results[1].topic == "fluoride"
     assert results[1].score == 0.8
     assert results[1].nearest == 0.7
+
+
+class CountingEncoder:
+    model_id = "test-model"
+    dimensions = DIMENSIONS
+
+    def __init__(self) -> None:
+        self.encoded: list[str] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.encoded += texts
+        return np.stack([near(len(t) % DIMENSIONS) for t in texts]) if texts else np.zeros((0, DIMENSIONS))
+
+
+def test_the_pool_vectors_are_kept_between_runs_of_the_same_model(tmp_path: Path) -> None:
+    path = tmp_path / "vectors.npz"
+    first_model = CountingEncoder()
+    first = CachedEncoder(first_model, path, "model-a")
+    vectors = first.encode(["fluoride is poison", "a yacht", "fluoride is poison"])
+    assert first_model.encoded == ["fluoride is poison", "a yacht"]  # each text once
+    assert np.array_equal(vectors[0], vectors[2])
+    first.save()
+    again_model = CountingEncoder()
+    again = CachedEncoder(again_model, path, "model-a")
+    assert np.array_equal(again.encode(["a yacht", "new text"])[0], vectors[1])
+    assert again_model.encoded == ["new text"]  # only what the file did not hold
+    other_model = CountingEncoder()
+    CachedEncoder(other_model, path, "model-b").encode(["a yacht"])
+    assert other_model.encoded == ["a yacht"]  # another model's vectors are never reused
