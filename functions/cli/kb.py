@@ -244,6 +244,12 @@ def kb_coverage(
     floor: Annotated[
         float | None, typer.Option(help="Similarity to a claim phrasing that makes a claim health (voids' floor).")
     ] = None,
+    words_floor: Annotated[
+        float, typer.Option(help="Similarity to a claim phrasing a claim with health words must still reach.")
+    ] = 0.3,
+    distance: Annotated[
+        float, typer.Option(min=0.05, max=1.0, help="Cosine distance at which clustering stops joining groups.")
+    ] = 0.5,
     limit: Annotated[int | None, typer.Option(min=1, help="Read only the pool's first this many claims.")] = None,
     report: Annotated[Path, typer.Option(help="Where to write the Markdown report.")] = Path("docs/coverage.md"),
     summary: Annotated[Path, typer.Option("--json", help="Where to write the JSON summary.")] = Path(
@@ -281,9 +287,12 @@ def kb_coverage(
         checked = check_pool(matcher, claims, advance)
     matcher.embedder.save()
     command = ["antidote kb coverage", f"--pool {shlex.quote(str(pool))}", f"--min-size {min_size}"]
+    command += [f"--words-floor {words_floor}", f"--distance {distance}"]
     command += [f"--floor {floor}"] if floor is not None else []
     command += [f"--limit {limit}"] if limit is not None else []
-    run = CoverageRun(" ".join(command), pool.name, kb_version, kb_claims, chosen_floor, min_size)
+    run = CoverageRun(
+        " ".join(command), pool.name, kb_version, kb_claims, chosen_floor, words_floor, distance, min_size
+    )
     result = coverage_report(run, claims, checked, err.print)
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(render_markdown(result), encoding="utf-8")

@@ -64,9 +64,12 @@ def test_a_claim_is_health_by_a_health_word_or_by_closeness_to_a_claim() -> None
         PoolClaim("s", "Wearing face coverings starves you of oxygen."),  # no health word, but close to a claim
         PoolClaim("n", "A celebrity bought a yacht."),  # neither
     ]
-    found = select_health(pool, [checked(0, score=0.1), checked(0, score=0.7), checked(0, score=0.3)], floor=0.55)
+    results = [checked(0, score=0.4), checked(0, score=0.7), checked(0, score=0.3)]
+    found = select_health(pool, results, floor=0.55)
     assert found.indexes == [0, 1]
     assert (found.by_words, found.by_similarity_only) == (1, 1)
+    # health words far from every claim (politics, celebrities) are screened out by the words' own floor
+    assert select_health(pool, results, floor=0.55, words_floor=0.5).indexes == [1]
 
 
 def test_keywords_are_the_words_that_set_a_theme_apart() -> None:
@@ -116,7 +119,9 @@ def test_flagged_against_different_claims_is_not_coverage() -> None:
 
 
 def report_of(pool: list[PoolClaim], results: list[Checked]) -> str:
-    run = CoverageRun("antidote kb coverage --pool vclaims.jsonl --min-size 5", "vclaims.jsonl", "kb-1", 3, 0.55, 5)
+    run = CoverageRun(
+        "antidote kb coverage --pool vclaims.jsonl --min-size 5", "vclaims.jsonl", "kb-1", 3, 0.55, 0.0, 0.5, 5
+    )
     messages: list[str] = []
     report = coverage_report(run, pool, results, messages.append)
     assert messages
