@@ -262,7 +262,6 @@ def kb_coverage(
     """Which recurring health themes in a pool of real fact-checked claims the knowledge base covers: health claims
     found, clustered into themes, each theme's best claim and score, or "not covered" (docs/coverage.md)."""
     import json
-    import shlex
 
     from functions.curation.coverage import (
         CachedEncoder,
@@ -286,13 +285,8 @@ def kb_coverage(
     with progress_bar("checking the pool's claims", len(claims)) as advance:
         checked = check_pool(matcher, claims, advance)
     matcher.embedder.save()
-    command = ["antidote kb coverage", f"--pool {shlex.quote(str(pool))}", f"--min-size {min_size}"]
-    command += [f"--words-floor {words_floor}", f"--distance {distance}"]
-    command += [f"--floor {floor}"] if floor is not None else []
-    command += [f"--limit {limit}"] if limit is not None else []
-    run = CoverageRun(
-        " ".join(command), pool.name, kb_version, kb_claims, chosen_floor, words_floor, distance, min_size
-    )
+    command = _coverage_command(pool, min_size, words_floor, distance, floor, limit)
+    run = CoverageRun(command, pool.name, kb_version, kb_claims, chosen_floor, words_floor, distance, min_size)
     result = coverage_report(run, claims, checked, err.print)
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(render_markdown(result), encoding="utf-8")
@@ -301,6 +295,19 @@ def kb_coverage(
         f"{result.health_claims} health claims of {result.pool_claims}; {len(result.themes)} themes, "
         f"{result.covered} covered; wrote {report} and {summary}"
     )
+
+
+def _coverage_command(
+    pool: Path, min_size: int, words_floor: float, distance: float, floor: float | None, limit: int | None
+) -> str:
+    """The command line that reproduces a report, for its head."""
+    import shlex
+
+    command = ["antidote kb coverage", f"--pool {shlex.quote(str(pool))}", f"--min-size {min_size}"]
+    command += [f"--words-floor {words_floor}", f"--distance {distance}"]
+    command += [f"--floor {floor}"] if floor is not None else []
+    command += [f"--limit {limit}"] if limit is not None else []
+    return " ".join(command)
 
 
 def _current_kb_matcher(settings: Settings, folder: Path) -> tuple[Any, str, int]:
