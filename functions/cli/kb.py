@@ -234,3 +234,99 @@ def _inputs(examples: list[Any], index: Any, claims: dict[str, Any], embedder: A
 
     with err.status(f"embedding {len(examples)} stance examples"):
         return example_inputs(examples, index, claims, embedder)
+
+
+@kb_app.command("coverage")
+def kb_coverage(
+    pool: Annotated[Path, typer.Option(help="Fact-checked claims JSONL (vclaim_id, vclaim), read in place.")],
+    kb_dir: Annotated[Path | None, typer.Option("--kb", help="Knowledge base folder.")] = None,
+    min_size: Annotated[int, typer.Option(min=2, help="The fewest pool claims that make a theme.")] = 5,
+    floor: Annotated[
+        float | None, typer.Option(help="Similarity to a claim phrasing that makes a claim health (voids' floor).")
+    ] = None,
+    words_floor: Annotated[
+        float, typer.Option(help="Similarity to a claim phrasing a claim with health words must still reach.")
+    ] = 0.3,
+    distance: Annotated[
+        float, typer.Option(min=0.05, max=1.0, help="Cosine distance at which clustering stops joining groups.")
+    ] = 0.5,
+    limit: Annotated[int | None, typer.Option(min=1, help="Read only the pool's first this many claims.")] = None,
+    report: Annotated[Path, typer.Option(help="Where to write the Markdown report.")] = Path("docs/coverage.md"),
+    summary: Annotated[Path, typer.Option("--json", help="Where to write the JSON summary.")] = Path(
+        "docs/coverage.json"
+    ),
+    cache: Annotated[
+        Path | None, typer.Option(help="File of the pool's vectors kept between runs (default: <state>/coverage/).")
+    ] = None,
+) -> None:
+    """Which recurring health themes in a pool of real fact-checked claims the knowledge base covers: health claims
+    found, clustered into themes, each theme's best claim and score, or "not covered" (docs/coverage.md)."""
+    import json
+
+    from functions.curation.coverage import (
+        CachedEncoder,
+        CoverageRun,
+        check_pool,
+        coverage_report,
+        read_pool,
+        render_markdown,
+    )
+
+    settings = get_settings()
+    folder = kb_dir or settings.knowledge_base_dir
+    chosen_floor = settings.voids_similarity_floor if floor is None else floor
+    claims = read_pool(pool, limit)
+    matcher, kb_version, kb_claims = _current_kb_matcher(settings, folder)
+    matcher.embedder = CachedEncoder(
+        matcher.embedder,
+        cache or settings.state_dir / "coverage" / "pool-vectors.npz",
+        matcher.manifest.embedding.model_dump_json(),
+    )
+    with progress_bar("checking the pool's claims", len(claims)) as advance:
+        checked = check_pool(matcher, claims, advance)
+    matcher.embedder.save()
+    command = _coverage_command(pool, min_size, words_floor, distance, floor, limit)
+    run = CoverageRun(command, pool.name, kb_version, kb_claims, chosen_floor, words_floor, distance, min_size)
+    result = coverage_report(run, claims, checked, err.print)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(render_markdown(result), encoding="utf-8")
+    summary.write_text(json.dumps(result.to_json(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    out.print(
+        f"{result.health_claims} health claims of {result.pool_claims}; {len(result.themes)} themes, "
+        f"{result.covered} covered; wrote {report} and {summary}"
+    )
+
+
+def _coverage_command(
+    pool: Path, min_size: int, words_floor: float, distance: float, floor: float | None, limit: int | None
+) -> str:
+    """The command line that reproduces a report, for its head."""
+    import shlex
+
+    command = ["antidote kb coverage", f"--pool {shlex.quote(str(pool))}", f"--min-size {min_size}"]
+    command += [f"--words-floor {words_floor}", f"--distance {distance}"]
+    command += [f"--floor {floor}"] if floor is not None else []
+    command += [f"--limit {limit}"] if limit is not None else []
+    return " ".join(command)
+
+
+def _current_kb_matcher(settings: Settings, folder: Path) -> tuple[Any, str, int]:
+    """The matcher over the knowledge base as it is on disk now (indexed in memory with the built artifact's ONNX
+    model, calibration and stance model), so a curator sees new claims' effect without rebuilding the artifact."""
+    from functions.curation.knowledge_base import load_knowledge_base
+    from functions.match.engine.artifact import kb_index_texts, read_manifest
+    from functions.match.engine.calibration import load_calibration
+    from functions.match.engine.index import build_index
+    from functions.match.engine.matcher import Matcher
+    from functions.match.engine.stance import load_stance_model
+
+    kb = load_knowledge_base(folder)
+    embedder = embedder_for(settings, "onnx")
+    manifest = read_manifest(settings.resolved_index_dir).model_copy(
+        update={"calibration": load_calibration(settings.resolved_calibration_file), "kb_version": kb.version}
+    )
+    texts = kb_index_texts(kb)
+    with progress_bar("embedding the knowledge base", sum(len(t) for _, t in texts)) as advance:
+        index = build_index(texts, embedder, advance)
+    stance = load_stance_model(settings.resolved_stance_model_file)
+    return Matcher(index, kb.claims, manifest, embedder, stance), kb.version, len(kb.claims)
