@@ -338,16 +338,11 @@ def coverage_report(
     )
 
 
-def _cell(text: str, limit: int = 110) -> str:
-    short = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-    return short.replace("|", "\\|").replace("\n", " ")
-
-
 def _theme_row(position: int, theme: Theme) -> str:
     status = "covered" if theme.covered else "**not covered**"
     best = f"`{theme.best_claim}`" if theme.best_claim else "-"
     return (
-        f"| {position} | {theme.size} | {', '.join(theme.keywords)} | {_cell(theme.central_texts[0])} | {best} | "
+        f"| {position} | {theme.size} | {', '.join(theme.keywords)} | `{theme.central_ids[0]}` | {best} | "
         f"{theme.best_score:.2f} | {theme.flagged_share:.0%} | {theme.members_flagged:.0%} | {status} |"
     )
 
@@ -375,6 +370,9 @@ def render_markdown(report: CoverageReport) -> str:
         "knowledge-base claim. *score*: the matcher's mean score for that claim over the central claims; *central "
         "flagged*: that share; *all flagged*: the share of the theme's claims flagged against any claim.",
         "",
+        "The pool's text stays in the pool (`../shared/eval`, never copied into the repository): claims are named by",
+        "their pool ids.",
+        "",
         "| # | size | keywords | most central claim | best KB claim | score | central flagged | all flagged | |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         *(_theme_row(n, t) for n, t in enumerate(report.themes, start=1)),
@@ -386,8 +384,7 @@ def render_markdown(report: CoverageReport) -> str:
         if not theme.covered:
             lines += [f"### {n}. {', '.join(theme.keywords)} ({theme.size} claims, `{theme.theme_id}`)", ""]
             lines += [
-                f"- `{cid}`: {_cell(text, 160)}"
-                for cid, text in zip(theme.central_ids, theme.central_texts, strict=True)
+                "Central claims (pool ids; read them in the pool): " + ", ".join(f"`{c}`" for c in theme.central_ids)
             ]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -150,6 +150,7 @@ def test_the_markdown_report_names_its_command_and_lists_what_is_not_covered() -
     assert "`h0`" in uncovered
     assert "fluoride" not in uncovered.split("\n### ")[1].split("\n")[0]
     assert "yacht" not in text
+    assert "tap water causes cancer" not in text  # claims are named by pool id: the pool's text stays in the pool
 
 
 class FakeMatcher:
