@@ -52,7 +52,8 @@ class ValidationReport:
 
 
 def _normalise_for_comparison(text: str) -> str:
-    return re.sub(r"[^a-z0-9 ]+", " ", text.lower()).strip()
+    """Case-folded words of any script (translations are Cyrillic, Hangul, Han, Arabic …), punctuation dropped."""
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
 
 
 def _load_yaml(path: Path, problems: list[Problem]) -> Any:

@@ -111,3 +111,25 @@ def test_a_translations_own_source_is_cited_first() -> None:
     assert next(s.url for s in measles.sources_in("de")) == german_source["url"]
     assert [s.url for s in measles.sources_in("en")] == [measles.sources[0].url]
     assert german_source["url"] in draft_reply(measles, "mastodon", "de", private_reply=False).links
+
+
+def test_phrasings_in_other_scripts_are_compared_by_their_words(write_kb: KbWriter) -> None:
+    # Cyrillic (or Hangul, Han, Arabic) text must not normalise to nothing and collide with every other translation.
+    second = claim(
+        id="measles-vitamin-a",
+        statement="Vitamin A stops you catching measles, so skip the vaccine.",
+        variants=["vit A > MMR", "cod liver oil instead of the measles jab", "is vitamin A enough against measles?"],
+    )
+    russian_vitamin = {
+        "statement": "Витамин А защищает от заражения корью, поэтому прививка не нужна.",
+        "correction": "Витамин А не защищает от кори; от неё защищают две дозы вакцины.",
+        "variants": ["вместо прививки от кори даём рыбий жир"],
+    }
+    translations = {"measles-mild": RUSSIAN, "measles-vitamin-a": russian_vitamin}
+    files = {"ru.yaml": {"language": "ru", "translations": translations}}
+    assert errors(with_translations(write_kb, files, [claim(), second])) == []
+
+    shared = {**russian_vitamin, "variants": [RUSSIAN["variants"][0].upper() + "!"]}  # same words, case, punctuation
+    files = {"ru.yaml": {"language": "ru", "translations": {**translations, "measles-vitamin-a": shared}}}
+    found = errors(with_translations(write_kb, files, [claim(), second]))
+    assert any("is also a phrasing of 'measles-mild'" in e for e in found)
