@@ -51,7 +51,8 @@ def test_the_review_api_does_not_load_the_matching_engine() -> None:
 
 # What the match function's first claim check does not need, kept out of its import (issue 11, cold start): the X-Ray
 # SDK (Powertools' Tracer loads it even when tracing is off), PyJWT with cryptography (educator tokens only) and
-# wordninja's word list (loaded by the first all-lower-case hashtag).
+# wordninja's word list (loaded by the first all-lower-case hashtag), and scipy's sparse matrices (bm25s imports them
+# only to build an index; scipy is in the image for the respond function's clustering).
 DEFERRED = {"aws_xray_sdk", "jwt", "cryptography", "wordninja"}
 
 
@@ -61,6 +62,7 @@ def test_the_match_handler_import_leaves_out_what_a_claim_check_does_not_need() 
     loaded = {m.split(".")[0] for m in json.loads(result.stdout)}
     assert not loaded & DEFERRED, f"the match handler loads {sorted(loaded & DEFERRED)} at import"
     assert "functions.match.engine.normalise" in json.loads(result.stdout)  # the module that defers wordninja
+    assert "scipy.sparse" not in json.loads(result.stdout)
 
 
 def test_in_lambda_with_tracing_on_the_handlers_trace_with_powertools() -> None:

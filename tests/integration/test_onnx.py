@@ -86,6 +86,15 @@ def test_results_do_not_depend_on_batching_or_order(kb_index_dir: Path) -> None:
     assert onnx.encode([]).shape == (0, onnx.dimensions)
 
 
+def test_texts_encoded_side_by_side_get_the_vectors_they_get_one_after_another(kb_index_dir: Path) -> None:
+    sample = texts()[:40]
+    side_by_side = OnnxEmbedder(kb_index_dir / MODEL_DIR, workers=3)
+    np.testing.assert_array_equal(
+        side_by_side.encode(sample), OnnxEmbedder(kb_index_dir / MODEL_DIR, workers=1).encode(sample)
+    )
+    assert side_by_side._pool is not None  # it did run them in its threads
+
+
 def test_int8_export_when_asked(tmp_path_factory: pytest.TempPathFactory, torch_vectors: np.ndarray) -> None:
     """`antidote kb build --quantise int8`: a third of the size, close to torch, down-projections kept in fp32."""
     folder = tmp_path_factory.mktemp("int8") / MODEL_DIR

@@ -15,6 +15,8 @@ sentence-transformers (a test imports every Lambda handler and checks).
 from __future__ import annotations
 
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
 
@@ -98,19 +100,27 @@ def pool(token_vectors: np.ndarray, mask: np.ndarray, pooling: Pooling) -> np.nd
 class OnnxEmbedder:
     """The match function's embedder: the index artifact's exported model on onnxruntime's CPU provider."""
 
-    def __init__(self, folder: Path, batch_size: int = 1) -> None:
+    def __init__(self, folder: Path, batch_size: int = 1, workers: int | None = None) -> None:
         """``batch_size`` 1 (the default) runs each text alone: no padding, and the int8 model's activations are
         quantised with scales from that text only, so a text's vector never depends on what else is in the
-        request. It was also the fastest on the posts we measured (docs/benchmarks.md)."""
+        request. It was also the fastest on the posts we measured (docs/benchmarks.md).
+
+        ``workers`` texts are encoded at once, each on one thread (default: ``OMP_NUM_THREADS``, which the CDK
+        app sets to the vCPUs Lambda grants, else the machine's cores). One text per thread cost about half the CPU
+        of one text on two of onnxruntime's threads, which mostly wait for each other on inputs this short
+        (decisions.md, "Embedding texts side by side")."""
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self.config = read_embedding_config(folder)
+        self._workers = max(1, workers or int(os.environ.get("OMP_NUM_THREADS") or 0) or os.cpu_count() or 1)
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3  # warnings about unused initializers are noise here
-        # The CDK app sets OMP_NUM_THREADS to the vCPUs Lambda grants; onnxruntime's own pool does not read it.
-        options.intra_op_num_threads = int(os.environ.get("OMP_NUM_THREADS") or 0)
+        options.intra_op_num_threads = 1  # parallel across texts instead (see above)
+        options.inter_op_num_threads = 1
         try:
             self._session = ort.InferenceSession(
                 str(folder / MODEL_FILE), sess_options=options, providers=["CPUExecutionProvider"]
@@ -135,10 +145,22 @@ class OnnxEmbedder:
         # Longest first, like sentence-transformers, so a batch pads to similar lengths; results in input order.
         order = sorted(range(len(prepared)), key=lambda i: -len(prepared[i]))
         out = np.empty((len(prepared), self.dimensions), dtype=np.float32)
-        for begin in range(0, len(order), self._batch_size):
-            rows = order[begin : begin + self._batch_size]
-            out[rows] = self._encode_batch([prepared[i] for i in rows])
+        groups = [order[begin : begin + self._batch_size] for begin in range(0, len(order), self._batch_size)]
+        if len(groups) == 1 or self._workers == 1:
+            for rows in groups:
+                out[rows] = self._encode_batch([prepared[i] for i in rows])
+            return out
+        # onnxruntime releases the GIL while it runs, so the texts really are encoded side by side.
+        encoded = self._thread_pool().map(lambda rows: self._encode_batch([prepared[i] for i in rows]), groups)
+        for rows, vectors in zip(groups, encoded, strict=True):
+            out[rows] = vectors
         return out
+
+    def _thread_pool(self) -> ThreadPoolExecutor:
+        with self._pool_lock:  # created on first use: a single-text check never starts threads
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="onnx-embed")
+            return self._pool
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         encoded = self._tokenizer.encode_batch(texts)
