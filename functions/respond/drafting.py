@@ -90,7 +90,7 @@ OPENERS: dict[str, str] = {  # a correction
     "ko": "이 이야기를 꺼내 주셔서 감사합니다.",
     "pt": "Obrigado por trazer esse assunto.",
     "ru": "Спасибо, что подняли эту тему.",
-    "zh": "感谢你提出这个话题。",
+    "zh": "感谢您提出这个话题。",
 }
 INFORM_OPENERS: dict[str, str] = {  # an answer to a question
     "en": "Good question!",
@@ -99,7 +99,7 @@ INFORM_OPENERS: dict[str, str] = {  # an answer to a question
     "de": "Gute Frage!",
     "es": "¡Buena pregunta!",
     "fr": "Bonne question !",
-    "ko": "좋은 질문이에요!",
+    "ko": "좋은 질문입니다!",
     "pt": "Boa pergunta!",
     "ru": "Хороший вопрос!",
     "zh": "好问题！",
@@ -139,18 +139,18 @@ PRIVATE_REPLIES: dict[str, str] = {
         "Direktnachricht, dann schicken wir Ihnen verlässliche Informationen privat."
     ),
     "ko": (
-        "개인적인 이야기를 나눠 주셔서 감사합니다. 도움이 된다면 메시지를 보내 주세요. "
-        "믿을 수 있는 정보를 따로 전해 드릴게요."
+        "개인적인 이야기를 나눠 주셔서 감사합니다. 도움이 필요하시면 DM(개인 메시지)으로 연락해 주세요. "
+        "믿을 수 있는 정보를 따로 안내해 드리겠습니다."
     ),
     "pt": (
         "Obrigado por compartilhar algo tão pessoal com a gente. Se for útil, mande uma mensagem direta e "
         "enviaremos informações confiáveis para você em particular."
     ),
     "ru": (
-        "Спасибо, что поделились таким личным. Если это поможет, напишите нам в личные сообщения, и мы пришлём "
-        "надёжную информацию лично вам."
+        "Спасибо, что поделились чем-то настолько личным. Если это поможет, напишите нам в личные сообщения, "
+        "и мы пришлём надёжную информацию лично вам."
     ),
-    "zh": "感谢你分享这么私人的经历。如果有帮助，欢迎私信我们，我们可以私下为你提供可靠的信息。",
+    "zh": "感谢您分享如此私人的经历。如果需要，欢迎私信我们，我们可以私下为您提供可靠的信息。",
 }
 # What a privacy report may name: the kinds of personal data ingest removed, never the data itself.
 REPORTABLE = {

@@ -97,11 +97,11 @@ def test_a_chinese_draft_is_written_in_chinese_and_shortened_at_a_sentence() -> 
     draft = draft_reply(measles, "x", "zh", private_reply=False)
     assert draft.language == "zh"
     assert not draft.needs_translation
-    assert draft.text.startswith("感谢你提出这个话题。 麻疹会引起肺炎")
+    assert draft.text.startswith("感谢您提出这个话题。 麻疹会引起肺炎")
     assert counted_length(draft.text, "x") <= 280
     body = draft.text.split("\n\n")[0]
     assert body.endswith("。")  # cut after a whole sentence, never inside one
-    assert body != "感谢你提出这个话题。 " + correction  # it was shortened
+    assert body != "感谢您提出这个话题。 " + correction  # it was shortened
 
 
 def test_a_translations_own_source_is_cited_first() -> None:
