@@ -332,7 +332,10 @@ def test_draft_shares_no_five_words_with_a_post_repeating_the_claim() -> None:
 
 
 def correction_texts(claim: Claim) -> str:
-    return " ".join([claim.correction, *(t.correction for t in claim.translations.values())])
+    """What a draft may legitimately share with a post: the curated corrections and the source links (a URL such as
+    nhs.uk/conditions/sudden-infant-death-syndrome-sids/ names the myth's subject too)."""
+    links = [s.url for s in claim.sources] + [s.url for t in claim.translations.values() for s in t.sources]
+    return " ".join([claim.correction, *(t.correction for t in claim.translations.values()), *links])
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
