@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import bm25s
 import faiss
@@ -49,10 +50,17 @@ class ClaimIndex:
     vectors: np.ndarray  # (rows, dims), L2-normalised
     dense: faiss.Index
     lexical: bm25s.BM25
+    # each phrasing's word-level terms for the re-ranker (rerank.py), filled on first use
+    row_terms: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def dimensions(self) -> int:
         return int(self.vectors.shape[1])
+
+    def claim_rows(self, claim: int) -> range:
+        """The rows of the claim at position ``claim`` (contiguous; the first is its primary text)."""
+        end = int(self.claim_start[claim + 1]) if claim + 1 < len(self.claim_start) else len(self.texts)
+        return range(int(self.claim_start[claim]), end)
 
     def primary_vectors(self, claim_ids: list[str]) -> np.ndarray:
         """Each claim's primary text (its statement) as embedded in the index."""
