@@ -50,8 +50,8 @@ class ClaimIndex:
     vectors: np.ndarray  # (rows, dims), L2-normalised
     dense: faiss.Index
     lexical: bm25s.BM25
-    # each phrasing's word-level terms for the re-ranker (rerank.py), filled on first use
-    row_terms: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
+    # what the re-ranker (rerank.py) derives from the phrasings, filled on first use
+    rerank_cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def dimensions(self) -> int:

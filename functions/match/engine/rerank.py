@@ -17,7 +17,9 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
@@ -26,6 +28,7 @@ from functions.match.engine.fusion import FEATURES
 from functions.match.engine.index import ClaimIndex, tokenize
 from functions.match.engine.normalise import normalise_post
 
+Item = TypeVar("Item", str, tuple[str, str])
 RRF_K = 60  # the reciprocal-rank-fusion constant of the baseline in fusion.py
 
 RERANK_FEATURES: tuple[str, ...] = (
@@ -91,7 +94,7 @@ class Terms:
     numbers: frozenset[str]
     names: frozenset[str]  # lower-cased capitalised words that do not open a sentence
     lowered_words: frozenset[str]  # every word of the text, lower-cased, for finding a post's names in it
-    length: int
+    length: int  # distinct words
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -112,56 +115,139 @@ def text_terms(text: str, words: list[str]) -> Terms:
         numbers=frozenset(n.replace(",", "") for n in _NUMBER.findall(text)),
         names=frozenset(names),
         lowered_words=frozenset(re.findall(r"[\w'’-]+", lowered)),
-        length=len(words),
+        length=len(set(words)),
     )
 
 
-def phrasing_terms(index: ClaimIndex, rows: range) -> list[Terms]:
-    """Each indexed phrasing's terms, computed the first time a post needs them and kept with the index."""
-    cache: dict[int, Terms] = index.row_terms
-    missing = [r for r in rows if r not in cache]
-    if missing:
-        texts = [normalise_post(index.texts[r].text).text or index.texts[r].text for r in missing]
-        for row, text, words in zip(missing, texts, tokenize(texts), strict=True):
-            cache[row] = text_terms(text, words)
-    return [cache[r] for r in rows]
+@dataclass(frozen=True)
+class PhrasingTable:
+    """Every indexed phrasing's distinct words and word pairs as id lists (compressed rows), so a post is compared
+    with all its candidates' phrasings in a few array operations. Built once per index, on the first post the
+    re-ranker sees, and kept with the index."""
+
+    word_ptr: np.ndarray  # row r's word ids are word_ids[word_ptr[r]:word_ptr[r + 1]]
+    word_ids: np.ndarray
+    pair_ptr: np.ndarray
+    pair_ids: np.ndarray
+    word_of: dict[str, int]
+    pair_of: dict[tuple[str, str], int]
+    texts: list[str]  # the phrasings normalised as posts are
 
 
-def _share(part: frozenset[object], whole: frozenset[object]) -> float:
+@dataclass(frozen=True)
+class ClaimTerms:
+    """What all of one claim's phrasings say together."""
+
+    words: frozenset[str]
+    numbers: frozenset[str]
+    lowered_words: frozenset[str]
+
+
+def _compressed(rows: Sequence[frozenset[Item]], vocabulary: dict[Item, int]) -> tuple[np.ndarray, np.ndarray]:
+    ids = [[vocabulary.setdefault(item, len(vocabulary)) for item in sorted(row, key=str)] for row in rows]
+    pointers = np.zeros(len(ids) + 1, dtype=np.int64)
+    pointers[1:] = np.cumsum([len(row) for row in ids])
+    return pointers, np.asarray([i for row in ids for i in row], dtype=np.int64)
+
+
+def phrasing_table(index: ClaimIndex) -> PhrasingTable:
+    table: PhrasingTable | None = index.rerank_cache.get("table")
+    if table is None:
+        texts = [normalise_post(t.text).text or t.text for t in index.texts]
+        tokens = tokenize(texts) if texts else []
+        words = [frozenset(w) for w in tokens]
+        pairs = [frozenset(itertools.pairwise(w)) for w in tokens]
+        word_of: dict[str, int] = {}
+        pair_of: dict[tuple[str, str], int] = {}
+        word_ptr, word_ids = _compressed(words, word_of)
+        pair_ptr, pair_ids = _compressed(pairs, pair_of)
+        table = PhrasingTable(word_ptr, word_ids, pair_ptr, pair_ids, word_of, pair_of, texts)
+        index.rerank_cache["table"] = table
+    return table
+
+
+def _claim_terms(index: ClaimIndex, table: PhrasingTable, claim: int) -> ClaimTerms:
+    key = ("claim", claim)
+    if key not in index.rerank_cache:
+        rows = index.claim_rows(claim)
+        found = [text_terms(table.texts[r], []) for r in rows]
+        words = table.word_ids[table.word_ptr[rows.start] : table.word_ptr[rows.stop]]
+        vocabulary = list(table.word_of)
+        index.rerank_cache[key] = ClaimTerms(
+            words=frozenset(vocabulary[i] for i in words),
+            numbers=frozenset().union(*(t.numbers for t in found)),
+            lowered_words=frozenset().union(*(t.lowered_words for t in found)),
+        )
+    return index.rerank_cache[key]  # type: ignore[no-any-return]
+
+
+def _trigrams(index: ClaimIndex, table: PhrasingTable, row: int) -> frozenset[str]:
+    key = ("trigrams", row)
+    if key not in index.rerank_cache:
+        index.rerank_cache[key] = text_terms(table.texts[row], []).trigrams
+    return index.rerank_cache[key]  # type: ignore[no-any-return]
+
+
+def _hits(
+    pointers: np.ndarray, ids: np.ndarray, vocabulary: int, wanted: list[int], spans: list[range]
+) -> tuple[np.ndarray, np.ndarray]:
+    """For every row of ``spans``: how many of its ids are ``wanted``, and how many ids it has."""
+    lengths = np.concatenate(
+        [pointers[span.start + 1 : span.stop + 1] - pointers[span.start : span.stop] for span in spans]
+    )
+    segment = np.concatenate([ids[pointers[span.start] : pointers[span.stop]] for span in spans])
+    mask = np.zeros(vocabulary + 1, dtype=bool)
+    mask[wanted] = True
+    running = np.zeros(len(segment) + 1, dtype=np.int64)
+    np.cumsum(mask[segment], out=running[1:])
+    ends = np.cumsum(lengths)
+    return (running[ends] - running[ends - lengths]).astype(np.float64), lengths.astype(np.float64)
+
+
+def _share(part: frozenset[str], whole: frozenset[str]) -> float:
     return len(part & whole) / len(whole) if whole else 0.0
 
 
-def _jaccard(left: frozenset[object], right: frozenset[object]) -> float:
+def _jaccard(left: frozenset[str], right: frozenset[str]) -> float:
     shared = len(left & right)
     union = len(left) + len(right) - shared
     return shared / union if union else 0.0
 
 
-def _overlap_row(post: Terms, phrasings: list[Terms]) -> list[float]:
-    """The word-level features of one claim (all its phrasings) against one post."""
-    claim_words = frozenset().union(*(p.words for p in phrasings))
-    claim_numbers = frozenset().union(*(p.numbers for p in phrasings))
-    claim_lowered = frozenset().union(*(p.lowered_words for p in phrasings))
-    jaccards = [_jaccard(post.words, p.words) for p in phrasings]
-    best = phrasings[jaccards.index(max(jaccards))]  # the phrasing closest in words; trigrams only against it
-    found_names = len(post.names & claim_lowered)
-    return [
-        max(_share(post.words, p.words) for p in phrasings),
-        _share(claim_words, post.words),
-        max(jaccards),
-        math.log1p(max(len(post.pairs & p.pairs) for p in phrasings)),
-        _jaccard(post.trigrams, best.trigrams),
-        float(bool(post.numbers & claim_numbers)),
-        float(bool(post.numbers) and bool(claim_numbers) and not post.numbers & claim_numbers),
-        found_names / len(post.names) if post.names else 0.0,
-        math.log1p(len(post.names) - found_names),
-        math.log((best.length + 1) / (post.length + 1)),
-    ]
-
-
 def overlap_features(index: ClaimIndex, post: Terms, claims: np.ndarray, chosen: np.ndarray) -> np.ndarray:
     """Word-level features (the last ten of RERANK_FEATURES) for the candidates at positions ``chosen``."""
-    rows = [_overlap_row(post, phrasing_terms(index, index.claim_rows(int(claims[i])))) for i in chosen]
+    table = phrasing_table(index)
+    positions = [int(claims[i]) for i in chosen]
+    spans = [index.claim_rows(claim) for claim in positions]
+    known_words = [table.word_of[w] for w in post.words if w in table.word_of]
+    word_hits, word_lengths = _hits(table.word_ptr, table.word_ids, len(table.word_of), known_words, spans)
+    known_pairs = [table.pair_of[p] for p in post.pairs if p in table.pair_of]
+    pair_hits, _ = _hits(table.pair_ptr, table.pair_ids, len(table.pair_of), known_pairs, spans)
+    cover = np.divide(word_hits, word_lengths, out=np.zeros_like(word_hits), where=word_lengths > 0)
+    union = len(post.words) + word_lengths - word_hits
+    jaccard = np.divide(word_hits, union, out=np.zeros_like(word_hits), where=union > 0)
+    rows = []
+    first = 0
+    for claim, span in zip(positions, spans, strict=True):
+        group = slice(first, first + len(span))
+        first += len(span)
+        best = group.start + int(np.argmax(jaccard[group]))
+        terms = _claim_terms(index, table, claim)
+        found_names = len(post.names & terms.lowered_words)
+        rows.append(
+            [
+                float(cover[group].max()),
+                _share(terms.words, post.words),
+                float(jaccard[best]),
+                math.log1p(float(pair_hits[group].max())),
+                _jaccard(post.trigrams, _trigrams(index, table, span.start + best - group.start)),
+                float(bool(post.numbers & terms.numbers)),
+                float(bool(post.numbers) and bool(terms.numbers) and not post.numbers & terms.numbers),
+                found_names / len(post.names) if post.names else 0.0,
+                math.log1p(len(post.names) - found_names),
+                math.log((word_lengths[best] + 1) / (post.length + 1)),
+            ]
+        )
     return np.asarray(rows, dtype=np.float64).reshape(len(chosen), 10)
 
 

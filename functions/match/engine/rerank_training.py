@@ -27,7 +27,7 @@ from functions.match.engine.rerank import (
 )
 from functions.match.engine.retrieval import Candidates, ranked_order
 
-DEPTHS = (10, 20)  # how many of the first stage's top candidates to re-order: chosen by cross-validation
+DEPTHS = (5, 10)  # how many of the first stage's top candidates to re-order: chosen by cross-validation
 STRENGTHS = (0.1, 1.0)  # inverse L2 regularisation (scikit-learn's C): chosen by cross-validation
 FOLDS = 5
 SEED = 13
