@@ -138,8 +138,12 @@ def kb_calibrate(
     output: Annotated[Path | None, typer.Option("--output", help="Where to write calibration JSON.")] = None,
     engine: EngineOption = "onnx",
     rerank: Annotated[
-        bool, typer.Option("--rerank/--no-rerank", help="Fit the re-ranker over the ranking's top candidates.")
-    ] = True,
+        bool,
+        typer.Option(
+            "--rerank/--no-rerank",
+            help="Also fit the re-ranker over the ranking's top candidates (cross-validated; docs/decisions.md).",
+        ),
+    ] = False,
     seed: Annotated[int, typer.Option(help="Seed for the re-ranker's cross-validation folds.")] = 13,
     cache: CacheOption = True,
 ) -> None:

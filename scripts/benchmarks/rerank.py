@@ -20,6 +20,7 @@ never seen in fitting gets. The baseline, in the same run, is the first stage al
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -36,6 +37,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import print_figures  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval" / "checkthat2022"
+
+
+def sample_pool(qrels: list[Path], others: int) -> Path:
+    """The relevant claims of ``qrels`` plus the first ``others`` other claims, written beside the state folder."""
+    from functions.match.engine.evaluation import read_qrels
+    from functions.shared.settings import get_settings
+
+    relevant = {claim for path in qrels for claims in read_qrels(path).values() for claim in claims}
+    kept, extra = [], 0
+    for line in (EVAL / "vclaims.jsonl").read_text("utf-8").splitlines():
+        claim = json.loads(line)["vclaim_id"]
+        if claim in relevant or extra < others:
+            extra += claim not in relevant
+            kept.append(line)
+    target = get_settings().state_dir / "eval" / f"vclaims-sample-{others}.jsonl"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("\n".join(kept) + "\n", "utf-8")
+    return target
 
 
 def fit_pointwise(data: Any, posts: Sequence[int], ranking: Any, depth: int, c: float) -> Any:
@@ -86,6 +105,13 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--pool-sample",
+        type=int,
+        help="a smaller pool: the judged queries' relevant claims plus the first N other claims of vclaims.jsonl "
+        "(file order); figures are then on that pool, not the full one",
+    )
+    parser.add_argument("--chosen-only", action="store_true", help="only the settings 'kb calibrate' chooses among")
     args = parser.parse_args()
 
     from functions.cli.common import cached_embedder
@@ -96,11 +122,11 @@ def main() -> None:
 
     started = time.perf_counter()
     qrels = [EVAL / "CT2022-Task2A-EN-Train_QRELs.tsv", EVAL / "CT2022-Task2A-EN-Dev_QRELs.tsv"]
+    pool = EVAL / "vclaims.jsonl" if args.pool_sample is None else sample_pool(qrels, args.pool_sample)
     with cached_embedder(get_settings(), "onnx", True) as embedder:
-        data = labelled_posts_from_files(
-            EVAL / "vclaims.jsonl", EVAL / "CT2022-Task2A-EN-Train-Dev_Queries.tsv", qrels, embedder, 30
-        )
-    figures: dict[str, Any] = {"posts": len(data.candidates), "folds": args.folds, "seed": args.seed}
+        data = labelled_posts_from_files(pool, EVAL / "CT2022-Task2A-EN-Train-Dev_Queries.tsv", qrels, embedder, 30)
+    figures: dict[str, Any] = {"posts": len(data.candidates), "claims": len(data.index.claim_ids)}
+    figures.update({"folds": args.folds, "seed": args.seed})
     figures["embedding_and_candidates_s"] = round(time.perf_counter() - started, 1)
     cv = partial(cross_validate, data, folds=args.folds, seed=args.seed)
     first_stage_only: Sequence[str] = RERANK_FEATURES[:12]
@@ -110,6 +136,8 @@ def main() -> None:
             result = cv(depth, c)
             figures["first stage alone"] = result["first_stage"]
             figures[f"pairwise depth={depth} C={c}"] = result["reranked"]
+        if args.chosen_only:
+            continue
         figures[f"pairwise depth={depth} C=1.0, first-stage features only"] = cv(
             depth, 1.0, partial(fit_pairwise, features=first_stage_only)
         )["reranked"]

@@ -183,7 +183,7 @@ def calibrate(
     negative_sets: list[NegativeSet],
     depth: int,
     progress: Callable[[int], None] | None = None,
-    rerank: bool = True,
+    rerank: bool = False,
     seed: int = SEED,
     log: Callable[[str], None] | None = None,
 ) -> tuple[Calibration, CalibrationReport]:
