@@ -114,6 +114,15 @@ def kb_calibrate_multilingual(
     out.print(f"wrote {target}")
 
 
+RerankOption = Annotated[
+    bool,
+    typer.Option(
+        "--rerank/--no-rerank",
+        help="Also fit the re-ranker over the ranking's top candidates (cross-validated; docs/decisions.md).",
+    ),
+]
+
+
 @kb_app.command("calibrate")
 def kb_calibrate(
     claims: Annotated[Path, typer.Option(help="Claims JSONL (CheckThat format) for fitting the ranking model.")],
@@ -137,13 +146,7 @@ def kb_calibrate(
     kb_dir: Annotated[Path | None, typer.Option("--kb", help="Knowledge base folder.")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Where to write calibration JSON.")] = None,
     engine: EngineOption = "onnx",
-    rerank: Annotated[
-        bool,
-        typer.Option(
-            "--rerank/--no-rerank",
-            help="Also fit the re-ranker over the ranking's top candidates (cross-validated; docs/decisions.md).",
-        ),
-    ] = False,
+    rerank: RerankOption = False,
     seed: Annotated[int, typer.Option(help="Seed for the re-ranker's cross-validation folds.")] = 13,
     cache: CacheOption = True,
 ) -> None:
