@@ -59,3 +59,36 @@ def embedder_for(settings: Settings, engine: str = "torch") -> Any:
 
     with err.status(f"loading embedding model {settings.embedding_model}"):
         return SentenceTransformerEmbedder(settings.embedding_model, settings.embedding_batch_size)
+
+
+CacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--cache/--no-cache",
+        help="Keep the vectors of the texts embedded (under <state>/cache/embeddings, per model) and reuse them on "
+        "the next run.",
+    ),
+]
+
+
+@contextmanager
+def cached_embedder(settings: Settings, engine: str, use_cache: bool) -> Iterator[Any]:
+    """``embedder_for``, behind the on-disk vector cache when ``use_cache``; the cache is saved on the way out,
+    also after a failure, so the texts already embedded are not embedded again."""
+    embedder = embedder_for(settings, engine)
+    if not use_cache:
+        yield embedder
+        return
+    from functions.match.engine.embedding_cache import CachedEmbedder
+
+    if engine == "onnx":
+        from functions.match.engine.artifact import read_manifest
+
+        model_key = "onnx " + read_manifest(settings.resolved_index_dir).files["model/model.onnx"]
+    else:
+        model_key = f"torch {settings.embedding_model} {embedder.model_id}"
+    cached = CachedEmbedder(embedder, settings.state_dir / "cache" / "embeddings", model_key)
+    try:
+        yield cached
+    finally:
+        cached.save()

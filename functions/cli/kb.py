@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
-from functions.cli.common import EngineOption, embedder_for, err, out, progress_bar
+from functions.cli.common import CacheOption, EngineOption, cached_embedder, embedder_for, err, out, progress_bar
 from functions.shared.errors import InvalidInput, KnowledgeBaseInvalid
 from functions.shared.settings import Settings, get_settings
 
@@ -120,11 +120,23 @@ def kb_calibrate_multilingual(
     out.print(f"wrote {target}")
 
 
+RerankOption = Annotated[
+    bool,
+    typer.Option(
+        "--rerank/--no-rerank",
+        help="Also fit the re-ranker over the ranking's top candidates (cross-validated; docs/decisions.md).",
+    ),
+]
+
+
 @kb_app.command("calibrate")
 def kb_calibrate(
     claims: Annotated[Path, typer.Option(help="Claims JSONL (CheckThat format) for fitting the ranking model.")],
     queries: Annotated[Path, typer.Option(help="Queries TSV for fitting the ranking model.")],
-    qrels: Annotated[Path, typer.Option(help="Training qrels (only these queries are used).")],
+    qrels: Annotated[
+        list[Path],
+        typer.Option(help="Qrels of the queries to fit on (repeatable: CheckThat's train and dev; only those used)."),
+    ],
     negatives: Annotated[
         list[Path], typer.Option(help="TSV file(s) id<TAB>text of real posts that repeat no KB claim (repeatable).")
     ],
@@ -140,8 +152,11 @@ def kb_calibrate(
     kb_dir: Annotated[Path | None, typer.Option("--kb", help="Knowledge base folder.")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Where to write calibration JSON.")] = None,
     engine: EngineOption = "onnx",
+    rerank: RerankOption = False,
+    seed: Annotated[int, typer.Option(help="Seed for the re-ranker's cross-validation folds.")] = 13,
+    cache: CacheOption = True,
 ) -> None:
-    """Fit ranking weights, the confidence model and decision thresholds; write calibration.json."""
+    """Fit ranking weights, the re-ranker, the confidence model and decision thresholds; write calibration.json."""
     from functions.curation.knowledge_base import load_knowledge_base, load_unrelated_posts
     from functions.match.engine.calibrate import NegativeSet, calibrate
     from functions.match.engine.calibration import save_calibration
@@ -161,10 +176,14 @@ def kb_calibrate(
             "knowledge_base/unrelated_posts", load_unrelated_posts(folder), chatter_match_rate, chatter_review_rate
         ),
     ]
-    embedder = embedder_for(settings, engine)
     total = sum(len(texts) for _, texts in read_claims(claims))
-    with progress_bar("embedding training claims", total) as advance:
-        calibration, _ = calibrate(kb, embedder, (claims, queries, qrels), negative_sets, depth, advance)
+    with (
+        cached_embedder(settings, engine, cache) as embedder,
+        progress_bar("embedding training claims", total) as advance,
+    ):
+        calibration, _ = calibrate(
+            kb, embedder, (claims, queries, qrels), negative_sets, depth, advance, rerank, seed, err.print
+        )
     target = output or settings.resolved_calibration_file
     save_calibration(calibration, target)
     out.print_json(calibration.model_dump_json())

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from functions.cli.common import EngineOption, embedder_for, out, progress_bar
+from functions.cli.common import CacheOption, EngineOption, cached_embedder, out, progress_bar
 from functions.shared.settings import get_settings
 
 
@@ -60,6 +60,7 @@ def evaluate(
         Path | None, typer.Option(help="Write one JSON line per query here (default: <state>/eval/…).")
     ] = None,
     engine: EngineOption = "onnx",
+    cache: CacheOption = True,
 ) -> None:
     """Build a throwaway index over the claims and report MAP@1/3/5, P@1, Recall@5/@20 (trec_eval semantics)."""
     from functions.match.engine.calibration import load_calibration
@@ -68,9 +69,8 @@ def evaluate(
 
     settings = get_settings()
     calibration = load_calibration(settings.resolved_calibration_file)
-    embedder = embedder_for(settings, engine)
     total = sum(len(texts) for _, texts in read_claims(claims))
-    with progress_bar("embedding claims", total) as advance:
+    with cached_embedder(settings, engine, cache) as embedder, progress_bar("embedding claims", total) as advance:
         run = run_evaluation(claims, queries, qrels, embedder, calibration, advance)
     target = per_query or settings.state_dir / "eval" / f"{qrels.stem}.per-query.jsonl"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from baseline import BASELINE_HELP, matcher_with_calibration  # noqa: E402
 from report import print_figures  # noqa: E402
 
 TWEETS = ROOT.parent / "shared" / "eval" / "checkthat2022" / "CT2022-Task2A-EN-Dev-Test_Queries.tsv"
@@ -85,6 +86,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=["onnx", "torch", "both"], default="both")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--baseline-calibration", type=Path, help=BASELINE_HELP)
     args = parser.parse_args()
 
     from functions.match.engine.evaluation import read_queries
@@ -108,6 +110,8 @@ def main() -> None:
     engines: dict[str, Any] = {"onnx": onnx} if args.engine != "torch" else {}
     if args.engine != "onnx":
         engines["torch"] = torch_matcher(onnx)
+    if args.baseline_calibration:
+        engines["baseline"] = matcher_with_calibration(onnx, args.baseline_calibration)
     results = {}
     for name, matcher in engines.items():
         found, results[name] = quality(matcher, paraphrases, unrelated)

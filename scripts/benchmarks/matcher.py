@@ -8,7 +8,9 @@ Measures, in one run on the same posts, for both engines over the same built ind
 - raw ``encode`` throughput on the normalised posts (what the matcher embeds) and the matcher's throughput
   (normalise + encode + FAISS + BM25 + ranking + confidence + decision), in batches of ``--batch`` posts (the
   posts queue's batch size); the ratio ONNX ÷ torch of each;
-- single-text ``check`` latency p50/p99 after warm-up, per engine.
+- single-text ``check`` latency p50/p99 after warm-up, per engine;
+- with ``--baseline-calibration FILE``, a third matcher on the same artifact and ONNX model under that calibration
+  (e.g. without the re-ranker), so a ranking change is measured against what it replaces in the same run.
 
 Each figure is the best of three interleaved rounds, so machine noise falls on both engines alike. Cold start and
 memory: scripts/benchmarks/coldstart.py.
@@ -30,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from baseline import BASELINE_HELP, matcher_with_calibration  # noqa: E402
 from report import print_figures  # noqa: E402
 
 DEFAULT_POSTS = ROOT.parent / "shared" / "eval" / "checkthat2022" / "CT2022-Task2A-EN-Train-Dev_Queries.tsv"
@@ -78,6 +81,8 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--latency-calls", type=int, default=200)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--baseline-calibration", type=Path, help=BASELINE_HELP.replace("'baseline_'", "'baseline'"))
+    parser.add_argument("--no-torch", action="store_true", help="leave the torch engine out")
     args = parser.parse_args()
 
     from functions.match.engine.embedder import SentenceTransformerEmbedder
@@ -89,12 +94,13 @@ def main() -> None:
     posts = load_posts(args.posts, args.limit)
     batches = [posts[i : i + args.batch] for i in range(0, len(posts), args.batch)]
     normalised = [[normalise_post(t).text for t in batch] for batch in batches]
-    matchers = {
-        "onnx": Matcher.from_artifact(settings.resolved_index_dir),
-        "torch": Matcher.from_artifact(
+    matchers = {"onnx": Matcher.from_artifact(settings.resolved_index_dir)}
+    if not args.no_torch:
+        matchers["torch"] = Matcher.from_artifact(
             settings.resolved_index_dir, SentenceTransformerEmbedder(settings.embedding_model, args.batch)
-        ),
-    }
+        )
+    if args.baseline_calibration:
+        matchers["baseline"] = matcher_with_calibration(matchers["onnx"], args.baseline_calibration)
     for matcher in matchers.values():  # warm-up both paths
         matcher.check_many(posts[: args.batch])
 
@@ -108,22 +114,23 @@ def main() -> None:
     latencies = {name: latency(matcher, posts, args.latency_calls) for name, matcher in matchers.items()}
 
     onnx = matchers["onnx"]
-    figures = {
+    figures: dict[str, Any] = {
         "posts": len(posts),
         "batch": args.batch,
         "onnx_quantisation": onnx.manifest.embedding.quantisation.mode,
-        "torch_encode_normalised_posts_per_s": round(best["torch_encode"], 1),
-        "onnx_encode_normalised_posts_per_s": round(best["onnx_encode"], 1),
-        "encode_onnx_vs_torch": round(best["onnx_encode"] / best["torch_encode"], 2),
-        "torch_matcher_posts_per_s": round(best["torch_matcher"], 1),
-        "onnx_matcher_posts_per_s": round(best["onnx_matcher"], 1),
-        "matcher_onnx_vs_torch": round(best["onnx_matcher"] / best["torch_matcher"], 2),
-        "onnx_matcher_vs_its_encode": round(best["onnx_matcher"] / best["onnx_encode"], 3),
-        "torch_check_latency_ms_p50_p99": [round(v, 1) for v in latencies["torch"]],
-        "onnx_check_latency_ms_p50_p99": [round(v, 1) for v in latencies["onnx"]],
-        "kb_version": onnx.kb_version,
-        "model": onnx.manifest.model_id,
+        "onnx_reranker": onnx.calibration.reranker is not None,
     }
+    for name in matchers:
+        figures[f"{name}_encode_normalised_posts_per_s"] = round(best[f"{name}_encode"], 1)
+        figures[f"{name}_matcher_posts_per_s"] = round(best[f"{name}_matcher"], 1)
+        figures[f"{name}_check_latency_ms_p50_p99"] = [round(v, 1) for v in latencies[name]]
+    for other in ("torch", "baseline"):
+        if other in matchers:
+            figures[f"encode_onnx_vs_{other}"] = round(best["onnx_encode"] / best[f"{other}_encode"], 2)
+            figures[f"matcher_onnx_vs_{other}"] = round(best["onnx_matcher"] / best[f"{other}_matcher"], 2)
+    figures["onnx_matcher_vs_its_encode"] = round(best["onnx_matcher"] / best["onnx_encode"], 3)
+    figures["kb_version"] = onnx.kb_version
+    figures["model"] = onnx.manifest.model_id
     print_figures(figures, args.json)
 
 

@@ -3,12 +3,14 @@ DynamoDB stores give: conditional creates, version-checked transitions with thei
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel
 
 from functions.shared.errors import Conflict, NotFound
@@ -184,3 +186,23 @@ class FakeAlerts:
         fresh = str(day) not in self.digests
         self.digests.add(str(day))
         return fresh
+
+
+class HashingEmbedder:
+    """Character trigrams hashed into a small vector: deterministic, language-blind, no model."""
+
+    dimensions = 384  # what the real stance model reads
+
+    def __init__(self, model_id: str) -> None:
+        self.model_id = model_id
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for row, text in enumerate(texts):
+            padded = f"  {text.lower()}  "
+            for i in range(len(padded) - 2):
+                digest = hashlib.blake2b(padded[i : i + 3].encode(), digest_size=2).digest()
+                out[row, int.from_bytes(digest) % self.dimensions] += 1.0
+        return np.asarray(out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12))

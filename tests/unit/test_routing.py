@@ -4,10 +4,8 @@ embedder standing in for the models."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
-import numpy as np
 import pytest
 
 from functions.curation.knowledge_base import load_knowledge_base
@@ -19,6 +17,7 @@ from functions.match.engine.multilingual import MultilingualIndex
 from functions.match.engine.routing import is_multilingual, non_latin_share
 from functions.match.engine.stance import load_stance_model
 from functions.shared.settings import PROJECT_ROOT
+from tests.unit.fakes import HashingEmbedder
 
 KB_DIR = PROJECT_ROOT / "knowledge_base"
 KB = {c.id: c for c in load_knowledge_base(KB_DIR).claims}
@@ -54,26 +53,6 @@ def test_non_latin_share_counts_letters_only() -> None:
     assert non_latin_share("123 !!! 🤒") == 0.0
     assert non_latin_share("abc где") == 0.5
     assert non_latin_share("Ünïcödé façade") == 0.0
-
-
-class HashingEmbedder:
-    """Character trigrams hashed into a small vector: deterministic, language-blind, no model."""
-
-    dimensions = 384  # what the real stance model reads
-
-    def __init__(self, model_id: str) -> None:
-        self.model_id = model_id
-        self.calls: list[list[str]] = []
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        self.calls.append(list(texts))
-        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        for row, text in enumerate(texts):
-            padded = f"  {text.lower()}  "
-            for i in range(len(padded) - 2):
-                digest = hashlib.blake2b(padded[i : i + 3].encode(), digest_size=2).digest()
-                out[row, int.from_bytes(digest) % self.dimensions] += 1.0
-        return np.asarray(out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12))
 
 
 def manifest(model_id: str) -> Manifest:

@@ -3,7 +3,9 @@
 ``antidote kb calibrate`` runs this and writes ``knowledge_base/calibration.json``:
 
 - Ranking: a logistic model over candidate features fitted on labelled (post, claim) pairs — the CheckThat!
-  training tweets against their full 14,231-claim pool.
+  training and development tweets against their full 14,231-claim pool.
+- Re-ranking: a pairwise linear model over the ranking's top candidates, fitted on the same posts, its depth and
+  regularisation chosen by cross-validation on them (``rerank_training.py``).
 - Confidence: a logistic model over *absolute* features of a post's best claim, fitted on the health KB:
   positives are the KB's own phrasings, two-fold (half of each claim's phrasings indexed, the other half asked);
   negatives are posts that repeat no KB claim — real tweets (CheckThat!) and the curated on-topic chatter in
@@ -25,10 +27,12 @@ from functions.match.engine.artifact import kb_index_texts
 from functions.match.engine.calibration import Calibration, Thresholds
 from functions.match.engine.embedder import Embedder
 from functions.match.engine.evaluation import prepare_queries, read_claims, read_qrels, read_queries
-from functions.match.engine.fusion import CONFIDENCE_FEATURES, RANKING_FEATURES, LinearModel, fit_linear_model
+from functions.match.engine.fusion import CONFIDENCE_FEATURES, LinearModel, fit_linear_model
 from functions.match.engine.index import ClaimIndex, build_index, tokenize
 from functions.match.engine.normalise import normalise_post
-from functions.match.engine.retrieval import generate_candidates
+from functions.match.engine.rerank import Reranker
+from functions.match.engine.rerank_training import SEED, LabelledPosts, fit_first_stage, fit_reranker
+from functions.match.engine.retrieval import generate_candidates, ranked_order
 from functions.shared.claims import KnowledgeBase
 
 MIN_WORDS_FOR_MATCH = 4  # policy, not a fitted number: fewer words than this rarely state a claim
@@ -53,24 +57,26 @@ class CalibrationReport:
     negative_rates: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
-def fit_ranking_from_files(
+def labelled_posts_from_files(
     claims_path: Path,
     queries_path: Path,
-    qrels_path: Path,
+    qrels_paths: list[Path],
     embedder: Embedder,
     depth: int,
     progress: Callable[[int], None] | None = None,
-) -> tuple[LinearModel, int]:
+) -> LabelledPosts:
+    """The judged queries' candidates against an index of the whole claim pool (every qrels file names queries of
+    the one queries file; CheckThat's train and dev judgements do)."""
     claims = read_claims(claims_path)
     queries = read_queries(queries_path)
-    qrels = {q: r for q, r in read_qrels(qrels_path).items() if q in queries}
+    qrels: dict[str, set[str]] = {}
+    for path in qrels_paths:
+        for query, relevant in read_qrels(path).items():
+            if query in queries:
+                qrels.setdefault(query, set()).update(relevant)
     index = build_index(claims, embedder, progress)
     prepared = prepare_queries(index, embedder, queries, sorted(qrels), depth)
-    features, labels = [], []
-    for query_id, found in zip(prepared.ids, prepared.candidates, strict=True):
-        features.append(found.features)
-        labels.append(np.array([index.claim_ids[c] in qrels[query_id] for c in found.claims]))
-    return fit_linear_model(np.vstack(features), np.concatenate(labels), RANKING_FEATURES), len(prepared.ids)
+    return LabelledPosts(index, prepared.candidates, [qrels[q] for q in prepared.ids])
 
 
 def score_at_rate(scores: np.ndarray, rate: float) -> float:
@@ -85,11 +91,16 @@ def score_at_rate(scores: np.ndarray, rate: float) -> float:
 
 
 def best_claims(
-    index: ClaimIndex, embedder: Embedder, texts: list[str], ranking: LinearModel, depth: int
+    index: ClaimIndex,
+    embedder: Embedder,
+    texts: list[str],
+    ranking: LinearModel,
+    depth: int,
+    reranker: Reranker | None = None,
 ) -> tuple[list[str | None], np.ndarray]:
     """Each post's top-ranked claim and that claim's feature row (zeros when nothing was proposed)."""
     normalised = [normalise_post(t).text for t in texts]
-    found_all = generate_candidates(index, embedder.encode(normalised), tokenize(normalised), depth)
+    found_all = generate_candidates(index, embedder.encode(normalised), tokenize(normalised), depth, normalised)
     best: list[str | None] = []
     rows = []
     for found in found_all:
@@ -97,7 +108,7 @@ def best_claims(
             best.append(None)
             rows.append(np.zeros(found.features.shape[1]))
             continue
-        top = int(np.argmax(ranking.score(found.features)))
+        top = ranked_order(index, found, ranking, reranker)[0][0]
         best.append(index.claim_ids[found.claims[top]])
         rows.append(found.features[top])
     return best, np.vstack(rows) if rows else np.zeros((0, 0))
@@ -122,14 +133,16 @@ def fit_confidence(
     negative_sets: list[NegativeSet],
     depth: int,
     min_words_for_match: int = MIN_WORDS_FOR_MATCH,
+    reranker: Reranker | None = None,
 ) -> tuple[LinearModel, Thresholds, CalibrationReport]:
     full = build_index(kb_index_texts(kb), embedder)
-    negative_rows = {s.name: best_claims(full, embedder, s.posts, ranking, depth)[1] for s in negative_sets}
+    negative_rows = {s.name: best_claims(full, embedder, s.posts, ranking, depth, reranker)[1] for s in negative_sets}
 
     positive_rows, positive_labels = [], []
     for fold in (0, 1):
         indexed, held = _split_phrasings(kb, fold)
-        best, rows = best_claims(build_index(indexed, embedder), embedder, [t for _, t in held], ranking, depth)
+        asked = [t for _, t in held]
+        best, rows = best_claims(build_index(indexed, embedder), embedder, asked, ranking, depth, reranker)
         positive_rows.append(rows)
         positive_labels += [claim_id == top for (claim_id, _), top in zip(held, best, strict=True)]
     positives = np.vstack(positive_rows)
@@ -166,16 +179,24 @@ def fit_confidence(
 def calibrate(
     kb: KnowledgeBase,
     embedder: Embedder,
-    labelled: tuple[Path, Path, Path],
+    labelled: tuple[Path, Path, list[Path]],
     negative_sets: list[NegativeSet],
     depth: int,
     progress: Callable[[int], None] | None = None,
+    rerank: bool = False,
+    seed: int = SEED,
+    log: Callable[[str], None] | None = None,
 ) -> tuple[Calibration, CalibrationReport]:
-    ranking, trained_on = fit_ranking_from_files(*labelled, embedder, depth, progress)
-    confidence, thresholds, report = fit_confidence(kb, embedder, ranking, negative_sets, depth)
+    """Ranking on the labelled posts, then (``rerank``) the re-ranker on the same posts, then the confidence model
+    and thresholds on the knowledge base, reading the top claim as the whole ranking orders it."""
+    posts = labelled_posts_from_files(*labelled, embedder, depth, progress)
+    ranking = fit_first_stage(posts, range(len(posts.candidates)))
+    trained_on = len(posts.candidates)
+    reranker = fit_reranker(posts, ranking, seed, log) if rerank else None
+    confidence, thresholds, report = fit_confidence(kb, embedder, ranking, negative_sets, depth, reranker=reranker)
     provenance = {
         "command": "antidote kb calibrate",
-        "ranking_fitted_on": [p.name for p in labelled],
+        "ranking_fitted_on": [labelled[0].name, labelled[1].name, *(p.name for p in labelled[2])],
         "ranking_training_queries": trained_on,
         "negative_sets": {
             s.name: {"posts": len(s.posts), "match_rate_target": s.match_rate, "review_rate_target": s.review_rate}
@@ -194,6 +215,11 @@ def calibrate(
         },
     }
     calibration = Calibration(
-        ranking=ranking, confidence=confidence, thresholds=thresholds, candidate_depth=depth, provenance=provenance
+        ranking=ranking,
+        confidence=confidence,
+        thresholds=thresholds,
+        candidate_depth=depth,
+        reranker=reranker,
+        provenance=provenance,
     )
     return calibration, report

@@ -45,7 +45,7 @@ def labelled_posts(kb_dir: Path, kb: KnowledgeBase) -> list[StanceExample]:
 
 def _candidates(index: ClaimIndex, embedder: Embedder, texts: list[str], depth: int) -> list[Candidates]:
     normalised = [normalise_post(t).text for t in texts]
-    return generate_candidates(index, embedder.encode(normalised), tokenize(normalised), depth)
+    return generate_candidates(index, embedder.encode(normalised), tokenize(normalised), depth, normalised)
 
 
 def _held_out_claim_rows(

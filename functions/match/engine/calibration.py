@@ -1,4 +1,4 @@
-"""Numbers learned from data that steer matching: ranking and confidence weights, decision thresholds.
+"""Numbers learned from data that steer matching: ranking, re-ranking and confidence weights, decision thresholds.
 
 They are produced by ``antidote kb calibrate`` from labelled data, committed as
 ``knowledge_base/calibration.json`` (reviewable in a diff) and copied into every index manifest.
@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from functions.match.engine.fusion import LinearModel
+from functions.match.engine.rerank import Reranker
 from functions.shared.errors import ArtifactMissing
 
 
@@ -34,6 +35,9 @@ class Calibration(BaseModel):
     confidence: LinearModel = Field(description="How likely the post repeats its best claim; compared to thresholds.")
     thresholds: Thresholds
     candidate_depth: int = Field(default=30, ge=1, le=500)
+    reranker: Reranker | None = Field(
+        default=None, description="Re-orders the ranking model's top candidates (rerank.py); none: its order stands."
+    )
     provenance: dict[str, Any] = Field(default_factory=dict, description="What data and command produced this.")
 
 

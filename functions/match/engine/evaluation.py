@@ -139,7 +139,9 @@ def summarise(rankings: dict[str, list[str]], qrels: dict[str, set[str]]) -> dic
 
 @dataclass
 class EvalRun:
-    metrics: dict[str, dict[str, float | int]]  # method → metrics; "fused" is the production method
+    # method → metrics; "fused" is the production method (with the re-ranker when the calibration has one),
+    # "first_stage" the same without the re-ranker
+    metrics: dict[str, dict[str, float | int]]
     per_query: list[dict[str, object]]
 
 
@@ -155,7 +157,7 @@ def prepare_queries(
 ) -> PreparedQueries:
     texts = [normalise_post(queries[q]).text for q in ids]
     vectors = embedder.encode(texts)
-    return PreparedQueries(ids, texts, generate_candidates(index, vectors, tokenize(texts), depth))
+    return PreparedQueries(ids, texts, generate_candidates(index, vectors, tokenize(texts), depth, texts))
 
 
 def evaluate(
@@ -178,16 +180,19 @@ def evaluate(
     depth = calibration.candidate_depth
     prepared = prepare_queries(index, embedder, queries, ids, depth)
 
-    methods: dict[str, dict[str, list[str]]] = {"fused": {}, "dense": {}, "bm25": {}, "rrf": {}}
+    methods: dict[str, dict[str, list[str]]] = {"fused": {}, "first_stage": {}, "dense": {}, "bm25": {}, "rrf": {}}
     per_query: list[dict[str, object]] = []
     for query_id, text, found in zip(prepared.ids, prepared.texts, prepared.candidates, strict=True):
-        fused = [r.claim_id for r in rank_candidates(index, found, calibration.ranking, calibration.confidence, 20)]
+        ranked = rank_candidates(index, found, calibration.ranking, calibration.confidence, 20, calibration.reranker)
+        fused = [r.claim_id for r in ranked]
+        first_stage = rank_candidates(index, found, calibration.ranking, calibration.confidence, 20)
         claim_names = [index.claim_ids[c] for c in found.claims]
         not_retrieved = 1.0 / (1 + depth)  # dense_rr of a claim the dense retriever did not propose
         proposed_by_dense = found.features[:, FEATURES.index("dense_rr")] > not_retrieved
         dense = [claim_names[i] for i in np.argsort(-found.dense, kind="stable") if proposed_by_dense[i]]
         lexical = [claim_names[i] for i in np.argsort(-found.lexical, kind="stable") if found.lexical[i] > 0]
         methods["fused"][query_id] = fused
+        methods["first_stage"][query_id] = [r.claim_id for r in first_stage]
         methods["dense"][query_id] = dense[:20]
         methods["bm25"][query_id] = lexical[:20]
         methods["rrf"][query_id] = reciprocal_rank_fusion([dense, lexical])[:20]

@@ -11,10 +11,10 @@ import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import faiss
 import numpy as np
@@ -71,10 +71,17 @@ class ClaimIndex:
     vectors: np.ndarray  # (rows, dims), L2-normalised
     dense: faiss.Index
     lexical: bm25s.BM25
+    # what the re-ranker (rerank.py) derives from the phrasings, filled on first use
+    rerank_cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def dimensions(self) -> int:
         return int(self.vectors.shape[1])
+
+    def claim_rows(self, claim: int) -> range:
+        """The rows of the claim at position ``claim`` (contiguous; the first is its primary text)."""
+        end = int(self.claim_start[claim + 1]) if claim + 1 < len(self.claim_start) else len(self.texts)
+        return range(int(self.claim_start[claim]), end)
 
     def primary_vectors(self, claim_ids: list[str]) -> np.ndarray:
         """Each claim's primary text (its statement) as embedded in the index."""

@@ -182,11 +182,12 @@ class Matcher:
         posts: list[NormalisedPost],
         top_k: int,
     ) -> list[CheckResult]:
-        candidates = generate_candidates(index, vectors, tokens, calibration.candidate_depth)
+        texts = [p.text for p in posts]
+        candidates = generate_candidates(index, vectors, tokens, calibration.candidate_depth, texts)
         results = []
         for post, found in zip(posts, candidates, strict=True):
             ranked = (
-                rank_candidates(index, found, calibration.ranking, calibration.confidence, top_k)
+                rank_candidates(index, found, calibration.ranking, calibration.confidence, top_k, calibration.reranker)
                 if post.word_count
                 else []
             )

@@ -8,6 +8,7 @@ import numpy as np
 
 from functions.match.engine.fusion import FEATURES, LinearModel
 from functions.match.engine.index import ClaimIndex, IndexedText
+from functions.match.engine.rerank import Reranker, rerank_order, text_terms
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,8 @@ class Candidates:
     dense: np.ndarray
     lexical: np.ndarray
     closest_rows: np.ndarray
-
-
-def _claim_rows(index: ClaimIndex, claim: int) -> slice:
-    end = int(index.claim_start[claim + 1]) if claim + 1 < len(index.claim_start) else len(index.texts)
-    return slice(int(index.claim_start[claim]), end)
+    query_text: str = ""  # the normalised post, for the re-ranker's word-level features
+    query_tokens: tuple[str, ...] = ()  # its BM25 tokens
 
 
 def _dense_ranking(index: ClaimIndex, rows: np.ndarray, depth: int) -> list[int]:
@@ -52,9 +50,15 @@ def _dense_ranking(index: ClaimIndex, rows: np.ndarray, depth: int) -> list[int]
 
 
 def generate_candidates(
-    index: ClaimIndex, query_vectors: np.ndarray, query_tokens: list[list[str]], depth: int
+    index: ClaimIndex,
+    query_vectors: np.ndarray,
+    query_tokens: list[list[str]],
+    depth: int,
+    query_texts: list[str] | None = None,
 ) -> list[Candidates]:
-    """Top ``depth`` claims from each retriever, with the features the fusion model reads."""
+    """Top ``depth`` claims from each retriever, with the features the fusion model reads. ``query_texts`` (the
+    normalised posts) are kept for the re-ranker."""
+    texts = query_texts if query_texts is not None else [""] * len(query_tokens)
     if not index.texts:
         empty = np.zeros(0, dtype=np.int64)
         return [Candidates(empty, np.zeros((0, len(FEATURES))), empty, empty, empty) for _ in query_tokens]
@@ -78,7 +82,8 @@ def generate_candidates(
         cos_best = np.empty(len(claims))
         closest = np.empty(len(claims), dtype=np.int64)
         for i, claim in enumerate(claims):
-            rows = _claim_rows(index, claim)
+            span = index.claim_rows(claim)
+            rows = slice(span.start, span.stop)
             sims = index.vectors[rows] @ vector
             cos_primary[i] = sims[0]
             cos_best[i] = sims.max()
@@ -99,18 +104,38 @@ def generate_candidates(
             "bm25_rr": np.asarray([1.0 / (1 + lexical_pos.get(c, depth)) for c in claims]),
         }
         features = np.column_stack([columns[name] for name in FEATURES]).reshape(len(claims), len(FEATURES))
-        out.append(Candidates(np.asarray(claims, dtype=np.int64), features, cos_best, lexical, closest))
+        claim_array = np.asarray(claims, dtype=np.int64)
+        out.append(Candidates(claim_array, features, cos_best, lexical, closest, texts[q], tuple(tokens)))
     return out
 
 
+def ranked_order(
+    index: ClaimIndex, candidates: Candidates, ranking: LinearModel, reranker: Reranker | None = None
+) -> tuple[list[int], np.ndarray]:
+    """Candidate positions best first — the fusion model's order, its top re-ordered by the re-ranker when there is
+    one — and the fusion model's scores."""
+    rank_scores = ranking.score(candidates.features)
+    order = sorted(range(len(rank_scores)), key=lambda i: (-rank_scores[i], index.claim_ids[candidates.claims[i]]))
+    if reranker is not None and order:
+        post = text_terms(candidates.query_text, list(candidates.query_tokens))
+        order = rerank_order(index, post, candidates.claims, candidates.features, rank_scores, order, reranker)
+    return order, rank_scores
+
+
 def rank_candidates(
-    index: ClaimIndex, candidates: Candidates, ranking: LinearModel, confidence: LinearModel, top_k: int
+    index: ClaimIndex,
+    candidates: Candidates,
+    ranking: LinearModel,
+    confidence: LinearModel,
+    top_k: int,
+    reranker: Reranker | None = None,
 ) -> list[ScoredClaim]:
+    """The best ``top_k`` candidates. Each keeps its own confidence, so the decision reads the confidence of
+    whichever claim ends up first."""
     if len(candidates.claims) == 0:
         return []
-    rank_scores = ranking.score(candidates.features)
+    order, rank_scores = ranked_order(index, candidates, ranking, reranker)
     confidences = confidence.score(candidates.features)
-    order = sorted(range(len(rank_scores)), key=lambda i: (-rank_scores[i], index.claim_ids[candidates.claims[i]]))
     return [
         ScoredClaim(
             claim_id=index.claim_ids[candidates.claims[i]],

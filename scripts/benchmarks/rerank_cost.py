@@ -1,0 +1,79 @@
+"""What the re-ranker costs per post on the knowledge base: prints figures, asserts nothing.
+
+Run: .venv/bin/python scripts/benchmarks/rerank_cost.py   (no built index or model needed)
+
+Ranks the held-back paraphrases and chatter (``tests/data/heldout``) against the knowledge base indexed with a
+hashing embedder standing in for the model (so only ranking is timed, not embedding), with the committed
+calibration's first stage alone (the baseline, same run) and with a re-ranker of every feature at each depth
+``kb calibrate --rerank`` chooses among (the weights do not change the cost). Best of three rounds; the first post's
+one-off cost (building the phrasings' word table) is reported apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from report import print_figures  # noqa: E402
+
+
+def per_post_ms(index: Any, found: list[Any], calibration: Any, reranker: Any) -> float:
+    from functions.match.engine.retrieval import rank_candidates
+
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        for candidates in found:
+            rank_candidates(index, candidates, calibration.ranking, calibration.confidence, 3, reranker)
+        best = min(best, (time.perf_counter() - started) / len(found) * 1000)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    from functions.curation.knowledge_base import load_knowledge_base
+    from functions.match.engine.artifact import kb_index_texts
+    from functions.match.engine.calibration import load_calibration
+    from functions.match.engine.index import build_index, tokenize
+    from functions.match.engine.normalise import normalise_post
+    from functions.match.engine.rerank import RERANK_FEATURES, Reranker, phrasing_table
+    from functions.match.engine.rerank_training import DEPTHS
+    from functions.match.engine.retrieval import generate_candidates
+    from functions.shared.settings import get_settings
+    from tests.unit.fakes import HashingEmbedder
+
+    settings = get_settings()
+    calibration = load_calibration(settings.resolved_calibration_file)
+    embedder = HashingEmbedder("hashing")
+    index = build_index(kb_index_texts(load_knowledge_base(settings.knowledge_base_dir)), embedder)
+    posts: list[str] = []
+    for path in sorted((ROOT / "tests" / "data" / "heldout").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text("utf-8"))
+        posts += [p["text"] for p in data["paraphrases"]] + data["unrelated"]
+    texts = [normalise_post(t).text for t in posts]
+    found = generate_candidates(index, embedder.encode(texts), tokenize(texts), calibration.candidate_depth, texts)
+    started = time.perf_counter()
+    phrasing_table(index)
+    figures: dict[str, Any] = {"posts": len(posts), "phrasings": len(index.texts)}
+    figures["first_post_word_table_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    figures["first_stage_ms_per_post"] = round(per_post_ms(index, found, calibration, None), 3)
+    for depth in DEPTHS:
+        reranker = Reranker(features=list(RERANK_FEATURES), weights=[1.0] * len(RERANK_FEATURES), depth=depth)
+        figures[f"reranked_depth_{depth}_ms_per_post"] = round(per_post_ms(index, found, calibration, reranker), 3)
+    print_figures(figures, args.json)
+
+
+if __name__ == "__main__":
+    main()
