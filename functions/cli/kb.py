@@ -197,8 +197,8 @@ def kb_train_stance_cross(
     seed: Annotated[int, typer.Option(help="Seed for initialisation and batch order.")] = 13,
 ) -> None:
     """Fine-tune the stance cross-encoder (MiniLM reading claim and post together, LoRA adapters) on the training
-    split; a fixed fifth of it chooses epochs, the weight beside the lexical model and the threshold on 'spreads'.
-    Writes knowledge_base/stance_cross/. Needs the build group (torch, peft); takes minutes on a CPU."""
+    split less a fixed fifth, which chooses the epoch, the weight beside the lexical model and the threshold on
+    'spreads'. Writes knowledge_base/stance_cross/. Needs the build group (torch, peft); takes minutes on a CPU."""
     from functions.match.engine import stance_cross_training as cross
     from functions.match.engine.stance import Alignment
     from functions.match.engine.stance_cross import CROSS_DIR, CrossEncoderConfig, in_order
@@ -220,17 +220,16 @@ def kb_train_stance_cross(
     tried = cross.train_cross_encoder(cross.pairs_for(fit, claims), config, trial, dev_pairs, log=err.print)
     choice = cross.choose_setting(dev_lexical, tried.dev_probabilities, [p.label for p in dev_pairs])
     err.print(f"chosen on the dev fifth: {choice}")
-    final_settings = cross.TrainingSettings(epochs=choice.epochs, seed=seed)
-    final = cross.train_cross_encoder(cross.pairs_for(train, claims), config, final_settings, log=err.print)
-    final.config = config.model_copy(
+    tried.keep_epoch(choice.epochs)
+    tried.config = config.model_copy(
         update={
             "cross_weight": choice.cross_weight,
             "spreads_threshold": choice.spreads_threshold,
-            "provenance": cross.cross_provenance(choice, final_settings, len(fit), len(dev), len(examples)),
+            "provenance": cross.cross_provenance(choice, trial, len(fit), len(dev), len(examples)),
         }
     )
     target = settings.resolved_stance_model_file.parent / CROSS_DIR
-    written = cross.save_adapters(final, target)
+    written = cross.save_adapters(tried, target)
     out.print(f"wrote {target}: {written.version}; rebuild the index")
 
 

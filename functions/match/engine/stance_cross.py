@@ -46,13 +46,13 @@ class LoraSettings(BaseModel):
     rank: int = Field(default=8, ge=1)
     alpha: int = Field(default=16, ge=1)
     dropout: float = Field(default=0.1, ge=0, lt=1)
+    first_layer: int = Field(default=3, ge=0, description="Layers below stay frozen (MiniLM-L6 has 0-5).")
 
 
 class CrossEncoderConfig(BaseModel):
     """``stance_cross.json``: how the cross-encoder was trained and how its output is used."""
 
     base_model: str = Field(description="ANTIDOTE_EMBEDDING_MODEL it was fine-tuned from (package or folder).")
-    base_weights_sha256: str = ""
     classes: list[Alignment] = Field(default_factory=lambda: list(Alignment))
     max_seq_length: int = Field(default=128, ge=16, le=512)
     lora: LoraSettings = Field(default_factory=LoraSettings)

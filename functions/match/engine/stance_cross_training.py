@@ -44,7 +44,7 @@ EXPORT_MAX_PROBABILITY_GAP = 1e-4  # the ONNX export must give torch's probabili
 
 @dataclass(frozen=True)
 class TrainingSettings:
-    """Chosen for a shared 2-core CPU: short sequences, small batches, a few epochs."""
+    """Chosen for a shared 2-core CPU: short sequences, small batches, a few epochs, one thread."""
 
     epochs: int = 3
     batch_size: int = 16
@@ -52,6 +52,7 @@ class TrainingSettings:
     warmup_share: float = 0.1
     weight_decay: float = 0.01
     seed: int = 13
+    threads: int = 1
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,8 @@ class Pair:
 
 
 def dev_fifth(example_id: str) -> bool:
-    """A fixed fifth of the training part, by a hash byte the held-back split does not use, for choosing epochs,
-    the ensemble weight and the threshold."""
+    """A fixed fifth of the training part, by a hash byte the held-back split does not use, for choosing the
+    epoch, the ensemble weight and the threshold."""
     return hashlib.sha256(example_id.encode()).digest()[1] % 5 == 0
 
 
@@ -120,6 +121,9 @@ def _classifier_class() -> Any:
             hidden = self.encoder(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
+            return self.classify(hidden, attention_mask)
+
+        def classify(self, hidden: Any, attention_mask: Any) -> Any:
             weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1.0)
             return self.head(self.dropout(pooled))
@@ -128,12 +132,20 @@ def _classifier_class() -> Any:
 
 
 def _new_model(base: Path, lora: LoraSettings) -> tuple[Any, Any]:
-    """The LoRA-wrapped classifier over the base model, and its tokenizer."""
+    """The classifier over the base model with LoRA adapters on the layers from ``lora.first_layer`` up (the
+    layers below stay frozen), and its tokenizer."""
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModel, AutoTokenizer
 
     encoder = AutoModel.from_pretrained(str(base), add_pooling_layer=False)
-    config = LoraConfig(r=lora.rank, lora_alpha=lora.alpha, lora_dropout=lora.dropout, target_modules=TARGET_MODULES)
+    layers = list(range(lora.first_layer, int(encoder.config.num_hidden_layers)))
+    config = LoraConfig(
+        r=lora.rank,
+        lora_alpha=lora.alpha,
+        lora_dropout=lora.dropout,
+        target_modules=TARGET_MODULES,
+        layers_to_transform=layers,
+    )
     model = _classifier_class()(get_peft_model(encoder, config), len(CLASSES))
     return model, AutoTokenizer.from_pretrained(str(base))
 
@@ -142,12 +154,66 @@ def _trainable_state(model: Any) -> dict[str, Any]:
     return {k: v.detach().clone() for k, v in model.state_dict().items() if "lora_" in k or k.startswith("head.")}
 
 
+class _LowerLayersOnce:
+    """The hidden states entering the first trained layer, computed once per pair: the layers below are frozen
+    and the pair never changes, so training runs only the top layers — several times cheaper on a CPU."""
+
+    def __init__(self, model: Any, data: _Tokenised, first: int, batch_size: int) -> None:
+        import torch
+
+        self.bert = model.encoder.get_base_model()
+        self.first = first
+        self.labels = data.labels
+        self.states: list[Any] = []
+        model.eval()
+        with torch.no_grad():
+            for start in range(0, len(data.labels), batch_size):
+                rows = range(start, min(start + batch_size, len(data.labels)))
+                batch = data.batch(rows)
+                hidden = self.bert(**batch, output_hidden_states=True).hidden_states[first]
+                lengths = batch["attention_mask"].sum(dim=1).tolist()
+                self.states += [hidden[i, : int(n)].clone() for i, n in enumerate(lengths)]
+
+    def logits(self, model: Any, rows: Sequence[int]) -> Any:
+        import torch
+
+        width = max(int(self.states[r].shape[0]) for r in rows)
+        hidden = torch.zeros((len(rows), width, self.states[rows[0]].shape[1]))
+        mask = torch.zeros((len(rows), width), dtype=torch.long)
+        for i, r in enumerate(rows):
+            n = int(self.states[r].shape[0])
+            hidden[i, :n] = self.states[r]
+            mask[i, :n] = 1
+        extended = self.bert._create_attention_masks(mask, None, hidden, None, None)[0]
+        for layer in self.bert.encoder.layer[self.first :]:
+            output = layer(hidden, attention_mask=extended)
+            hidden = output[0] if isinstance(output, tuple) else output
+        return model.classify(hidden, mask)
+
+    def probabilities(self, model: Any, batch_size: int) -> np.ndarray:
+        import torch
+
+        model.eval()
+        rows = []
+        with torch.no_grad():
+            for start in range(0, len(self.labels), batch_size):
+                batch = list(range(start, min(start + batch_size, len(self.labels))))
+                rows.append(torch.softmax(self.logits(model, batch), dim=-1).numpy())
+        model.train()
+        return np.vstack(rows) if rows else np.zeros((0, len(CLASSES)), dtype=np.float32)
+
+
 @dataclass
 class TrainedCrossEncoder:
     model: Any
     tokenizer: Any
     config: CrossEncoderConfig
     dev_probabilities: dict[int, np.ndarray]  # epoch → probabilities on the evaluation pairs (if any)
+    states: dict[int, dict[str, Any]]  # epoch → the trained tensors after it
+
+    def keep_epoch(self, epoch: int) -> None:
+        """Put the adapters and head as they were after ``epoch`` back into the model."""
+        self.model.load_state_dict(self.states[epoch], strict=False)
 
 
 def train_cross_encoder(
@@ -157,14 +223,16 @@ def train_cross_encoder(
     evaluate_on: Sequence[Pair] = (),
     log: Callable[[str], None] | None = None,
 ) -> TrainedCrossEncoder:
-    """Fine-tune on ``pairs``; after each epoch, the probabilities on ``evaluate_on`` (for choosing epochs)."""
+    """Fine-tune on ``pairs``; after each epoch, keep the trained tensors and the probabilities on ``evaluate_on``."""
     import torch
 
     _seed(settings.seed)
-    torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
+    torch.set_num_threads(settings.threads)
     model, tokenizer = _new_model(resolve_model_path(config.base_model), config.lora)
-    data = _Tokenised(tokenizer, pairs, config.max_seq_length)
+    first = config.lora.first_layer
+    data = _LowerLayersOnce(model, _Tokenised(tokenizer, pairs, config.max_seq_length), first, settings.batch_size)
     held = _Tokenised(tokenizer, evaluate_on, config.max_seq_length) if evaluate_on else None
+    dev_data = _LowerLayersOnce(model, held, first, settings.batch_size) if held else None
     parameters = [p for p in model.parameters() if p.requires_grad]
     optimiser = torch.optim.AdamW(parameters, lr=settings.learning_rate, weight_decay=settings.weight_decay)
     steps = settings.epochs * math.ceil(len(pairs) / settings.batch_size)
@@ -174,38 +242,26 @@ def train_cross_encoder(
     )
     generator = torch.Generator().manual_seed(settings.seed)
     labels = torch.tensor(data.labels)
-    dev: dict[int, np.ndarray] = {}
+    trained = TrainedCrossEncoder(model, tokenizer, config, {}, {})
+    model.train()
     for epoch in range(1, settings.epochs + 1):
-        model.train()
         order = torch.randperm(len(pairs), generator=generator).tolist()
         total = 0.0
         for start in range(0, len(order), settings.batch_size):
             rows = order[start : start + settings.batch_size]
-            loss = torch.nn.functional.cross_entropy(model(**data.batch(rows)), labels[rows])
+            loss = torch.nn.functional.cross_entropy(data.logits(model, rows), labels[rows])
             optimiser.zero_grad()
             loss.backward()  # type: ignore[no-untyped-call]
             optimiser.step()
             schedule.step()
             total += float(loss.item()) * len(rows)
-        if held is not None:
-            dev[epoch] = _probabilities(model, held, settings.batch_size)
+        trained.states[epoch] = _trainable_state(model)
+        if dev_data is not None:
+            trained.dev_probabilities[epoch] = dev_data.probabilities(model, settings.batch_size)
         if log:
             log(f"epoch {epoch}: training loss {total / len(pairs):.4f}")
     model.eval()
-    return TrainedCrossEncoder(model, tokenizer, config, dev)
-
-
-def _probabilities(model: Any, data: _Tokenised, batch_size: int) -> np.ndarray:
-    import torch
-
-    model.eval()
-    rows = []
-    with torch.no_grad():
-        for start in range(0, len(data.labels), batch_size):
-            batch = data.batch(range(start, min(start + batch_size, len(data.labels))))
-            rows.append(torch.softmax(model(**batch), dim=-1).numpy())
-    model.train()
-    return np.vstack(rows) if rows else np.zeros((0, len(CLASSES)), dtype=np.float32)
+    return trained
 
 
 def save_adapters(trained: TrainedCrossEncoder, folder: Path) -> CrossEncoderConfig:
@@ -361,11 +417,12 @@ def cross_provenance(choice: Choice, settings: TrainingSettings, fit: int, dev: 
 
     return {
         "command": "antidote kb train-stance-cross",
-        "data": "knowledge_base/stance/*.jsonl (training split only; a fixed fifth of it chose the setting)",
-        "train_examples": fit + dev,
+        "data": "knowledge_base/stance/*.jsonl, training split: fitted on four fifths, the fixed fifth chose",
+        "fit_examples": fit,
         "dev_examples": dev,
         "examples": total,
-        "epochs": choice.epochs,
+        "epoch": choice.epochs,
+        "epochs_tried": settings.epochs,
         "batch_size": settings.batch_size,
         "learning_rate": settings.learning_rate,
         "seed": settings.seed,
