@@ -216,6 +216,28 @@ class TrainedCrossEncoder:
         self.model.load_state_dict(self.states[epoch], strict=False)
 
 
+def _optimiser(model: Any, settings: TrainingSettings, steps_per_epoch: int) -> Callable[[Any], float]:
+    """AdamW over the trained tensors with linear warm-up and decay; returns one optimisation step on a loss."""
+    import torch
+
+    parameters = [p for p in model.parameters() if p.requires_grad]
+    optimiser = torch.optim.AdamW(parameters, lr=settings.learning_rate, weight_decay=settings.weight_decay)
+    steps = settings.epochs * steps_per_epoch
+    warmup = max(1, int(steps * settings.warmup_share))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / max(1, steps - warmup)))
+    )
+
+    def step(loss: Any) -> float:
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        schedule.step()
+        return float(loss.item())
+
+    return step
+
+
 def train_cross_encoder(
     pairs: Sequence[Pair],
     config: CrossEncoderConfig,
@@ -233,13 +255,7 @@ def train_cross_encoder(
     data = _LowerLayersOnce(model, _Tokenised(tokenizer, pairs, config.max_seq_length), first, settings.batch_size)
     held = _Tokenised(tokenizer, evaluate_on, config.max_seq_length) if evaluate_on else None
     dev_data = _LowerLayersOnce(model, held, first, settings.batch_size) if held else None
-    parameters = [p for p in model.parameters() if p.requires_grad]
-    optimiser = torch.optim.AdamW(parameters, lr=settings.learning_rate, weight_decay=settings.weight_decay)
-    steps = settings.epochs * math.ceil(len(pairs) / settings.batch_size)
-    warmup = max(1, int(steps * settings.warmup_share))
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / max(1, steps - warmup)))
-    )
+    step = _optimiser(model, settings, math.ceil(len(pairs) / settings.batch_size))
     generator = torch.Generator().manual_seed(settings.seed)
     labels = torch.tensor(data.labels)
     trained = TrainedCrossEncoder(model, tokenizer, config, {}, {})
@@ -249,12 +265,10 @@ def train_cross_encoder(
         total = 0.0
         for start in range(0, len(order), settings.batch_size):
             rows = order[start : start + settings.batch_size]
-            loss = torch.nn.functional.cross_entropy(data.logits(model, rows), labels[rows])
-            optimiser.zero_grad()
-            loss.backward()  # type: ignore[no-untyped-call]
-            optimiser.step()
-            schedule.step()
-            total += float(loss.item()) * len(rows)
+            total += step(torch.nn.functional.cross_entropy(data.logits(model, rows), labels[rows])) * len(rows)
+            if log and (start // settings.batch_size) % 20 == 19:
+                done = start + len(rows)
+                log(f"epoch {epoch}: {done}/{len(order)} pairs, running loss {total / done:.4f}")
         trained.states[epoch] = _trainable_state(model)
         if dev_data is not None:
             trained.dev_probabilities[epoch] = dev_data.probabilities(model, settings.batch_size)
