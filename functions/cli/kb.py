@@ -194,6 +194,9 @@ def kb_train_stance(
 def kb_train_stance_cross(
     kb_dir: Annotated[Path | None, typer.Option("--kb", help="Knowledge base folder.")] = None,
     epochs: Annotated[int, typer.Option(help="Most epochs tried on the dev fifth.")] = 3,
+    first_layer: Annotated[
+        int, typer.Option(help="First of MiniLM's layers (0-5) given adapters; those below stay frozen.")
+    ] = 3,
     seed: Annotated[int, typer.Option(help="Seed for initialisation and batch order.")] = 13,
 ) -> None:
     """Fine-tune the stance cross-encoder (MiniLM reading claim and post together, LoRA adapters) on the training
@@ -201,7 +204,7 @@ def kb_train_stance_cross(
     'spreads'. Writes knowledge_base/stance_cross/. Needs the build group (torch, peft); takes minutes on a CPU."""
     from functions.match.engine import stance_cross_training as cross
     from functions.match.engine.stance import Alignment
-    from functions.match.engine.stance_cross import CROSS_DIR, CrossEncoderConfig, in_order
+    from functions.match.engine.stance_cross import CROSS_DIR, CrossEncoderConfig, LoraSettings, in_order
     from functions.match.engine.stance_training import fit_stance_model
 
     settings = get_settings()
@@ -213,7 +216,7 @@ def kb_train_stance_cross(
     lexical, _ = fit_stance_model(fit_inputs, [e.stance for e in fit], index.dimensions, seed, grid=(1.0,))
     order = [Alignment(c) for c in cross.CLASSES]
     dev_lexical = in_order(lexical.alignment_probabilities(dev_inputs.texts, dev_inputs.dense), lexical.classes, order)
-    config = CrossEncoderConfig(base_model=settings.embedding_model)
+    config = CrossEncoderConfig(base_model=settings.embedding_model, lora=LoraSettings(first_layer=first_layer))
     dev_pairs = cross.pairs_for(dev, claims)
     trial = cross.TrainingSettings(epochs=epochs, seed=seed)
     err.print(f"fine-tuning on {len(fit)} examples, measuring on the dev fifth ({len(dev)})")
