@@ -241,8 +241,12 @@ def kb_eval_stance(
     kb_dir: Annotated[Path | None, typer.Option("--kb", help="Knowledge base folder.")] = None,
     split: Annotated[str, typer.Option(help="'heldback' (the fixed test part) or 'train'.")] = "heldback",
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    compare_with: Annotated[
+        Path | None, typer.Option(help="Another lexical stance model (JSON) measured in the same run, e.g. main's.")
+    ] = None,
 ) -> None:
-    """Stance accuracy and the reply policy's figures per language on a split, with the built index's model."""
+    """Stance accuracy and the reply policy's figures per language on a split: the lexical model, and beside it the
+    committed cross-encoder (as the match function runs the two) when there is one."""
     from functions.curation.stance_report import evaluate_stance
     from functions.match.engine.stance import load_stance_model
     from functions.match.engine.stance_cross import committed_cross
@@ -256,6 +260,10 @@ def kb_eval_stance(
     committed = committed_cross(settings.resolved_stance_model_file)
     if committed:
         report = {"lexical": report, "with_cross_encoder": _evaluate_cross(committed, chosen, inputs, model, claims)}
+    if compare_with:
+        other = load_stance_model(compare_with)
+        predicted = other.predict_inputs(inputs.texts, inputs.dense, inputs.claim_is_myth)
+        report = {**report, "compared": {"model": str(compare_with), **evaluate_stance(chosen, predicted, claims)}}
     if as_json:
         out.print_json(data=report)
     else:
