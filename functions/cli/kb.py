@@ -197,6 +197,7 @@ def kb_train_stance_cross(
     first_layer: Annotated[
         int, typer.Option(help="First of MiniLM's layers (0-5) given adapters; those below stay frozen.")
     ] = 3,
+    learning_rate: Annotated[float, typer.Option(help="AdamW's peak learning rate.")] = 5e-4,
     seed: Annotated[int, typer.Option(help="Seed for initialisation and batch order.")] = 13,
 ) -> None:
     """Fine-tune the stance cross-encoder (MiniLM reading claim and post together, LoRA adapters) on the training
@@ -218,7 +219,7 @@ def kb_train_stance_cross(
     dev_lexical = in_order(lexical.alignment_probabilities(dev_inputs.texts, dev_inputs.dense), lexical.classes, order)
     config = CrossEncoderConfig(base_model=settings.embedding_model, lora=LoraSettings(first_layer=first_layer))
     dev_pairs = cross.pairs_for(dev, claims)
-    trial = cross.TrainingSettings(epochs=epochs, seed=seed)
+    trial = cross.TrainingSettings(epochs=epochs, learning_rate=learning_rate, seed=seed)
     err.print(f"fine-tuning on {len(fit)} examples, measuring on the dev fifth ({len(dev)})")
     tried = cross.train_cross_encoder(cross.pairs_for(fit, claims), config, trial, dev_pairs, log=err.print)
     choice = cross.choose_setting(dev_lexical, tried.dev_probabilities, [p.label for p in dev_pairs])

@@ -105,3 +105,16 @@ def test_the_version_changes_with_what_decides_and_not_with_provenance() -> None
     assert config.version == config.model_copy(update={"provenance": {"trained_at": "now"}}).version
     assert config.version != config.model_copy(update={"spreads_threshold": 0.7}).version
     assert config.version != config.model_copy(update={"adapter_sha256": "b"}).version
+
+
+def test_the_choice_does_not_buy_precision_with_almost_no_recall() -> None:
+    """A threshold so high that one spreader in twenty is corrected is further from the targets than a slightly
+    less precise setting that corrects most of them."""
+    labels = [SPREADS] * 20 + [COUNTERS] * 20
+    spreads = np.array([[0.9, 0.1, 0, 0]] * 1 + [[0.6, 0.4, 0, 0]] * 19)
+    counters = np.array([[0.55, 0.45, 0, 0]] * 1 + [[0.2, 0.8, 0, 0]] * 19)
+    table = np.vstack([spreads, counters])
+    choice = choose_setting(table, {1: table}, labels)
+    assert choice.spreads_recall == 1.0  # not the 0.9 threshold: precision 1.0, recall 0.05
+    assert choice.spreads_threshold <= 0.6
+    assert choice.precision_target_reached
