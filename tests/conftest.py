@@ -24,6 +24,7 @@ from functions.match.engine.embedder import SentenceTransformerEmbedder
 from functions.match.engine.matcher import Matcher
 from functions.match.engine.multilingual import load_multilingual_calibration
 from functions.match.engine.stance import load_stance_model
+from functions.match.engine.stance_cross import committed_cross
 from functions.shared import dependencies
 from functions.shared.auth import issue_dev_token, new_api_key
 from functions.shared.dal.keys import KeyStore
@@ -51,7 +52,8 @@ def kb_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     calibration = load_calibration(KB_DIR / "calibration.json")
     multilingual = load_multilingual_calibration(KB_DIR / "calibration.json")
     stance = load_stance_model(KB_DIR / "stance_model.json")
-    build_artifact(kb, MODEL, calibration, stance, folder, multilingual=multilingual)
+    cross = committed_cross(KB_DIR / "stance_model.json")
+    build_artifact(kb, MODEL, calibration, stance, folder, multilingual=multilingual, stance_cross=cross)
     return folder
 
 

@@ -59,6 +59,7 @@ def kb_build(
     from functions.match.engine.calibration import load_calibration
     from functions.match.engine.multilingual import load_multilingual_calibration
     from functions.match.engine.stance import load_stance_model
+    from functions.match.engine.stance_cross import committed_cross
 
     settings = get_settings()
     kb = load_knowledge_base(kb_dir or settings.knowledge_base_dir)
@@ -69,6 +70,7 @@ def kb_build(
         raise InvalidInput("--quantise must be auto, int8 or fp32")
     target = out_dir or settings.resolved_index_dir
     total = sum(len(c.texts()) for c in kb.claims)
+    cross = committed_cross(settings.resolved_stance_model_file)
     with (
         err.status(f"exporting {settings.embedding_model} to ONNX"),
         progress_bar("embedding claims", total) as advance,
@@ -82,6 +84,7 @@ def kb_build(
             advance,
             cast("QuantiseChoice", quantise),
             multilingual,
+            cross,
         )
     quantisation = manifest.embedding.quantisation
     out.print(
@@ -90,6 +93,8 @@ def kb_build(
         f"artifact {manifest.artifact_hash}"
     )
     out.print(f"quantisation: {quantisation.reason}", highlight=False)
+    if manifest.stance_cross_version:
+        out.print(f"stance cross-encoder: {manifest.stance_cross_version}")
     if manifest.multilingual:
         out.print(f"multilingual index: {manifest.multilingual.texts} phrasings, {manifest.multilingual.model_id}")
     else:
@@ -210,15 +215,67 @@ def kb_train_stance(
     out.print(f"wrote {target}: {model.version}, C={report.c}, {len(train)} training examples; rebuild the index")
 
 
+@kb_app.command("train-stance-cross")
+def kb_train_stance_cross(
+    kb_dir: Annotated[Path | None, typer.Option("--kb", help="Knowledge base folder.")] = None,
+    epochs: Annotated[int, typer.Option(help="Most epochs tried on the dev fifth.")] = 3,
+    first_layer: Annotated[
+        int, typer.Option(help="First of MiniLM's layers (0-5) given adapters; those below stay frozen.")
+    ] = 3,
+    learning_rate: Annotated[float, typer.Option(help="AdamW's peak learning rate.")] = 5e-4,
+    seed: Annotated[int, typer.Option(help="Seed for initialisation and batch order.")] = 13,
+) -> None:
+    """Fine-tune the stance cross-encoder (MiniLM reading claim and post together, LoRA adapters) on the training
+    split less a fixed fifth, which chooses the epoch, the weight beside the lexical model and the threshold on
+    'spreads'. Writes knowledge_base/stance_cross/. Needs the build group (torch, peft); takes minutes on a CPU."""
+    from functions.match.engine import stance_cross_training as cross
+    from functions.match.engine.stance import Alignment
+    from functions.match.engine.stance_cross import CROSS_DIR, CrossEncoderConfig, LoraSettings, in_order
+    from functions.match.engine.stance_training import fit_stance_model
+
+    settings = get_settings()
+    examples, index, embedder, claims = _stance_inputs(settings, kb_dir)
+    train = [e for e in examples if e.split == "train"]
+    fit = [e for e in train if not cross.dev_fifth(e.id)]
+    dev = [e for e in train if cross.dev_fifth(e.id)]
+    fit_inputs, dev_inputs = _inputs(fit, index, claims, embedder), _inputs(dev, index, claims, embedder)
+    lexical, _ = fit_stance_model(fit_inputs, [e.stance for e in fit], index.dimensions, seed, grid=(1.0,))
+    order = [Alignment(c) for c in cross.CLASSES]
+    dev_lexical = in_order(lexical.alignment_probabilities(dev_inputs.texts, dev_inputs.dense), lexical.classes, order)
+    config = CrossEncoderConfig(base_model=settings.embedding_model, lora=LoraSettings(first_layer=first_layer))
+    dev_pairs = cross.pairs_for(dev, claims)
+    trial = cross.TrainingSettings(epochs=epochs, learning_rate=learning_rate, seed=seed)
+    err.print(f"fine-tuning on {len(fit)} examples, measuring on the dev fifth ({len(dev)})")
+    tried = cross.train_cross_encoder(cross.pairs_for(fit, claims), config, trial, dev_pairs, log=err.print)
+    choice = cross.choose_setting(dev_lexical, tried.dev_probabilities, [p.label for p in dev_pairs])
+    err.print(f"chosen on the dev fifth: {choice}")
+    tried.keep_epoch(choice.epochs)
+    tried.config = config.model_copy(
+        update={
+            "cross_weight": choice.cross_weight,
+            "spreads_threshold": choice.spreads_threshold,
+            "provenance": cross.cross_provenance(choice, trial, len(fit), len(dev), len(examples)),
+        }
+    )
+    target = settings.resolved_stance_model_file.parent / CROSS_DIR
+    written = cross.save_adapters(tried, target)
+    out.print(f"wrote {target}: {written.version}; rebuild the index")
+
+
 @kb_app.command("eval-stance")
 def kb_eval_stance(
     kb_dir: Annotated[Path | None, typer.Option("--kb", help="Knowledge base folder.")] = None,
     split: Annotated[str, typer.Option(help="'heldback' (the fixed test part) or 'train'.")] = "heldback",
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    compare_with: Annotated[
+        Path | None, typer.Option(help="Another lexical stance model (JSON) measured in the same run, e.g. main's.")
+    ] = None,
 ) -> None:
-    """Stance accuracy and the reply policy's figures per language on a split, with the built index's model."""
+    """Stance accuracy and the reply policy's figures per language on a split: the lexical model, and beside it the
+    committed cross-encoder (as the match function runs the two) when there is one."""
     from functions.curation.stance_report import evaluate_stance
     from functions.match.engine.stance import load_stance_model
+    from functions.match.engine.stance_cross import committed_cross
 
     settings = get_settings()
     examples, index, embedder, claims = _stance_inputs(settings, kb_dir)
@@ -226,10 +283,36 @@ def kb_eval_stance(
     model = load_stance_model(settings.resolved_stance_model_file)
     inputs = _inputs(chosen, index, claims, embedder)
     report = evaluate_stance(chosen, model.predict_inputs(inputs.texts, inputs.dense, inputs.claim_is_myth), claims)
+    committed = committed_cross(settings.resolved_stance_model_file)
+    if committed:
+        report = {"lexical": report, "with_cross_encoder": _evaluate_cross(committed, chosen, inputs, model, claims)}
+    if compare_with:
+        other = load_stance_model(compare_with)
+        predicted = other.predict_inputs(inputs.texts, inputs.dense, inputs.claim_is_myth)
+        report = {**report, "compared": {"model": str(compare_with), **evaluate_stance(chosen, predicted, claims)}}
     if as_json:
         out.print_json(data=report)
     else:
         out.print(report)
+
+
+def _evaluate_cross(committed: Path, chosen: list[Any], inputs: Any, model: Any, claims: dict[str, Any]) -> Any:
+    """The committed cross-encoder exported to ONNX in a scratch folder and run as the match function runs it."""
+    import tempfile
+
+    from functions.curation.stance_report import evaluate_stance
+    from functions.match.engine.stance_cross import CrossEncoder, predict_with_cross
+    from functions.match.engine.stance_cross_training import export_cross_encoder, pairs_for
+
+    pairs = pairs_for(chosen, claims)
+    with tempfile.TemporaryDirectory(prefix="antidote-stance-cross-") as scratch:
+        with err.status("exporting the stance cross-encoder to ONNX"):
+            config = export_cross_encoder(committed, Path(scratch), [(p.claim, p.post) for p in pairs[:16]])
+        cross = CrossEncoder(Path(scratch))
+        with err.status(f"cross-encoding {len(pairs)} pairs"):
+            top = [(claims[e.claim_id].statement, claims[e.claim_id].is_myth) for e in chosen]
+            predicted = predict_with_cross(model, cross, inputs.texts, inputs.dense, top, [p.post for p in pairs])
+    return {"version": config.version, **evaluate_stance(chosen, predicted, claims)}
 
 
 def _stance_inputs(settings: Settings, kb_dir: Path | None) -> tuple[list[Any], Any, Any, dict[str, Any]]:

@@ -18,6 +18,7 @@ from functions.match.engine.calibration import load_calibration
 from functions.match.engine.matcher import Decision, Matcher
 from functions.match.engine.multilingual import load_multilingual_calibration
 from functions.match.engine.stance import load_stance_model
+from functions.match.engine.stance_cross import committed_cross
 from functions.shared.errors import ArtifactMissing, InvalidInput
 from functions.shared.settings import PROJECT_ROOT
 from tests.conftest import MODEL
@@ -113,6 +114,7 @@ def test_same_inputs_give_the_same_artifact(tmp_path: Path, kb_index_dir: Path) 
         load_stance_model(kb_dir / "stance_model.json"),
         again,
         multilingual=load_multilingual_calibration(kb_dir / "calibration.json"),
+        stance_cross=committed_cross(kb_dir / "stance_model.json"),
     )
     first = read_manifest(kb_index_dir)
     assert manifest.artifact_hash == first.artifact_hash

@@ -12,6 +12,8 @@ Layout of the artifact folder::
     model/          the embedding model exported to ONNX, its tokenizer and pooling (``onnx_embedder.py``)
     multilingual/   the same phrasings embedded with USE-m, FAISS + BM25, for non-English posts
                     (``multilingual.py``; built when the multilingual calibration exists)
+    stance_cross/   the stance cross-encoder: the committed LoRA adapters merged into the model, exported to ONNX
+                    (``stance_cross.py``; built when ``knowledge_base/stance_cross/`` exists)
 
 The build exports the configured sentence-transformers model first (torch, build time only) and embeds the
 phrasings with that exported model, so the index holds exactly the vectors the match function's ``OnnxEmbedder``
@@ -41,6 +43,7 @@ from functions.match.engine.multilingual import MultilingualManifest, build_mult
 from functions.match.engine.normalise import normalise_post
 from functions.match.engine.onnx_embedder import MODEL_DIR, EmbeddingConfig, OnnxEmbedder
 from functions.match.engine.stance import STANCE_FILE, StanceModel, load_stance_model
+from functions.match.engine.stance_cross import CROSS_DIR, claim_side
 from functions.shared.claims import CLAIMS_FILE, MANIFEST_FILE, Claim, KnowledgeBase, read_published_claims
 from functions.shared.errors import ArtifactMissing
 
@@ -61,6 +64,7 @@ class Manifest(BaseModel):
     artifact_hash: str
     built_at: datetime
     multilingual: MultilingualManifest | None = None  # the non-English index, when one was built
+    stance_cross_version: str | None = None  # the stance cross-encoder, when one was built
 
 
 def kb_index_texts(kb: KnowledgeBase) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -91,6 +95,7 @@ def build_artifact(
     progress: Callable[[int], None] | None = None,
     quantise: QuantiseChoice = "auto",
     multilingual: Calibration | None = None,
+    stance_cross: Path | None = None,
 ) -> Manifest:
     """Export ``model`` to ONNX, embed the knowledge base with the export, index it. Builds into a temporary
     folder and swaps it in, so a failed build never leaves a half-written artifact. Needs the build group (torch)."""
@@ -106,20 +111,10 @@ def build_artifact(
         index = build_index(claim_texts, embedder, progress)
         written = [*save_index(index, staging), *sorted((staging / MODEL_DIR).iterdir())]
         written += _write_claims_and_stance(staging, kb, stance)
+        cross_version = _export_stance_cross(stance_cross, staging, kb) if stance_cross else None
+        written += sorted((staging / CROSS_DIR).iterdir()) if cross_version else []
         files = {str(p.relative_to(staging)): _sha256(p) for p in sorted(written)}
         other_languages = build_multilingual(claim_texts, multilingual, staging)[0] if multilingual else None
-        identity = {
-            "format": ARTIFACT_FORMAT,
-            "kb_version": kb.version,
-            "model_id": embedder.model_id,
-            "dimensions": embedder.dimensions,
-            "calibration": calibration.model_dump(mode="json"),
-            "stance_version": stance.version,
-            "embedding": embedding.model_dump(mode="json"),
-            "files": files,
-            **({"multilingual": other_languages.model_dump(mode="json")} if other_languages else {}),
-        }
-        artifact_hash = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:24]
         manifest = Manifest(
             kb_version=kb.version,
             model_id=embedder.model_id,
@@ -130,10 +125,12 @@ def build_artifact(
             stance_version=stance.version,
             embedding=embedding,
             files=files,
-            artifact_hash=artifact_hash,
+            artifact_hash="",
             built_at=datetime.now(UTC).replace(microsecond=0),
             multilingual=other_languages,
+            stance_cross_version=cross_version,
         )
+        manifest.artifact_hash = _identity_hash(manifest)
         (staging / MANIFEST_FILE).write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
         if out_dir.exists():
             shutil.rmtree(out_dir)
@@ -142,6 +139,21 @@ def build_artifact(
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _identity_hash(manifest: Manifest) -> str:
+    """Everything that decides an answer: the manifest less its counts, build time and optional parts not built."""
+    dumped = manifest.model_dump(mode="json", exclude={"claims", "texts", "artifact_hash", "built_at"})
+    identity = {key: value for key, value in dumped.items() if value is not None}
+    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def _export_stance_cross(source: Path, staging: Path, kb: KnowledgeBase) -> str:
+    """Merge and export the committed cross-encoder; its export is checked on (claim, variant) pairs."""
+    from functions.match.engine.stance_cross_training import export_cross_encoder
+
+    probe = [(claim_side(c.statement, c.is_myth), v) for c in kb.claims[:40] for v in c.variants[:1]]
+    return export_cross_encoder(source, staging / CROSS_DIR, probe).version
 
 
 def read_manifest(folder: Path) -> Manifest:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -20,10 +20,13 @@ from functions.match.engine.normalise import NormalisedPost, normalise_post
 from functions.match.engine.onnx_embedder import MODEL_DIR, OnnxEmbedder
 from functions.match.engine.retrieval import generate_candidates, rank_candidates
 from functions.match.engine.routing import is_multilingual
-from functions.match.engine.stance import StanceModel, StanceResult
+from functions.match.engine.stance import StanceModel, StanceResult, dense_features
+from functions.match.engine.stance_cross import CrossEncoder, load_cross_encoder, predict_with_cross
 from functions.shared.claims import Claim
 from functions.shared.errors import ArtifactMissing, InvalidInput
 from functions.shared.models import MAX_TEXT_CHARS
+
+T = TypeVar("T")
 
 
 class Decision(StrEnum):
@@ -95,6 +98,23 @@ def decide(top_score: float | None, post: NormalisedPost, thresholds: Thresholds
     return Decision.NONE, f"best score {top_score:.2f} below the review threshold {thresholds.review:.2f}"
 
 
+class _OnFirstUse(Generic[T]):
+    """A part of the artifact loaded by the first call that needs it, once, under a lock; None when not built."""
+
+    def __init__(self, load: Callable[[], T | None] | None) -> None:
+        self._load = load
+        self._value: T | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> T | None:
+        if self._load is None:
+            return None
+        with self._lock:
+            if self._value is None:
+                self._value = self._load()
+            return self._value
+
+
 class Matcher:
     """Holds the loaded index and model; build one per process (Lambda container) and reuse it."""
 
@@ -106,6 +126,7 @@ class Matcher:
         embedder: Embedder,
         stance: StanceModel,
         multilingual: Callable[[], MultilingualIndex] | None = None,
+        stance_cross: Callable[[], CrossEncoder | None] | None = None,
     ) -> None:
         if embedder.model_id != manifest.model_id or embedder.dimensions != manifest.dimensions:
             raise ArtifactMissing(
@@ -118,9 +139,10 @@ class Matcher:
         self.embedder = embedder
         self.calibration = manifest.calibration
         self.stance = stance
-        self._load_multilingual = multilingual
-        self._multilingual: MultilingualIndex | None = None
-        self._multilingual_lock = threading.Lock()
+        # USE-m's weights cost seconds an English cold start must not pay; the cross-encoder's ONNX session is not
+        # needed by a cold start that flags nothing. Without them, posts keep the English engine / lexical stance.
+        self._multilingual_index = _OnFirstUse(multilingual)
+        self._stance_cross = _OnFirstUse(stance_cross)
 
     @classmethod
     def from_artifact(cls, folder: Path, embedder: Embedder | None = None) -> Matcher:
@@ -129,7 +151,9 @@ class Matcher:
         index, claims, manifest, stance = load_artifact(folder)
         built = manifest.multilingual
         multilingual = (lambda: load_multilingual(folder, built)) if built else None
-        return cls(index, claims, manifest, embedder or OnnxEmbedder(folder / MODEL_DIR), stance, multilingual)
+        cross = (lambda: load_cross_encoder(folder)) if manifest.stance_cross_version else None
+        engine = embedder or OnnxEmbedder(folder / MODEL_DIR)
+        return cls(index, claims, manifest, engine, stance, multilingual, cross)
 
     @property
     def kb_version(self) -> str:
@@ -156,7 +180,7 @@ class Matcher:
         results = self._rank(self.index, self.calibration, vectors, tokens, posts, top_k)
         hints = list(languages) if languages is not None else [None] * len(texts)
         routed = [i for i, (text, hint) in enumerate(zip(texts, hints, strict=True)) if is_multilingual(text, hint)]
-        other_languages = self._multilingual_index() if routed else None
+        other_languages = self._multilingual_index.get() if routed else None
         if other_languages is not None:
             routed_vectors = other_languages.embedder.encode([query_texts[i] for i in routed])
             routed_results = self._rank(
@@ -171,7 +195,7 @@ class Matcher:
                 results[i] = result
         # every post keeps the English model's embedding, whichever index ranked it: the voids cluster them together
         results = [replace(result, embedding=vector) for result, vector in zip(results, vectors, strict=True)]
-        return self._with_stance(texts, vectors, results)
+        return self._with_stance(texts, query_texts, vectors, results)
 
     def _rank(
         self,
@@ -196,26 +220,24 @@ class Matcher:
             results.append(CheckResult(decision, reason, matches, post))
         return results
 
-    def _multilingual_index(self) -> MultilingualIndex | None:
-        """Loaded on the first non-English post (USE-m's weights cost seconds an English cold start must not pay);
-        None when the artifact has no multilingual index, so those posts keep the English engine's answer."""
-        if self._load_multilingual is None:
-            return None
-        with self._multilingual_lock:
-            if self._multilingual is None:
-                self._multilingual = self._load_multilingual()
-            return self._multilingual
-
-    def _with_stance(self, texts: list[str], vectors: np.ndarray, results: list[CheckResult]) -> list[CheckResult]:
-        """The stance of every flagged post towards its top claim, in one matrix product for the batch."""
+    def _with_stance(
+        self, texts: list[str], normalised: list[str], vectors: np.ndarray, results: list[CheckResult]
+    ) -> list[CheckResult]:
+        """The stance of every flagged post towards its top claim, for the whole batch at once: the lexical model
+        (one matrix product) and, when the index has one, the cross-encoder reading claim and post together."""
         flagged = [i for i, r in enumerate(results) if r.decision is not Decision.NONE and r.matches]
         if not flagged:
             return results
         top = [results[i].matches[0].claim for i in flagged]
         claim_vectors = self.index.primary_vectors([c.id for c in top])
-        stances = self.stance.predict(
-            [texts[i] for i in flagged], vectors[flagged], claim_vectors, [c.is_myth for c in top]
-        )
+        posts = [texts[i] for i in flagged]
+        cross = self._stance_cross.get()
+        if cross is None:
+            stances = self.stance.predict(posts, vectors[flagged], claim_vectors, [c.is_myth for c in top])
+        else:
+            dense = dense_features(posts, vectors[flagged], claim_vectors)
+            claims = [(c.statement, c.is_myth) for c in top]
+            stances = predict_with_cross(self.stance, cross, posts, dense, claims, [normalised[i] for i in flagged])
         for i, stance in zip(flagged, stances, strict=True):
             results[i] = replace(results[i], stance=stance)
         return results
