@@ -58,7 +58,7 @@ SEEDS: dict[str, tuple[str, str, int, int]] = {
     # a medium-harm myth: only the high-harm ones are translated into every language, so this needs translation
     "french": (
         "x",
-        "Est-ce vrai qu'on n'a pas besoin de crème solaire quand le ciel est nuageux ? Je me pose la question",
+        "Mes glaires sont devenues vertes, donc c'est une infection bactérienne et il me faut des antibiotiques, non ?",
         5_000,
         30,
     ),
@@ -518,7 +518,7 @@ def test_a_draft_that_needs_translation_shows_the_reference_and_needs_a_translat
     page.click("#use-reference")
     expect(editor).to_have_value(item["draft"]["reference"])
     expect(approve).to_be_disabled()  # still the untranslated reference
-    french = "Bonne question ! Non : les UV traversent les nuages, la crème solaire reste utile. https://www.who.int/"
+    french = "Bonne question ! Non : des glaires vertes n'indiquent pas une infection bactérienne. https://www.nhs.uk/"
     editor.fill(french)
     expect(approve).to_be_enabled()
     approve.click()

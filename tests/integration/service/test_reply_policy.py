@@ -179,12 +179,12 @@ def test_a_french_question_on_a_translated_myth_is_answered_in_french(service: S
 
 def test_a_french_question_on_a_myth_without_french_says_it_needs_translation(service: Service) -> None:
     # only the high-harm myths are translated into every language: this one (medium harm) has no French
-    text = "Est-ce vrai qu'on n'a pas besoin de crème solaire quand le ciel est nuageux ? Je me pose la question"
+    text = "Mes glaires sont devenues vertes, donc c'est une infection bactérienne et il me faut des antibiotiques, non ?"
     sent = post(text, language="fr")
     deliver(service, [sent])
     item = items_of(service, [sent])[sent["post_id"]]
     assert_consistent(item)
-    assert (item.action, item.claim_id) == (Action.INFORM, "sunscreen-cloudy-days")
+    assert (item.action, item.claim_id) == (Action.INFORM, "antibiotics-green-mucus-needs-treatment")
     assert item.needs_translation
     assert (item.draft["text"], item.draft["language"], item.draft["reference_language"]) == ("", "fr", "en")
     assert str(item.draft["reference"]).startswith("Good question! ")
@@ -194,7 +194,7 @@ def test_a_french_question_on_a_myth_without_french_says_it_needs_translation(se
     assert "needs a translation into 'fr'" in refused.json()["detail"]
     again = service.client.request("POST", path, {"text": item.draft["reference"]}, service.educator)
     assert again.status == 422
-    french = "Bonne question ! Non : les UV traversent les nuages, la crème solaire reste utile. https://www.who.int/"
+    french = "Bonne question ! Non : des glaires vertes n'indiquent pas une infection bactérienne. https://www.nhs.uk/"
     approved = service.client.request("POST", path, {"text": french}, service.educator)
     assert approved.status == 200, approved.body
     assert approved.json()["final_text"] == french
