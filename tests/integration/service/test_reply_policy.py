@@ -179,7 +179,7 @@ def test_a_french_question_on_a_translated_myth_is_answered_in_french(service: S
 
 def test_a_french_question_on_a_myth_without_french_says_it_needs_translation(service: Service) -> None:
     # only the high-harm myths are translated into every language: this one (medium harm) has no French
-    text = "Mes glaires sont devenues vertes, donc c'est une infection bactérienne et il me faut des antibiotiques, non ?"
+    text = "Mes glaires sont vertes, donc c'est une infection bactérienne et il me faut des antibiotiques, non ?"
     sent = post(text, language="fr")
     deliver(service, [sent])
     item = items_of(service, [sent])[sent["post_id"]]
