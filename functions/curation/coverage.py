@@ -170,7 +170,6 @@ class Theme:
     size: int
     keywords: list[str]
     central_ids: list[str]
-    central_texts: list[str]
     best_claim: str | None  # the knowledge-base claim the central claims point to
     best_topic: str | None
     best_score: float  # mean matcher score of the central claims whose top claim is ``best_claim``
@@ -223,7 +222,6 @@ def describe_theme(members: Sequence[PoolClaim], checked: Sequence[Checked], key
         size=len(members),
         keywords=keywords,
         central_ids=[members[i].claim_id for i in central],
-        central_texts=[members[i].text for i in central],
         best_claim=best,
         best_topic=topic,
         best_score=round(score, 4),
@@ -291,9 +289,7 @@ class CoverageReport:
         return sum(t.covered for t in self.themes)
 
     def to_json(self) -> dict[str, Any]:
-        summary = asdict(self)
-        for theme in summary["themes"]:
-            del theme["central_texts"]  # the ids name them; the pool's text stays in the pool
+        summary = asdict(self)  # themes carry pool ids only: the pool's text stays in the pool
         return {**summary, "themes_found": len(self.themes), "themes_covered": self.covered}
 
 
