@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from functions.match.engine.calibration import Calibration, load_calibration
 from functions.match.engine.embedding_cache import CachedEmbedder
 from functions.match.engine.fusion import LinearModel
-from functions.match.engine.index import build_index, tokenize
+from functions.match.engine.index import build_index, load_index, save_index, tokenize
 from functions.match.engine.rerank import RERANK_FEATURES, Reranker, overlap_features, rerank_features, text_terms
 from functions.match.engine.rerank_training import (
     LabelledPosts,
@@ -66,6 +66,31 @@ def test_word_level_features_hand_worked() -> None:
     assert ten["names_cover"] == 0.0
     assert ten["names_missing"] == pytest.approx(np.log(2))
     assert gates["trigram_jaccard"] > ten["trigram_jaccard"]
+
+
+def test_the_word_table_is_saved_with_the_index_and_gives_the_same_features(tmp_path: Path) -> None:
+    """kb build saves the table, so a match function's first post does not rebuild it (decisions.md)."""
+    built = build_index(
+        [
+            ("gates-chips", [("claim", "Bill Gates puts microchips in vaccines"), ("title", "Gates and chips")]),
+            ("ten-percent", [("claim", "Vaccines are only 10% effective")]),
+        ],
+        HashingEmbedder("test"),
+    )
+    written = save_index(built, tmp_path)
+    assert {p.name for p in written} >= {"phrasings.npz", "phrasings.json"}
+    loaded = load_index(tmp_path)
+    assert loaded.phrasings.word_of == built.phrasings.word_of
+    assert loaded.phrasings.pair_of == built.phrasings.pair_of
+    assert loaded.phrasings.texts == built.phrasings.texts
+    post = terms("Bill Gates hides microchips in the covid vaccines, 90% of them")
+    np.testing.assert_array_equal(
+        overlap_features(loaded, post, np.array([0, 1]), np.array([0, 1])),
+        overlap_features(built, post, np.array([0, 1]), np.array([0, 1])),
+    )
+    (tmp_path / "texts.jsonl").write_text((tmp_path / "texts.jsonl").read_text().splitlines()[0] + "\n")
+    with pytest.raises(ValueError, match="phrasing table"):
+        load_index(tmp_path)  # a table from another build is refused, not misread
 
 
 def test_reranker_refuses_unknown_features() -> None:

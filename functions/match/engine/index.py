@@ -22,6 +22,12 @@ import Stemmer
 
 from functions.match.engine.embedder import Embedder
 from functions.match.engine.normalise import normalise_post
+from functions.match.engine.phrasings import (
+    PhrasingTable,
+    build_phrasing_table,
+    load_phrasing_table,
+    save_phrasing_table,
+)
 
 
 def _import_bm25s_without_scipy() -> ModuleType:
@@ -71,7 +77,8 @@ class ClaimIndex:
     vectors: np.ndarray  # (rows, dims), L2-normalised
     dense: faiss.Index
     lexical: bm25s.BM25
-    # what the re-ranker (rerank.py) derives from the phrasings, filled on first use
+    phrasings: PhrasingTable  # each row's words and word pairs, for the re-ranker
+    # what the re-ranker (rerank.py) derives from single claims and rows, filled on first use
     rerank_cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -117,9 +124,11 @@ def _assemble(
 ) -> ClaimIndex:
     dense = faiss.IndexFlatIP(vectors.shape[1])
     dense.add(vectors)
+    tokens = tokenize(normalised)
     lexical = bm25s.BM25(csc_backend="numpy")  # the same index with or without scipy (see above)
-    lexical.index(tokenize(normalised), show_progress=False)
-    return ClaimIndex(texts, claim_ids, starts, _row_claims(starts, len(texts)), vectors, dense, lexical)
+    lexical.index(tokens, show_progress=False)
+    phrasings = build_phrasing_table(normalised, tokens)
+    return ClaimIndex(texts, claim_ids, starts, _row_claims(starts, len(texts)), vectors, dense, lexical, phrasings)
 
 
 def _row_claims(starts: np.ndarray, rows: int) -> np.ndarray:
@@ -136,7 +145,8 @@ def save_index(index: ClaimIndex, folder: Path) -> list[Path]:
     vectors_file = folder / "vectors.faiss"
     faiss.write_index(index.dense, str(vectors_file))
     index.lexical.save(str(folder / "bm25"), show_progress=False)
-    return [texts_file, vectors_file, *sorted((folder / "bm25").iterdir())]
+    phrasing_files = save_phrasing_table(index.phrasings, folder)
+    return [texts_file, vectors_file, *sorted((folder / "bm25").iterdir()), *phrasing_files]
 
 
 def load_index(folder: Path) -> ClaimIndex:
@@ -151,4 +161,7 @@ def load_index(folder: Path) -> ClaimIndex:
             claim_ids.append(t.claim_id)
             starts.append(row)
     starts_array = np.asarray(starts, dtype=np.int64)
-    return ClaimIndex(texts, claim_ids, starts_array, _row_claims(starts_array, len(texts)), vectors, dense, lexical)
+    phrasings = load_phrasing_table(folder, len(texts))
+    return ClaimIndex(
+        texts, claim_ids, starts_array, _row_claims(starts_array, len(texts)), vectors, dense, lexical, phrasings
+    )

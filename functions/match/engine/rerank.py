@@ -17,18 +17,15 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
 from functions.match.engine.fusion import FEATURES
-from functions.match.engine.index import ClaimIndex, tokenize
-from functions.match.engine.normalise import normalise_post
+from functions.match.engine.index import ClaimIndex
+from functions.match.engine.phrasings import PhrasingTable
 
-Item = TypeVar("Item", str, tuple[str, str])
 RRF_K = 60  # the reciprocal-rank-fusion constant of the baseline in fusion.py
 
 RERANK_FEATURES: tuple[str, ...] = (
@@ -120,50 +117,12 @@ def text_terms(text: str, words: list[str]) -> Terms:
 
 
 @dataclass(frozen=True)
-class PhrasingTable:
-    """Every indexed phrasing's distinct words and word pairs as id lists (compressed rows), so a post is compared
-    with all its candidates' phrasings in a few array operations. Built once per index, on the first post the
-    re-ranker sees, and kept with the index."""
-
-    word_ptr: np.ndarray  # row r's word ids are word_ids[word_ptr[r]:word_ptr[r + 1]]
-    word_ids: np.ndarray
-    pair_ptr: np.ndarray
-    pair_ids: np.ndarray
-    word_of: dict[str, int]
-    pair_of: dict[tuple[str, str], int]
-    texts: list[str]  # the phrasings normalised as posts are
-
-
-@dataclass(frozen=True)
 class ClaimTerms:
     """What all of one claim's phrasings say together."""
 
     words: frozenset[str]
     numbers: frozenset[str]
     lowered_words: frozenset[str]
-
-
-def _compressed(rows: Sequence[frozenset[Item]], vocabulary: dict[Item, int]) -> tuple[np.ndarray, np.ndarray]:
-    ids = [[vocabulary.setdefault(item, len(vocabulary)) for item in sorted(row, key=str)] for row in rows]
-    pointers = np.zeros(len(ids) + 1, dtype=np.int64)
-    pointers[1:] = np.cumsum([len(row) for row in ids])
-    return pointers, np.asarray([i for row in ids for i in row], dtype=np.int64)
-
-
-def phrasing_table(index: ClaimIndex) -> PhrasingTable:
-    table: PhrasingTable | None = index.rerank_cache.get("table")
-    if table is None:
-        texts = [normalise_post(t.text).text or t.text for t in index.texts]
-        tokens = tokenize(texts) if texts else []
-        words = [frozenset(w) for w in tokens]
-        pairs = [frozenset(itertools.pairwise(w)) for w in tokens]
-        word_of: dict[str, int] = {}
-        pair_of: dict[tuple[str, str], int] = {}
-        word_ptr, word_ids = _compressed(words, word_of)
-        pair_ptr, pair_ids = _compressed(pairs, pair_of)
-        table = PhrasingTable(word_ptr, word_ids, pair_ptr, pair_ids, word_of, pair_of, texts)
-        index.rerank_cache["table"] = table
-    return table
 
 
 def _claim_terms(index: ClaimIndex, table: PhrasingTable, claim: int) -> ClaimTerms:
@@ -216,7 +175,7 @@ def _jaccard(left: frozenset[str], right: frozenset[str]) -> float:
 
 def overlap_features(index: ClaimIndex, post: Terms, claims: np.ndarray, chosen: np.ndarray) -> np.ndarray:
     """Word-level features (the last ten of RERANK_FEATURES) for the candidates at positions ``chosen``."""
-    table = phrasing_table(index)
+    table = index.phrasings
     positions = [int(claims[i]) for i in chosen]
     spans = [index.claim_rows(claim) for claim in positions]
     known_words = [table.word_of[w] for w in post.words if w in table.word_of]
