@@ -7,6 +7,7 @@ are the items the pipeline would make; only the model's decision is given instea
 
 from __future__ import annotations
 
+import functools
 import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,7 +23,9 @@ _ids = itertools.count(1)
 _RUN = datetime.now(UTC).strftime("%H%M%S%f")
 
 
+@functools.cache
 def claim(claim_id: str) -> Claim:
+    """Read once per claim: the knowledge base takes about a second to load and validate, and tests seed hundreds."""
     return next(c for c in load_knowledge_base(PROJECT_ROOT / "knowledge_base").claims if c.id == claim_id)
 
 

@@ -56,9 +56,14 @@ def _normalise_for_comparison(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text.casefold()).strip()
 
 
+# libyaml's safe loader (PyYAML's wheels ship it) reads the knowledge base about ten times faster than the pure-Python
+# one; the same safe constructors either way.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _load_yaml(path: Path, problems: list[Problem]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         problems.append(Problem(path.name, "-", f"cannot read: {str(exc).splitlines()[0]}"))
         return None
