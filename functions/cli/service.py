@@ -21,10 +21,10 @@ keys_app = typer.Typer(
 
 
 def _ensure_index(settings: Settings) -> None:
-    """Build the index when it is missing, unreadable, or older than the knowledge base, the calibration, the
-    stance model or the configured embedding model."""
+    """Build the index when it is missing, unreadable, of an older artifact format, or older than the knowledge
+    base, the calibration, the stance model or the configured embedding model."""
     from functions.curation.knowledge_base import load_knowledge_base
-    from functions.match.engine.artifact import read_manifest
+    from functions.match.engine.artifact import ARTIFACT_FORMAT, read_manifest
     from functions.match.engine.calibration import load_calibration
     from functions.match.engine.multilingual import load_multilingual_calibration
     from functions.match.engine.stance import load_stance_model
@@ -35,7 +35,8 @@ def _ensure_index(settings: Settings) -> None:
         built = read_manifest(settings.resolved_index_dir)
         multilingual = load_multilingual_calibration(settings.resolved_calibration_file)
         current = (
-            built.kb_version == kb.version
+            built.format == ARTIFACT_FORMAT
+            and built.kb_version == kb.version
             and built.calibration == load_calibration(settings.resolved_calibration_file)
             and (built.multilingual.calibration if built.multilingual else None) == multilingual
             and built.stance_version == load_stance_model(settings.resolved_stance_model_file).version

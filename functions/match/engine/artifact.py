@@ -47,7 +47,7 @@ from functions.match.engine.stance_cross import CROSS_DIR, claim_side
 from functions.shared.claims import CLAIMS_FILE, MANIFEST_FILE, Claim, KnowledgeBase, read_published_claims
 from functions.shared.errors import ArtifactMissing
 
-ARTIFACT_FORMAT = 2  # 2: the ONNX model is part of the artifact
+ARTIFACT_FORMAT = 3  # 2: the ONNX model is part of the artifact; 3: so is the re-ranker's phrasing table
 
 
 class Manifest(BaseModel):
