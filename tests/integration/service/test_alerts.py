@@ -24,9 +24,11 @@ from tests.webhook_receiver import Receiver, webhook_receiver
 
 SECRET = "alerts-test-signing-secret"
 CLAIM = "synthetic-spike-claim"  # not in the knowledge base: its topic series is "-"
-# Weeks back: nothing another test counts now falls in this hour or its baseline, and the trends' week (whose
-# history decides when "rising" may be shown) never sees these counts.
-HOUR = (datetime.now(UTC) - timedelta(days=20)).replace(minute=0, second=0, microsecond=0)
+# Ten days back: nothing another test counts now falls in this hour or its baseline, the trends' week (whose
+# history decides when "rising" may be shown) never sees these counts, and they are still inside the counters'
+# 14-day retention. (Twenty days back, as before, wrote counters already past their time to live, which DynamoDB
+# may delete at any moment: the detector once found none, in CI on 2026-11-30.)
+HOUR = (datetime.now(UTC) - timedelta(days=10)).replace(minute=0, second=0, microsecond=0)
 
 
 def entries(prefix: str, count: int, sentiment: float | None = -0.6) -> list[MatchEntry]:
