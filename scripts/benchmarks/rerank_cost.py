@@ -49,7 +49,7 @@ def main() -> None:
     from functions.match.engine.artifact import kb_index_texts
     from functions.match.engine.calibration import load_calibration
     from functions.match.engine.index import build_index, tokenize
-    from functions.match.engine.normalise import normalise_post
+    from functions.match.engine.normalise import normalise_post, text_to_embed
     from functions.match.engine.phrasings import build_phrasing_table, load_phrasing_table, save_phrasing_table
     from functions.match.engine.rerank import RERANK_FEATURES, Reranker
     from functions.match.engine.rerank_training import DEPTHS
@@ -69,7 +69,7 @@ def main() -> None:
     found = generate_candidates(index, embedder.encode(texts), tokenize(texts), calibration.candidate_depth, texts)
     figures: dict[str, Any] = {"posts": len(posts), "phrasings": len(index.texts)}
     started = time.perf_counter()
-    phrasings = [normalise_post(t.text).text or t.text for t in index.texts]
+    phrasings = [text_to_embed(t.text) for t in index.texts]
     build_phrasing_table(phrasings, tokenize(phrasings))
     figures["word_table_built_ms"] = round((time.perf_counter() - started) * 1000, 1)
     with tempfile.TemporaryDirectory() as folder:

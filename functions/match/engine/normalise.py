@@ -67,3 +67,9 @@ def normalise_post(raw: str) -> NormalisedPost:
     text = _TAG.sub(_tag_to_words, text)
     text = _SPACE.sub(" ", text).strip()
     return NormalisedPost(text=text, word_count=len(_WORD.findall(text)), had_url=had_url)
+
+
+def text_to_embed(raw: str) -> str:
+    """A phrasing or training example as the encoders see it: normalised like a post, or left raw when normalising
+    leaves nothing, so every indexed text has a vector (a post that normalises to nothing is never matched)."""
+    return normalise_post(raw).text or raw

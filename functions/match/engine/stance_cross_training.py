@@ -417,14 +417,14 @@ def choose_setting(lexical: np.ndarray, cross_by_epoch: dict[int, np.ndarray], l
 
 def pairs_for(examples: Sequence[Any], claims: dict[str, Any]) -> list[Pair]:
     """(claim side, normalised post, alignment) for labelled stance examples."""
-    from functions.match.engine.normalise import normalise_post
+    from functions.match.engine.normalise import text_to_embed
     from functions.match.engine.stance import alignment_of
 
     pairs = []
     for example in examples:
         claim = claims[example.claim_id]
         label = alignment_of(example.stance, claim.is_myth)
-        pairs.append(pair_for(claim.statement, claim.is_myth, normalise_post(example.text).text or example.text, label))
+        pairs.append(pair_for(claim.statement, claim.is_myth, text_to_embed(example.text), label))
     return pairs
 
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from functions.match.engine.embedder import Embedder
 from functions.match.engine.index import ClaimIndex
-from functions.match.engine.normalise import normalise_post
+from functions.match.engine.normalise import text_to_embed
 from functions.match.engine.stance import CUE_NAMES, Alignment, StanceModel, alignment_of, dense_features, terms
 from functions.shared.claims import Claim
 from functions.shared.errors import KnowledgeBaseInvalid
@@ -91,7 +91,7 @@ def example_inputs(
     examples: list[StanceExample], index: ClaimIndex, claims: dict[str, Claim], embedder: Embedder
 ) -> ExampleInputs:
     """The same inputs the matcher computes at run time: normalised post text, embedded, against the claim."""
-    post_vectors = embedder.encode([normalise_post(e.text).text or e.text for e in examples])
+    post_vectors = embedder.encode([text_to_embed(e.text) for e in examples])
     claim_vectors = index.primary_vectors([e.claim_id for e in examples])
     texts = [e.text for e in examples]
     return ExampleInputs(
