@@ -17,6 +17,7 @@ from functions.match.engine.artifact import build_artifact, read_manifest
 from functions.match.engine.calibration import load_calibration
 from functions.match.engine.matcher import Decision, Matcher
 from functions.match.engine.multilingual import load_multilingual_calibration
+from functions.match.engine.onnx_export import MAX_PROBE_TEXTS
 from functions.match.engine.stance import load_stance_model
 from functions.match.engine.stance_cross import committed_cross
 from functions.shared.errors import ArtifactMissing, InvalidInput
@@ -144,7 +145,11 @@ def test_manifest_records_what_was_built(kb_index_dir: Path) -> None:
     assert (embedding["pooling"], embedding["max_seq_length"], embedding["normalize"]) == ("mean", 256, True)
     assert embedding["input_names"] == ["input_ids", "attention_mask", "token_type_ids"]
     assert embedding["quantisation"]["mode"] in {"int8", "fp32"}
-    assert embedding["quantisation"]["probe_texts"] == manifest["texts"]
+    # an even sample of the phrasings: every k-th, at most MAX_PROBE_TEXTS
+    assert embedding["quantisation"]["probe_texts"] == len(
+        range(0, manifest["texts"], -(-manifest["texts"] // MAX_PROBE_TEXTS))
+    )
+    assert embedding["quantisation"]["probe_texts"] <= MAX_PROBE_TEXTS < manifest["texts"]
     assert embedding["quantisation"]["reason"]
     for name in ("model/model.onnx", "model/tokenizer.json", "model/embedding.json"):
         assert manifest["files"][name] == hashlib.sha256((kb_index_dir / name).read_bytes()).hexdigest()

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 from functions.match.engine.calibration import Calibration
 from functions.match.engine.index import ClaimIndex, build_index, load_index, save_index
 from functions.match.engine.multilingual import MultilingualManifest, build_multilingual
-from functions.match.engine.normalise import normalise_post
+from functions.match.engine.normalise import text_to_embed
 from functions.match.engine.onnx_embedder import MODEL_DIR, EmbeddingConfig, OnnxEmbedder
 from functions.match.engine.stance import STANCE_FILE, StanceModel, load_stance_model
 from functions.match.engine.stance_cross import CROSS_DIR, claim_side
@@ -105,7 +105,7 @@ def build_artifact(
     staging = Path(tempfile.mkdtemp(prefix=".index-", dir=out_dir.parent))
     try:
         claim_texts = kb_index_texts(kb)
-        probes = [normalise_post(text).text or text for _, texts in claim_texts for _, text in texts]
+        probes = [text_to_embed(text) for _, texts in claim_texts for _, text in texts]
         embedding = export_model(model, staging / MODEL_DIR, probes, quantise)
         embedder = OnnxEmbedder(staging / MODEL_DIR)
         index = build_index(claim_texts, embedder, progress)

