@@ -19,6 +19,7 @@ latencies are pooled over every round. Targets: throughput ≥ 0.8 × baseline, 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import statistics
@@ -27,8 +28,7 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from collections import Counter
 from contextlib import ExitStack
 from datetime import UTC, datetime
@@ -68,32 +68,54 @@ def percentile(values: list[float], share: float) -> float:
 # ---------------------------------------------------------------- the load generator (a separate process)
 
 
-def post_check(url: str, key: str, text: str) -> tuple[int, float, dict[str, Any] | None]:
-    request = urllib.request.Request(
-        f"{url}/v1/claims:check",
-        data=json.dumps({"text": text}).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json", "x-api-key": key},
-    )
-    start = time.perf_counter()
-    try:
-        with urllib.request.urlopen(request, timeout=120) as response:
-            body = json.loads(response.read())
-            return response.status, time.perf_counter() - start, body
-    except urllib.error.HTTPError as error:
-        error.read()
-        return error.code, time.perf_counter() - start, None
+class Connection:
+    """One client's HTTP connection: kept alive between requests, as partners' HTTP clients (requests' sessions,
+    httpx, a Java or Go client's pool) keep theirs, or new for every request (``keep_alive=False``)."""
+
+    def __init__(self, url: str, keep_alive: bool) -> None:
+        parsed = urllib.parse.urlsplit(url)
+        self.host, self.port, self.keep_alive = parsed.hostname or "127.0.0.1", parsed.port or 80, keep_alive
+        self.http: http.client.HTTPConnection | None = None
+
+    def post_check(self, key: str, text: str) -> tuple[int, float, dict[str, Any] | None]:
+        body = json.dumps({"text": text}).encode()
+        headers = {"Content-Type": "application/json", "x-api-key": key}
+        start = time.perf_counter()
+        for attempt in (1, 2):  # a kept connection the server has closed is opened again once
+            if self.http is None:
+                self.http = http.client.HTTPConnection(self.host, self.port, timeout=120)
+            try:
+                self.http.request("POST", "/v1/claims:check", body=body, headers=headers)
+                response = self.http.getresponse()
+                payload = response.read()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                self.close()
+                if attempt == 2:
+                    raise
+                continue
+            if not self.keep_alive or response.will_close:
+                self.close()
+            seconds = time.perf_counter() - start
+            return response.status, seconds, json.loads(payload) if response.status == 200 else None
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.http is not None:
+            self.http.close()
+            self.http = None
 
 
-def drive(url: str, key: str, texts: list[str], schedule: list[list[int]]) -> dict[str, Any]:
-    """Every client in its own thread, one request after another; what came back, per request."""
+def drive(url: str, key: str, texts: list[str], schedule: list[list[int]], keep_alive: bool) -> dict[str, Any]:
+    """Every client in its own thread, one request after another; what came back, per request, and the CPU this
+    load generator used (it shares the machine's cores with the service)."""
     outcomes: list[tuple[int, int, float, Answer | None]] = []
     lock = threading.Lock()
 
     def client(indices: list[int]) -> None:
+        connection = Connection(url, keep_alive)
         for index in indices:
             try:
-                status, seconds, body = post_check(url, key, texts[index])
+                status, seconds, body = connection.post_check(key, texts[index])
             except OSError as error:  # refused or reset connections count as errors, with no status
                 status, seconds, body = 0, 0.0, None
                 print(f"request failed: {error}", file=sys.stderr)
@@ -103,19 +125,23 @@ def drive(url: str, key: str, texts: list[str], schedule: list[list[int]]) -> di
                 answer = (result["decision"], result["claims"][0]["claim_id"] if result["claims"] else None)
             with lock:
                 outcomes.append((index, status, seconds * 1000, answer))
+        connection.close()
 
     threads = [threading.Thread(target=client, args=(indices,)) for indices in schedule]
+    cpu = time.process_time()
     wall = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return {"wall_s": time.perf_counter() - wall, "outcomes": outcomes}
+    return {"wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu, "outcomes": outcomes}
 
 
-def drive_from_another_process(url: str, key: str, texts: list[str], schedule: list[list[int]]) -> dict[str, Any]:
+def drive_from_another_process(
+    url: str, key: str, texts: list[str], schedule: list[list[int]], keep_alive: bool
+) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-        json.dump({"url": url, "key": key, "texts": texts, "schedule": schedule}, handle)
+        json.dump({"url": url, "key": key, "texts": texts, "schedule": schedule, "keep_alive": keep_alive}, handle)
     try:
         done = subprocess.run(
             [sys.executable, __file__, "--drive", handle.name], capture_output=True, text=True, check=True
@@ -166,19 +192,22 @@ def matcher_round(
     return len(sequence) / seconds, (cpu_seconds(port)[0] - cpu) * 1000 / len(sequence), answers
 
 
-def http_round(service: Any, key: str, texts: list[str], schedule: list[list[int]], port: int) -> dict[str, Any]:
+def http_round(
+    service: Any, key: str, texts: list[str], schedule: list[list[int]], port: int, keep_alive: bool
+) -> dict[str, Any]:
     from functions.match.handler import checker
 
     stats = checker().stats
     before = (stats.batches, stats.texts, stats.largest)
     stats.largest = 0
     cpu = cpu_seconds(port)
-    driven = drive_from_another_process(service.url, key, texts, schedule)
+    driven = drive_from_another_process(service.url, key, texts, schedule, keep_alive)
     service_cpu, database_cpu = (after - earlier for after, earlier in zip(cpu_seconds(port), cpu, strict=True))
     outcomes = driven["outcomes"]
     return {
         "service_cpu_ms": service_cpu * 1000 / len(outcomes),
         "database_cpu_ms": database_cpu * 1000 / len(outcomes),
+        "client_cpu_ms": driven["cpu_s"] * 1000 / len(outcomes),
         "requests_per_s": len(outcomes) / driven["wall_s"],
         "latencies": [o[2] for o in outcomes if o[1] == 200],
         "statuses": Counter(o[1] for o in outcomes),
@@ -228,17 +257,18 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         service, key, port = start_service(stack, base.dynamodb_local_dir, base.resolved_index_dir)
         schedule = plan(texts, args.clients, args.per_client)
         sequence = [i for indices in schedule for i in indices]
-        drive_from_another_process(service.url, key, texts, plan(texts, args.clients, 2))  # resolvers, connections
+        keep = args.keep_alive
+        drive_from_another_process(service.url, key, texts, plan(texts, args.clients, 2), keep)  # resolvers, threads
         baseline: list[tuple[float, float]] = []
         rounds: list[dict[str, Any]] = []
         expected: dict[int, Answer] = {}
         for _ in range(args.rounds):
             rate, cpu_ms, expected = matcher_round(matcher(), texts, sequence, args.clients, port)
             baseline.append((rate, cpu_ms))
-            rounds.append(http_round(service, key, texts, schedule, port))
-        alone = http_round(service, key, texts, plan(texts, 1, args.alone), port)
+            rounds.append(http_round(service, key, texts, schedule, port, keep))
+        alone = http_round(service, key, texts, plan(texts, 1, args.alone), port, keep)
         service.functions.concurrent_apis = frozenset()  # as before micro-batching: one claim check at a time
-        serial = http_round(service, key, texts, schedule, port) if args.compare_serial else None
+        serial = http_round(service, key, texts, schedule, port, keep) if args.compare_serial else None
     return figures(args, source, len(texts), baseline, rounds, alone, serial, expected)
 
 
@@ -261,6 +291,7 @@ def figures(
     out: dict[str, Any] = {
         "texts": f"{distinct} distinct ({source})",
         "clients": args.clients,
+        "connections": "kept alive" if args.keep_alive else "new for every request",
         "requests": sum(len(r["answers"]) for r in rounds),
         "rounds": args.rounds,
         "matcher_batch": args.clients,
@@ -279,6 +310,7 @@ def figures(
         "matcher_cpu_ms_per_text": round(statistics.mean(cpu for _, cpu in matcher_rounds), 1),
         "concurrent_service_cpu_ms_per_request": round(statistics.mean(r["service_cpu_ms"] for r in rounds), 1),
         "concurrent_dynamodb_local_cpu_ms_per_request": round(statistics.mean(r["database_cpu_ms"] for r in rounds), 1),
+        "concurrent_client_cpu_ms_per_request": round(statistics.mean(r["client_cpu_ms"] for r in rounds), 1),
         "one_client_ms_p50": round(statistics.median(alone["latencies"]), 1),
         "one_client_ms_p99": round(percentile(alone["latencies"], 0.99), 1),
     }
@@ -301,12 +333,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--alone", type=int, default=100, help="requests from one client alone")
     parser.add_argument("--no-compare-serial", dest="compare_serial", action="store_false")
+    parser.add_argument(
+        "--new-connections",
+        dest="keep_alive",
+        action="store_false",
+        help="open a new connection for every request (the default keeps each client's connection alive)",
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--drive", type=Path, help=argparse.SUPPRESS)  # internal: be the load generator
     args = parser.parse_args()
     if args.drive:
         job = json.loads(args.drive.read_text())
-        print(json.dumps(drive(job["url"], job["key"], job["texts"], job["schedule"])))
+        print(json.dumps(drive(job["url"], job["key"], job["texts"], job["schedule"], job["keep_alive"])))
         return
     load_at_start = os.getloadavg()[0]
     figures = measure(args)

@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from functions.match.engine.normalise import text_to_embed
 from functions.match.engine.phrasings import (
     PhrasingTable,
     build_phrasing_table,
+    check_phrasing_rows,
     load_phrasing_table,
     save_phrasing_table,
 )
@@ -77,9 +79,15 @@ class ClaimIndex:
     vectors: np.ndarray  # (rows, dims), L2-normalised
     dense: faiss.Index
     lexical: bm25s.BM25
-    phrasings: PhrasingTable  # each row's words and word pairs, for the re-ranker
+    read_phrasings: Callable[[], PhrasingTable] = field(compare=False, repr=False)  # see ``phrasings``
     # what the re-ranker (rerank.py) derives from single claims and rows, filled on first use
     rerank_cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def phrasings(self) -> PhrasingTable:
+        """Read on first use: only an index whose calibration has a re-ranker needs it (the multilingual one has
+        none), and reading it is most of what loading an index costs."""
+        return self.read_phrasings()
 
     @property
     def dimensions(self) -> int:
@@ -127,8 +135,8 @@ def _assemble(
     tokens = tokenize(normalised)
     lexical = bm25s.BM25(csc_backend="numpy")  # the same index with or without scipy (see above)
     lexical.index(tokens, show_progress=False)
-    phrasings = build_phrasing_table(normalised, tokens)
-    return ClaimIndex(texts, claim_ids, starts, _row_claims(starts, len(texts)), vectors, dense, lexical, phrasings)
+    table = build_phrasing_table(normalised, tokens)
+    return ClaimIndex(texts, claim_ids, starts, _row_claims(starts, len(texts)), vectors, dense, lexical, lambda: table)
 
 
 def _row_claims(starts: np.ndarray, rows: int) -> np.ndarray:
@@ -161,7 +169,14 @@ def load_index(folder: Path) -> ClaimIndex:
             claim_ids.append(t.claim_id)
             starts.append(row)
     starts_array = np.asarray(starts, dtype=np.int64)
-    phrasings = load_phrasing_table(folder, len(texts))
+    check_phrasing_rows(folder, len(texts))  # a table from another build is refused now, not at the first post
     return ClaimIndex(
-        texts, claim_ids, starts_array, _row_claims(starts_array, len(texts)), vectors, dense, lexical, phrasings
+        texts,
+        claim_ids,
+        starts_array,
+        _row_claims(starts_array, len(texts)),
+        vectors,
+        dense,
+        lexical,
+        partial(load_phrasing_table, folder, len(texts)),
     )

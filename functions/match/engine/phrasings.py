@@ -63,6 +63,14 @@ def save_phrasing_table(table: PhrasingTable, folder: Path) -> list[Path]:
     return [arrays, vocabulary]
 
 
+def check_phrasing_rows(folder: Path, rows: int) -> None:
+    """Raises ValueError unless the saved table has ``rows`` rows; reads one small array, not the vocabulary."""
+    with np.load(folder / ARRAYS_FILE) as arrays:
+        found = len(arrays["word_ptr"]) - 1
+    if found != rows:
+        raise ValueError(f"the phrasing table ({found} rows) does not describe the index's {rows} phrasings")
+
+
 def load_phrasing_table(folder: Path, rows: int) -> PhrasingTable:
     """Raises ValueError when the files do not describe ``rows`` phrasings (an index from another build)."""
     payload = json.loads((folder / VOCABULARY_FILE).read_text("utf-8"))
