@@ -8,6 +8,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+export PATH="$HOME/.local/bin:$PATH"  # where bootstrap.sh installs uv when the machine has none; tests call it too
 
 command="${1:-}"
 shift || true
