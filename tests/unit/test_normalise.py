@@ -52,3 +52,19 @@ def test_split_tag_keeps_short_and_non_ascii_tags() -> None:
     assert split_tag("sarampión") == "sarampión"
     assert split_tag("getthejab") == "get the jab"
     assert split_tag("bigpharma") == "bigpharma"  # a bad split ("big p harm a") is not used
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        ("疫苗里有微芯片，打了就被追踪", 7),  # 13 characters in two phrases: a whole sentence, not two words
+        ("新冠疫苗会改变DNA", 5),  # eight characters and a Latin word
+        ("好", 1),
+        ("ワクチンは危険です", 5),  # Japanese kana count like Chinese characters
+        ("백신 맞으면 DNA가 바뀐다", 4),  # Korean is written with spaces: counted as spaced words
+        ("vaccines cause autism", 3),
+    ],
+)
+def test_words_of_unspaced_scripts_are_counted_by_characters(raw: str, words: int) -> None:
+    """The short-post rules (no ``match`` under four words) once held back every Chinese post."""
+    assert normalise_post(raw).word_count == words

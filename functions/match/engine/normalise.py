@@ -24,6 +24,9 @@ _TAG = re.compile(r"(?<![\w&])([#@])(\w{2,})")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Chinese and Japanese are written without spaces: a run of ideographs or kana is a phrase, not a word. Chinese
+# words average under two characters, so every two such characters count as one word for the short-post rules.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,14 @@ def normalise_post(raw: str) -> NormalisedPost:
     text = emoji.replace_emoji(text, replace=" ")
     text = _TAG.sub(_tag_to_words, text)
     text = _SPACE.sub(" ", text).strip()
-    return NormalisedPost(text=text, word_count=len(_WORD.findall(text)), had_url=had_url)
+    return NormalisedPost(text=text, word_count=count_words(text), had_url=had_url)
+
+
+def count_words(text: str) -> int:
+    """Words as the short-post rules mean them: spaced words, plus one for every two Chinese or Japanese characters
+    (before, a Chinese post of a whole sentence counted as one or two words and could never be a ``match``)."""
+    unspaced = len(_UNSPACED.findall(text))
+    return len(_WORD.findall(_UNSPACED.sub(" ", text))) + (unspaced + 1) // 2
 
 
 def text_to_embed(raw: str) -> str:
