@@ -68,6 +68,9 @@ def percentile(values: list[float], share: float) -> float:
 # ---------------------------------------------------------------- the load generator (a separate process)
 
 
+_CLOSED = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)  # the server closed the connection
+
+
 class Connection:
     """One client's HTTP connection: kept alive between requests, as partners' HTTP clients (requests' sessions,
     httpx, a Java or Go client's pool) keep theirs, or new for every request (``keep_alive=False``)."""
@@ -81,23 +84,26 @@ class Connection:
         body = json.dumps({"text": text}).encode()
         headers = {"Content-Type": "application/json", "x-api-key": key}
         start = time.perf_counter()
-        for attempt in (1, 2):  # a kept connection the server has closed is opened again once
-            if self.http is None:
-                self.http = http.client.HTTPConnection(self.host, self.port, timeout=120)
-            try:
-                self.http.request("POST", "/v1/claims:check", body=body, headers=headers)
-                response = self.http.getresponse()
-                payload = response.read()
-            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-                self.close()
-                if attempt == 2:
-                    raise
-                continue
-            if not self.keep_alive or response.will_close:
-                self.close()
-            seconds = time.perf_counter() - start
-            return response.status, seconds, json.loads(payload) if response.status == 200 else None
-        raise AssertionError("unreachable")
+        try:
+            status, payload = self._exchange(body, headers)
+        except _CLOSED:
+            status, payload = self._exchange(body, headers)  # a kept connection the server closed: opened again, once
+        seconds = time.perf_counter() - start
+        return status, seconds, json.loads(payload) if status == 200 else None
+
+    def _exchange(self, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        if self.http is None:
+            self.http = http.client.HTTPConnection(self.host, self.port, timeout=120)
+        try:
+            self.http.request("POST", "/v1/claims:check", body=body, headers=headers)
+            response = self.http.getresponse()
+            payload = response.read()
+        except _CLOSED:
+            self.close()
+            raise
+        if not self.keep_alive or response.will_close:
+            self.close()
+        return response.status, payload
 
     def close(self) -> None:
         if self.http is not None:

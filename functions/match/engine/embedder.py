@@ -32,7 +32,8 @@ class Embedder(Protocol):
 def cpu_threads() -> int:
     """Threads an embedder may use: ``OMP_NUM_THREADS`` (the CDK app sets it to the vCPUs Lambda grants), else the
     cores this process may run on. More threads than cores is far worse than fewer: OpenBLAS threads spin-wait
-    for each other, and USE-m asked for 4 threads on 2 cores took 138 ms a text against 2 ms with 2."""
+    for each other; USE-m with 4 threads on 2 cores took 164 ms a post against 2.5 ms with 2
+    (``scripts/benchmarks/embedder_threads.py``)."""
     configured = int(os.environ.get("OMP_NUM_THREADS") or 0)
     available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, configured or available)
