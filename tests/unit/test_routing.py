@@ -12,7 +12,7 @@ from functions.curation.knowledge_base import load_knowledge_base
 from functions.match.engine.artifact import Manifest
 from functions.match.engine.calibration import load_calibration
 from functions.match.engine.index import build_index
-from functions.match.engine.matcher import Matcher
+from functions.match.engine.matcher import Decision, Matcher
 from functions.match.engine.multilingual import MultilingualIndex
 from functions.match.engine.routing import is_multilingual, non_latin_share
 from functions.match.engine.stance import load_stance_model
@@ -60,20 +60,24 @@ def manifest(model_id: str) -> Manifest:
     fields: dict[str, Any] = {
         "kb_version": "test",
         "model_id": model_id,
-        "dimensions": HashingEmbedder.dimensions,
+        "dimensions": 384,
         "calibration": load_calibration(KB_DIR / "calibration.json"),
     }
     return Manifest.model_construct(**fields)
 
 
+USEM_FOR_STANCE = HashingEmbedder("usem", dimensions=512)
+Engines = tuple[Matcher, HashingEmbedder, list[int]]
+
+
 @pytest.fixture
-def engines() -> tuple[Matcher, HashingEmbedder, list[int]]:
+def engines() -> Engines:
     """An English engine over two claims, and a multilingual index holding only the antibiotics claim, so a routed
     post can only come back with that claim."""
     calibration = load_calibration(KB_DIR / "calibration.json")
     english = HashingEmbedder("english")
     index = build_index([(FLU.id, FLU.texts()), (ANTIBIOTICS.id, ANTIBIOTICS.texts())], english)
-    other = HashingEmbedder("multilingual")
+    other = HashingEmbedder("multilingual", dimensions=512)
     loads: list[int] = []
 
     def load() -> MultilingualIndex:
@@ -81,10 +85,13 @@ def engines() -> tuple[Matcher, HashingEmbedder, list[int]]:
         return MultilingualIndex(build_index([(ANTIBIOTICS.id, ANTIBIOTICS.texts())], other), calibration, other)
 
     stance = load_stance_model(KB_DIR / "stance_model.json")
-    return Matcher(index, [FLU, ANTIBIOTICS], manifest("english"), english, stance, load), other, loads
+    USEM_FOR_STANCE.calls.clear()
+    claims = [FLU, ANTIBIOTICS]
+    matcher = Matcher(index, claims, manifest("english"), english, stance, load, usem=lambda: USEM_FOR_STANCE)
+    return matcher, other, loads
 
 
-def test_english_posts_never_load_the_multilingual_index(engines: tuple[Matcher, HashingEmbedder, list[int]]) -> None:
+def test_english_posts_never_load_the_multilingual_index(engines: Engines) -> None:
     matcher, other, loads = engines
     results = matcher.check_many(["every time i get the flu jab i get the flu", "flu jab = flu"], languages=None)
     assert results[0].matches[0].claim.id == FLU.id
@@ -93,9 +100,7 @@ def test_english_posts_never_load_the_multilingual_index(engines: tuple[Matcher,
     assert other.calls == []
 
 
-def test_other_languages_go_to_the_multilingual_index_loaded_once(
-    engines: tuple[Matcher, HashingEmbedder, list[int]],
-) -> None:
+def test_other_languages_go_to_the_multilingual_index_loaded_once(engines: Engines) -> None:
     matcher, other, loads = engines
     english_post = "every time i get the flu jab i get the flu"
     korean_post = "독감 예방주사 맞으면 독감 걸림. 다시는 안 맞아"
@@ -109,9 +114,25 @@ def test_other_languages_go_to_the_multilingual_index_loaded_once(
     assert loads == [1]
 
 
+def test_the_stance_model_reads_use_m_vectors_computed_once(engines: Engines) -> None:
+    """A flagged post's stance reads its USE-m vector: a routed post's is the one routing computed; an English
+    post's is encoded for it (and only flagged posts' are)."""
+    matcher, other, _ = engines
+    routed = matcher.check(ANTIBIOTICS.variants[0], language="es")
+    assert routed.decision is not Decision.NONE
+    assert routed.stance is not None
+    assert other.calls[-1] == [routed.post.text]  # after the index build, the post alone
+    assert USEM_FOR_STANCE.calls == []
+    english, unflagged = matcher.check_many([FLU.variants[0], "a quiet walk in the park with the dog"])
+    assert english.stance is not None
+    assert unflagged.decision is Decision.NONE
+    assert USEM_FOR_STANCE.calls == [[english.post.text]]
+
+
 def test_without_a_multilingual_index_every_post_keeps_the_english_engine() -> None:
     english = HashingEmbedder("english")
     index = build_index([(FLU.id, FLU.texts())], english)
-    matcher = Matcher(index, [FLU], manifest("english"), english, load_stance_model(KB_DIR / "stance_model.json"))
+    stance = load_stance_model(KB_DIR / "stance_model.json")
+    matcher = Matcher(index, [FLU], manifest("english"), english, stance, usem=lambda: USEM_FOR_STANCE)
     result = matcher.check("독감 예방주사 맞으면 독감 걸림", language="ko")
     assert [m.claim.id for m in result.matches] == [FLU.id]

@@ -36,6 +36,7 @@ def tiny_model(**overrides: object) -> StanceModel:
         "classes": list(lexical_weights),
         "cue_names": CUE_NAMES,
         "dimensions": DIMS,
+        "usem_dimensions": 0,
         "vocabulary": vocabulary,
         "idf": [1.0, 1.0, 1.0, 1.0],
         "mean": [0.0] * dense,
@@ -47,9 +48,12 @@ def tiny_model(**overrides: object) -> StanceModel:
     return StanceModel.model_validate(fields | overrides)
 
 
+NO_USEM = np.zeros((1, 0), dtype=np.float32)
+
+
 def predict(model: StanceModel, texts: list[str], myths: list[bool]) -> list[Stance]:
     vectors = np.tile(np.array([[0.6, 0.8]], dtype=np.float32), (len(texts), 1))
-    return [r.stance for r in model.predict(texts, vectors, vectors, myths)]
+    return [r.stance for r in model.predict(texts, vectors, vectors, np.zeros((len(texts), 0)), myths)]
 
 
 def test_terms_are_words_pairs_and_question_marks() -> None:
@@ -74,7 +78,7 @@ def test_prediction_follows_the_weights_and_the_verdict() -> None:
     ]
     # On a true claim the sides swap: countering misinformation supports the fact, spreading doubt refutes it.
     assert predict(model, ["that's a myth", "this will cure it"], [False, False]) == [Stance.SUPPORTS, Stance.REFUTES]
-    result = model.predict(["that's a myth"], np.ones((1, DIMS), np.float32), np.ones((1, DIMS), np.float32), [True])
+    result = model.predict(["that's a myth"], np.ones((1, DIMS), np.float32), np.ones((1, DIMS)), NO_USEM, [True])
     assert result[0].confidence == result[0].probability(Stance.REFUTES) > 0.9
     assert sum(result[0].probabilities.values()) == pytest.approx(1.0, abs=1e-3)
 
@@ -92,7 +96,21 @@ def test_cues_count_in_three_languages() -> None:
     assert cues["question_mark"] > 0
     assert cues["debunk"] >= np.log1p(2)
     assert cues["exclamation"] > 0
-    assert dense_features([], np.zeros((0, DIMS)), np.zeros((0, DIMS))).shape == (0, 2 * DIMS + 1 + len(CUE_NAMES))
+    empty = dense_features([], np.zeros((0, DIMS)), np.zeros((0, DIMS)), np.zeros((0, 3)))
+    assert empty.shape == (0, 2 * DIMS + 1 + len(CUE_NAMES) + 3)
+
+
+def test_the_use_m_columns_come_last_and_carry_their_weights() -> None:
+    """The model reads the post's USE-m vector after the cues; a weight on it moves the prediction."""
+    dense = 2 * DIMS + 1 + len(CUE_NAMES) + 1
+    zero_lexical = [0.0, 0.0, 0.0, 0.0]
+    coef = [zero_lexical + [0.0] * (dense - 1) + [w] for w in (0.0, 40.0, 0.0, 0.0)]  # USE-m column → spreads
+    model = tiny_model(usem_dimensions=1, mean=[0.0] * dense, scale=[1.0] * dense, coef=coef)
+    vectors = np.ones((2, DIMS), np.float32)
+    found = model.predict(["plain words", "plain words"], vectors, vectors, np.array([[0.0], [1.0]]), [True, True])
+    assert [r.stance for r in found] != [Stance.SUPPORTS, Stance.SUPPORTS]
+    assert found[1].stance is Stance.SUPPORTS
+    assert found[1].confidence > 0.5
 
 
 def test_an_artifact_that_does_not_fit_is_refused() -> None:
@@ -102,8 +120,10 @@ def test_an_artifact_that_does_not_fit_is_refused() -> None:
         tiny_model(coef=[[0.0]] * 4)
     model = tiny_model()
     with pytest.raises(ArtifactMissing, match="expects 2-dimensional"):
-        model.predict(["x"], np.ones((1, 3), np.float32), np.ones((1, 3), np.float32), [True])
+        model.predict(["x"], np.ones((1, 3), np.float32), np.ones((1, 3), np.float32), NO_USEM, [True])
+    with pytest.raises(ArtifactMissing, match="0 USE-m dimensions"):
+        model.predict(["x"], np.ones((1, DIMS)), np.ones((1, DIMS)), np.ones((1, 4)), [True])
     with pytest.raises(ArtifactMissing, match="other cues"):
         tiny_model(cue_names=[*CUE_NAMES[:-1], "another cue"]).predict(
-            ["x"], np.ones((1, DIMS)), np.ones((1, DIMS)), [True]
+            ["x"], np.ones((1, DIMS)), np.ones((1, DIMS)), NO_USEM, [True]
         )

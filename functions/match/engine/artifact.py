@@ -10,6 +10,8 @@ Layout of the artifact folder::
     bm25/           bm25s lexical index over the same phrasings
     stance_model.json  the stance model's weights (see engine/stance.py)
     model/          the embedding model exported to ONNX, its tokenizer and pooling (``onnx_embedder.py``)
+    usem/           USE-m's loaded state (tokenizer tables, uncompressed weights), so the match function loads
+                    USE-m in a fifth of the package's time (``usem.py``)
     multilingual/   the same phrasings embedded with USE-m, FAISS + BM25, for non-English posts
                     (``multilingual.py``; built when the multilingual calibration exists)
     stance_cross/   the stance cross-encoder: the committed LoRA adapters merged into the model, exported to ONNX
@@ -44,6 +46,7 @@ from functions.match.engine.normalise import text_to_embed
 from functions.match.engine.onnx_embedder import MODEL_DIR, EmbeddingConfig, OnnxEmbedder
 from functions.match.engine.stance import STANCE_FILE, StanceModel, load_stance_model
 from functions.match.engine.stance_cross import CROSS_DIR, claim_side
+from functions.match.engine.usem import USEM_DIR, save_usem_state
 from functions.shared.claims import CLAIMS_FILE, MANIFEST_FILE, Claim, KnowledgeBase, read_published_claims
 from functions.shared.errors import ArtifactMissing
 
@@ -111,6 +114,7 @@ def build_artifact(
         index = build_index(claim_texts, embedder, progress)
         written = [*save_index(index, staging), *sorted((staging / MODEL_DIR).iterdir())]
         written += _write_claims_and_stance(staging, kb, stance)
+        written += save_usem_state(staging / USEM_DIR)
         cross_version = _export_stance_cross(stance_cross, staging, kb) if stance_cross else None
         written += sorted((staging / CROSS_DIR).iterdir()) if cross_version else []
         files = {str(p.relative_to(staging)): _sha256(p) for p in sorted(written)}

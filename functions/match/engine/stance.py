@@ -3,11 +3,12 @@
 Matching finds posts *about* a claim; only people who spread a myth should get a correction. The stance model is a
 multinomial logistic regression over the post's words and word pairs (TF-IDF) and what the matcher already
 computed — the post's embedding, its element-wise product with the claim's statement embedding, their cosine —
-plus cue features that carry stance in English, Spanish and French (question form, negation, debunking and
-endorsing vocabulary, news framing, first-person stories). It predicts the post's side relative to the evidence
-(spreads, counters, asks, neutral), which the claim's verdict turns into a stance. Its
-weights are data (``knowledge_base/stance_model.json``, produced by ``antidote kb train-stance``), copied into the
-index artifact and loaded with it; applying it is a matrix product, so it adds nothing measurable to a check.
+the post's USE-m vector (``usem.py``: an encoder trained on natural-language inference too, so its vectors carry
+whether a sentence asserts, denies or asks, in any language), plus cue features that carry stance in English,
+Spanish and French (question form, negation, debunking and endorsing vocabulary, news framing, first-person
+stories). It predicts the post's side relative to the evidence (spreads, counters, asks, neutral), which the
+claim's verdict turns into a stance. Its weights are data (``knowledge_base/stance_model.json``, produced by
+``antidote kb train-stance``), copied into the index artifact and loaded with it; applying it is a matrix product.
 """
 
 from __future__ import annotations
@@ -104,13 +105,17 @@ def terms(text: str) -> list[str]:
     return tokens + [f"{a} {b}" for a, b in pairwise(tokens)]
 
 
-def dense_features(texts: list[str], post_vectors: np.ndarray, claim_vectors: np.ndarray) -> np.ndarray:
-    """One row per (post, claim): post embedding, its product with the claim's, their cosine, then the cues."""
+def dense_features(
+    texts: list[str], post_vectors: np.ndarray, claim_vectors: np.ndarray, usem_vectors: np.ndarray
+) -> np.ndarray:
+    """One row per (post, claim): post embedding, its product with the claim's, their cosine, the cues, then the
+    post's USE-m vector."""
+    width = 2 * post_vectors.shape[1] + 1 + len(CUE_NAMES) + usem_vectors.shape[1]
     if not texts:
-        return np.zeros((0, 2 * post_vectors.shape[1] + 1 + len(CUE_NAMES)), dtype=np.float32)
+        return np.zeros((0, width), dtype=np.float32)
     cosine = np.sum(post_vectors * claim_vectors, axis=1, keepdims=True)
     cues = np.vstack([cue_features(t) for t in texts])
-    return np.hstack([post_vectors, post_vectors * claim_vectors, cosine, cues]).astype(np.float32)
+    return np.hstack([post_vectors, post_vectors * claim_vectors, cosine, cues, usem_vectors]).astype(np.float32)
 
 
 class Alignment(StrEnum):
@@ -151,6 +156,7 @@ class StanceModel(BaseModel):
     classes: list[Alignment]
     cue_names: list[str]
     dimensions: int = Field(ge=1, description="Embedding size the model was trained on.")
+    usem_dimensions: int = Field(ge=0, description="Size of the posts' USE-m vectors it reads (0: none).")
     vocabulary: dict[str, int] = Field(description="Term → column of the lexical features.")
     idf: list[float]
     mean: list[float] = Field(description="Standardisation of the dense features.")
@@ -162,7 +168,7 @@ class StanceModel(BaseModel):
 
     @model_validator(mode="after")
     def _shapes(self) -> StanceModel:
-        dense = 2 * self.dimensions + 1 + len(self.cue_names)
+        dense = 2 * self.dimensions + 1 + len(self.cue_names) + self.usem_dimensions
         if len(self.mean) != dense or len(self.scale) != dense or any(v <= 0 for v in self.scale):
             raise ValueError(f"mean and scale must have {dense} entries, every scale positive")
         if len(self.idf) != len(self.vocabulary) or sorted(self.vocabulary.values()) != list(range(len(self.idf))):
@@ -191,8 +197,8 @@ class StanceModel(BaseModel):
     def features(self, texts: list[str], dense: np.ndarray) -> np.ndarray:
         if dense.shape[1] != len(self.mean):
             raise ArtifactMissing(
-                f"the stance model expects {self.dimensions}-dimensional embeddings; the index's differ: "
-                "retrain with 'antidote kb train-stance'"
+                f"the stance model expects {self.dimensions}-dimensional embeddings and {self.usem_dimensions} "
+                "USE-m dimensions; the inputs differ: retrain with 'antidote kb train-stance'"
             )
         standard = (dense - np.asarray(self.mean, dtype=np.float32)) / np.asarray(self.scale, dtype=np.float32)
         return np.hstack([self.lexical(texts), standard * self.dense_weight])
@@ -208,9 +214,15 @@ class StanceModel(BaseModel):
         return result
 
     def predict(
-        self, texts: list[str], post_vectors: np.ndarray, claim_vectors: np.ndarray, claim_is_myth: list[bool]
+        self,
+        texts: list[str],
+        post_vectors: np.ndarray,
+        claim_vectors: np.ndarray,
+        usem_vectors: np.ndarray,
+        claim_is_myth: list[bool],
     ) -> list[StanceResult]:
-        return self.predict_inputs(texts, dense_features(texts, post_vectors, claim_vectors), claim_is_myth)
+        dense = dense_features(texts, post_vectors, claim_vectors, usem_vectors)
+        return self.predict_inputs(texts, dense, claim_is_myth)
 
     def predict_inputs(self, texts: list[str], dense: np.ndarray, claim_is_myth: list[bool]) -> list[StanceResult]:
         probabilities = self.alignment_probabilities(texts, dense)
