@@ -45,7 +45,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import print_figures  # noqa: E402
 
 CHILD = """
-import json, os, resource, sys, time
+import json, os, re, sys, time
+from pathlib import Path
 started = float(sys.argv[1])
 engine, key = sys.argv[2], sys.argv[3]  # engine: onnx, torch, or onnx_lambda_set (the ONNX handler)
 from functions.match import handler
@@ -78,7 +79,8 @@ heavy = sorted({m.split(".")[0] for m in sys.modules} & {"torch", "transformers"
 print(json.dumps({
     "cold_start_s": cold,
     "cold_start_cpu_s": cpu,
-    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    # VmHWM, not getrusage's ru_maxrss, which survives exec: a child would report the benchmark's own peak
+    "peak_rss_mb": int(re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text()).group(1)) / 1024,
     "decision": first["results"][0]["decision"],
     "heavy_modules": heavy,
 }))
