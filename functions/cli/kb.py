@@ -210,7 +210,8 @@ def kb_train_stance(
     examples, index, embedder, claims = _stance_inputs(settings, kb_dir)
     train = [e for e in examples if e.split == "train"]
     inputs = _inputs(train, index, claims, embedder)
-    model, report = fit_stance_model(inputs, [e.stance for e in train], index.dimensions, seed, log=err.print)
+    risky = [e.personal == "risk" for e in train]
+    model, report = fit_stance_model(inputs, [e.stance for e in train], risky, index.dimensions, seed, log=err.print)
     model = model.model_copy(update={"provenance": provenance(report, len(examples), embedder.model_id)})
     target = output or settings.resolved_stance_model_file
     target.write_text(model.model_dump_json() + "\n", encoding="utf-8")  # weights: compact, not for reading
@@ -241,7 +242,8 @@ def kb_train_stance_cross(
     fit = [e for e in train if not cross.dev_fifth(e.id)]
     dev = [e for e in train if cross.dev_fifth(e.id)]
     fit_inputs, dev_inputs = _inputs(fit, index, claims, embedder), _inputs(dev, index, claims, embedder)
-    lexical, _ = fit_stance_model(fit_inputs, [e.stance for e in fit], index.dimensions, seed, grid=(1.0,))
+    fit_risky = [e.personal == "risk" for e in fit]
+    lexical, _ = fit_stance_model(fit_inputs, [e.stance for e in fit], fit_risky, index.dimensions, seed, grid=(1.0,))
     order = [Alignment(c) for c in cross.CLASSES]
     dev_lexical = in_order(lexical.alignment_probabilities(dev_inputs.texts, dev_inputs.dense), lexical.classes, order)
     config = CrossEncoderConfig(base_model=settings.embedding_model, lora=LoraSettings(first_layer=first_layer))

@@ -1,8 +1,9 @@
 """How well stance and the reply policy do on a labelled split: the figures the stance issue holds us to.
 
 The policy runs exactly as in the pipeline — the predicted stance, the claim's verdict, the post's own signals
-(self-disclosure from ingest's detector, risk cues from the text) — with reach left out (a labelled example has
-none), so ``correct`` here means "would be corrected if the account were big enough".
+(self-disclosure from ingest's detector, risk from the stance model and the cue rules) — with reach left out (a
+labelled example has none), so ``correct`` here means "would be corrected if the account were big enough". The
+action the labels call for is the same policy run on the labelled stance and the labelled risk.
 """
 
 from __future__ import annotations
@@ -21,10 +22,8 @@ from functions.shared.models import Action, Stance
 STANCES = [s.value for s in Stance]
 
 
-def policy_for(example: StanceExample, stance: Stance, claim: Claim) -> PolicyDecision:
-    signals = PostSignals(
-        reach=None, discloses_own_health=discloses_own_health(example.text), risky_disclosure=signals_risk(example.text)
-    )
+def policy_for(example: StanceExample, stance: Stance, claim: Claim, risky: bool) -> PolicyDecision:
+    signals = PostSignals(reach=None, discloses_own_health=discloses_own_health(example.text), risky_disclosure=risky)
     return decide_action(stance, claim.is_myth, signals, None)
 
 
@@ -46,8 +45,8 @@ def evaluate_stance(
     counts: Counter[str] = Counter()
     for example, predicted in zip(examples, predictions, strict=True):
         claim = claims[example.claim_id]
-        truth = policy_for(example, example.stance, claim)
-        decided = policy_for(example, predicted.stance, claim)
+        truth = policy_for(example, example.stance, claim, example.personal == "risk")  # what the labels call for
+        decided = policy_for(example, predicted.stance, claim, predicted.risky or signals_risk(example.text))
         pairs_by_language[example.language].append((example.stance.value, predicted.stance.value))
         spreads = example.stance is (Stance.SUPPORTS if claim.is_myth else Stance.REFUTES)
         corrected = decided.action is Action.CORRECT
@@ -65,6 +64,7 @@ def evaluate_stance(
         counts["story_answered"] += example.personal == "story" and decided.action is not Action.NONE
         counts["risk"] += example.personal == "risk"
         counts["risk_private_first"] += example.personal == "risk" and decided.highest_priority
+        counts["first_and_private"] += decided.highest_priority
     every = [pair for pairs in pairs_by_language.values() for pair in pairs]
     return {
         "examples": len(examples),
@@ -80,6 +80,7 @@ def evaluate_stance(
         "action_agreement": _ratio(counts["action_agrees"], len(examples)),
         "agreeing_stories_answered": f"{counts['story_answered']}/{counts['story']}",
         "risky_disclosures_first_and_private": f"{counts['risk_private_first']}/{counts['risk']}",
+        "first_and_private_that_are_risky": f"{counts['risk_private_first']}/{counts['first_and_private']}",
         "confusion_by_language": {lang: _confusion(pairs) for lang, pairs in sorted(pairs_by_language.items())},
         "counts": dict(counts),
     }

@@ -123,6 +123,8 @@ def reply_policy(
         unknown = PolicyDecision(Action.NONE, "no stance was predicted for this post: filed, not answered")
         return unknown.as_policy(None), None
     stance = result.stance.stance
+    if result.stance.risky:  # the stance model's reading; the rules in ``signals_risk`` count too
+        signals = replace(signals, risky_disclosure=True)
     decided = decide_action(stance, claim.is_myth, signals, threshold)
     return decided.as_policy(stance, result.stance.confidence), trend_kind(stance, claim.is_myth)
 

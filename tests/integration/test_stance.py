@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.linear_model import LogisticRegression
 
 from functions.curation.knowledge_base import load_knowledge_base
 from functions.curation.stance_report import evaluate_stance
@@ -73,14 +74,22 @@ def usem(kb_index_dir: Path) -> UsemEmbedder:
 def test_run_time_probabilities_equal_scikit_learns(
     matcher: Matcher, embedder: SentenceTransformerEmbedder, usem: UsemEmbedder
 ) -> None:
-    sample = [e for e in EXAMPLES if e.split == "train"][:160]
+    train = [e for e in EXAMPLES if e.split == "train"]
+    sample = train[:160] + [e for e in train[160:] if e.personal == "risk"][:20]  # enough risky ones for five folds
     inputs = example_inputs(sample, matcher.index, KB.by_id, embedder, usem)
-    model, _ = fit_stance_model(inputs, [e.stance for e in sample], matcher.index.dimensions, grid=(1.0,))
+    risky = [e.personal == "risk" for e in sample]
+    model, report = fit_stance_model(inputs, [e.stance for e in sample], risky, matcher.index.dimensions, grid=(1.0,))
     reference = _pipeline(1.0).fit(_table(inputs), [r.value for r in _alignments(sample)])
     expected = reference.predict_proba(_table(inputs))
     ours = model.alignment_probabilities(inputs.texts, inputs.dense)
     order = [list(reference.classes_).index(c.value) for c in model.classes]
     np.testing.assert_allclose(ours, expected[:, order], atol=2e-4)
+    # The risk model: a logistic regression over the same fitted features, with the chosen regularisation.
+    features = reference.named_steps["features"].transform(_table(inputs))
+    risk = LogisticRegression(C=report.risk.c, max_iter=5000, class_weight="balanced").fit(features, risky)
+    expected_risk = risk.predict_proba(features)[:, 1]
+    np.testing.assert_allclose(model.risk_probabilities(inputs.texts, inputs.dense), expected_risk, atol=2e-4)
+    assert model.risky(inputs.texts, inputs.dense) == [bool(p >= report.risk.threshold) for p in expected_risk]
 
 
 def _alignments(sample: list[StanceExample]) -> list[Alignment]:

@@ -44,6 +44,9 @@ def tiny_model(**overrides: object) -> StanceModel:
         "dense_weight": 0.05,
         "coef": [row + [0.0] * dense for row in lexical_weights.values()],
         "intercept": [0.0, 0.0, 0.0, 0.0],
+        "risk_coef": [0.0, 6.0, 0.0, 0.0] + [0.0] * dense,  # 'cure' reads as acting on the myth
+        "risk_intercept": -3.0,
+        "risk_threshold": 0.5,
     }
     return StanceModel.model_validate(fields | overrides)
 
@@ -100,12 +103,26 @@ def test_cues_count_in_three_languages() -> None:
     assert empty.shape == (0, 2 * DIMS + 1 + len(CUE_NAMES) + 3)
 
 
+def test_risk_is_its_own_reading_beside_the_stance() -> None:
+    model = tiny_model()
+    vectors = np.ones((3, DIMS), np.float32)
+    found = model.predict(
+        ["this will cure it", "that's a myth", "cure? really?"], vectors, vectors, np.zeros((3, 0)), [True] * 3
+    )
+    assert [r.risky for r in found] == [True, False, True]
+    assert [r.stance for r in found] == [Stance.SUPPORTS, Stance.REFUTES, Stance.ASKS]
+    with pytest.raises(ValueError, match="risk_coef must have"):
+        tiny_model(risk_coef=[1.0])
+
+
 def test_the_use_m_columns_come_last_and_carry_their_weights() -> None:
     """The model reads the post's USE-m vector after the cues; a weight on it moves the prediction."""
     dense = 2 * DIMS + 1 + len(CUE_NAMES) + 1
     zero_lexical = [0.0, 0.0, 0.0, 0.0]
     coef = [zero_lexical + [0.0] * (dense - 1) + [w] for w in (0.0, 40.0, 0.0, 0.0)]  # USE-m column → spreads
-    model = tiny_model(usem_dimensions=1, mean=[0.0] * dense, scale=[1.0] * dense, coef=coef)
+    model = tiny_model(
+        usem_dimensions=1, mean=[0.0] * dense, scale=[1.0] * dense, coef=coef, risk_coef=[0.0] * (4 + dense)
+    )
     vectors = np.ones((2, DIMS), np.float32)
     found = model.predict(["plain words", "plain words"], vectors, vectors, np.array([[0.0], [1.0]]), [True, True])
     assert [r.stance for r in found] != [Stance.SUPPORTS, Stance.SUPPORTS]

@@ -145,6 +145,7 @@ class StanceResult:
     stance: Stance
     confidence: float  # the probability of ``stance``
     probabilities: dict[str, float]
+    risky: bool = False  # the post reads as acting on the claim in a way that can hurt (stopping treatment, …)
 
     def probability(self, stance: Stance) -> float:
         return self.probabilities.get(stance.value, 0.0)
@@ -164,6 +165,12 @@ class StanceModel(BaseModel):
     dense_weight: float = Field(gt=0, description="How much the standardised dense features count beside TF-IDF.")
     coef: list[list[float]]
     intercept: list[float]
+    risk_coef: list[float] = Field(
+        description="A binary model over the same features: does the post disclose acting on the claim in a way that "
+        "can hurt (stopping or refusing treatment)? The reply policy answers such posts privately, first."
+    )
+    risk_intercept: float
+    risk_threshold: float = Field(gt=0, lt=1)
     provenance: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -178,6 +185,8 @@ class StanceModel(BaseModel):
             raise ValueError(f"coef must be {len(self.classes)} rows of {width}")
         if len(self.intercept) != len(self.classes):
             raise ValueError("one intercept per class")
+        if len(self.risk_coef) != width:
+            raise ValueError(f"risk_coef must have {width} entries")
         return self
 
     def lexical(self, texts: list[str]) -> np.ndarray:
@@ -204,9 +213,26 @@ class StanceModel(BaseModel):
         return np.hstack([self.lexical(texts), standard * self.dense_weight])
 
     def alignment_probabilities(self, texts: list[str], dense: np.ndarray) -> np.ndarray:
+        return self._alignment(self.features(texts, dense))
+
+    def risky(self, texts: list[str], dense: np.ndarray) -> list[bool]:
+        return self._risky(self.features(texts, dense))
+
+    def risk_probabilities(self, texts: list[str], dense: np.ndarray) -> np.ndarray:
+        return self._risk(self.features(texts, dense))
+
+    def _risk(self, features: np.ndarray) -> np.ndarray:
+        logits = features @ np.asarray(self.risk_coef, dtype=np.float32) + np.float32(self.risk_intercept)
+        result: np.ndarray = 0.5 * (1.0 + np.tanh(0.5 * logits))  # the logistic function, without overflow
+        return result
+
+    def _risky(self, features: np.ndarray) -> list[bool]:
+        return [bool(p >= self.risk_threshold) for p in self._risk(features)]
+
+    def _alignment(self, features: np.ndarray) -> np.ndarray:
         if self.cue_names != CUE_NAMES:
             raise ArtifactMissing("the stance model was trained with other cues; run 'antidote kb train-stance'")
-        logits = self.features(texts, dense) @ np.asarray(self.coef, dtype=np.float32).T
+        logits = features @ np.asarray(self.coef, dtype=np.float32).T
         logits += np.asarray(self.intercept, dtype=np.float32)
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
@@ -225,15 +251,15 @@ class StanceModel(BaseModel):
         return self.predict_inputs(texts, dense, claim_is_myth)
 
     def predict_inputs(self, texts: list[str], dense: np.ndarray, claim_is_myth: list[bool]) -> list[StanceResult]:
-        probabilities = self.alignment_probabilities(texts, dense)
+        features = self.features(texts, dense)
         results = []
-        for row, is_myth in zip(probabilities, claim_is_myth, strict=True):
+        for row, is_myth, risky in zip(self._alignment(features), claim_is_myth, self._risky(features), strict=True):
             by_stance = {
                 stance_of(alignment, is_myth).value: round(float(p), 4)
                 for alignment, p in zip(self.classes, row, strict=True)
             }
             best = max(by_stance, key=lambda s: by_stance[s])
-            results.append(StanceResult(Stance(best), by_stance[best], by_stance))
+            results.append(StanceResult(Stance(best), by_stance[best], by_stance, risky))
         return results
 
     @property
