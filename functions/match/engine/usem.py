@@ -74,7 +74,9 @@ def save_usem_state(folder: Path) -> list[Path]:
     tokenizer, backend = model._tokenizer, model._model
     state = {name: value for name, value in vars(tokenizer).items() if name not in ("_scores", "_normalizer")}
     state["_scores"] = tokenizer._scores.tobytes()
-    state["_normalizer"] = vars(tokenizer._normalizer)
+    # ``_repl`` is the normaliser's memo of replacements it has looked up: it grows with use, so it is saved empty
+    # (it refills itself) and the file is the same whatever the process encoded before.
+    state["_normalizer"] = vars(tokenizer._normalizer) | {"_repl": {}}
     arrays: dict[str, Any] = {}
     scalars: dict[str, float | int] = {}
     for name, value in vars(backend).items():
@@ -88,7 +90,7 @@ def save_usem_state(folder: Path) -> list[Path]:
             scalars[name] = value
     folder.mkdir(parents=True, exist_ok=True)
     written = [folder / TOKENIZER_STATE, folder / TABLE, folder / ARRAYS, folder / SCALARS, folder / VERSION_FILE]
-    written[0].write_bytes(marshal.dumps(state))
+    written[0].write_bytes(marshal.dumps(state, 2))  # version 2: no back-references, whose flags follow refcounts
     np.save(written[1], arrays.pop("table"))
     np.savez(written[2], **dict(sorted(arrays.items())))
     written[3].write_text(json.dumps(scalars, sort_keys=True) + "\n", encoding="utf-8")
