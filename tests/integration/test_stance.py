@@ -106,6 +106,8 @@ def test_the_committed_model_on_the_held_back_split(
     report = evaluate_stance(held, model.predict_inputs(inputs.texts, inputs.dense, inputs.claim_is_myth), KB.by_id)
     assert report["stance_accuracy"] >= 0.80  # 0.834 with the posts' USE-m vectors (0.756 without), 754 held back
     assert report["asks_given_inform"] >= 0.85
-    assert report["correct_precision"] >= 0.72  # 0.762 measured (0.630 without; the issue asks 0.95: not met)
-    assert report["correct_recall"] >= 0.68  # 0.720 measured (0.659 without; the issue asks 0.90: not met)
+    assert report["correct_precision"] >= 0.72  # 0.764 measured (0.630 without; the issue asks 0.95: not met)
+    assert report["correct_recall"] >= 0.68  # 0.710 measured (0.659 without; the issue asks 0.90: not met)
     assert report["refutes_given_correct"] <= 0.21  # 0.174 measured (0.303 without; the issue asks 0.03: not met)
+    found, risky = map(int, report["risky_disclosures_first_and_private"].split("/"))
+    assert found / risky >= 0.62  # 31 of 43 measured (8 with the cue rules alone): answered privately, first
