@@ -127,6 +127,9 @@ def report_dead_letter(queue: str, record: dict[str, Any], error: str) -> None:
         metric.add_dimension(name="queue", value=queue)
 
 
+TAKE_RETRY_SECONDS = 1.0  # after the queue store failed to give messages
+
+
 class QueueWorker:
     """Moves messages along posts → match → matches → respond, like SQS event source mappings.
 
@@ -182,7 +185,15 @@ class QueueWorker:
 
     def _consume(self, queue: LocalQueue, function: str) -> None:
         while not self._stopping:
-            records = self._take(queue)
+            try:
+                records = self._take(queue)
+            except Exception:  # the queue store failed (locked, closed): log, wait, go on; a dead thread takes nothing
+                from functions.shared.observability import logger
+
+                logger.exception("taking from a local queue failed", extra={"queue": queue.name})
+                with self._state:
+                    self._state.wait(timeout=TAKE_RETRY_SECONDS)
+                continue
             if not records:
                 with self._state:
                     self._state.wait(timeout=0.05)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -155,3 +156,33 @@ def test_the_worker_acks_what_succeeded_and_retries_only_what_failed(
     [again] = posts.take(10)
     assert json.loads(again["body"]) == {"post_key": "x#bad"}
     assert again["attributes"]["ApproximateReceiveCount"] == "2"
+
+
+def test_a_consumer_outlives_a_failing_queue_store(
+    store: QueueStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A take that raises (the store locked or closed under it) is logged and retried; the thread does not die with
+    it, so what is queued afterwards is still delivered."""
+    monkeypatch.setattr("functions.local.runtime.TAKE_RETRY_SECONDS", 0.05)
+    functions = FailingFunctions(failing=set())
+    worker = QueueWorker(functions)  # type: ignore[arg-type]
+    posts: LocalQueue = worker.routes[0][0]
+    real_take = posts.take
+    failures = iter([sqlite3.ProgrammingError("Cannot operate on a closed database.")] * 3)
+
+    def take(count: int) -> list[dict[str, Any]]:
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return real_take(count)
+
+    monkeypatch.setattr(posts, "take", take)
+    worker.start()
+    try:
+        posts.send([PostMessage(post_key="x#after")])
+        assert worker.wait_idle(10)
+    finally:
+        worker.stop()
+    assert posts.waiting() == 0
+    assert functions.invocations == [["x#after"]]
+    assert [r.getMessage() for r in caplog.records].count("taking from a local queue failed") == 3
