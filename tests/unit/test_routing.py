@@ -11,6 +11,7 @@ import pytest
 from functions.curation.knowledge_base import load_knowledge_base
 from functions.match.engine.artifact import Manifest
 from functions.match.engine.calibration import load_calibration
+from functions.match.engine.embedder import Embedder
 from functions.match.engine.index import build_index
 from functions.match.engine.matcher import Decision, Matcher
 from functions.match.engine.multilingual import MultilingualIndex
@@ -80,7 +81,7 @@ def engines() -> Engines:
     other = HashingEmbedder("multilingual", dimensions=512)
     loads: list[int] = []
 
-    def load() -> MultilingualIndex:
+    def load(_usem: Embedder) -> MultilingualIndex:  # searches with its own fake, to tell the two apart
         loads.append(1)
         return MultilingualIndex(build_index([(ANTIBIOTICS.id, ANTIBIOTICS.texts())], other), calibration, other)
 

@@ -46,7 +46,7 @@ from functions.match.engine.normalise import text_to_embed
 from functions.match.engine.onnx_embedder import MODEL_DIR, EmbeddingConfig, OnnxEmbedder
 from functions.match.engine.stance import STANCE_FILE, StanceModel, load_stance_model
 from functions.match.engine.stance_cross import CROSS_DIR, claim_side
-from functions.match.engine.usem import USEM_DIR, save_usem_state
+from functions.match.engine.usem import USEM_DIR, UsemEmbedder, save_usem_state
 from functions.shared.claims import CLAIMS_FILE, MANIFEST_FILE, Claim, KnowledgeBase, read_published_claims
 from functions.shared.errors import ArtifactMissing
 
@@ -118,7 +118,11 @@ def build_artifact(
         cross_version = _export_stance_cross(stance_cross, staging, kb) if stance_cross else None
         written += sorted((staging / CROSS_DIR).iterdir()) if cross_version else []
         files = {str(p.relative_to(staging)): _sha256(p) for p in sorted(written)}
-        other_languages = build_multilingual(claim_texts, multilingual, staging)[0] if multilingual else None
+        other_languages = (
+            build_multilingual(claim_texts, multilingual, staging, UsemEmbedder(staging / USEM_DIR))[0]
+            if multilingual
+            else None
+        )  # USE-m from the state just saved: the package's own loading would cost another second
         manifest = Manifest(
             kb_version=kb.version,
             model_id=embedder.model_id,

@@ -126,12 +126,12 @@ class Matcher:
         manifest: Manifest,
         embedder: Embedder,
         stance: StanceModel,
-        multilingual: Callable[[], MultilingualIndex] | None = None,
+        multilingual: Callable[[Embedder], MultilingualIndex] | None = None,
         stance_cross: Callable[[], CrossEncoder | None] | None = None,
-        usem: Callable[[], Embedder | None] | None = None,
+        usem: Callable[[], Embedder] | None = None,
     ) -> None:
-        """``usem`` gives USE-m, which the stance model reads for every flagged post (default: loaded from the
-        package on first use); ``from_artifact`` shares one with the multilingual index."""
+        """``usem`` gives USE-m (default: loaded from the package), loaded on first use and shared: the stance model
+        reads its vector of every flagged post, and ``multilingual`` is given it to search with."""
         if embedder.model_id != manifest.model_id or embedder.dimensions != manifest.dimensions:
             raise ArtifactMissing(
                 f"index was built with {manifest.model_id} ({manifest.dimensions} dims) but the configured model is "
@@ -145,21 +145,22 @@ class Matcher:
         self.stance = stance
         # USE-m's weights cost seconds an English cold start must not pay; the cross-encoder's ONNX session is not
         # needed by a cold start that flags nothing. Without them, posts keep the English engine / lexical stance.
-        self._multilingual_index = _OnFirstUse(multilingual)
-        self._stance_cross = _OnFirstUse(stance_cross)
         self._usem = _OnFirstUse(usem or UsemEmbedder)
+        self._multilingual_index = _OnFirstUse((lambda: multilingual(self._usem_encoder())) if multilingual else None)
+        self._stance_cross = _OnFirstUse(stance_cross)
 
     @classmethod
     def from_artifact(cls, folder: Path, embedder: Embedder | None = None) -> Matcher:
         """The artifact with its own exported model (``OnnxEmbedder``: no torch), unless ``embedder`` is given
         (the torch engine, for comparisons)."""
         index, claims, manifest, stance = load_artifact(folder)
-        usem = _OnFirstUse(lambda: UsemEmbedder(folder / USEM_DIR))
         built = manifest.multilingual
-        multilingual = (lambda: load_multilingual(folder, built, _loaded(usem.get()))) if built else None
+        multilingual = (lambda usem: load_multilingual(folder, built, usem)) if built else None
         cross = (lambda: load_cross_encoder(folder)) if manifest.stance_cross_version else None
         engine = embedder or OnnxEmbedder(folder / MODEL_DIR)
-        return cls(index, claims, manifest, engine, stance, multilingual, cross, usem.get)
+        return cls(
+            index, claims, manifest, engine, stance, multilingual, cross, lambda: UsemEmbedder(folder / USEM_DIR)
+        )
 
     @property
     def kb_version(self) -> str:
@@ -265,12 +266,11 @@ class Matcher:
             return np.zeros((len(flagged), 0), dtype=np.float32)
         missing = [i for i in flagged if i not in known]
         if missing:
-            encoder = _loaded(self._usem.get())
+            encoder = self._usem_encoder()
             known = known | dict(zip(missing, encoder.encode([normalised[i] for i in missing]), strict=True))
         return np.vstack([known[i] for i in flagged])
 
-
-def _loaded(encoder: Embedder | None) -> Embedder:
-    if encoder is None:
-        raise ArtifactMissing("USE-m is not available; the stance model and the multilingual index need it")
-    return encoder
+    def _usem_encoder(self) -> Embedder:
+        encoder = self._usem.get()
+        assert encoder is not None  # it always has a loader: the given one or the package's
+        return encoder

@@ -184,9 +184,10 @@ def fit_stance_model(
     columns, model = fitted.named_steps["features"], fitted.named_steps["model"]
     vectorizer = columns.named_transformers_["lexical"]
     scaler = columns.named_transformers_["dense"].steps[-1][1]
-    choice = _choose_risk(table, np.asarray(risky, dtype=int), folds, log)
+    risky_labels = np.asarray(risky, dtype=int)
+    choice = _choose_risk(table, risky_labels, folds, log)
     risk = LogisticRegression(C=choice.c, max_iter=5000, class_weight="balanced")
-    risk.fit(columns.transform(table), np.asarray(risky, dtype=int))
+    risk.fit(columns.transform(table), risky_labels)
     stance_model = StanceModel(
         classes=[Alignment(c) for c in model.classes_],
         cue_names=CUE_NAMES,
