@@ -134,9 +134,16 @@ def _assemble(
     dense.add(vectors)
     tokens = tokenize(normalised)
     lexical = bm25s.BM25(csc_backend="numpy")  # the same index with or without scipy (see above)
-    lexical.index(tokens, show_progress=False)
+    lexical.index(_with_sorted_vocabulary(tokens), show_progress=False)
     table = build_phrasing_table(normalised, tokens)
     return ClaimIndex(texts, claim_ids, starts, _row_claims(starts, len(texts)), vectors, dense, lexical, lambda: table)
+
+
+def _with_sorted_vocabulary(tokens: list[list[str]]) -> tuple[list[list[int]], dict[str, int]]:
+    """bm25s numbers the words of a token corpus in set order, which follows the process's hash seed, so two builds
+    of the same texts wrote different files; numbered here in sorted order, they write the same bytes."""
+    vocabulary = {word: i for i, word in enumerate(sorted({word for text in tokens for word in text}))}
+    return [[vocabulary[word] for word in text] for text in tokens], vocabulary
 
 
 def _row_claims(starts: np.ndarray, rows: int) -> np.ndarray:
