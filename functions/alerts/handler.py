@@ -2,21 +2,24 @@
 whole hour, or for ``detail.hour`` ("YYYY-MM-DDTHH", a rerun or backfill), and sends what it raised."""
 
 # No "from __future__ import annotations" here, like the other handlers.
-from datetime import UTC, datetime, timedelta
-from functools import lru_cache
-from typing import Any
+from functions.shared.loading import loading
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
+with loading():  # what the function imports lives as long as its container: no collections while it loads
+    from datetime import UTC, datetime, timedelta
+    from functools import lru_cache
+    from typing import Any
 
-from functions.alerts.destinations import SignedWebhook, SnsTopic
-from functions.alerts.detection import Sensitivity
-from functions.alerts.logic import AlertPolicy, Destination, run_detector
-from functions.shared import dependencies
-from functions.shared.claims import read_published_claims
-from functions.shared.errors import InvalidInput
-from functions.shared.observability import logger, metrics, start_invocation, tracer
-from functions.shared.settings import Settings, get_settings
-from functions.shared.webhooks import UrlRule, WebhookSender
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+    from functions.alerts.destinations import SignedWebhook, SnsTopic
+    from functions.alerts.detection import Sensitivity
+    from functions.alerts.logic import AlertPolicy, Destination, run_detector
+    from functions.shared import dependencies
+    from functions.shared.claims import read_published_claims
+    from functions.shared.errors import InvalidInput
+    from functions.shared.observability import logger, metrics, start_invocation, tracer
+    from functions.shared.settings import Settings, get_settings
+    from functions.shared.webhooks import UrlRule, WebhookSender
 
 get_settings().require("counters_table", "alerts_table")
 

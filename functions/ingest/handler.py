@@ -1,25 +1,28 @@
 """Ingest Lambda: the ``POST /v1/posts`` webhook and scheduled-scan events, through the same code path."""
 
 # No "from __future__ import annotations" here: Powertools reads route signatures at run time.
-from datetime import UTC, datetime
-from typing import Any
+from functions.shared.loading import loading
 
-from aws_lambda_powertools import single_metric
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
+with loading():  # what the function imports lives as long as its container: no collections while it loads
+    from datetime import UTC, datetime
+    from typing import Any
 
-from functions.ingest.connectors.base import Budget
-from functions.ingest.credentials import credentials_for
-from functions.ingest.logic import ingest_delivered, ingest_posts, parse_scan_posts
-from functions.ingest.scanning import ScanFailed, run_scan
-from functions.ingest.sources import find_source
-from functions.shared.api import build_resolver, resolve
-from functions.shared.api_auth import require_api_key
-from functions.shared.dependencies import posts as post_store
-from functions.shared.dependencies import sink, source_states
-from functions.shared.models import IngestRequest, IngestResponse, PostIn, SourceState
-from functions.shared.observability import logger, metrics, start_invocation, tracer
-from functions.shared.settings import Settings, get_settings
+    from aws_lambda_powertools import single_metric
+    from aws_lambda_powertools.metrics import MetricUnit
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+    from functions.ingest.connectors.base import Budget
+    from functions.ingest.credentials import credentials_for
+    from functions.ingest.logic import ingest_delivered, ingest_posts, parse_scan_posts
+    from functions.ingest.scanning import ScanFailed, run_scan
+    from functions.ingest.sources import find_source
+    from functions.shared.api import build_resolver, resolve
+    from functions.shared.api_auth import require_api_key
+    from functions.shared.dependencies import posts as post_store
+    from functions.shared.dependencies import sink, source_states
+    from functions.shared.models import IngestRequest, IngestResponse, PostIn, SourceState
+    from functions.shared.observability import logger, metrics, start_invocation, tracer
+    from functions.shared.settings import Settings, get_settings
 
 SCAN_SOURCE = "antidote.scan"
 METRICS_NAMESPACE = "Antidote"

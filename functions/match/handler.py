@@ -1,45 +1,48 @@
 """Match Lambda: the posts-queue consumer (batches, partial failures) and the partners' claim-check API."""
 
 # No "from __future__ import annotations" here: Powertools reads route signatures at run time.
-import threading
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from functools import lru_cache
-from typing import Any
+from functions.shared.loading import loading
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import ValidationError
+with loading():  # what the function imports lives as long as its container: no collections while it loads
+    import threading
+    from dataclasses import dataclass, field
+    from datetime import UTC, datetime
+    from functools import lru_cache
+    from typing import Any
 
-from functions.match.batching import MicroBatcher
-from functions.match.engine.matcher import CheckResult as EngineResult
-from functions.match.engine.matcher import Matcher
-from functions.match.logic import (
-    PreparedMatch,
-    check_posts,
-    claim_check,
-    forward,
-    keep_unanswered_checks,
-    load_posts,
-    record_batch,
-    require_post,
-)
-from functions.match.notify import NotifyReport, notify_partners
-from functions.match.voids import keep_unmatched
-from functions.shared.api import ResolverPool, build_resolver
-from functions.shared.api_auth import require_api_key
-from functions.shared.claims import Claim
-from functions.shared.dependencies import deliveries, partner_queries, sink
-from functions.shared.dependencies import keys as key_store
-from functions.shared.dependencies import posts as post_store
-from functions.shared.dependencies import voids as void_store
-from functions.shared.models import ApiKey, CheckRequest, CheckResponse, PostMessage, StoredPost
-from functions.shared.observability import logger, metrics, record_correlation_id, start_invocation, tracer
-from functions.shared.partner_webhooks import master_secret, partner_destination
-from functions.shared.settings import get_settings
-from functions.shared.webhooks import DeliveryPolicy, UrlRule, WebhookSender
+    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from pydantic import ValidationError
+
+    from functions.match.batching import MicroBatcher
+    from functions.match.engine.matcher import CheckResult as EngineResult
+    from functions.match.engine.matcher import Matcher
+    from functions.match.logic import (
+        PreparedMatch,
+        check_posts,
+        claim_check,
+        forward,
+        keep_unanswered_checks,
+        load_posts,
+        record_batch,
+        require_post,
+    )
+    from functions.match.notify import NotifyReport, notify_partners
+    from functions.match.voids import keep_unmatched
+    from functions.shared.api import ResolverPool, build_resolver
+    from functions.shared.api_auth import require_api_key
+    from functions.shared.claims import Claim
+    from functions.shared.dependencies import deliveries, partner_queries, sink
+    from functions.shared.dependencies import keys as key_store
+    from functions.shared.dependencies import posts as post_store
+    from functions.shared.dependencies import voids as void_store
+    from functions.shared.models import ApiKey, CheckRequest, CheckResponse, PostMessage, StoredPost
+    from functions.shared.observability import logger, metrics, record_correlation_id, start_invocation, tracer
+    from functions.shared.partner_webhooks import master_secret, partner_destination
+    from functions.shared.settings import get_settings
+    from functions.shared.webhooks import DeliveryPolicy, UrlRule, WebhookSender
 
 get_settings().require(  # a deployed function with a missing table or queue fails here, at cold start
     "posts_table",
@@ -58,7 +61,7 @@ get_settings().require(  # a deployed function with a missing table or queue fai
 def matcher() -> Matcher:
     """Loaded once per container (cold start): the index artifact with its exported ONNX model (no torch)."""
     settings = get_settings()
-    return Matcher.from_artifact(settings.resolved_index_dir)
+    return Matcher.from_artifact(settings.resolved_index_dir)  # loads under ``loading()`` itself
 
 
 CHECK_PATH = "/v1/claims:check"

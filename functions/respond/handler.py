@@ -1,73 +1,76 @@
 """Respond Lambda: the matches-queue consumer that queues suggested replies, and the educators' review API."""
 
 # No "from __future__ import annotations" here: Powertools reads route signatures at run time.
-import json
-from datetime import UTC, datetime, timedelta
-from functools import lru_cache
-from typing import Annotated, Any, Literal
+from functions.shared.loading import loading
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
-from aws_lambda_powertools.utilities.typing import LambdaContext
+with loading():  # what the function imports lives as long as its container: no collections while it loads
+    import json
+    from datetime import UTC, datetime, timedelta
+    from functools import lru_cache
+    from typing import Annotated, Any, Literal
 
-from functions.respond.console import SECURITY_HEADERS, console_file
-from functions.respond.exports import audit_csv, reviews_csv
-from functions.respond.logic import (
-    SeasonRule,
-    SlaRule,
-    add_note,
-    add_sentiment_and_alerts,
-    approve,
-    assign,
-    create_review_item,
-    cut_trend_counts,
-    decide,
-    mark_posted,
-    reject,
-    trend_summary,
-    undo,
-)
-from functions.respond.seasons import coming_up
-from functions.respond.sources import sources_view
-from functions.respond.voids import ClusteringRule, one_void, run_clustering, voids_response
-from functions.shared import dependencies
-from functions.shared.api import build_resolver, problems, resolve
-from functions.shared.api_auth import require_educator
-from functions.shared.auth import Educator
-from functions.shared.claims import Claim, read_published_claims
-from functions.shared.dal.reviews import ReviewFilters
-from functions.shared.dependencies import idempotency_store, reviews
-from functions.shared.models import (
-    Action,
-    AlertKind,
-    AlertsResponse,
-    ApproveRequest,
-    AssignRequest,
-    AuditEvent,
-    ComingUp,
-    DecideRequest,
-    MatchMessage,
-    NoteRequest,
-    PostedRequest,
-    RejectRequest,
-    ReviewItem,
-    ReviewPage,
-    ReviewStatus,
-    ReviewSummary,
-    SourcesResponse,
-    UndoRequest,
-    Void,
-    VoidsResponse,
-    WebhookRegistered,
-    WebhookRegistration,
-)
-from functions.shared.observability import logger, metrics, start_invocation, tracer
-from functions.shared.partner_webhooks import register_webhook, remove_webhook
-from functions.shared.settings import get_settings
-from functions.shared.source_config import read_sources
+    from aws_lambda_powertools.event_handler import Response
+    from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+    from functions.respond.console import SECURITY_HEADERS, console_file
+    from functions.respond.exports import audit_csv, reviews_csv
+    from functions.respond.logic import (
+        SeasonRule,
+        SlaRule,
+        add_note,
+        add_sentiment_and_alerts,
+        approve,
+        assign,
+        create_review_item,
+        cut_trend_counts,
+        decide,
+        mark_posted,
+        reject,
+        trend_summary,
+        undo,
+    )
+    from functions.respond.seasons import coming_up
+    from functions.respond.sources import sources_view
+    from functions.respond.voids import ClusteringRule, one_void, run_clustering, voids_response
+    from functions.shared import dependencies
+    from functions.shared.api import build_resolver, problems, resolve
+    from functions.shared.api_auth import require_educator
+    from functions.shared.auth import Educator
+    from functions.shared.claims import Claim, read_published_claims
+    from functions.shared.dal.reviews import ReviewFilters
+    from functions.shared.dependencies import idempotency_store, reviews
+    from functions.shared.models import (
+        Action,
+        AlertKind,
+        AlertsResponse,
+        ApproveRequest,
+        AssignRequest,
+        AuditEvent,
+        ComingUp,
+        DecideRequest,
+        MatchMessage,
+        NoteRequest,
+        PostedRequest,
+        RejectRequest,
+        ReviewItem,
+        ReviewPage,
+        ReviewStatus,
+        ReviewSummary,
+        SourcesResponse,
+        UndoRequest,
+        Void,
+        VoidsResponse,
+        WebhookRegistered,
+        WebhookRegistration,
+    )
+    from functions.shared.observability import logger, metrics, start_invocation, tracer
+    from functions.shared.partner_webhooks import register_webhook, remove_webhook
+    from functions.shared.settings import get_settings
+    from functions.shared.source_config import read_sources
 
 SLA_CHECK_SOURCE = "antidote.sla"
 VOIDS_SOURCE = "antidote.voids"  # the scheduled clustering of kept health posts into information voids

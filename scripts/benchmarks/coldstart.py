@@ -9,6 +9,8 @@ of 50 texts (the API's largest request) and reports its peak memory (max RSS).
 
 - ``onnx``: the handler as it is (the artifact's exported model on onnxruntime);
 - ``torch``: the same handler with its matcher built on the torch engine (sentence-transformers, as before).
+- ``onnx_collector_on``: the ONNX handler with ``functions.shared.loading.loading`` made a no-op, so the garbage
+  collector runs while the function imports and loads, as it did before ``loading()`` (docs/benchmarks.md).
 
 - ``onnx_lambda_set`` (with ``--lambda-set``): the ONNX handler again, run by a throw-away virtual environment that
   holds only what the Lambda image installs (``uv export --group lambda``, as ``runtime_size.py``): no torch, no
@@ -48,7 +50,11 @@ CHILD = """
 import json, os, re, sys, time
 from pathlib import Path
 started = float(sys.argv[1])
-engine, key = sys.argv[2], sys.argv[3]  # engine: onnx, torch, or onnx_lambda_set (the ONNX handler)
+engine, key = sys.argv[2], sys.argv[3]  # engine: onnx, torch, onnx_collector_on or onnx_lambda_set (ONNX handlers)
+if engine == "onnx_collector_on":  # the baseline: loading() does nothing, the collector runs throughout
+    import contextlib
+    from functions.shared import loading
+    loading.loading = contextlib.nullcontext
 from functions.match import handler
 if engine == "torch":
     from functions.match.engine.embedder import SentenceTransformerEmbedder
@@ -124,8 +130,8 @@ def main() -> None:
     from functions.shared.settings import Settings, get_settings
 
     base = get_settings()
-    runs: dict[str, list[dict[str, Any]]] = {"onnx": [], "torch": []}
-    pythons = {"onnx": sys.executable, "torch": sys.executable}
+    runs: dict[str, list[dict[str, Any]]] = {"onnx": [], "onnx_collector_on": [], "torch": []}
+    pythons = {"onnx": sys.executable, "onnx_collector_on": sys.executable, "torch": sys.executable}
     with (
         tempfile.TemporaryDirectory() as state,
         tempfile.TemporaryDirectory(prefix="antidote-coldstart-") as scratch,
@@ -167,6 +173,12 @@ def main() -> None:
         "torch_cold_start_s_all": [round(r["cold_start_s"], 2) for r in runs["torch"]],
         "cold_start_onnx_vs_torch": round(median("onnx", "cold_start_s") / median("torch", "cold_start_s"), 3),
         "onnx_cold_start_cpu_s_median": round(median("onnx", "cold_start_cpu_s"), 2),
+        "collector_on_cold_start_s_median": round(median("onnx_collector_on", "cold_start_s"), 2),
+        "collector_on_cold_start_cpu_s_median": round(median("onnx_collector_on", "cold_start_cpu_s"), 2),
+        "cold_start_onnx_vs_collector_on": round(
+            median("onnx", "cold_start_s") / median("onnx_collector_on", "cold_start_s"), 3
+        ),
+        "collector_on_peak_rss_mb_median": round(median("onnx_collector_on", "peak_rss_mb")),
         "torch_cold_start_cpu_s_median": round(median("torch", "cold_start_cpu_s"), 2),
         "onnx_peak_rss_mb_median": round(median("onnx", "peak_rss_mb")),
         "torch_peak_rss_mb_median": round(median("torch", "peak_rss_mb")),

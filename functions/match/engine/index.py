@@ -30,6 +30,7 @@ from functions.match.engine.phrasings import (
     load_phrasing_table,
     save_phrasing_table,
 )
+from functions.shared.loading import loading
 
 
 def _import_bm25s_without_scipy() -> ModuleType:
@@ -87,7 +88,8 @@ class ClaimIndex:
     def phrasings(self) -> PhrasingTable:
         """Read on first use: only an index whose calibration has a re-ranker needs it (the multilingual one has
         none), and reading it is most of what loading an index costs."""
-        return self.read_phrasings()
+        with loading():
+            return self.read_phrasings()
 
     @property
     def dimensions(self) -> int:

@@ -25,6 +25,7 @@ from functions.match.engine.stance_cross import CrossEncoder, load_cross_encoder
 from functions.match.engine.usem import USEM_DIR, UsemEmbedder
 from functions.shared.claims import Claim
 from functions.shared.errors import ArtifactMissing, InvalidInput
+from functions.shared.loading import loading
 from functions.shared.models import MAX_TEXT_CHARS
 
 T = TypeVar("T")
@@ -112,7 +113,8 @@ class _OnFirstUse(Generic[T]):
             return None
         with self._lock:
             if self._value is None:
-                self._value = self._load()
+                with loading():
+                    self._value = self._load()
             return self._value
 
 
@@ -153,11 +155,12 @@ class Matcher:
     def from_artifact(cls, folder: Path, embedder: Embedder | None = None) -> Matcher:
         """The artifact with its own exported model (``OnnxEmbedder``: no torch), unless ``embedder`` is given
         (the torch engine, for comparisons)."""
-        index, claims, manifest, stance = load_artifact(folder)
+        with loading():
+            index, claims, manifest, stance = load_artifact(folder)
+            engine = embedder or OnnxEmbedder(folder / MODEL_DIR)
         built = manifest.multilingual
         multilingual = (lambda usem: load_multilingual(folder, built, usem)) if built else None
         cross = (lambda: load_cross_encoder(folder)) if manifest.stance_cross_version else None
-        engine = embedder or OnnxEmbedder(folder / MODEL_DIR)
         return cls(
             index, claims, manifest, engine, stance, multilingual, cross, lambda: UsemEmbedder(folder / USEM_DIR)
         )

