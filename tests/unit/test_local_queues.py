@@ -10,9 +10,17 @@ from typing import Any
 
 import pytest
 
+from functions.local import queues
 from functions.local.queues import LocalQueue, QueueStore, close_queues, local_queue, open_queues, post_keys_queued
 from functions.local.runtime import MAX_RECEIVES, QueueWorker, retry_delay
 from functions.shared.models import PostMessage
+
+
+@pytest.fixture(autouse=True)
+def own_open_stores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """open_queues and close_queues act on the process's open stores; these tests get a list of their own, so they
+    never close the store of a service another test module started in this process."""
+    monkeypatch.setattr(queues, "_STORE", [])
 
 
 @pytest.fixture
