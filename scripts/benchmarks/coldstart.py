@@ -47,8 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import print_figures  # noqa: E402
 
 CHILD = """
-import json, os, re, sys, time
-from pathlib import Path
+import json, os, sys, time
 started = float(sys.argv[1])
 engine, key = sys.argv[2], sys.argv[3]  # engine: onnx, torch, onnx_collector_on or onnx_lambda_set (ONNX handlers)
 if engine == "onnx_collector_on":  # the baseline: loading() does nothing, the collector runs throughout
@@ -82,11 +81,12 @@ cpu = times.user + times.system  # this process's CPU time: what the cold start 
 texts = [f"post {i}: the flu shot gives you the flu, my cousin got sick right after it" for i in range(50)]
 ask({"texts": texts})
 heavy = sorted({m.split(".")[0] for m in sys.modules} & {"torch", "transformers", "sentence_transformers"})
+sys.path.insert(0, "scripts/benchmarks")  # counted above: not the handler's
+from report import peak_rss_mb
 print(json.dumps({
     "cold_start_s": cold,
     "cold_start_cpu_s": cpu,
-    # VmHWM, not getrusage's ru_maxrss, which survives exec: a child would report the benchmark's own peak
-    "peak_rss_mb": int(re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text()).group(1)) / 1024,
+    "peak_rss_mb": peak_rss_mb(),
     "decision": first["results"][0]["decision"],
     "heavy_modules": heavy,
 }))

@@ -1,11 +1,13 @@
 """What every benchmark shares: how it prints its figures (aligned ``name: value`` lines, or one JSON object with
---json), and how it times a repeated step."""
+--json), how it times a repeated step, and how a benchmark's child process reads its own peak memory."""
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 
@@ -27,3 +29,11 @@ def best_ms_per_item(step: Callable[[], object], items: int, rounds: int = 3) ->
         step()
         best = min(best, (time.perf_counter() - started) / items * 1000)
     return best
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory, from /proc (VmHWM): getrusage's ru_maxrss survives exec, so a child
+    process would report its parent's peak."""
+    found = re.search(r"VmHWM:\s+(\d+) kB", Path("/proc/self/status").read_text())
+    assert found, "no VmHWM in /proc/self/status (Linux only)"
+    return int(found.group(1)) / 1024

