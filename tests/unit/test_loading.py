@@ -78,6 +78,6 @@ def test_a_collector_that_was_off_stays_off_and_nothing_is_frozen() -> None:
 
 def test_an_error_while_loading_still_resumes_the_collector() -> None:
     gc.enable()
-    with pytest.raises(ValueError), loading():
+    with pytest.raises(ValueError, match="broken artifact"), loading():
         raise ValueError("a broken artifact")
     assert gc.isenabled()
