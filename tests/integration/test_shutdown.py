@@ -3,15 +3,19 @@ never runs two on one data folder, and needs nothing in a fresh state folder."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
+import sys
+import textwrap
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from functions.local.dynamodb_local import PID_FILE, engine_alive, engines_on
+from functions.local.dynamodb_local import PID_FILE, DynamoDBLocal, ends_with_parent, engine_alive, engines_on
+from functions.shared.settings import PROJECT_ROOT, get_settings
 from tests.integration.serve_process import (
     PID_1,
     Served,
@@ -89,21 +93,86 @@ def test_serve_as_a_containers_first_process_stops_on_sigterm(tmp_path: Path, kb
         served.stop()
 
 
-def test_an_engine_left_by_a_killed_serve_is_stopped_not_doubled(tmp_path: Path, kb_index_dir: Path) -> None:
+def wait_until_gone(pid: int, timeout: float = 15) -> bool:
+    deadline = time.monotonic() + timeout
+    while engine_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return not engine_alive(pid)
+
+
+@pytest.mark.skipif(not ends_with_parent(), reason="needs util-linux's setpriv --pdeathsig (Linux)")
+def test_a_killed_serve_takes_its_engine_with_it(tmp_path: Path, kb_index_dir: Path) -> None:
+    state = tmp_path / "state"
+    crashed = start_serve(state, serve_env(state, kb_index_dir), background=False)
+    try:
+        engine = int(crashed.engine()["pid"])
+        crashed.send(signal.SIGKILL)  # no cleanup at all
+        assert crashed.wait_gone(30)
+        assert wait_until_gone(engine), "the engine outlived the serve that was killed"
+        assert engines_on(crashed.data_dir) == []
+    finally:
+        crashed.stop()
+
+
+@pytest.mark.skipif(not ends_with_parent(), reason="needs util-linux's setpriv --pdeathsig (Linux)")
+def test_an_in_memory_engine_ends_with_the_process_that_started_it(tmp_path: Path) -> None:
+    """A test run or a benchmark killed by a signal runs no cleanup; its in-memory engine has no record anywhere."""
+    starter = textwrap.dedent(
+        """
+        import sys, time
+        from functions.local.dynamodb_local import DynamoDBLocal
+        from functions.shared.settings import get_settings
+        engine = DynamoDBLocal(get_settings().dynamodb_local_dir)
+        engine.start()
+        print(engine.pid, flush=True)
+        time.sleep(300)
+        """
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", starter], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        assert process.stdout is not None
+        engine = int(process.stdout.readline())
+        assert engine_alive(engine)
+        process.kill()
+        process.wait(30)
+        assert wait_until_gone(engine), "the in-memory engine outlived the process that was killed"
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_an_engine_whose_owner_is_gone_is_stopped_not_doubled(tmp_path: Path, kb_index_dir: Path) -> None:
+    """Where an engine cannot be tied to its owner's life (no setpriv), a killed serve leaves it on the data folder
+    with its record: made here by starting one untied, recorded for an owner that has exited."""
     state = tmp_path / "state"
     env = serve_env(state, kb_index_dir)
-    crashed = start_serve(state, env, background=False)
+    data_dir = state / "dynamodb-data"
+    data_dir.mkdir(parents=True)
+    untied = DynamoDBLocal(get_settings().dynamodb_local_dir, data_dir)
+    orphan = subprocess.Popen(
+        untied._command(),
+        cwd=untied.jar.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    gone_owner = subprocess.Popen(["true"])
+    gone_owner.wait()  # an owner that has exited
+    record = {"pid": orphan.pid, "owner": gone_owner.pid, "endpoint": untied.endpoint}
+    (data_dir / PID_FILE).write_text(json.dumps(record))
     try:
-        stale = int(crashed.engine()["pid"])
-        crashed.send(signal.SIGKILL)  # no cleanup at all: the engine is orphaned
-        assert crashed.wait_gone(30)
-        assert engines_on(crashed.data_dir) == [stale]
+        deadline = time.monotonic() + 60
+        while engines_on(data_dir) != [orphan.pid] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert engines_on(data_dir) == [orphan.pid]
 
         served = start_serve(state, env, background=False)
         try:
             fresh = int(served.engine()["pid"])
-            assert fresh != stale
-            assert not engine_alive(stale)
+            assert fresh != orphan.pid
+            assert not engine_alive(orphan.pid)
             assert engines_on(served.data_dir) == [fresh]  # one engine on the data folder, never two
             assert "stopping a DynamoDB Local left by a process that is gone" in served.log.read_text()
             served.send(signal.SIGTERM)
@@ -111,7 +180,9 @@ def test_an_engine_left_by_a_killed_serve_is_stopped_not_doubled(tmp_path: Path,
         finally:
             served.stop()
     finally:
-        crashed.stop()
+        if orphan.poll() is None:
+            orphan.kill()
+        orphan.wait(30)
 
 
 def test_a_second_serve_on_a_live_data_folder_is_refused(tmp_path: Path, kb_index_dir: Path) -> None:
