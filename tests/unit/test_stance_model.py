@@ -3,6 +3,8 @@ the predicted side to a stance, and the guards that refuse an artifact that does
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pytest
 
@@ -16,6 +18,7 @@ from functions.match.engine.stance import (
     stance_of,
     terms,
 )
+from functions.match.engine.stance_cross import CrossEncoder, CrossEncoderConfig, predict_with_cross
 from functions.shared.errors import ArtifactMissing
 from functions.shared.models import Stance
 
@@ -144,3 +147,27 @@ def test_an_artifact_that_does_not_fit_is_refused() -> None:
         tiny_model(cue_names=[*CUE_NAMES[:-1], "another cue"]).predict(
             ["x"], np.ones((1, DIMS)), np.ones((1, DIMS)), NO_USEM, [True]
         )
+
+
+class FixedCrossEncoder:
+    """Stands in for the exported cross-encoder: the same probabilities for every pair, all on 'counters'."""
+
+    config = CrossEncoderConfig(base_model="test", cross_weight=1.0)
+
+    def probabilities(self, claims: list[str], posts: list[str]) -> np.ndarray:
+        table = np.zeros((len(posts), len(self.config.classes)), dtype=np.float32)
+        table[:, self.config.classes.index(Alignment.COUNTERS)] = 1.0
+        return table
+
+
+def test_with_the_cross_encoder_the_risk_reading_stays_the_lexical_models() -> None:
+    """The cross-encoder decides the stance alone here (weight 1); whether a post is a risky disclosure is still the
+    lexical model's call, read from the same features, as the match function and ``kb eval-stance`` both use it."""
+    model = tiny_model()
+    texts = ["this will cure it", "that's a myth"]
+    vectors = np.ones((2, DIMS), np.float32)
+    dense = dense_features(texts, vectors, vectors, np.zeros((2, 0)))
+    cross = cast(CrossEncoder, FixedCrossEncoder())
+    found = predict_with_cross(model, cross, texts, dense, [("a cure", True)] * 2, texts)
+    assert [r.stance for r in found] == [Stance.REFUTES, Stance.REFUTES]
+    assert [r.risky for r in found] == model.risky(texts, dense) == [True, False]

@@ -255,9 +255,7 @@ class Matcher:
             stances = self.stance.predict_inputs(posts, dense, [c.is_myth for c in top])
         else:
             claims = [(c.statement, c.is_myth) for c in top]
-            crossed = predict_with_cross(self.stance, cross, posts, dense, claims, [normalised[i] for i in flagged])
-            risky = self.stance.risky(posts, dense)
-            stances = [replace(found, risky=r) for found, r in zip(crossed, risky, strict=True)]
+            stances = predict_with_cross(self.stance, cross, posts, dense, claims, [normalised[i] for i in flagged])
         for i, stance in zip(flagged, stances, strict=True):
             results[i] = replace(results[i], stance=stance)
         return results

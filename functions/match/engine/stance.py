@@ -218,6 +218,12 @@ class StanceModel(BaseModel):
     def risky(self, texts: list[str], dense: np.ndarray) -> list[bool]:
         return self._risky(self.features(texts, dense))
 
+    def alignment_and_risk(self, texts: list[str], dense: np.ndarray) -> tuple[np.ndarray, list[bool]]:
+        """Both from one computation of the features: the cross-encoder's path mixes the first and keeps the
+        second (``stance_cross.predict_with_cross``)."""
+        features = self.features(texts, dense)
+        return self._alignment(features), self._risky(features)
+
     def risk_probabilities(self, texts: list[str], dense: np.ndarray) -> np.ndarray:
         return self._risk(self.features(texts, dense))
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -159,14 +160,17 @@ def predict_with_cross(
     claims: list[tuple[str, bool]],
     posts: list[str],
 ) -> list[StanceResult]:
-    """Both models on the same posts, mixed and thresholded as the cross-encoder's configuration says.
+    """Both models on the same posts, mixed and thresholded as the cross-encoder's configuration says; whether a
+    post is a risky disclosure is the lexical model's call, as without the cross-encoder.
     ``texts`` are the posts as written (the lexical model's cues), ``posts`` as normalised (what both encoders read),
     ``claims`` (statement, is_myth) of each post's top claim."""
     config = cross.config
-    from_lexical = in_order(lexical.alignment_probabilities(texts, dense), lexical.classes, config.classes)
+    alignment, risky = lexical.alignment_and_risk(texts, dense)
+    from_lexical = in_order(alignment, lexical.classes, config.classes)
     from_cross = cross.probabilities([claim_side(s, m) for s, m in claims], posts)
     mixed = combine(from_lexical, from_cross, config.cross_weight)
-    return results_from(mixed, config.classes, [m for _, m in claims], config.spreads_threshold)
+    found = results_from(mixed, config.classes, [m for _, m in claims], config.spreads_threshold)
+    return [replace(result, risky=r) for result, r in zip(found, risky, strict=True)]
 
 
 def load_cross_encoder(folder: Path) -> CrossEncoder | None:
