@@ -89,7 +89,9 @@ def test_run_time_probabilities_equal_scikit_learns(
     risk = LogisticRegression(C=report.risk.c, max_iter=5000, class_weight="balanced").fit(features, risky)
     expected_risk = risk.predict_proba(features)[:, 1]
     np.testing.assert_allclose(model.risk_probabilities(inputs.texts, inputs.dense), expected_risk, atol=2e-4)
-    assert model.risky(inputs.texts, inputs.dense) == [bool(p >= report.risk.threshold) for p in expected_risk]
+    assert model.alignment_and_risk(inputs.texts, inputs.dense)[1] == [
+        bool(p >= report.risk.threshold) for p in expected_risk
+    ]
 
 
 def _alignments(sample: list[StanceExample]) -> list[Alignment]:

@@ -170,4 +170,4 @@ def test_with_the_cross_encoder_the_risk_reading_stays_the_lexical_models() -> N
     cross = cast(CrossEncoder, FixedCrossEncoder())
     found = predict_with_cross(model, cross, texts, dense, [("a cure", True)] * 2, texts)
     assert [r.stance for r in found] == [Stance.REFUTES, Stance.REFUTES]
-    assert [r.risky for r in found] == model.risky(texts, dense) == [True, False]
+    assert [r.risky for r in found] == model.alignment_and_risk(texts, dense)[1] == [True, False]

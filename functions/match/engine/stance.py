@@ -215,9 +215,6 @@ class StanceModel(BaseModel):
     def alignment_probabilities(self, texts: list[str], dense: np.ndarray) -> np.ndarray:
         return self._alignment(self.features(texts, dense))
 
-    def risky(self, texts: list[str], dense: np.ndarray) -> list[bool]:
-        return self._risky(self.features(texts, dense))
-
     def alignment_and_risk(self, texts: list[str], dense: np.ndarray) -> tuple[np.ndarray, list[bool]]:
         """Both from one computation of the features: the cross-encoder's path mixes the first and keeps the
         second (``stance_cross.predict_with_cross``)."""
