@@ -94,7 +94,7 @@ def engine_alive(pid: int) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def ends_with_parent() -> list[str]:
+def ends_with_parent() -> tuple[str, ...]:
     """A prefix that makes the engine get SIGTERM when the process that started it dies, however it dies: util-linux's
     ``setpriv --pdeathsig`` (Linux's PR_SET_PDEATHSIG, kept across the exec of java). Without it a test run or a
     benchmark killed by a signal left its in-memory engine running for ever, with nothing to find it by. Linux sends
@@ -103,9 +103,9 @@ def ends_with_parent() -> list[str]:
     lets the next ``serve`` stop an engine whose owner is gone (``claim_data_folder``)."""
     setpriv = shutil.which("setpriv")
     if not setpriv:
-        return []
+        return ()
     usage = subprocess.run([setpriv, "--help"], capture_output=True, text=True, check=False).stdout
-    return [setpriv, "--pdeathsig", "TERM", "--"] if "--pdeathsig" in usage else []
+    return (setpriv, "--pdeathsig", "TERM", "--") if "--pdeathsig" in usage else ()
 
 
 @contextlib.contextmanager
