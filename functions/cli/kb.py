@@ -207,11 +207,11 @@ def kb_train_stance(
     from functions.match.engine.stance_training import fit_stance_model, provenance
 
     settings = get_settings()
-    examples, index, embedder, claims = _stance_inputs(settings, kb_dir)
+    examples, indexed, embedder, claims = _stance_inputs(settings, kb_dir)
     train = [e for e in examples if e.split == "train"]
-    inputs = _inputs(train, index, claims, embedder)
+    inputs = _inputs(train, indexed, claims, embedder)
     risky = [e.personal == "risk" for e in train]
-    model, report = fit_stance_model(inputs, [e.stance for e in train], risky, index.dimensions, seed, log=err.print)
+    model, report = fit_stance_model(inputs, [e.stance for e in train], risky, embedder.dimensions, seed, log=err.print)
     model = model.model_copy(update={"provenance": provenance(report, len(examples), embedder.model_id)})
     target = output or settings.resolved_stance_model_file
     target.write_text(model.model_dump_json() + "\n", encoding="utf-8")  # weights: compact, not for reading
@@ -237,13 +237,14 @@ def kb_train_stance_cross(
     from functions.match.engine.stance_training import fit_stance_model
 
     settings = get_settings()
-    examples, index, embedder, claims = _stance_inputs(settings, kb_dir)
+    examples, indexed, embedder, claims = _stance_inputs(settings, kb_dir)
     train = [e for e in examples if e.split == "train"]
     fit = [e for e in train if not cross.dev_fifth(e.id)]
     dev = [e for e in train if cross.dev_fifth(e.id)]
-    fit_inputs, dev_inputs = _inputs(fit, index, claims, embedder), _inputs(dev, index, claims, embedder)
+    fit_inputs, dev_inputs = _inputs(fit, indexed, claims, embedder), _inputs(dev, indexed, claims, embedder)
     fit_risky = [e.personal == "risk" for e in fit]
-    lexical, _ = fit_stance_model(fit_inputs, [e.stance for e in fit], fit_risky, index.dimensions, seed, grid=(1.0,))
+    dimensions = embedder.dimensions
+    lexical, _ = fit_stance_model(fit_inputs, [e.stance for e in fit], fit_risky, dimensions, seed, grid=(1.0,))
     order = [Alignment(c) for c in cross.CLASSES]
     dev_lexical = in_order(lexical.alignment_probabilities(dev_inputs.texts, dev_inputs.dense), lexical.classes, order)
     config = CrossEncoderConfig(base_model=settings.embedding_model, lora=LoraSettings(first_layer=first_layer))
@@ -282,17 +283,19 @@ def kb_eval_stance(
     from functions.match.engine.stance_cross import committed_cross
 
     settings = get_settings()
-    examples, index, embedder, claims = _stance_inputs(settings, kb_dir)
+    examples, indexed, embedder, claims = _stance_inputs(settings, kb_dir)
     chosen = [e for e in examples if e.split == split]
     model = load_stance_model(settings.resolved_stance_model_file)
-    inputs = _inputs(chosen, index, claims, embedder)
+    inputs = _inputs(chosen, indexed, claims, embedder)
     report = evaluate_stance(chosen, model.predict_inputs(inputs.texts, inputs.dense, inputs.claim_is_myth), claims)
     committed = committed_cross(settings.resolved_stance_model_file)
     if committed:
         report = {"lexical": report, "with_cross_encoder": _evaluate_cross(committed, chosen, inputs, model, claims)}
     if compare_with:
         other = load_stance_model(compare_with)
-        predicted = other.predict_inputs(inputs.texts, inputs.dense, inputs.claim_is_myth)
+        # A model from before the claim features reads the same columns less the last ones.
+        dense = inputs.dense if other.anchor_features else inputs.dense[:, : len(other.mean)]
+        predicted = other.predict_inputs(inputs.texts, dense, inputs.claim_is_myth)
         report = {**report, "compared": {"model": str(compare_with), **evaluate_stance(chosen, predicted, claims)}}
     if as_json:
         out.print_json(data=report)
@@ -319,11 +322,13 @@ def _evaluate_cross(committed: Path, chosen: list[Any], inputs: Any, model: Any,
     return {"version": config.version, **evaluate_stance(chosen, predicted, claims)}
 
 
-def _stance_inputs(settings: Settings, kb_dir: Path | None) -> tuple[list[Any], Any, Any, dict[str, Any]]:
-    """The labelled examples, and the claims indexed in memory exactly as ``kb build`` indexes them."""
+def _stance_inputs(settings: Settings, kb_dir: Path | None) -> tuple[list[Any], tuple[Any, Any], Any, dict[str, Any]]:
+    """The labelled examples, and the claims indexed in memory exactly as ``kb build`` indexes them: the claim index
+    and the stance anchors (``stance_anchors.py``)."""
     from functions.curation.knowledge_base import load_knowledge_base
     from functions.match.engine.artifact import kb_index_texts
     from functions.match.engine.index import build_index
+    from functions.match.engine.stance_anchors import build_anchors
     from functions.match.engine.stance_training import load_stance_examples
 
     folder = kb_dir or settings.knowledge_base_dir
@@ -332,14 +337,18 @@ def _stance_inputs(settings: Settings, kb_dir: Path | None) -> tuple[list[Any], 
     embedder = embedder_for(settings)
     with err.status("embedding the knowledge base"):
         index = build_index(kb_index_texts(kb), embedder)
-    return examples, index, embedder, kb.by_id
+    with err.status("embedding the claims' statements, variants and corrections for the stance model"):
+        anchors = build_anchors(kb.claims, embedder, _usem())
+    return examples, (index, anchors), embedder, kb.by_id
 
 
-def _inputs(examples: list[Any], index: Any, claims: dict[str, Any], embedder: Any) -> Any:
+def _inputs(examples: list[Any], indexed: tuple[Any, Any], claims: dict[str, Any], embedder: Any) -> Any:
+    """``indexed``: the claim index and the stance anchors, as ``_stance_inputs`` built them."""
     from functions.match.engine.stance_training import example_inputs
 
+    index, anchors = indexed
     with err.status(f"embedding {len(examples)} stance examples"):
-        return example_inputs(examples, index, claims, embedder, _usem())
+        return example_inputs(examples, index, claims, embedder, _usem(), anchors)
 
 
 @cache

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from functions.match.engine.matcher import Decision, Matcher
+from functions.match.engine.stance_anchors import load_anchors
 from functions.match.engine.usem import TOKENIZER_STATE, USEM_DIR, VERSION_FILE, UsemEmbedder, is_current
 from functions.shared.settings import PROJECT_ROOT
 
@@ -52,11 +53,19 @@ def test_posts_in_each_language_find_their_claim(matcher: Matcher, language: str
     assert sum(r.decision is Decision.MATCH for r in chatter) / len(chatter) <= CHATTER_MATCH_AT_MOST
 
 
-def test_routing_changes_no_english_answer(matcher: Matcher) -> None:
+def test_routing_changes_no_english_answer(matcher: Matcher, kb_index_dir: Path) -> None:
     """English posts, with or without a language, get exactly what the English engine alone gives."""
     heldout = yaml.safe_load((PROJECT_ROOT / "tests" / "data" / "heldout" / "measles.yaml").read_text("utf-8"))
     texts = [p["text"] for p in heldout["paraphrases"]] + heldout["unrelated"]
-    alone = Matcher(matcher.index, list(matcher.claims.values()), matcher.manifest, matcher.embedder, matcher.stance)
+    alone = Matcher(
+        matcher.index,
+        list(matcher.claims.values()),
+        matcher.manifest,
+        matcher.embedder,
+        matcher.stance,
+        usem=lambda: UsemEmbedder(kb_index_dir / USEM_DIR),
+        anchors=lambda: load_anchors(kb_index_dir),
+    )
     for languages in (None, ["en"] * len(texts)):
         routed = matcher.check_many(texts, languages=languages)
         expected = alone.check_many(texts)

@@ -17,6 +17,7 @@ from functions.match.engine.matcher import Decision, Matcher
 from functions.match.engine.multilingual import MultilingualIndex
 from functions.match.engine.routing import is_multilingual, non_latin_share
 from functions.match.engine.stance import load_stance_model
+from functions.match.engine.stance_anchors import build_anchors
 from functions.shared.settings import PROJECT_ROOT
 from tests.unit.fakes import HashingEmbedder
 
@@ -86,9 +87,12 @@ def engines() -> Engines:
         return MultilingualIndex(build_index([(ANTIBIOTICS.id, ANTIBIOTICS.texts())], other), calibration, other)
 
     stance = load_stance_model(KB_DIR / "stance_model.json")
-    USEM_FOR_STANCE.calls.clear()
     claims = [FLU, ANTIBIOTICS]
-    matcher = Matcher(index, claims, manifest("english"), english, stance, load, usem=lambda: USEM_FOR_STANCE)
+    anchors = build_anchors(claims, english, USEM_FOR_STANCE)  # as the artifact stores them, before any post
+    USEM_FOR_STANCE.calls.clear()
+    matcher = Matcher(
+        index, claims, manifest("english"), english, stance, load, usem=lambda: USEM_FOR_STANCE, anchors=lambda: anchors
+    )
     return matcher, other, loads
 
 

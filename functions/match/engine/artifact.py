@@ -10,6 +10,8 @@ Layout of the artifact folder::
     bm25/           bm25s lexical index over the same phrasings
     stance_model.json  the stance model's weights (see engine/stance.py)
     model/          the embedding model exported to ONNX, its tokenizer and pooling (``onnx_embedder.py``)
+    stance_anchors/ every claim's statement, variants and correction embedded by both encoders, half precision:
+                    what the stance model compares a post with (``stance_anchors.py``)
     usem/           USE-m's loaded state (tokenizer tables, uncompressed weights), so the match function loads
                     USE-m in a fifth of the package's time (``usem.py``)
     multilingual/   the same phrasings embedded with USE-m, FAISS + BM25, for non-English posts
@@ -45,6 +47,7 @@ from functions.match.engine.multilingual import MultilingualManifest, build_mult
 from functions.match.engine.normalise import text_to_embed
 from functions.match.engine.onnx_embedder import MODEL_DIR, EmbeddingConfig, OnnxEmbedder
 from functions.match.engine.stance import STANCE_FILE, StanceModel, load_stance_model
+from functions.match.engine.stance_anchors import build_anchors, save_anchors
 from functions.match.engine.stance_cross import CROSS_DIR, claim_side
 from functions.match.engine.usem import USEM_DIR, UsemEmbedder, save_usem_state
 from functions.shared.claims import CLAIMS_FILE, MANIFEST_FILE, Claim, KnowledgeBase, read_published_claims
@@ -115,14 +118,12 @@ def build_artifact(
         written = [*save_index(index, staging), *sorted((staging / MODEL_DIR).iterdir())]
         written += _write_claims_and_stance(staging, kb, stance)
         written += save_usem_state(staging / USEM_DIR)
+        usem = UsemEmbedder(staging / USEM_DIR)  # from the state just saved: the package's loading costs a second
+        written += save_anchors(build_anchors(kb.claims, embedder, usem), staging)
         cross_version = _export_stance_cross(stance_cross, staging, kb) if stance_cross else None
         written += sorted((staging / CROSS_DIR).iterdir()) if cross_version else []
         files = {str(p.relative_to(staging)): _sha256(p) for p in sorted(written)}
-        other_languages = (
-            build_multilingual(claim_texts, multilingual, staging, UsemEmbedder(staging / USEM_DIR))[0]
-            if multilingual
-            else None
-        )  # USE-m from the state just saved: the package's own loading would cost another second
+        other_languages = build_multilingual(claim_texts, multilingual, staging, usem)[0] if multilingual else None
         manifest = Manifest(
             kb_version=kb.version,
             model_id=embedder.model_id,

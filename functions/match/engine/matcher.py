@@ -21,6 +21,7 @@ from functions.match.engine.onnx_embedder import MODEL_DIR, OnnxEmbedder
 from functions.match.engine.retrieval import generate_candidates, rank_candidates
 from functions.match.engine.routing import is_multilingual
 from functions.match.engine.stance import StanceModel, StanceResult, dense_features
+from functions.match.engine.stance_anchors import StanceAnchors, build_anchors, load_anchors
 from functions.match.engine.stance_cross import CrossEncoder, load_cross_encoder, predict_with_cross
 from functions.match.engine.usem import USEM_DIR, UsemEmbedder
 from functions.shared.claims import Claim
@@ -131,9 +132,11 @@ class Matcher:
         multilingual: Callable[[Embedder], MultilingualIndex] | None = None,
         stance_cross: Callable[[], CrossEncoder | None] | None = None,
         usem: Callable[[], Embedder] | None = None,
+        anchors: Callable[[], StanceAnchors] | None = None,
     ) -> None:
         """``usem`` gives USE-m (default: loaded from the package), loaded on first use and shared: the stance model
-        reads its vector of every flagged post, and ``multilingual`` is given it to search with."""
+        reads its vector of every flagged post, and ``multilingual`` is given it to search with. ``anchors`` gives
+        the claims' texts as the stance model reads them (default: embedded from ``claims`` on first use)."""
         if embedder.model_id != manifest.model_id or embedder.dimensions != manifest.dimensions:
             raise ArtifactMissing(
                 f"index was built with {manifest.model_id} ({manifest.dimensions} dims) but the configured model is "
@@ -150,6 +153,7 @@ class Matcher:
         self._usem = _OnFirstUse(usem or UsemEmbedder)
         self._multilingual_index = _OnFirstUse((lambda: multilingual(self._usem_encoder())) if multilingual else None)
         self._stance_cross = _OnFirstUse(stance_cross)
+        self._anchors = _OnFirstUse(anchors or (lambda: build_anchors(claims, self.embedder, self._usem_encoder())))
 
     @classmethod
     def from_artifact(cls, folder: Path, embedder: Embedder | None = None) -> Matcher:
@@ -161,9 +165,8 @@ class Matcher:
         built = manifest.multilingual
         multilingual = (lambda usem: load_multilingual(folder, built, usem)) if built else None
         cross = (lambda: load_cross_encoder(folder)) if manifest.stance_cross_version else None
-        return cls(
-            index, claims, manifest, engine, stance, multilingual, cross, lambda: UsemEmbedder(folder / USEM_DIR)
-        )
+        usem = lambda: UsemEmbedder(folder / USEM_DIR)  # noqa: E731
+        return cls(index, claims, manifest, engine, stance, multilingual, cross, usem, lambda: load_anchors(folder))
 
     @property
     def kb_version(self) -> str:
@@ -249,7 +252,8 @@ class Matcher:
         claim_vectors = self.index.primary_vectors([c.id for c in top])
         posts = [texts[i] for i in flagged]
         usem = self._usem_vectors(flagged, normalised, usem_vectors)
-        dense = dense_features(posts, vectors[flagged], claim_vectors, usem)
+        claim_features = self._claim_features(top, usem, vectors[flagged])
+        dense = dense_features(posts, vectors[flagged], claim_vectors, usem, claim_features)
         cross = self._stance_cross.get()
         if cross is None:
             stances = self.stance.predict_inputs(posts, dense, [c.is_myth for c in top])
@@ -259,6 +263,14 @@ class Matcher:
         for i, stance in zip(flagged, stances, strict=True):
             results[i] = replace(results[i], stance=stance)
         return results
+
+    def _claim_features(self, top: list[Claim], usem: np.ndarray, vectors: np.ndarray) -> np.ndarray | None:
+        """How close each post sits to its claim's statement, variants and correction, when the model reads it."""
+        if not self.stance.anchor_features:
+            return None
+        anchors = self._anchors.get()
+        assert anchors is not None  # it always has a loader: the artifact's or the in-memory one
+        return anchors.features([c.id for c in top], [c.is_myth for c in top], usem, vectors)
 
     def _usem_vectors(self, flagged: list[int], normalised: list[str], known: dict[int, np.ndarray]) -> np.ndarray:
         """USE-m's vectors of the flagged posts, as many as the stance model reads: those routing computed, the rest

@@ -4,7 +4,8 @@ Matching finds posts *about* a claim; only people who spread a myth should get a
 multinomial logistic regression over the post's words and word pairs (TF-IDF) and what the matcher already
 computed — the post's embedding, its element-wise product with the claim's statement embedding, their cosine —
 the post's USE-m vector (``usem.py``: an encoder trained on natural-language inference too, so its vectors carry
-whether a sentence asserts, denies or asks, in any language), plus cue features that carry stance in English,
+whether a sentence asserts, denies or asks, in any language), how close the post sits to the claim's own words and
+to its correction, signed by the verdict (``stance_anchors.py``), plus cue features that carry stance in English,
 Spanish and French (question form, negation, debunking and endorsing vocabulary, news framing, first-person
 stories). It predicts the post's side relative to the evidence (spreads, counters, asks, neutral), which the
 claim's verdict turns into a stance. Its weights are data (``knowledge_base/stance_model.json``, produced by
@@ -26,6 +27,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from functions.match.engine.stance_anchors import ANCHOR_FEATURE_NAMES
 from functions.shared.errors import ArtifactMissing
 from functions.shared.models import Stance
 
@@ -106,16 +108,23 @@ def terms(text: str) -> list[str]:
 
 
 def dense_features(
-    texts: list[str], post_vectors: np.ndarray, claim_vectors: np.ndarray, usem_vectors: np.ndarray
+    texts: list[str],
+    post_vectors: np.ndarray,
+    claim_vectors: np.ndarray,
+    usem_vectors: np.ndarray,
+    anchor_features: np.ndarray | None = None,
 ) -> np.ndarray:
-    """One row per (post, claim): post embedding, its product with the claim's, their cosine, the cues, then the
-    post's USE-m vector."""
-    width = 2 * post_vectors.shape[1] + 1 + len(CUE_NAMES) + usem_vectors.shape[1]
+    """One row per (post, claim): post embedding, its product with the claim's, their cosine, the cues, the post's
+    USE-m vector, then the claim features (``StanceAnchors.features``), when the model reads them."""
+    anchors = np.zeros((len(texts), 0), dtype=np.float32) if anchor_features is None else anchor_features
+    width = 2 * post_vectors.shape[1] + 1 + len(CUE_NAMES) + usem_vectors.shape[1] + anchors.shape[1]
     if not texts:
         return np.zeros((0, width), dtype=np.float32)
     cosine = np.sum(post_vectors * claim_vectors, axis=1, keepdims=True)
     cues = np.vstack([cue_features(t) for t in texts])
-    return np.hstack([post_vectors, post_vectors * claim_vectors, cosine, cues, usem_vectors]).astype(np.float32)
+    return np.hstack([post_vectors, post_vectors * claim_vectors, cosine, cues, usem_vectors, anchors]).astype(
+        np.float32
+    )
 
 
 class Alignment(StrEnum):
@@ -163,6 +172,10 @@ class StanceModel(BaseModel):
     mean: list[float] = Field(description="Standardisation of the dense features.")
     scale: list[float]
     dense_weight: float = Field(gt=0, description="How much the standardised dense features count beside TF-IDF.")
+    anchor_features: list[str] = Field(
+        default_factory=list, description="The claim features it reads, last among the dense ones (none: [])."
+    )
+    anchor_weight: float = Field(default=0.0, ge=0, description="How much the standardised claim features count.")
     coef: list[list[float]]
     intercept: list[float]
     risk_coef: list[float] = Field(
@@ -175,7 +188,7 @@ class StanceModel(BaseModel):
 
     @model_validator(mode="after")
     def _shapes(self) -> StanceModel:
-        dense = 2 * self.dimensions + 1 + len(self.cue_names) + self.usem_dimensions
+        dense = 2 * self.dimensions + 1 + len(self.cue_names) + self.usem_dimensions + len(self.anchor_features)
         if len(self.mean) != dense or len(self.scale) != dense or any(v <= 0 for v in self.scale):
             raise ValueError(f"mean and scale must have {dense} entries, every scale positive")
         if len(self.idf) != len(self.vocabulary) or sorted(self.vocabulary.values()) != list(range(len(self.idf))):
@@ -187,6 +200,8 @@ class StanceModel(BaseModel):
             raise ValueError("one intercept per class")
         if len(self.risk_coef) != width:
             raise ValueError(f"risk_coef must have {width} entries")
+        if self.anchor_features and self.anchor_weight <= 0:
+            raise ValueError("anchor_weight must be positive when the model reads claim features")
         return self
 
     def lexical(self, texts: list[str]) -> np.ndarray:
@@ -206,11 +221,14 @@ class StanceModel(BaseModel):
     def features(self, texts: list[str], dense: np.ndarray) -> np.ndarray:
         if dense.shape[1] != len(self.mean):
             raise ArtifactMissing(
-                f"the stance model expects {self.dimensions}-dimensional embeddings and {self.usem_dimensions} "
-                "USE-m dimensions; the inputs differ: retrain with 'antidote kb train-stance'"
+                f"the stance model expects {self.dimensions}-dimensional embeddings, {self.usem_dimensions} "
+                f"USE-m dimensions and {len(self.anchor_features)} claim features; the inputs differ: retrain with "
+                "'antidote kb train-stance'"
             )
         standard = (dense - np.asarray(self.mean, dtype=np.float32)) / np.asarray(self.scale, dtype=np.float32)
-        return np.hstack([self.lexical(texts), standard * self.dense_weight])
+        weights = np.full(len(self.mean), self.dense_weight, dtype=np.float32)
+        weights[len(self.mean) - len(self.anchor_features) :] = self.anchor_weight
+        return np.hstack([self.lexical(texts), standard * weights])
 
     def alignment_probabilities(self, texts: list[str], dense: np.ndarray) -> np.ndarray:
         return self._alignment(self.features(texts, dense))
@@ -235,6 +253,8 @@ class StanceModel(BaseModel):
     def _alignment(self, features: np.ndarray) -> np.ndarray:
         if self.cue_names != CUE_NAMES:
             raise ArtifactMissing("the stance model was trained with other cues; run 'antidote kb train-stance'")
+        if self.anchor_features and self.anchor_features != ANCHOR_FEATURE_NAMES:
+            raise ArtifactMissing("the stance model reads other claim features; run 'antidote kb train-stance'")
         logits = features @ np.asarray(self.coef, dtype=np.float32).T
         logits += np.asarray(self.intercept, dtype=np.float32)
         logits -= logits.max(axis=1, keepdims=True)
@@ -249,8 +269,9 @@ class StanceModel(BaseModel):
         claim_vectors: np.ndarray,
         usem_vectors: np.ndarray,
         claim_is_myth: list[bool],
+        anchor_features: np.ndarray | None = None,
     ) -> list[StanceResult]:
-        dense = dense_features(texts, post_vectors, claim_vectors, usem_vectors)
+        dense = dense_features(texts, post_vectors, claim_vectors, usem_vectors, anchor_features)
         return self.predict_inputs(texts, dense, claim_is_myth)
 
     def predict_inputs(self, texts: list[str], dense: np.ndarray, claim_is_myth: list[bool]) -> list[StanceResult]:

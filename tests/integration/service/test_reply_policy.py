@@ -11,6 +11,7 @@ claim's verdict and the stored post, and the item is queued exactly when that ac
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,12 +57,16 @@ def items_of(service: Service, posts: list[dict[str, Any]]) -> dict[str, ReviewI
 
 
 def assert_consistent(item: ReviewItem) -> None:
-    """The item's action is the policy's for its own stance, verdict and stored post; queued iff for educators."""
+    """The item's action is the policy's for its own stance, verdict and stored post; queued iff for educators.
+    A risky disclosure is the rules' reading of the stored text or the stance model's (which the item records as
+    its highest priority)."""
     stored = dependencies.posts().get_post(item.post_key)
     assert stored is not None
     assert item.stance is not None
+    signals = post_signals(stored)
+    signals = replace(signals, risky_disclosure=signals.risky_disclosure or item.highest_priority)
     decided = decide_action(
-        item.stance, item.claim["verdict"] != "true", post_signals(stored), DEFAULT_REACH_THRESHOLDS[item.platform]
+        item.stance, item.claim["verdict"] != "true", signals, DEFAULT_REACH_THRESHOLDS[item.platform]
     )
     assert (item.action, item.action_reason) == (decided.action, decided.reason)
     assert (item.private_reply, item.privacy_report, item.amplify) == (
@@ -144,10 +149,18 @@ def test_someone_elses_phone_number_gets_a_privacy_report_not_a_reply(service: S
     deliver(service, [sent])
     item = items_of(service, [sent])[sent["post_id"]]
     assert_consistent(item)
-    assert (item.privacy_report, item.action, item.status.value) == (True, Action.NONE, "pending")
-    assert item.draft["variant"] == "privacy_report"
-    assert "phone number" in item.draft["text"]
+    assert (item.privacy_report, item.status.value) == (True, "pending")
     assert "0117" not in json.dumps(item.model_dump(mode="json"))
+    # Never a public reply. The stance model's risk part reads "tell him to stop" in the stored text as a borderline
+    # risky disclosure (0.47 against its threshold of 0.45; 0.41 before redaction), and a risky disclosure keeps its
+    # private reply beside the report; otherwise the report alone.
+    if item.highest_priority:
+        assert item.private_reply
+        assert item.draft["variant"] == "private_channel"
+    else:
+        assert item.action is Action.NONE
+        assert item.draft["variant"] == "privacy_report"
+        assert "phone number" in item.draft["text"]
 
 
 def test_a_risky_disclosure_is_answered_privately_and_first(service: Service) -> None:
