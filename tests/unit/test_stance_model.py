@@ -67,6 +67,13 @@ def test_terms_are_words_pairs_and_question_marks() -> None:
                                             "it ?", "? ¿", "¿ sí"]  # fmt: skip
 
 
+def test_redaction_placeholders_are_no_words_of_the_author() -> None:
+    """Stored posts carry ingest's placeholders, the labelled examples never do: "[phone]" adds no "phone", and the
+    words on either side of it make no pair."""
+    assert terms("ring [phone] now, or [@user] or [record number]") == ["ring", "now", "or", "or", "now or"]
+    assert terms("ring phone now") == ["ring", "phone", "now", "ring phone", "phone now"]
+
+
 def test_the_side_becomes_a_stance_through_the_verdict() -> None:
     for stance in Stance:
         for is_myth in (True, False):

@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from functions.match.engine.stance_anchors import ANCHOR_FEATURE_NAMES
 from functions.shared.errors import ArtifactMissing
-from functions.shared.models import Stance
+from functions.shared.models import REDACTION_PLACEHOLDERS, Stance
 
 STANCE_FILE = "stance_model.json"
 
@@ -99,12 +99,21 @@ def cue_features(text: str) -> np.ndarray:
 
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[a-z]+)?|[?!¿]")
+# Ingest's redaction placeholders ("[phone]", "[name]"): stored posts carry them, the labelled examples never do, so
+# their words ("phone", "name") would be read as if the author had written them.
+_PLACEHOLDER = re.compile("|".join(re.escape(p) for p in sorted(REDACTION_PLACEHOLDERS.values())))
 
 
 def terms(text: str) -> list[str]:
-    """Words and word pairs (lower case, any script), and ? ! ¿ as words: the lexical half of the model."""
-    tokens = _TOKEN.findall(text.lower())
-    return tokens + [f"{a} {b}" for a, b in pairwise(tokens)]
+    """Words and word pairs (lower case, any script), and ? ! ¿ as words: the lexical half of the model. A redaction
+    placeholder is no word of the author's: it splits the text, as the data it stands for would."""
+    tokens: list[str] = []
+    pairs: list[str] = []
+    for piece in _PLACEHOLDER.split(text):
+        found = _TOKEN.findall(piece.lower())
+        tokens += found
+        pairs += [f"{a} {b}" for a, b in pairwise(found)]
+    return tokens + pairs
 
 
 def dense_features(
