@@ -278,6 +278,23 @@ def _trim_possessive(text: str, start: int, end: int) -> int:
     return end - 2 if text[start:end].endswith(("'s", "’s")) else end
 
 
+@lru_cache(maxsize=1)
+def _given_name_heads() -> frozenset[str]:
+    """Each listed given name's first run of letters ("Jean" of "Jean-Pierre", "O" of "O'Brien")."""
+    return frozenset(match.group(0) for name in first_names() if (match := _LETTERS.match(name)))
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def may_hold_a_given_name(text: str) -> bool:
+    """Whether a word of ``text`` could be a listed given name (or one with a hyphenated second part): some run of
+    letters in it starts one. Every name kept from a post that exposes nobody's details starts with such a word
+    (``model_names``, ``given_names``), so without one the model need not read the post."""
+    heads = _given_name_heads()
+    return any(match.group(0) in heads for match in _LETTERS.finditer(text))
+
+
 def _may_hold_names(text: str) -> bool:
     """Whether the model could find a name here that ``model_names`` keeps: every name it keeps has a capitalised
     word (a listed given name, or name-shaped words), so a text without a capital letter needs no model."""

@@ -26,7 +26,15 @@ from typing import Any
 from functions.shared.models import REDACTION_PLACEHOLDERS as PLACEHOLDERS
 
 __all__ = ["PLACEHOLDERS", "Redaction", "Span", "redact", "redact_many"]
-from functions.shared.names import cued_names, given_names, model_names, parse, parse_many, repeated_names
+from functions.shared.names import (
+    cued_names,
+    given_names,
+    may_hold_a_given_name,
+    model_names,
+    parse,
+    parse_many,
+    repeated_names,
+)
 from functions.shared.settings import get_settings
 
 
@@ -498,9 +506,9 @@ def _from_group(group: int) -> Callable[[re.Match[str]], Found]:
 class _Redactor:
     """One redaction pass over one text: each step finds spans in what earlier steps left, then masks them."""
 
-    def __init__(self, text: str, author_handle: str | None, doc: Any = None) -> None:
+    def __init__(self, text: str, author_handle: str | None) -> None:
         self.text = text
-        self.doc = doc  # the model's reading of text, made once (by parse_many for a batch, else on first use)
+        self.doc: Any = None  # the model's reading of text, made once (by parse_many for a batch, else on first use)
         self.masked = _mask_urls(text)
         self.spans: list[Span] = []
         self.author = _normalise_handle(author_handle) if author_handle else None
@@ -568,12 +576,31 @@ class _Redactor:
     def names(self) -> None:
         self.find(_LABELLED_NAME, "name", _from_group(1))
 
-    def names_in_free_text(self, use_model: bool) -> None:
-        """Cued names always; with the model, names in posts that expose someone's details, and lone given names."""
+    def before_the_model(self) -> None:
+        """Every step that needs no model: fixed shapes, labels and cue words."""
+        self.find(_EMAIL, "email")
+        self.handles()
+        self.record_numbers()
+        self.dates_of_birth()
+        self.names()
+        self.phones()
+        self.addresses()
         self.add(cued_names(self.masked), "name")
-        if not use_model:
+
+    def exposes(self) -> bool:
+        return any(span.kind in _EXPOSING_KINDS for span in self.spans)
+
+    def needs_the_model(self) -> bool:
+        """Whether the model's reading can change the result (after ``before_the_model``): in a post that exposes
+        nobody's details, only a name that starts with a listed given name is kept, so a post without one is done."""
+        return self.exposes() or may_hold_a_given_name(self.text)
+
+    def names_in_free_text(self, use_model: bool) -> None:
+        """With the model, names in posts that expose someone's details, and lone given names (cued names are
+        found before)."""
+        if not use_model or not self.needs_the_model():
             return
-        exposes = any(span.kind in _EXPOSING_KINDS for span in self.spans)
+        exposes = self.exposes()
         # The model reads the original words (masks would confuse it); what overlaps found data or a URL is dropped.
         if self.doc is None:
             self.doc = parse(self.text)
@@ -689,21 +716,23 @@ def redact_many(posts: Sequence[tuple[str, str | None]], use_model: bool | None 
     batches (``nlp.pipe``) first, which costs less per post than one call a post. Ingest redacts a delivery so."""
     if use_model is None:
         use_model = get_settings().redaction_model
-    docs: list[Any] = parse_many([text for text, _ in posts]) if use_model and posts else [None] * len(posts)
-    return [_redact_one(text, author, use_model, doc) for (text, author), doc in zip(posts, docs, strict=True)]
+    redactors = [_Redactor(text, author) for text, author in posts]
+    for redactor in redactors:
+        redactor.before_the_model()
+    if use_model:
+        reading = [redactor for redactor in redactors if redactor.needs_the_model()]
+        for redactor, doc in zip(reading, parse_many([r.text for r in reading]), strict=True):
+            redactor.doc = doc
+    return [_after_the_model(redactor, use_model) for redactor in redactors]
 
 
-def _redact_one(text: str, author_handle: str | None, use_model: bool | None, doc: Any = None) -> Redaction:
-    if use_model is None:
-        use_model = get_settings().redaction_model
-    redactor = _Redactor(text, author_handle, doc)
-    redactor.find(_EMAIL, "email")
-    redactor.handles()
-    redactor.record_numbers()
-    redactor.dates_of_birth()
-    redactor.names()
-    redactor.phones()
-    redactor.addresses()
+def _redact_one(text: str, author_handle: str | None, use_model: bool | None) -> Redaction:
+    redactor = _Redactor(text, author_handle)
+    redactor.before_the_model()
+    return _after_the_model(redactor, get_settings().redaction_model if use_model is None else use_model)
+
+
+def _after_the_model(redactor: _Redactor, use_model: bool) -> Redaction:
     redactor.names_in_free_text(use_model)
     redactor.dates_after_names()
     return redactor.result()

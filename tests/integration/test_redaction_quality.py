@@ -130,6 +130,29 @@ def test_a_batch_is_redacted_exactly_as_one_post_at_a_time() -> None:
         assert (together.text, together.spans) == (alone.text, alone.spans), post.id
 
 
+def test_the_model_reads_only_posts_whose_result_it_can_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spaCy's model reads a post only when it exposes someone's details or holds a word that may be a listed given
+    name; over every labelled post and every stance example (ten languages) the result is exactly what reading every
+    post gives, and most posts are spared."""
+    from functions.shared import names, redaction
+
+    posts = [(p.text, p.author_handle) for p in load_posts(DEFAULT_DATA)]
+    for path in sorted((PROJECT_ROOT / "knowledge_base" / "stance").glob("*.jsonl")):
+        posts += [(json.loads(line)["text"], None) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    read: list[str] = []
+    parse_many = names.parse_many
+
+    def counting(texts: list[str]) -> list[object]:
+        read.extend(texts)
+        return parse_many(texts)
+
+    monkeypatch.setattr(redaction, "parse_many", counting)
+    spared = redact_many(posts, use_model=True)
+    assert len(read) < len(posts) / 2  # 1,839 of 6,225 with the CheckThat tweets and the demo posts too
+    monkeypatch.setattr(redaction._Redactor, "needs_the_model", lambda _self: True)
+    assert spared == redact_many(posts, use_model=True)
+
+
 def test_skipping_regions_whose_numbers_need_more_digits_changes_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     """libphonenumber runs only for regions whose shortest valid number fits in the post's digits; over every
     labelled post it finds exactly what running every region finds."""
