@@ -181,8 +181,9 @@ class Settings(BaseSettings):
         le=100,
         description=(
             "How long a claim-check batch about to start may wait for requests already on their way (being "
-            "authenticated); a lone request never waits. Defaults to 10 in the local stage (concurrent requests "
-            "share one function) and 0 elsewhere (one Lambda invocation is one request)."
+            "authenticated); a lone request never waits. Defaults to 100 in the local stage (concurrent requests "
+            "share one function; docs/decisions.md, 'Concurrent claim checks') and 0 elsewhere (one Lambda "
+            "invocation is one request)."
         ),
     )
     check_batch_max_texts: int = Field(
@@ -350,7 +351,7 @@ class Settings(BaseSettings):
     def check_batch_window_seconds(self) -> float:
         if self.check_batch_window_ms is not None:
             return self.check_batch_window_ms / 1000
-        return 0.010 if self.is_local else 0.0
+        return 0.100 if self.is_local else 0.0
 
     @property
     def resolved_index_dir(self) -> Path:

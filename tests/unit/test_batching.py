@@ -358,8 +358,8 @@ def test_many_concurrent_callers_each_get_exactly_their_own_answers() -> None:
     assert max(len(c.texts) for c in engine.calls) <= 16
 
 
-def test_the_batch_window_is_a_few_milliseconds_locally_and_none_in_a_deployed_stage() -> None:
-    assert Settings(stage="local").check_batch_window_seconds == pytest.approx(0.010)
+def test_the_batch_window_is_a_tenth_of_a_second_locally_and_none_in_a_deployed_stage() -> None:
+    assert Settings(stage="local").check_batch_window_seconds == pytest.approx(0.100)
     assert Settings(stage="prod", auth_mode="cognito").check_batch_window_seconds == 0.0
     assert Settings(stage="prod", auth_mode="cognito", check_batch_window_ms=2).check_batch_window_seconds == 0.002
     assert Settings(stage="local", check_batch_window_ms=0).check_batch_window_seconds == 0.0
