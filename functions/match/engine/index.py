@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
@@ -97,8 +97,7 @@ class ClaimIndex:
 
     def claim_rows(self, claim: int) -> range:
         """The rows of the claim at position ``claim`` (contiguous; the first is its primary text)."""
-        end = int(self.claim_start[claim + 1]) if claim + 1 < len(self.claim_start) else len(self.texts)
-        return range(int(self.claim_start[claim]), end)
+        return range(*block_bounds(self.claim_start, claim, len(self.texts)))
 
     def primary_vectors(self, claim_ids: list[str]) -> np.ndarray:
         """Each claim's primary text (its statement) as embedded in the index."""
@@ -148,6 +147,24 @@ def _with_sorted_vocabulary(tokens: list[list[str]]) -> tuple[list[list[int]], d
     return [[vocabulary[word] for word in text] for text in tokens], vocabulary
 
 
+def claim_blocks(row_claims: Iterable[str]) -> tuple[list[str], np.ndarray]:
+    """Rows grouped by claim, each claim's rows together: the claims in order, and the row where each one's begin."""
+    claim_ids: list[str] = []
+    starts: list[int] = []
+    for row, claim_id in enumerate(row_claims):
+        if not claim_ids or claim_ids[-1] != claim_id:
+            claim_ids.append(claim_id)
+            starts.append(row)
+    return claim_ids, np.asarray(starts, dtype=np.int64)
+
+
+def block_bounds(starts: np.ndarray, block: int, rows: int) -> tuple[int, int]:
+    """First and past-the-last row of block ``block``, blocks being contiguous runs of ``rows`` rows that begin at
+    ``starts`` (``claim_blocks``)."""
+    end = int(starts[block + 1]) if block + 1 < len(starts) else rows
+    return int(starts[block]), end
+
+
 def _row_claims(starts: np.ndarray, rows: int) -> np.ndarray:
     return np.repeat(np.arange(len(starts)), np.diff(np.append(starts, rows)))
 
@@ -171,13 +188,7 @@ def load_index(folder: Path) -> ClaimIndex:
     dense = faiss.read_index(str(folder / "vectors.faiss"))
     vectors = dense.reconstruct_n(0, dense.ntotal)
     lexical = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
-    claim_ids: list[str] = []
-    starts: list[int] = []
-    for row, t in enumerate(texts):
-        if not claim_ids or claim_ids[-1] != t.claim_id:
-            claim_ids.append(t.claim_id)
-            starts.append(row)
-    starts_array = np.asarray(starts, dtype=np.int64)
+    claim_ids, starts_array = claim_blocks(t.claim_id for t in texts)
     check_phrasing_rows(folder, len(texts))  # a table from another build is refused now, not at the first post
     return ClaimIndex(
         texts,

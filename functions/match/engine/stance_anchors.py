@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from functions.match.engine.embedder import Embedder
+from functions.match.engine.index import block_bounds, claim_blocks
 from functions.match.engine.normalise import text_to_embed
 from functions.shared.claims import Claim
 from functions.shared.errors import ArtifactMissing
@@ -55,9 +56,7 @@ class StanceAnchors:
         object.__setattr__(self, "_minilm_row", np.cumsum(self.english) - 1)
 
     def rows(self, claim_id: str) -> slice:
-        position = self._position[claim_id]
-        end = int(self.claim_start[position + 1]) if position + 1 < len(self.claim_ids) else len(self.sides)
-        return slice(int(self.claim_start[position]), end)
+        return slice(*block_bounds(self.claim_start, self._position[claim_id], len(self.sides)))
 
     def features(
         self, claim_ids: list[str], claim_is_myth: list[bool], usem_vectors: np.ndarray, minilm_vectors: np.ndarray
@@ -103,15 +102,10 @@ def build_anchors(claims: list[Claim], minilm: Embedder, usem: Embedder) -> Stan
     normalised = [text_to_embed(text) for *_, text in rows]
     english = np.array([is_english for _, _, is_english, _ in rows], dtype=bool)
     minilm_vectors = minilm.encode([text for text, is_english in zip(normalised, english, strict=True) if is_english])
-    claim_ids: list[str] = []
-    starts: list[int] = []
-    for row, (claim_id, *_) in enumerate(rows):
-        if not claim_ids or claim_ids[-1] != claim_id:
-            claim_ids.append(claim_id)
-            starts.append(row)
+    claim_ids, starts = claim_blocks(claim_id for claim_id, *_ in rows)
     return StanceAnchors(
         claim_ids=claim_ids,
-        claim_start=np.asarray(starts, dtype=np.int64),
+        claim_start=starts,
         sides=np.array([side for _, side, _, _ in rows], dtype=np.int8),
         english=english,
         usem=np.asarray(usem.encode(normalised), dtype=np.float16),
