@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report import print_figures  # noqa: E402
+from report import cpu_seconds, print_figures  # noqa: E402
 
 DEFAULT_TEXTS = ROOT.parent / "shared" / "eval" / "checkthat2022" / "CT2022-Task2A-EN-Dev-Test_Queries.tsv"
 Answer = tuple[str, str | None]  # decision, top claim id
@@ -159,23 +159,6 @@ def drive_from_another_process(
 
 
 # ---------------------------------------------------------------- measuring, in the service's process
-
-
-def cpu_seconds(database_port: int) -> tuple[float, float]:
-    """CPU time (user + system) used so far by this process (the service and the matcher) and by the DynamoDB Local
-    serving it (0 where /proc cannot say)."""
-    times = os.times()
-    found = subprocess.run(
-        ["pgrep", "-f", f"DynamoDBLocal.jar .*-port {database_port}$"], capture_output=True, text=True, check=False
-    )
-    java = 0.0
-    for pid in found.stdout.split():
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        java += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return times.user + times.system, java
 
 
 def answers_of(results: list[Any]) -> list[Answer]:

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report import print_figures  # noqa: E402
+from report import cpu_seconds, print_figures  # noqa: E402
 
 DEFAULT_POSTS = ROOT.parent / "shared" / "eval" / "checkthat2022" / "CT2022-Task2A-EN-Train-Dev_Queries.tsv"
 
@@ -95,11 +95,14 @@ def main() -> None:
         def matcher_rates() -> dict[int, float]:
             rates = {}
             for batch in (10, 64):
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), os.times()
                 for i in range(0, len(texts), batch):
                     the_matcher.check_many(texts[i : i + batch])
                 rates[batch] = len(texts) / (time.perf_counter() - start)
+                matcher_cpu_ms[batch].append((sum(os.times()[:2]) - sum(cpu[:2])) / len(texts) * 1000)
             return rates
+
+        matcher_cpu_ms: dict[int, list[float]] = {10: [], 64: []}
 
         before = matcher_rates()
 
@@ -115,12 +118,15 @@ def main() -> None:
             }
             for i, text in enumerate(texts)
         ]
+        database_port = int(endpoint.rsplit(":", 1)[1].strip("/"))
+        service_cpu, database_cpu = cpu_seconds(database_port)
         start = time.perf_counter()
         for i in range(0, len(posts), 100):
             status, _ = call(f"{service.url}/v1/posts", {"posts": posts[i : i + 100]}, {"x-api-key": ingest_key})
             assert status == 200
         service.wait_idle(3600)
         pipeline_rate = len(posts) / (time.perf_counter() - start)
+        service_cpu_after, database_cpu_after = cpu_seconds(database_port)
         after = matcher_rates()
         rates = {batch: (before[batch] + after[batch]) / 2 for batch in before}
 
@@ -154,6 +160,11 @@ def main() -> None:
         "matcher_posts_per_s_batch64_before_after": [round(before[64], 1), round(after[64], 1)],
         "pipeline_vs_matcher_batch64": round(pipeline_rate / rates[64], 3),
         "pipeline_vs_matcher_batch10": round(pipeline_rate / rates[10], 3),
+        "pipeline CPU ms a post: service process / DynamoDB Local": (
+            f"{(service_cpu_after - service_cpu) / len(posts) * 1000:.2f} / "
+            f"{(database_cpu_after - database_cpu) / len(posts) * 1000:.2f}"
+        ),
+        "matcher alone CPU ms a post, batches of 64": round(statistics.mean(matcher_cpu_ms[64]), 2),
         "claim_check_clients": args.clients,
         "claim_check_requests": len(latencies),
         "claim_check_ms_p50": round(statistics.median(latencies), 1),

@@ -1,10 +1,13 @@
 """What every benchmark shares: how it prints its figures (aligned ``name: value`` lines, or one JSON object with
---json), how it times a repeated step, and how a benchmark's child process reads its own peak memory."""
+--json), how it times a repeated step, how a benchmark's child process reads its own peak memory, and the CPU used
+by the service's process and by its DynamoDB Local."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -37,3 +40,20 @@ def peak_rss_mb() -> float:
     found = re.search(r"VmHWM:\s+(\d+) kB", Path("/proc/self/status").read_text())
     assert found, "no VmHWM in /proc/self/status (Linux only)"
     return int(found.group(1)) / 1024
+
+
+def cpu_seconds(database_port: int) -> tuple[float, float]:
+    """CPU time (user + system) used so far by this process (the service and the matcher) and by the DynamoDB Local
+    serving it (0 where /proc cannot say)."""
+    times = os.times()
+    found = subprocess.run(
+        ["pgrep", "-f", f"DynamoDBLocal.jar .*-port {database_port}$"], capture_output=True, text=True, check=False
+    )
+    java = 0.0
+    for pid in found.stdout.split():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        java += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return times.user + times.system, java
