@@ -1,6 +1,6 @@
 """Find private people's names in free text ("my neighbour Margaret Ellison", "Dr. Rajesh Kumaran", "ask for Jess").
 
-Two sources of candidates, both deterministic:
+Sources of candidates:
 
 - words after a cue that introduces a private person, in the languages the service sees: a relation ("my son",
   "mi vecina", "ma voisine", "meine Nachbarin", "minha vizinha"), a role with an article or a title ("the hospice
@@ -9,7 +9,9 @@ Two sources of candidates, both deterministic:
 - given names (``given_names.txt``, from Faker's person providers in 41 locales) in posts that expose someone's
   details;
 - spaCy's English named-entity model (``en_core_web_sm``, MIT), loaded once per process on first use, for names
-  that come without such a cue.
+  that come without such a cue;
+- Rampart's tags (``name_tagger.py``), for names no list holds ("Nkechi Obi and I argued"): in a post that exposes
+  someone's details any name it tags, elsewhere only one it is sure of (``tagged_names``).
 
 A given name with a surname ("Harold Jennings", from the list or the model) is taken for a private person in any
 post; a lone given name, or a name the model finds that does not open with a given name, only when the post also
@@ -295,23 +297,23 @@ def may_hold_a_given_name(text: str) -> bool:
     return any(match.group(0) in heads for match in _LETTERS.finditer(text))
 
 
-def _may_hold_names(text: str) -> bool:
-    """Whether the model could find a name here that ``model_names`` keeps: every name it keeps has a capitalised
-    word (a listed given name, or name-shaped words), so a text without a capital letter needs no model."""
+def may_hold_names(text: str) -> bool:
+    """Whether a model could find a name here that ``model_names`` or ``tagged_names`` keeps: every name they keep
+    starts with a capital letter, so a text without one needs no model."""
     return any(ch.isupper() for ch in text)
 
 
 def parse(text: str) -> Any:
     """The model's reading of one text (a spaCy Doc), or None when it could hold no name the model would find."""
-    return _pipeline()(text) if _may_hold_names(text) else None
+    return _pipeline()(text) if may_hold_names(text) else None
 
 
 def parse_many(texts: list[str]) -> list[Any]:
     """``parse`` for many texts at once: ``nlp.pipe`` runs the network on whole batches, cheaper per text than one
     call a text (ingest redacts a delivered batch of posts this way)."""
-    chosen = [text for text in texts if _may_hold_names(text)]
+    chosen = [text for text in texts if may_hold_names(text)]
     docs = iter(_pipeline().pipe(chosen, batch_size=64) if chosen else ())
-    return [next(docs) if _may_hold_names(text) else None for text in texts]
+    return [next(docs) if may_hold_names(text) else None for text in texts]
 
 
 def model_names(text: str, exposes: bool, doc: Any = None) -> list[tuple[int, int]]:
@@ -344,6 +346,32 @@ def model_names(text: str, exposes: bool, doc: Any = None) -> list[tuple[int, in
         # is a private person unless listed as public or named in a news sense.
         if exposes or (starts_with_given and entity.label_ == "PERSON"):
             found.append(span)
+    return found
+
+
+# Rampart's names (``name_tagger.py``): in a post that exposes someone's details every person is private, so a name
+# it is unsure of is taken too; elsewhere only a name it is sure of, since there the cost of a wrong one is a public
+# figure's or a place's name removed from the post. Chosen on the development part of the labelled posts
+# (docs/benchmarks.md, "Personal data").
+TAGGED_THRESHOLD_EXPOSING = 0.5
+TAGGED_THRESHOLD = 0.9
+
+
+def tagged_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The names Rampart tagged that name private people: not a handle's or a path's words, starting with a capital
+    letter, not a listed public name or one after a title of office, not named in a news sense ("Marcus Rashford
+    said") and not the start of an institution ("Guy's Hospital")."""
+    found = []
+    for start, tagged_end in spans:
+        end = _trim_possessive(text, start, tagged_end)
+        value = text[start:end]
+        if (start and text[start - 1] in "@#/") or not value[:1].isupper() or is_public(text, start, end):
+            continue
+        if _PUBLIC_CONTEXT.search(text[end:]) or _INSTITUTION_AFTER.match(text[end:]):
+            continue
+        if any(_INSTITUTION_AFTER.match(word) for word in value.split()[1:]):
+            continue
+        found.append((start, end))
     return found
 
 
@@ -410,6 +438,9 @@ def repeated_names(text: str, found: list[tuple[int, int]]) -> list[tuple[int, i
 
 
 def warm_up() -> None:
-    """Load the model and the name lists now (a service that wants its first post fast calls this at start)."""
+    """Load the models and the name lists now (a service that wants its first post fast calls this at start)."""
+    from functions.shared.name_tagger import name_tagger
+
     _pipeline()
+    name_tagger()
     first_names()

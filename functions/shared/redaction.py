@@ -8,11 +8,11 @@ before anything is persisted.
 Fixed, well-known shapes (emails, phone numbers in the common UK/US/EU/LatAm layouts, street addresses,
 postcodes, labelled identifiers and dates) are regular expressions; numbers that carry a check digit are confirmed
 by it (payment cards by Luhn, NHS numbers by modulus 11, national ids of many countries by python-stdnum); phone
-numbers in other national formats by Google's libphonenumber; names in free text by ``names.py``. What is
-deliberately left alone: URLs (public permalinks, masked before any pattern runs so an ``@`` or a digit run inside a
-link is never touched), the author's own handle, plain dates and ordinary numbers ("3 doses", "SPF 50", "2026",
-"100k views"), helplines ("116 123", toll-free and British 03 lines), and HTML, which passes through unchanged:
-making it inert is the renderer's job.
+numbers in other national formats by Google's libphonenumber; names in free text by ``names.py`` (cues, lists,
+spaCy's model) and Rampart's model (``name_tagger.py``). What is deliberately left alone: URLs (public permalinks,
+masked before any pattern runs so an ``@`` or a digit run inside a link is never touched), the author's own handle,
+plain dates and ordinary numbers ("3 doses", "SPF 50", "2026", "100k views"), helplines ("116 123", toll-free and
+British 03 lines), and HTML, which passes through unchanged: making it inert is the renderer's job.
 """
 
 from __future__ import annotations
@@ -26,14 +26,19 @@ from typing import Any
 from functions.shared.models import REDACTION_PLACEHOLDERS as PLACEHOLDERS
 
 __all__ = ["PLACEHOLDERS", "Redaction", "Span", "redact", "redact_many"]
+from functions.shared.name_tagger import TaggedNames, tag_names
 from functions.shared.names import (
+    TAGGED_THRESHOLD,
+    TAGGED_THRESHOLD_EXPOSING,
     cued_names,
     given_names,
     may_hold_a_given_name,
+    may_hold_names,
     model_names,
     parse,
     parse_many,
     repeated_names,
+    tagged_names,
 )
 from functions.shared.settings import get_settings
 
@@ -509,6 +514,7 @@ class _Redactor:
     def __init__(self, text: str, author_handle: str | None) -> None:
         self.text = text
         self.doc: Any = None  # the model's reading of text, made once (by parse_many for a batch, else on first use)
+        self.tagged: TaggedNames | None = None  # Rampart's reading, the same way (tag_names)
         self.masked = _mask_urls(text)
         self.spans: list[Span] = []
         self.author = _normalise_handle(author_handle) if author_handle else None
@@ -595,20 +601,32 @@ class _Redactor:
         nobody's details, only a name that starts with a listed given name is kept, so a post without one is done."""
         return self.exposes() or may_hold_a_given_name(self.text)
 
+    def needs_the_tagger(self) -> bool:
+        """Whether Rampart's reading can change the result: every name taken from it starts with a capital letter."""
+        return may_hold_names(self.text)
+
     def names_in_free_text(self, use_model: bool) -> None:
-        """With the model, names in posts that expose someone's details, and lone given names (cued names are
-        found before)."""
-        if not use_model or not self.needs_the_model():
+        """With the models, names in posts that expose someone's details, lone given names and the names Rampart
+        is sure of (cued names are found before), then each name's other mentions."""
+        if not use_model:
             return
-        exposes = self.exposes()
-        # The model reads the original words (masks would confuse it); what overlaps found data or a URL is dropped.
-        if self.doc is None:
-            self.doc = parse(self.text)
-        found = model_names(self.text, exposes, self.doc) + given_names(self.masked, exposes)
-        self.add([(s, e) for s, e in found if not self.overlaps(s, e)], "name")
-        if not exposes and any(span.kind == "name" for span in self.spans):
-            # A private person's name makes the post one about private people: every person the model sees in it.
-            self.add([(s, e) for s, e in model_names(self.text, True, self.doc) if not self.overlaps(s, e)], "name")
+        if self.needs_the_model():
+            exposes = self.exposes()
+            # The model reads the original words (masks would confuse it); what overlaps found data or a URL is
+            # dropped.
+            if self.doc is None:
+                self.doc = parse(self.text)
+            found = model_names(self.text, exposes, self.doc) + given_names(self.masked, exposes)
+            self.add([(s, e) for s, e in found if not self.overlaps(s, e)], "name")
+            if not exposes and any(span.kind == "name" for span in self.spans):
+                # A private person's name makes the post one about private people: every person the model sees.
+                self.add([(s, e) for s, e in model_names(self.text, True, self.doc) if not self.overlaps(s, e)], "name")
+        if self.needs_the_tagger():
+            if self.tagged is None:
+                self.tagged = tag_names([self.text])[0]
+            threshold = TAGGED_THRESHOLD_EXPOSING if self.exposes() else TAGGED_THRESHOLD
+            found = tagged_names(self.text, self.tagged.spans(threshold))
+            self.add([(s, e) for s, e in found if not self.overlaps(s, e)], "name")
         named = [(span.start, span.end) for span in self.spans if span.kind == "name"]
         self.add([(s, e) for s, e in repeated_names(self.masked, named) if not self.overlaps(s, e)], "name")
 
@@ -706,14 +724,14 @@ def _mask_urls(text: str) -> str:
 def redact(text: str, author_handle: str | None = None, use_model: bool | None = None) -> Redaction:
     """Replace personal data in a post with placeholder tokens; URLs and the author's own handle are kept.
 
-    ``use_model`` (default: the ``redaction_model`` setting) adds the names spaCy's model finds.
+    ``use_model`` (default: the ``redaction_model`` setting) adds the names spaCy's model and Rampart find.
     """
     return _redact_one(text, author_handle, use_model)
 
 
 def redact_many(posts: Sequence[tuple[str, str | None]], use_model: bool | None = None) -> list[Redaction]:
-    """``redact`` for many (text, author handle) pairs, with the same results: spaCy's model reads all the texts in
-    batches (``nlp.pipe``) first, which costs less per post than one call a post. Ingest redacts a delivery so."""
+    """``redact`` for many (text, author handle) pairs, with the same results: spaCy's model and Rampart read all the
+    texts in batches first, which costs less per post than one call a post. Ingest redacts a delivery so."""
     if use_model is None:
         use_model = get_settings().redaction_model
     redactors = [_Redactor(text, author) for text, author in posts]
@@ -723,6 +741,9 @@ def redact_many(posts: Sequence[tuple[str, str | None]], use_model: bool | None 
         reading = [redactor for redactor in redactors if redactor.needs_the_model()]
         for redactor, doc in zip(reading, parse_many([r.text for r in reading]), strict=True):
             redactor.doc = doc
+        tagging = [redactor for redactor in redactors if redactor.needs_the_tagger()]
+        for redactor, tagged in zip(tagging, tag_names([r.text for r in tagging]), strict=True):
+            redactor.tagged = tagged
     return [_after_the_model(redactor, use_model) for redactor in redactors]
 
 

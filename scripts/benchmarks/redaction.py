@@ -7,14 +7,15 @@ see functions/ingest/redaction_eval.py):
 - ``baseline``: the redactor before names in free text were handled (functions/shared/redaction.py at
   BASELINE_COMMIT, read from git), hand-written patterns only;
 - ``patterns``: today's redactor without spaCy's model (patterns, libphonenumber, cued and listed names);
-- ``combined``: today's redactor as ingest runs it (``patterns`` plus spaCy's English model);
+- ``combined``: today's redactor as ingest runs it (``patterns`` plus spaCy's English model and Rampart's names);
 - ``presidio``: the maintained recognisers alone — Presidio's analyzer with the same spaCy model (every
   recogniser but locations, dates, nationalities and URLs) plus pyap2's US/CA/GB addresses.
 
 For each: per-kind recall, precision, the false-removal rates, and milliseconds per post (every post, after one
 warm-up pass; p50 and p95). Then posts per second and CPU milliseconds per post with the model (best of --rounds
-passes over every post): the redactor at PREVIOUS_COMMIT post by post (as ingest ran it), today's post by post, and
-today's a delivery of 100 posts at a time (``redact_many``, as ingest runs it now); ``--speed-only`` runs just that.
+passes over every post): the redactor at PREVIOUS_COMMIT post by post (as ingest ran it), today's post by post,
+today's a delivery of 100 posts at a time without Rampart (as at 304e35a) and with it (``redact_many``, as ingest
+runs it now); ``--speed-only`` runs just that.
 Then the time from a fresh interpreter to the first redacted post (median of --runs
 processes) for the baseline and today's redactor with and without the model, and the installed size of the
 distributions that the Lambda image's package set gained since the baseline (``uv export --group lambda`` at both
@@ -175,6 +176,11 @@ def speed_figures(posts: list[LabelledPost], rounds: int) -> dict[str, object]:
         for start in range(0, len(chosen), BATCH):
             redact_many([(p.text, p.author_handle) for p in chosen[start : start + BATCH]], use_model=True)
 
+    def batched_without_rampart(chosen: list[LabelledPost]) -> None:
+        """As before Rampart's names were read (304e35a): spaCy's model and the rules only."""
+        with mock.patch.object(redaction._Redactor, "needs_the_tagger", return_value=False):
+            batched(chosen)
+
     def batched_reading_every_post(chosen: list[LabelledPost]) -> None:
         """As before the model was spared posts whose result it cannot change (e87a3db): the same results."""
         with mock.patch.object(redaction._Redactor, "needs_the_model", return_value=True):
@@ -186,6 +192,7 @@ def speed_figures(posts: list[LabelledPost], rounds: int) -> dict[str, object]:
         f"{BATCH} posts a call, the model reading every post (e87a3db)": throughput(
             batched_reading_every_post, posts, rounds
         ),
+        f"{BATCH} posts a call without Rampart (304e35a)": throughput(batched_without_rampart, posts, rounds),
         f"today, {BATCH} posts a call (redact_many, as ingest runs)": throughput(batched, posts, rounds),
     }
 

@@ -1,4 +1,4 @@
-"""Redaction as ingest runs it (spaCy's model included) on the labelled personal-data set: the floors it holds.
+"""Redaction as ingest runs it (spaCy's model and Rampart's included) on the labelled personal-data set: its floors.
 
 The floors are regression floors at the figures measured when they were set (docs/benchmarks.md, "Personal
 data"); the held-back part's are the ones reported. Where a floor is below the goal (recall 0.98 per kind, false
@@ -23,9 +23,11 @@ from functions.shared.settings import PROJECT_ROOT
 # The development floors fell when the third round's 314 posts joined that part (names 0.969 -> 0.872, address
 # 1.0 -> 0.992, look-alikes 0.33 % -> 1.71 %): one batch of them (r3c) was written with names that come without any
 # cue and famous people no list names, and one (r3b) is never tuned on (docs/benchmarks.md, "Personal data").
+# Rampart's names then raised names to 0.948 (development) and 0.931 (held-back), and the look-alikes removed to
+# 3.17 % and 7.27 %: it does not know who is famous either.
 FLOORS: dict[str, dict[str, float]] = {
     "development": {
-        "person_name": 0.87,
+        "person_name": 0.94,
         "handle": 1.0,
         "phone": 1.0,
         "email": 1.0,
@@ -36,7 +38,7 @@ FLOORS: dict[str, dict[str, float]] = {
         "national_id": 1.0,
     },
     "heldback": {
-        "person_name": 0.87,
+        "person_name": 0.93,
         "handle": 1.0,
         "phone": 0.96,
         "email": 1.0,
@@ -49,9 +51,9 @@ FLOORS: dict[str, dict[str, float]] = {
 }
 # The held-back look-alike ceiling rose from 0.043 to 0.055 when names with a surname began to be removed in any
 # post (names 0.845 -> 0.879): famous people no list names are removed too (docs/benchmarks.md, "Personal data").
-MAX_LOOKALIKES_REMOVED = {"development": 0.018, "heldback": 0.055}
-MAX_ORDINARY_WORDS_REMOVED = {"development": 0.001, "heldback": 0.002}
-MIN_PRECISION = {"development": 0.975, "heldback": 0.94}
+MAX_LOOKALIKES_REMOVED = {"development": 0.032, "heldback": 0.073}
+MAX_ORDINARY_WORDS_REMOVED = {"development": 0.002, "heldback": 0.003}
+MIN_PRECISION = {"development": 0.955, "heldback": 0.93}
 
 
 @cache
@@ -104,20 +106,50 @@ def test_pii_eval_prints_both_parts_and_lists_development_failures_only() -> Non
     assert figures["heldback"]["recall"]["email"] == round(report("heldback").recall("email")[0], 4)
 
 
-def test_the_model_loads_in_a_fresh_process_without_torch() -> None:
+def test_the_models_load_in_a_fresh_process_without_torch_or_arcjet() -> None:
     """spaCy's backend probes for torch at import; redaction hides it, so ingest never loads torch (it is installed
-    here for building the index, and absent from the Lambda image)."""
+    here for building the index, and absent from the Lambda image). Rampart's files are read from its package
+    without importing the package, whose own module needs arcjet's client (not installed)."""
     script = (
         "import json, sys\n"
         "from functions.shared.redaction import redact\n"
         "text = redact('pray for Thandiwe Mokoena, DOB 1984-06-21', None, use_model=True).text\n"
-        "print(json.dumps({'text': text, 'torch': 'torch' in sys.modules, 'spacy': 'spacy' in sys.modules}))\n"
+        "loaded = {m: m in sys.modules for m in ('torch', 'spacy', 'onnxruntime', 'arcjet')}\n"
+        "print(json.dumps({'text': text, **loaded}))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600, check=True
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert result == {"text": "pray for [name], DOB [date of birth]", "torch": False, "spacy": True}
+    expected = {"torch": False, "spacy": True, "onnxruntime": True, "arcjet": False}
+    assert result == {"text": "pray for [name], DOB [date of birth]", **expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # names no list holds and no cue introduces: only Rampart finds them
+        ("Nkechi Obi and I argued about the vaccine again.", "[name] and I argued about the vaccine again."),
+        ("Dilnoza swears the drops cured him, text 07700 900123", "[name] swears the drops cured him, text [phone]"),
+        # public people stay: named in a news sense, listed, or after a title of office
+        ("Marcus Rashford said free school meals matter", "Marcus Rashford said free school meals matter"),
+        ("Anthony Fauci lied about the lab, wake up", "Anthony Fauci lied about the lab, wake up"),
+    ],
+)
+def test_rampart_finds_names_without_cues_and_keeps_public_people(text: str, expected: str) -> None:
+    assert redact(text, None, use_model=True).text == expected
+
+
+def test_a_long_post_is_read_in_windows() -> None:
+    """Past the model's window a post is read in overlapping windows: a name near the end of a long post is found
+    with the confidence it has in a short one."""
+    from functions.shared.name_tagger import tag_names
+
+    ending = " Nkechi Obi and I argued about it."
+    long_text = "The flu jab is safe for most people and it is offered every autumn. " * 50 + ending
+    short, long = tag_names([ending.strip(), long_text])
+    assert [long_text[s:e] for s, e in long.spans(0.8)] == ["Nkechi Obi"]
+    assert min(w.confidence for w in long.words) > min(w.confidence for w in short.words) - 0.15
 
 
 def test_a_batch_is_redacted_exactly_as_one_post_at_a_time() -> None:
