@@ -20,7 +20,8 @@ DEFAULT_DATA = PROJECT_ROOT / "tests" / "data" / "pii" / "posts.jsonl"
 def pii_eval(
     data: Annotated[Path, typer.Option("--data", help="Labelled posts (JSON lines).")] = DEFAULT_DATA,
     no_model: Annotated[
-        bool, typer.Option("--no-model", help="Patterns and cued names only, without spaCy's model.")
+        bool,
+        typer.Option("--no-model", help="Patterns and cued names only, without the models (spaCy's and Rampart's)."),
     ] = False,
     failures: Annotated[
         bool, typer.Option("--failures", help="Also list what the development part missed or removed wrongly.")
