@@ -23,10 +23,11 @@ from functions.shared.settings import PROJECT_ROOT
 TEST_SET = PROJECT_ROOT / "tests" / "data" / "multilingual"
 # language: right claim first and flagged, at least — about two posts of 32 under what was measured on 2026-11-30
 # (seventh session) after the multilingual calibration was refitted with the 270 non-English stance examples written
-# then (docs/benchmarks.md, first section): ar 0.625, bg 0.406, de 0.875, es 0.875, fr 0.875, ko 0.625, pt 0.906,
-# ru 0.781, zh 0.812 (before them: ar 0.500, bg 0.375, fr 0.844, pt 0.875, ru 0.656, zh 0.688, the rest the same).
+# then and two more Bulgarian and Korean variants were written for every translated myth (docs/benchmarks.md, first
+# section): ar 0.625, bg 0.500, de 0.875, es 0.875, fr 0.875, ko 0.656, pt 0.906, ru 0.781, zh 0.812 (before them:
+# ar 0.500, bg 0.375, fr 0.844, ko 0.625, pt 0.875, ru 0.656, zh 0.688, the rest the same).
 # Bulgarian is weak: USE-m was not trained on it; its translations are its only Bulgarian phrasings.
-FLOORS = {"ko": 0.56, "ru": 0.71, "bg": 0.34, "zh": 0.75, "es": 0.81, "fr": 0.81, "de": 0.81, "pt": 0.84, "ar": 0.56}
+FLOORS = {"ko": 0.59, "ru": 0.71, "bg": 0.43, "zh": 0.75, "es": 0.81, "fr": 0.81, "de": 0.81, "pt": 0.84, "ar": 0.56}
 WRONG_MATCH_AT_MOST = 0.035  # measured 0 in every language but Arabic and German (one post of 32 each)
 CHATTER_MATCH_AT_MOST = 0.125  # measured 0 in every language; at most one post of 8
 
