@@ -186,6 +186,13 @@ _INSTITUTION_AFTER = re.compile(
 )
 
 
+def _names_an_institution(text: str, start: int, end: int) -> bool:
+    """Whether the name text[start:end] is part of a place, an institution or a method: such a word follows it
+    ("Florence Nightingale Hospital") or is one of its later words ("Mercy General")."""
+    following = _INSTITUTION_AFTER.match(text[end:])
+    return bool(following) or any(_INSTITUTION_AFTER.match(word) for word in text[start:end].split()[1:])
+
+
 def cued_names(text: str) -> list[tuple[int, int]]:
     """Names introduced by a cue that marks a private person (the cue itself stays)."""
     spans = []
@@ -334,9 +341,7 @@ def model_names(text: str, exposes: bool, doc: Any = None) -> list[tuple[int, in
         span = _from_given_name(text, entity.start_char, _trim_possessive(text, entity.start_char, entity.end_char))
         if span is None or is_public(text, *span) or (not exposes and _PUBLIC_CONTEXT.search(text[span[1] :])):
             continue
-        if _INSTITUTION_AFTER.match(text[span[1] :]) or any(
-            _INSTITUTION_AFTER.match(w) for w in text[span[0] : span[1]].split()[1:]
-        ):
+        if _names_an_institution(text, *span):
             continue
         value = text[span[0] : span[1]]
         starts_with_given = _given(value.split()[0], given)
@@ -367,9 +372,7 @@ def tagged_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
         value = text[start:end]
         if (start and text[start - 1] in "@#/") or not value[:1].isupper() or is_public(text, start, end):
             continue
-        if _PUBLIC_CONTEXT.search(text[end:]) or _INSTITUTION_AFTER.match(text[end:]):
-            continue
-        if any(_INSTITUTION_AFTER.match(word) for word in value.split()[1:]):
+        if _PUBLIC_CONTEXT.search(text[end:]) or _names_an_institution(text, start, end):
             continue
         found.append((start, end))
     return found
@@ -417,9 +420,9 @@ def given_names(text: str, exposes: bool) -> list[tuple[int, int]]:
         if first is None or (first and words[first - 1].group(0) in _PLACE_BEFORE):
             continue
         rest = [word.group(0) for word in words[first + 1 :]]
-        if _INSTITUTION_AFTER.match(text[match.end() :]) or any(_INSTITUTION_AFTER.match(word) for word in rest):
-            continue
         start = match.start() + words[first].start()
+        if _names_an_institution(text, start, match.end()):
+            continue
         if not exposes and (not rest or _PUBLIC_CONTEXT.search(text[match.end() :])):
             continue
         if not is_public(text, start, match.end()):

@@ -90,6 +90,8 @@ def main() -> None:
         the_matcher = matcher()
         the_matcher.check_many(texts[:64])  # load and warm the model before timing anything
 
+        matcher_cpu_ms: dict[int, list[float]] = {10: [], 64: []}  # each matcher_rates run's CPU per post
+
         # matcher alone, same texts, same batch size as the pipeline's SQS batches, and at 64: once before the
         # pipeline and once after, so a load that changes during the run falls on both sides alike (their mean)
         def matcher_rates() -> dict[int, float]:
@@ -101,8 +103,6 @@ def main() -> None:
                 rates[batch] = len(texts) / (time.perf_counter() - start)
                 matcher_cpu_ms[batch].append((sum(os.times()[:2]) - sum(cpu[:2])) / len(texts) * 1000)
             return rates
-
-        matcher_cpu_ms: dict[int, list[float]] = {10: [], 64: []}
 
         before = matcher_rates()
 
