@@ -64,6 +64,11 @@ SEEDS: dict[str, tuple[str, str, int, int]] = {
     ),
 }
 QUEUED = ("top", "middle", "bottom", "edit", "approve", "reject", "conflict", "overdue", "french")
+DUE_IN = {
+    "top": timedelta(hours=3, minutes=30),
+    "middle": timedelta(days=1, hours=2, minutes=10),
+    "overdue": -timedelta(minutes=25),
+}
 
 
 def make_post(
@@ -126,9 +131,12 @@ def seeded(service: Service) -> Seeded:
     assert all(ids.values()), f"seed posts that made no review item: {[n for n, i in ids.items() if not i]}"
     waiting = {name: ReviewItemRecord.get(ids[name]).status for name in QUEUED}
     assert set(waiting.values()) == {"pending"}, waiting
-    overdue = ReviewItemRecord.get(ids["overdue"])
-    overdue.sla_due = datetime.now(UTC) - timedelta(minutes=25)
-    overdue.save()
+    # The service sets a deadline from the time of day (a standard item is due at the end of the organisation's day),
+    # so the countdowns the console shows are pinned here, not left to the hour the suite runs at.
+    for name, from_now in DUE_IN.items():
+        record = ReviewItemRecord.get(ids[name])
+        record.sla_due = datetime.now(UTC) + from_now
+        record.save()
     return Seeded(ids, posts)
 
 
@@ -241,7 +249,9 @@ def test_queue_is_in_priority_order_with_sla_platform_language_verdict_and_reach
     assert set(rows.evaluate_all("rows => rows.map(r => r.querySelector('.platform').textContent)")) == {"Bluesky"}
 
     top = page.locator(f'#queue-list button.row[data-id="{seeded.ids["top"]}"]')
-    expect(top.locator(".due")).to_have_text(re.compile(r"^Due in \d+ h \d{2} min$"))
+    expect(top.locator(".due")).to_have_text(re.compile(r"^Due in 3 h (2\d|30) min$"))
+    middle = page.locator(f'#queue-list button.row[data-id="{seeded.ids["middle"]}"]')
+    expect(middle.locator(".due")).to_have_text("Due in 1 d 2 h")
     expect(top.locator(".lang")).to_have_text("EN")
     expect(top.locator(".verdict")).to_have_text(re.compile("False|Misleading|Unproven"))
     expect(top.locator(".row-meta")).to_contain_text("2M views")
