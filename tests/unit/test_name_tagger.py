@@ -57,6 +57,12 @@ def test_names_apart_stay_apart() -> None:
         ("Sloan Kettering Hospital told us", "Sloan Kettering", True),  # an institution's start
         ("follow @bongani for more", "bongani", True),  # a handle's words, and not capitalised
         ("Bongani's mum swears by it", "Bongani's", False),  # removed without the possessive
+        # a place's whole name (place_names.txt); one that is also a given name only after "in", "near", …
+        ("Back from two weeks in Nairobi and nobody wore a mask", "Nairobi", True),
+        ("Hashimoto's is autoimmune, not a gluten thing", "Hashimoto's", True),
+        ("the anti-5G clinic in Sydney sells the pendants", "Sydney", True),
+        ("Sydney swears the pendant works", "Sydney", False),
+        ("I sent the leaflet to Sydney yesterday", "Sydney", False),  # "to" may name a person
     ],
 )
 def test_tagged_names_pass_the_public_figure_rules(text: str, name: str, kept: bool) -> None:

@@ -136,3 +136,14 @@ def test_eponyms_and_institutions_named_after_people_stay() -> None:
 
     for text in ("Tommy John surgery is for elbows", "Margaret Holloway Children's Hospital opened"):
         assert given_names(text, exposes=False) == []
+
+
+def test_a_place_named_like_a_person_stays_where_the_post_says_it_is_a_place() -> None:
+    """In a post that exposes details every lone given name counts, but "in Sydney" is where, not who."""
+    from functions.shared.names import given_names
+
+    flyer = "02 9876 5432 is the number on the flyer for the clinic in Sydney"
+    assert given_names(flyer, exposes=True) == []
+    assert redact(flyer).text == "[phone] is the number on the flyer for the clinic in Sydney"
+    person = "Sydney is on 0412 345 678 if you want the pendants"
+    assert _found(person, given_names(person, exposes=True)) == ["Sydney"]
