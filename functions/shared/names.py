@@ -267,13 +267,15 @@ def collect_place_names(places: list[str]) -> list[str]:
 
 # Words before a name that say it is where something is, and not who ("in Sydney"; "to Sydney" or "from Sydney"
 # may be a person).
+_BEFORE_A_HANDLE = re.compile(r"\s*\(\s*@")
 _WHERE_BEFORE = re.compile(r"(?i:\b(?:in|near|outside|around|en|em|nach)\s+)$")
 
 
 def _names_a_place(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] is a place's whole name: one that is no given name, or any after "in", "near", …"""
+    """Whether text[start:end] is a place's whole name: one that is no given name, or any after "in", "near", …
+    Never a display name before its handle ("— EF Paisley (@…)", a tweet's byline): that is someone's name."""
     value = text[start:end]
-    if value not in place_names():
+    if value not in place_names() or _BEFORE_A_HANDLE.match(text, end):
         return False
     given = first_names()
     return not any(word in given for word in value.split()) or bool(_WHERE_BEFORE.search(text, 0, start))

@@ -63,6 +63,7 @@ def test_names_apart_stay_apart() -> None:
         ("the anti-5G clinic in Sydney sells the pendants", "Sydney", True),
         ("Sydney swears the pendant works", "Sydney", False),
         ("I sent the leaflet to Sydney yesterday", "Sydney", False),  # "to" may name a person
+        ("the jab is poison — EF Paisley (@efp) June 3, 2021", "Paisley", False),  # a display name before its handle
     ],
 )
 def test_tagged_names_pass_the_public_figure_rules(text: str, name: str, kept: bool) -> None:
