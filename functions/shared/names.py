@@ -267,8 +267,16 @@ def collect_place_names(places: list[str]) -> list[str]:
 
 # Words before a name that say it is where something is, and not who ("in Sydney"; "to Sydney" or "from Sydney"
 # may be a person).
-_BEFORE_A_HANDLE = re.compile(r"\s*\(\s*@")
 _WHERE_BEFORE = re.compile(r"(?i:\b(?:in|near|outside|around|en|em|nach)\s+)$")
+
+
+# What follows a display name in a tweet's byline: its handle ("— EF Paisley (@efp)").
+_BEFORE_A_HANDLE = re.compile(r"\s*\(\s*@")
+
+
+def _names_no_person(text: str, start: int, end: int) -> bool:
+    """Whether the name text[start:end] is an institution's, a method's or a place's (every name finder asks)."""
+    return _names_an_institution(text, start, end) or _names_a_place(text, start, end)
 
 
 def _names_a_place(text: str, start: int, end: int) -> bool:
@@ -373,7 +381,7 @@ def model_names(text: str, exposes: bool, doc: Any = None) -> list[tuple[int, in
         span = _from_given_name(text, entity.start_char, _trim_possessive(text, entity.start_char, entity.end_char))
         if span is None or is_public(text, *span) or (not exposes and _PUBLIC_CONTEXT.search(text[span[1] :])):
             continue
-        if _names_an_institution(text, *span) or _names_a_place(text, *span):
+        if _names_no_person(text, *span):
             continue
         value = text[span[0] : span[1]]
         starts_with_given = _given(value.split()[0], given)
@@ -404,9 +412,7 @@ def tagged_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
         value = text[start:end]
         if (start and text[start - 1] in "@#/") or not value[:1].isupper() or is_public(text, start, end):
             continue
-        if _PUBLIC_CONTEXT.search(text[end:]) or _names_an_institution(text, start, end):
-            continue
-        if _names_a_place(text, start, end):
+        if _PUBLIC_CONTEXT.search(text[end:]) or _names_no_person(text, start, end):
             continue
         found.append((start, end))
     return found
@@ -455,7 +461,7 @@ def given_names(text: str, exposes: bool) -> list[tuple[int, int]]:
             continue
         rest = [word.group(0) for word in words[first + 1 :]]
         start = match.start() + words[first].start()
-        if _names_an_institution(text, start, match.end()) or _names_a_place(text, start, match.end()):
+        if _names_no_person(text, start, match.end()):
             continue
         if not exposes and (not rest or _PUBLIC_CONTEXT.search(text[match.end() :])):
             continue
