@@ -52,11 +52,9 @@ def main() -> None:
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     from functions.cli.kb import _inputs, _stance_inputs
-    from functions.curation.stance_report import policy_for
-    from functions.match.engine.stance import Alignment, alignment_of, load_stance_model, stance_of
+    from functions.curation.stance_report import evaluate_stance
+    from functions.match.engine.stance import Alignment, StanceResult, alignment_of, load_stance_model, stance_of
     from functions.match.engine.stance_training import _pipeline, _table
-    from functions.match.policy import signals_risk
-    from functions.shared.models import Action, Stance
     from functions.shared.settings import get_settings
 
     settings = get_settings()
@@ -75,27 +73,21 @@ def main() -> None:
 
     figures: dict[str, object] = {"training_examples": len(train), "regularisation_c": c}
     for name, rule in RULES.items():
-        corrected = right = spreading = debunks = debunks_corrected = 0
+        predicted = []
         for example, row, risk_p in zip(train, probabilities, risk, strict=True):
-            claim = claims[example.claim_id]
             by_class = dict(zip(classes, (float(p) for p in row), strict=True))
             ranked = sorted(by_class, key=lambda k: -by_class[k])
             chosen = ranked[0]
             if chosen == "spreads" and not rule(by_class):
                 chosen = next(k for k in ranked[1:] if k != "counters")
-            stance = stance_of(Alignment(chosen), claim.is_myth)
-            risky = bool(risk_p >= committed.risk_threshold) or signals_risk(example.text)
-            is_corrected = policy_for(example, stance, claim, risky).action is Action.CORRECT
-            spreads = example.stance is (Stance.SUPPORTS if claim.is_myth else Stance.REFUTES)
-            debunk = example.stance is Stance.REFUTES and claim.is_myth
-            corrected += is_corrected
-            right += is_corrected and spreads
-            spreading += spreads
-            debunks += debunk
-            debunks_corrected += debunk and is_corrected
-        figures[f"{name}_precision"] = round(right / corrected, 3) if corrected else None
-        figures[f"{name}_recall"] = round(right / spreading, 3)
-        figures[f"{name}_debunks_corrected"] = round(debunks_corrected / debunks, 3)
+            stance = stance_of(Alignment(chosen), claims[example.claim_id].is_myth)
+            risky = bool(risk_p >= committed.risk_threshold)
+            predicted.append(StanceResult(stance, by_class[chosen], {stance.value: by_class[chosen]}, risky))
+        # the reply policy and its counts exactly as `antidote kb eval-stance` runs them
+        report = evaluate_stance(train, predicted, claims)
+        figures[f"{name}_precision"] = report["correct_precision"]
+        figures[f"{name}_recall"] = report["correct_recall"]
+        figures[f"{name}_debunks_corrected"] = report["refutes_given_correct"]
     print_figures(figures, as_json=args.json)
 
 
