@@ -55,13 +55,10 @@ class E5Embedder:
         return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), self.dimensions)
 
 
-def closest_claims(posts: np.ndarray, phrasings: np.ndarray, phrasing_claims: np.ndarray) -> np.ndarray:
-    """Per post, each claim's best cosine over its phrasings (posts × claims)."""
-    claims, column = np.unique(phrasing_claims, return_inverse=True)
-    scores = posts @ phrasings.T
-    best = np.full((len(posts), len(claims)), -2.0, dtype=np.float32)
-    for j in range(scores.shape[1]):
-        np.maximum(best[:, column[j]], scores[:, j], out=best[:, column[j]])
+def closest_claims(posts: np.ndarray, phrasings: np.ndarray, claim_starts: np.ndarray) -> np.ndarray:
+    """Per post, each claim's best cosine over its phrasings (posts × claims); a claim's phrasings are contiguous,
+    beginning at ``claim_starts`` (``index.claim_blocks``), as in the index."""
+    best: np.ndarray = np.maximum.reduceat(posts @ phrasings.T, claim_starts, axis=1)
     return best
 
 
@@ -72,14 +69,15 @@ def main() -> None:
 
     from functions.curation.knowledge_base import load_knowledge_base
     from functions.match.engine.artifact import kb_index_texts
+    from functions.match.engine.index import claim_blocks
     from functions.match.engine.normalise import text_to_embed
     from functions.match.engine.stance_training import load_stance_examples
     from functions.match.engine.usem import UsemEmbedder
 
     kb = load_knowledge_base(ROOT / "knowledge_base")
     pairs = [(claim_id, text_to_embed(text)) for claim_id, items in kb_index_texts(kb) for _, text in items]
-    phrasing_claims = np.array([claim_id for claim_id, _ in pairs])
-    claim_order = np.unique(phrasing_claims)
+    claim_ids, claim_starts = claim_blocks(claim_id for claim_id, _ in pairs)
+    claim_order = np.array(claim_ids)
     examples = load_stance_examples(ROOT / "knowledge_base" / "stance", set(kb.by_id))
     training = [e for e in examples if e.split == "train" and e.language != "en"]
     sets = {"training": [(e.text, e.claim_id, e.language) for e in training], "test": []}
@@ -95,7 +93,7 @@ def main() -> None:
         phrasings = encoder.encode([text for _, text in pairs])
         figures[f"{name}_seconds_per_1000_phrasings"] = round(1000 * (time.perf_counter() - started) / len(pairs), 2)
         scores[name] = {
-            part: closest_claims(encoder.encode([text_to_embed(t) for t, _, _ in posts]), phrasings, phrasing_claims)
+            part: closest_claims(encoder.encode([text_to_embed(t) for t, _, _ in posts]), phrasings, claim_starts)
             for part, posts in sets.items()
         }
     best_share, best_right = 0.0, -1.0
