@@ -45,7 +45,10 @@ _RELATION = (
     r"(?:my|our|his|her|their|your)\s+(?:[\w'’]+\s+)?(?:neighbou?r|son|daughter|kid|child|boy|girl|husband|wife|partner|"
     r"mum|mom|mother|dad|father|brother|sister|aunt|auntie|uncle|cousin|niece|nephew|grandma|grandmother|granny|"
     r"nan|nana|grandpa|grandfather|grandad|grandson|granddaughter|friend|colleague|coworker|boss|landlord|"
-    r"landlady|flatmate|roommate|ex|fiance|fiancee|fiancé|fiancée|stepson|stepdaughter|baby|mil|fil|"
+    r"landlady|flatmate|roommate|housemate|classmate|teammate|ex|fiance|fiancee|fiancé|fiancée|stepson|stepdaughter|"
+    r"stepmum|stepmom|stepdad|stepmother|stepfather|stepsister|stepbrother|godmother|godfather|godson|goddaughter|"
+    r"mate|bestie|bff|buddy|pal|bf|gf|hubby|wifey|bro|sis|carer|caregiver|babysitter|nanny|childminder|"
+    r"baby|mil|fil|"
     r"gp|doctor|doc|nurse|midwife|naturopath|chiropractor|pharmacist|dentist|therapist|coach|pastor|priest|"
     r"teacher|coordinator|upline|leader|lawyer|attorney|homeopath|herbalist|healer|dietitian|nutritionist|"
     r"consultant|surgeon|oncologist|paediatrician|pediatrician|optometrist|physio|osteopath)(?:-in-law)?|"
@@ -53,18 +56,25 @@ _RELATION = (
     # Spanish
     r"(?:mi|mis|su|nuestr[oa])\s+(?:vecin[oa]|hij[oa]|marido|esposa?|mujer|novi[oa]|madre|padre|mam[áa]|pap[áa]|"
     r"herman[oa]|t[íi][oa]|prim[oa]|abuel[oa]|niet[oa]|amig[oa]|suegr[oa]|cuñad[oa]|jef[ae]|médic[oa]|"
-    r"doctora?|enfermer[oa]|pediatra|naturópata|curander[oa])|"
+    r"doctora?|enfermer[oa]|pediatra|naturópata|curander[oa]|compadre|comadre|compañer[oa]|pareja|yerno|nuera|"
+    r"sobrin[oa]|padrino|madrina|ahijad[oa]|colega)|"
+    # a kin word before a first name, often without "my" ("tía Carmen", "tia Benedita", "vó Lurdes")
+    r"t[íi][oa]|titi[oa]|vov[óô]|v[óô]|abuelit[oa]|compadre|comadre|"
     # Portuguese
     r"(?:minha|meu|nossa|nosso)\s+(?:vizinh[oa]|filh[oa]|marido|esposa|mulher|namorad[oa]|m[ãa]e|pai|irm[ãa]o?|"
-    r"tia|tio|prim[oa]|av[óô]|net[oa]|amig[oa]|sogr[oa]|médic[oa]|enfermeir[oa])|"
+    r"tia|tio|prim[oa]|av[óô]|net[oa]|amig[oa]|sogr[oa]|médic[oa]|enfermeir[oa]|cunhad[oa]|sobrinh[oa]|padrinho|"
+    r"madrinha|afilhad[oa]|colega|chefe|compadre|comadre|genro|nora|parceir[oa])|"
     # French
     r"(?:mon|ma|mes|notre)\s+(?:voisine?|fils|fille|mari|femme|copine?|m[èe]re|p[èe]re|fr[èe]re|s[œo]eur|tante|"
     r"oncle|cousine?|grand-m[èe]re|grand-p[èe]re|petit-fils|petite-fille|ami|amie|coll[èe]gue|m[ée]decin|"
-    r"infirmi[èe]re?|sage-femme|naturopathe)|"
+    r"infirmi[èe]re?|sage-femme|naturopathe|neveu|ni[èe]ce|beau-fr[èe]re|belle-s[œo]e?ur|belle-m[èe]re|"
+    r"beau-p[èe]re|pote|copain|compagne|compagnon|filleule?|parrain|marraine|coloc|colocataire|patronne?|chef)|"
     # German
     r"(?:mein|meine|meinem|meiner|unser|unsere)\s+(?:Nachbar(?:in)?|Sohn|Tochter|Mann|Frau|Freund(?:in)?|Mutter|"
     r"Vater|Bruder|Schwester|Tante|Onkel|Cousine?|Oma|Opa|Enkel(?:in)?|Kolleg(?:e|in)|Ärztin|Arzt|Hausarzt|"
-    r"Hausärztin|Heilpraktiker(?:in)?)|"
+    r"Hausärztin|Heilpraktiker(?:in)?|Schwager|Schwägerin|Neffe|Nichte|Kumpel|Chef(?:in)?|Schwiegermutter|"
+    r"Schwiegervater|Schwiegersohn|Schwiegertochter|Mitbewohner(?:in)?|Patenkind|Patentante|Patenonkel|Partner(?:in)?|"
+    r"Lebensgefährt(?:e|in))|"
     # Italian
     r"(?:mi[oa]|il\s+mio|la\s+mia)\s+(?:vicin[oa]|figli[oa]|marito|moglie|madre|padre|fratello|sorella|zi[oa]|"
     r"nonn[oa]|amic[oa]|medico|cugin[oa]|cognat[oa]|suocer[oa]|nipote|collega|fidanzat[oa]|compagn[oa]|mamma|"
@@ -180,7 +190,8 @@ _INSTITUTION_AFTER = re.compile(
     r"^(?:['’]s)?\s*(?:\d(?!\d{0,2}\s?(?:yo|y/o|years?|yrs?|años|ans|Jahre|anni)\b)|(?:[A-Z][\w'’]*\s+){0,2}(?:General|Hospital|Clinic|Centre|Center|Medical|Health|Healthcare|Institute|University|College|"
     r"School|Primary|Academy|Ward|Unit|Street|St|Road|Rd|Avenue|Ave|Lane|Square|Park|Trust|Foundation|Pharmacy|"
     r"Surgery|Practice|Labs?|Laboratories|Therapy|therapy|Protocol|protocol|Method|method|Diet|diet|Cure|cure|"
-    r"Syndrome|syndrome|Disease|disease|Hospitals|Healthcare|"
+    r"Syndrome|syndrome|Disease|disease|Hospitals|Healthcare|Hospice|Memorial|Monument|Cathedral|Chapel|Mosque|Temple|"
+    r"Synagogue|Stadium|Arena|Airport|Station|Museum|Library|Gardens|Palace|Castle|Bridge|Cemetery|"
     # eponyms: "Tommy John surgery", "Heimlich manoeuvre"
     r"surgery|procedure|operation|manoeuvre|maneuver|test|sign|effect|scale|score|technique|law|rule)\b)"
 )

@@ -303,8 +303,17 @@ _NOT_A_STREET_NAME = (
 )
 _ES_NAME_WORD = r"[A-ZÁÉÍÓÚÑ][\wáéíóúñü'’.-]*"
 _ES_CONNECTOR = r"(?:de|del|la|las|los|el|da|das|do|dos|y|e)"
+# Addresses that belong to the public, not to a person: seats of government and of health agencies, and the ones
+# everyone knows from fiction ("10 Downing Street", "221B Baker Street"). They stay, as a helpline's number does.
+_PUBLIC_ADDRESSES = re.compile(
+    r"(?i:\b(?:1[01]\s+Downing\s+St(?:reet)?|221\s?B\s+Baker\s+St(?:reet)?|1600\s+Pennsylvania\s+Ave(?:nue)?"
+    r"(?:\s+N\.?W)?|742\s+Evergreen\s+Terrace|4\s+Privet\s+Drive|12\s+Grimmauld\s+Place|1313\s+Mockingbird\s+Lane|"
+    r"124\s+Conch\s+Street|350\s+Fifth\s+Ave(?:nue)?|1600\s+Clifton\s+R(?:oa)?d|200\s+Independence\s+Ave(?:nue)?"
+    r"(?:\s+S\.?W)?|10903\s+New\s+Hampshire\s+Ave(?:nue)?|9000\s+Rockville\s+Pike|39\s+Victoria\s+St(?:reet)?|"
+    r"Avenue\s+Appia\s+20))(?!\w)\.?"
+)
 _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
-    # 22 Acacia Road, Walsall WS3 1DP / Flat 3, 7 Mill Row / 1600 Pennsylvania Ave NW, Washington, DC 20500.
+    # 22 Acacia Road, Walsall WS3 1DP / Flat 3, 7 Mill Row / 1401 Pennsylvania Ave NW, Washington, DC 20004.
     re.compile(
         rf"(?:\b{_UNIT},?\s+)?\b\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,5}})?,?\s+"
         rf"(?:(?:N|S|E|W|NE|NW|SE|SW)\.?\s+)?"
@@ -661,6 +670,11 @@ class _Redactor:
         self.add(_valid_phone_numbers(self.masked), "phone")
 
     def addresses(self) -> None:
+        # A public address stays with its town and postcode ("1600 Pennsylvania Ave NW, Washington, DC 20500").
+        for public in list(_PUBLIC_ADDRESSES.finditer(self.masked)):
+            more = _ADDRESS_MORE.match(self.masked, public.end())
+            end = more.end() if more else public.end()
+            self.masked = self.masked[: public.start()] + _URL_MASK * (end - public.start()) + self.masked[end:]
         for pattern in _ADDRESS_PATTERNS:
             self.find(pattern, "address")
         # Extend each address over the town, region and postcode that follow it.

@@ -55,6 +55,10 @@ def test_names_apart_stay_apart() -> None:
         ("Marcus Rashford said the school meals help", "Marcus Rashford", True),  # news wording after the name
         ("Senator Bongani Dube wants the ban", "Bongani Dube", True),  # a title of office before
         ("Sloan Kettering Hospital told us", "Sloan Kettering", True),  # an institution's start
+        ("Sloan Kettering turned us away for the trial", "Sloan Kettering", True),  # a listed medical centre
+        ("a Dana-Farber study found", "Dana-Farber", True),
+        ("the Lincoln Memorial was packed", "Lincoln Memorial", True),  # a landmark's word after the name
+        ("my mate Callum reckons ice baths work", "Callum", False),
         ("follow @bongani for more", "bongani", True),  # a handle's words, and not capitalised
         ("Bongani's mum swears by it", "Bongani's", False),  # removed without the possessive
         # a place's whole name (place_names.txt); one that is also a given name only after "in", "near", …

@@ -52,6 +52,31 @@ from functions.shared.redaction import redact
         ("Dame Sally Davies and Professor Brian Cox said", "Dame Sally Davies and Professor Brian Cox said"),
         ("my neighbour Bill Gates says", "my neighbour [name] says"),
         ("my sister-in-law Bethany said", "my sister-in-law [name] said"),
+        # relations said the way people say them, with or without "my"
+        ("my mate Callum reckons ice baths work", "my mate [name] reckons ice baths work"),
+        ("my bestie Priya swears by it", "my bestie [name] swears by it"),
+        ("mi compadre Ezequiel Barrios dice que", "mi compadre [name] dice que"),
+        ("mi sobrina Lucía Ortega lo vio", "mi sobrina [name] lo vio"),
+        ("tia Benedita jura que banho de ervas cura", "tia [name] jura que banho de ervas cura"),
+        ("la tía Carmen lo cura con limón", "la tía [name] lo cura con limón"),
+        ("meu cunhado Rodrigo Alves vende", "meu cunhado [name] vende"),
+        ("ma belle-sœur Chantal Morel dit", "ma belle-sœur [name] dit"),
+        ("mein Kumpel Jonas Weber meint", "mein Kumpel [name] meint"),
+        # landmarks, seats of government and addresses everyone knows from fiction are not anyone's
+        ("the Lincoln Memorial was packed for the march", "the Lincoln Memorial was packed for the march"),
+        ("10 Downing Street announced the plan", "10 Downing Street announced the plan"),
+        ("at 10 Downing St. today", "at 10 Downing St. today"),
+        ("221B Baker Street is a museum, not a pharmacy", "221B Baker Street is a museum, not a pharmacy"),
+        (
+            "march on 1600 Pennsylvania Ave NW, Washington, DC 20500 today",
+            "march on 1600 Pennsylvania Ave NW, Washington, DC 20500 today",
+        ),
+        (
+            "write to the CDC, 1600 Clifton Rd, Atlanta, GA 30329",
+            "write to the CDC, 1600 Clifton Rd, Atlanta, GA 30329",
+        ),
+        ("742 Evergreen Terrace is the Simpsons' house", "742 Evergreen Terrace is the Simpsons' house"),
+        ("my aunt lives at 10 Downing Road, Leeds LS6 2QR", "my aunt lives at [address]"),
         # mourning, prayer, signatures and copies introduce private people
         ("RIP Tanisha Brooks, 34, who", "RIP [name], 34, who"),
         ("signed, Margaret Okonkwo-Hale, mother", "signed, [name], mother"),
