@@ -1,9 +1,13 @@
 """Detect the language of a post so that a match and a reply use the right knowledge-base translation.
 
-lingua ships its language models inside the wheel, so detection needs no download at run time. The detector is
-limited to the languages the service supports and built once, on first use (loading the models costs about a
-second and some memory, which a function that never detects should not pay). A minimum relative distance makes
-lingua answer None for text too short or too mixed to call, rather than guess.
+lingua ships its language models inside the wheel, so detection needs no download at run time. The detector knows
+the ten languages the service writes replies in, Italian and Dutch, and the languages that share a script with
+them and would otherwise be taken for them (Ukrainian for Russian or Bulgarian, Persian and Urdu for Arabic,
+Japanese for Chinese): a Ukrainian post is called Ukrainian, so its item says "needs translation", instead of
+getting a Russian reply. It is built once, on first use; lingua first narrows the candidates to the post's script,
+so Korean and Chinese cost nothing, and a script's models load only when a post in it arrives (Latin about a
+second and 180 MB, Cyrillic and Arabic about 0.8 s and 70-110 MB each: ``scripts/benchmarks/language_detection.py``).
+A minimum relative distance makes lingua answer None for text too short or too mixed to call, rather than guess.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from functools import cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-SUPPORTED: dict[Language, str] = {
+DETECTED: dict[Language, str] = {
     Language.ENGLISH: "en",
     Language.SPANISH: "es",
     Language.FRENCH: "fr",
@@ -21,6 +25,16 @@ SUPPORTED: dict[Language, str] = {
     Language.PORTUGUESE: "pt",
     Language.ITALIAN: "it",
     Language.DUTCH: "nl",
+    Language.ARABIC: "ar",
+    Language.BULGARIAN: "bg",
+    Language.KOREAN: "ko",
+    Language.RUSSIAN: "ru",
+    Language.CHINESE: "zh",
+    # told apart from the ones above, never served in them
+    Language.UKRAINIAN: "uk",
+    Language.PERSIAN: "fa",
+    Language.URDU: "ur",
+    Language.JAPANESE: "ja",
 }
 # How far ahead of the runner-up the winner must be: 0.2 keeps every demo post with a declared language and
 # refuses mixed or one-word text ("taxi hotel", "hello hola bonjour" is still a guess lingua makes, see tests).
@@ -41,7 +55,7 @@ _DECLARED = re.compile(r"^([a-z]{2})(?:[-_][a-z0-9]+)*$")
 @cache
 def _detector() -> LanguageDetector:
     return (
-        LanguageDetectorBuilder.from_languages(*SUPPORTED)
+        LanguageDetectorBuilder.from_languages(*DETECTED)
         .with_minimum_relative_distance(MINIMUM_RELATIVE_DISTANCE)
         .build()
     )
@@ -59,12 +73,12 @@ def _clean(text: str) -> str:
 
 
 def detect_language(text: str) -> str | None:
-    """ISO 639-1 code (en, es, fr, de, pt, it, nl) of the post's language, or None when it cannot be told."""
+    """ISO 639-1 code (one of DETECTED's) of the post's language, or None when it cannot be told."""
     cleaned = _clean(text)
     if sum(ch.isalpha() for ch in cleaned) < _MIN_LETTERS:
         return None
     language = _detector().detect_language_of(cleaned)
-    return SUPPORTED.get(language) if language is not None else None
+    return DETECTED.get(language) if language is not None else None
 
 
 def normalise_declared(declared: str | None) -> str | None:

@@ -5,8 +5,8 @@ Run: .venv/bin/python scripts/benchmarks/multilingual.py [--json]   (needs a bui
 Three ways of reading the same posts, in the same run, with the same built artifact:
 - ``baseline``: today's engine for every post (English MiniLM + BM25, the English calibration);
 - ``routed``: as the service runs — English on today's engine, every other language on the multilingual index
-  (USE-m + BM25, its own calibration); the language is what ingest stores (lingua over en, es, fr, de, pt, it, nl;
-  None for the rest, which the script then routes);
+  (USE-m + BM25, its own calibration); the language is what ingest stores (lingua, functions/ingest/language.py;
+  a post it cannot call is routed by its script);
 - ``all_usem``: every post, English included, on the multilingual index (the alternative to routing).
 
 Per language (``tests/data/multilingual/*.yaml``, never used for fitting; English: ``tests/data/heldout``):

@@ -53,9 +53,28 @@ def test_short_or_ambiguous_text_is_none(text: str) -> None:
     assert detect_language(text) is None
 
 
-def test_only_supported_codes_come_back() -> None:
-    # Russian, Polish and Swedish are outside the supported set: never a code the service cannot serve.
-    for text in ["Вакцины вызывают аутизм", "Szczepionki powodują autyzm u dzieci", "Vacciner orsakar inte autism"]:
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the other five languages the service replies in
+        ("Вакцините срещу морбили причиняват аутизъм, всички го знаят", "bg"),
+        ("Прививка от гриппа не может вызвать грипп, в ней нет живого вируса", "ru"),
+        ("독감 백신을 맞으면 독감에 걸린다는 말은 사실이 아닙니다", "ko"),
+        ("流感疫苗不会让你得流感，里面没有活病毒", "zh"),
+        ("لقاح الإنفلونزا لا يمكن أن يسبب الإنفلونزا", "ar"),
+        # languages that share a script with them are told apart, so they are never answered in the wrong one
+        ("Щеплення від грипу не може викликати грип, у ньому немає живого вірусу", "uk"),
+        ("واکسن آنفولانزا نمی‌تواند باعث آنفولانزا شود", "fa"),
+        ("インフルエンザワクチンでインフルエンザにはなりません", "ja"),
+    ],
+)
+def test_detects_every_language_the_service_replies_in(text: str, expected: str) -> None:
+    assert detect_language(text) == expected
+
+
+def test_only_known_codes_come_back() -> None:
+    # Polish and Swedish are outside the detected set: never a code the detector was not built for.
+    for text in ["Szczepionki powodują autyzm u dzieci", "Vacciner orsakar inte autism"]:
         assert detect_language(text) in {None, "en", "es", "fr", "de", "pt", "it", "nl"}
 
 

@@ -190,6 +190,19 @@ def test_a_french_question_on_a_translated_myth_is_answered_in_french(service: S
     assert item.draft["text"].startswith("Bonne question ! Des études portant sur des millions d'enfants")
 
 
+def test_a_korean_question_without_a_declared_language_is_answered_in_korean(service: Service) -> None:
+    # platforms such as Reddit declare no language: ingest's detection gives Korean, so the reply is Korean
+    sent = post("MMR 백신이 자폐증을 일으킨다는 게 사실인가요? 아이 접종을 앞두고 걱정돼요", language=None)
+    deliver(service, [sent])
+    item = items_of(service, [sent])[sent["post_id"]]
+    assert_consistent(item)
+    assert (item.language, item.claim_id) == ("ko", "vaccines-autism-mmr-causes-autism")
+    assert item.action is Action.INFORM
+    assert not item.needs_translation
+    assert item.draft["language"] == "ko"
+    assert item.draft["text"].startswith("좋은 질문입니다! 수백만 명의 아이를 추적한 연구들에서")
+
+
 def test_a_french_question_on_a_myth_without_french_says_it_needs_translation(service: Service) -> None:
     # only the high-harm myths are translated into every language: this one (medium harm) has no French
     text = "Mes glaires sont vertes, donc c'est une infection bactérienne et il me faut des antibiotiques, non ?"
