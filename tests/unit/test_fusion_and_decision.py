@@ -7,10 +7,13 @@ import pytest
 from pydantic import ValidationError
 
 from functions.match.engine.calibrate import score_at_rate
+from functions.match.engine.calibrate_multilingual import MIN_POSTS_PER_LANGUAGE, review_by_language
 from functions.match.engine.calibration import Thresholds
 from functions.match.engine.fusion import FEATURES, LinearModel, fit_linear_model, reciprocal_rank_fusion
 from functions.match.engine.matcher import Decision, decide
 from functions.match.engine.normalise import normalise_post
+from functions.match.engine.stance_training import StanceExample
+from functions.shared.models import Stance
 
 THRESHOLDS = Thresholds(match=0.8, review=0.4, min_words_for_match=4)
 
@@ -56,6 +59,38 @@ def test_score_at_rate_allows_exactly_the_rate() -> None:
 def test_thresholds_must_be_ordered() -> None:
     with pytest.raises(ValidationError):
         Thresholds(match=0.3, review=0.5, min_words_for_match=4)
+    with pytest.raises(ValidationError):  # a language's own review threshold is never above the pooled one
+        Thresholds(match=0.8, review=0.4, min_words_for_match=4, review_by_language={"bg": 0.5})
+
+
+def test_a_language_with_its_own_review_threshold_is_decided_with_it() -> None:
+    thresholds = Thresholds(match=0.8, review=0.4, min_words_for_match=4, review_by_language={"bg": 0.2})
+    post = normalise_post("ваксините причиняват аутизъм и всички го знаят")
+    assert thresholds.for_language("bg").review == 0.2
+    assert thresholds.for_language("BG-bg").review == 0.2
+    assert thresholds.for_language("ru") is thresholds
+    assert thresholds.for_language(None) is thresholds
+    assert decide(0.3, post, thresholds.for_language("bg"))[0] is Decision.REVIEW
+    assert decide(0.3, post, thresholds.for_language("ru"))[0] is Decision.NONE
+    assert decide(0.8, post, thresholds.for_language("bg"))[0] is Decision.MATCH  # the match threshold is shared
+
+
+def test_review_by_language_only_lowers_where_a_language_under_reaches_the_rate() -> None:
+    def examples(language: str, count: int) -> list[StanceExample]:
+        return [
+            StanceExample(
+                id=f"{language}{i}", claim_id="c", stance=Stance.SUPPORTS, language=language, platform="x", text="t"
+            )
+            for i in range(count)
+        ]
+
+    n = MIN_POSTS_PER_LANGUAGE
+    posts = examples("bg", n) + examples("es", n) + examples("ko", n - 1)
+    # Bulgarian's scores sit low, Spanish's high; Korean has too few posts to set a threshold of its own
+    scores = np.concatenate([np.linspace(0.0, 0.3, n), np.linspace(0.2, 0.9, n), np.linspace(0.0, 0.1, n - 1)])
+    found = review_by_language(posts, scores, review=0.5)
+    assert set(found) == {"bg"}
+    assert (scores[:n] >= found["bg"]).mean() <= 0.25 < (scores[:n] >= found["bg"] - 0.01).mean()
 
 
 @pytest.mark.parametrize(

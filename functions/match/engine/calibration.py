@@ -22,12 +22,24 @@ class Thresholds(BaseModel):
     min_words_for_match: int = Field(
         ge=1, description="Posts with fewer words (after normalisation) can reach 'review' at most."
     )
+    review_by_language: dict[str, float] = Field(
+        default_factory=dict,
+        description="A lower review threshold for posts in these languages (ISO 639-1 codes), where the pooled one "
+        "holds the language's scores to a stricter rate than the others (calibrate_multilingual.py).",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Thresholds:
         if self.review > self.match:
             raise ValueError("review threshold must not exceed match threshold")
+        if any(not 0 <= review <= self.review for review in self.review_by_language.values()):
+            raise ValueError("a language's review threshold must be between 0 and the pooled review threshold")
         return self
+
+    def for_language(self, language: str | None) -> Thresholds:
+        """The thresholds a post in ``language`` is decided with (the pooled ones when it has none of its own)."""
+        review = self.review_by_language.get((language or "").strip().lower()[:2])
+        return self if review is None else self.model_copy(update={"review": review, "review_by_language": {}})
 
 
 class Calibration(BaseModel):

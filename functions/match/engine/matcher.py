@@ -190,8 +190,8 @@ class Matcher:
         query_texts = [p.text for p in posts]
         vectors = self.embedder.encode(query_texts)  # every post: the stance model reads these vectors
         tokens = tokenize(query_texts)
-        results = self._rank(self.index, self.calibration, vectors, tokens, posts, top_k)
-        hints = list(languages) if languages is not None else [None] * len(texts)
+        hints: list[str | None] = list(languages) if languages is not None else [None] * len(texts)
+        results = self._rank(self.index, self.calibration, vectors, tokens, posts, hints, top_k)
         routed = [i for i, (text, hint) in enumerate(zip(texts, hints, strict=True)) if is_multilingual(text, hint)]
         other_languages = self._multilingual_index.get() if routed else None
         usem_vectors: dict[int, np.ndarray] = {}  # USE-m's vectors computed for routing, which the stance model reuses
@@ -204,6 +204,7 @@ class Matcher:
                 routed_vectors,
                 [tokens[i] for i in routed],
                 [posts[i] for i in routed],
+                [hints[i] for i in routed],
                 top_k,
             )
             for i, result in zip(routed, routed_results, strict=True):
@@ -219,19 +220,21 @@ class Matcher:
         vectors: np.ndarray,
         tokens: list[list[str]],
         posts: list[NormalisedPost],
+        languages: list[str | None],
         top_k: int,
     ) -> list[CheckResult]:
         texts = [p.text for p in posts]
         candidates = generate_candidates(index, vectors, tokens, calibration.candidate_depth, texts)
         results = []
-        for post, found in zip(posts, candidates, strict=True):
+        for post, language, found in zip(posts, languages, candidates, strict=True):
             ranked = (
                 rank_candidates(index, found, calibration.ranking, calibration.confidence, top_k, calibration.reranker)
                 if post.word_count
                 else []
             )
             matches = [ClaimMatch(self.claims[r.claim_id], r.score, r.dense, r.lexical, r.closest) for r in ranked]
-            decision, reason = decide(matches[0].score if matches else None, post, calibration.thresholds)
+            thresholds = calibration.thresholds.for_language(language)
+            decision, reason = decide(matches[0].score if matches else None, post, thresholds)
             results.append(CheckResult(decision, reason, matches, post))
         return results
 
