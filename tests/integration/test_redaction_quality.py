@@ -27,7 +27,7 @@ from functions.shared.settings import PROJECT_ROOT
 # 3.17 % and 7.27 %: it does not know who is famous either.
 FLOORS: dict[str, dict[str, float]] = {
     "development": {
-        "person_name": 0.96,
+        "person_name": 0.94,
         "handle": 1.0,
         "phone": 1.0,
         "email": 1.0,
@@ -42,7 +42,7 @@ FLOORS: dict[str, dict[str, float]] = {
         "handle": 1.0,
         "phone": 0.96,
         "email": 1.0,
-        "address": 0.91,
+        "address": 0.95,
         "record_number": 1.0,
         "date_of_birth": 1.0,
         "card_number": 1.0,
@@ -57,9 +57,14 @@ FLOORS: dict[str, dict[str, float]] = {
 # session of 2026-12-01): development names 0.955 -> 0.965, look-alikes 0.0134 -> 0.0085, precision 0.975 -> 0.979;
 # the held-back part unchanged. Then medical centres that bear a person's or a place's name (public_names.txt):
 # development look-alikes 0.0085 -> 0.0049, precision 0.979 -> 0.983; held-back 0.0727 -> 0.0667, 0.934 -> 0.939.
-MAX_LOOKALIKES_REMOVED = {"development": 0.006, "heldback": 0.067}
-MAX_ORDINARY_WORDS_REMOVED = {"development": 0.002, "heldback": 0.003}
-MIN_PRECISION = {"development": 0.98, "heldback": 0.935}
+# Then a fourth round of 220 development posts written blind (batch r4: names from many cultures, addresses, ids
+# and helplines of twenty countries), and the rules its failures showed were missing (addresses' national shapes,
+# more labels and birth verbs, helplines, acronyms and institutions' names, surnames after a found given name):
+# development names 0.935 -> 0.952, look-alikes 3.03 % -> 1.69 %, precision 0.947 -> 0.964 (all with r4); held-back
+# addresses 0.917 -> 0.958, look-alikes 6.67 % -> 4.24 %, precision 0.939 -> 0.958.
+MAX_LOOKALIKES_REMOVED = {"development": 0.02, "heldback": 0.043}
+MAX_ORDINARY_WORDS_REMOVED = {"development": 0.0025, "heldback": 0.003}
+MIN_PRECISION = {"development": 0.96, "heldback": 0.955}
 
 
 @cache

@@ -9,7 +9,7 @@ import pytest
 
 from functions.shared import redaction
 from functions.shared.name_tagger import TaggedNames, TaggedWord
-from functions.shared.names import TAGGED_THRESHOLD, TAGGED_THRESHOLD_EXPOSING, tagged_names
+from functions.shared.names import TAGGED_THRESHOLD, TAGGED_THRESHOLD_EXPOSING, following_surnames, tagged_names
 
 
 def tagged(text: str, *names: tuple[str, float]) -> TaggedNames:
@@ -59,6 +59,12 @@ def test_names_apart_stay_apart() -> None:
         ("a Dana-Farber study found", "Dana-Farber", True),
         ("the Lincoln Memorial was packed", "Lincoln Memorial", True),  # a landmark's word after the name
         ("my mate Callum reckons ice baths work", "Callum", False),
+        # an institution's word before the name or after it, a saint's name, an acronym
+        ("gevonden bij het Catharina Ziekenhuis? Mijn zorgpas", "Catharina Ziekenhuis", True),
+        ("el Hospital Luis Calvo Mackenna atiende sin previsión", "Luis Calvo Mackenna", True),
+        ("admitted at St. Luke's BGC last March", "Luke's", True),
+        ("RIVM meldt: 92% van de kinderen is gevaccineerd", "RIVM", True),
+        ("WHO and MoH have proven it's safe", "MoH", True),
         ("follow @bongani for more", "bongani", True),  # a handle's words, and not capitalised
         ("Bongani's mum swears by it", "Bongani's", False),  # removed without the possessive
         # a place's whole name (place_names.txt); one that is also a given name only after "in", "near", …
@@ -121,3 +127,13 @@ def test_a_text_without_a_capital_letter_is_not_read(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(redaction._Redactor, "needs_the_model", lambda _self: False)
     redaction.redact_many([("garlic cures everything", None), ("Garlic cures everything", None)], use_model=True)
     assert read == ["Garlic cures everything"]
+
+
+def test_a_one_word_name_grows_over_the_surname_after_it() -> None:
+    text = "Lwazi Mthembu, Ayanda Khumalo and Lindiwe Dube completed the counselling course"
+    assert following_surnames(text, text, [(0, 5)]) == [(0, 13)]
+    # not after a name of two words, not over words that are never names or make an institution, not in a headline
+    assert following_surnames(text, text, [(15, 29)]) == []
+    assert following_surnames("ask Maria Hospital staff", "ask Maria Hospital staff", [(4, 9)]) == []
+    headline = "Buzz Aldrin Warns It Is Evil Itself"
+    assert following_surnames(headline, headline, [(0, 4)]) == []

@@ -62,6 +62,39 @@ from functions.shared.redaction import redact
         ("meu cunhado Rodrigo Alves vende", "meu cunhado [name] vende"),
         ("ma belle-sœur Chantal Morel dit", "ma belle-sœur [name] dit"),
         ("mein Kumpel Jonas Weber meint", "mein Kumpel [name] meint"),
+        # addresses in more national shapes, each one placeholder with its town and postcode
+        ("family of Earl, Rural Route 2 Box 118, Hindman, KY 41822. He", "family of Earl, [address]. He"),
+        ("van goes to 2418 County Rd K, Rhinelander, WI 54501 on Sat", "van goes to [address] on Sat"),
+        ("her address 27 Heol y Coed, Rhiwbina, Cardiff CF14 6HL printed", "her address [address] printed"),
+        ("collection from 14 Ballinlough Rd, Cork T12 X4P8. Don't", "collection from [address]. Don't"),
+        ("House No. 47, Gali No. 3, Putlighar, Amritsar 143002. Act", "[address]. Act"),
+        ("en Av. Constitución 1450, Col. Centro, Monterrey, N.L., C.P. 64000. Tel", "en [address]. Tel"),
+        (
+            "Endereço: Rua Chile 28, sala 3, Centro, Salvador - BA, 40020-000. Denunciem",
+            "Endereço: [address]. Denunciem",
+        ),
+        ("clinic: Unit 4B, Torres Bldg, J.P. Laurel Ave, Bajada, Davao City 8000. Text", "clinic: [address]. Text"),
+        ("atiende en Carrer de Mallorca 275, 3º 2ª, 08037 Barcelona y dice", "atiende en [address] y dice"),
+        ("morada Rua Morais Soares 87, 2.º Esq., 1900-343 Lisboa. Já", "morada [address]. Já"),
+        ("in der Hauptstraße 17, 79098 Freiburg im Breisgau, Krebs mit", "in der [address], Krebs mit"),
+        ("Clinic: B-12, Shastri Path, Malviya Nagar, Jaipur, Rajasthan 302017. Phone", "Clinic: [address]. Phone"),
+        # dates of birth after more verbs, identity numbers after more labels
+        ("Mi nieta nació el 3 de mayo de 2019 y", "Mi nieta nació el [date of birth] y"),
+        ("A minha filha nasceu a 22 de fevereiro de 2023 no", "A minha filha nasceu a [date of birth] no"),
+        ("Geertje (geboren 12-04-1944) ligt", "Geertje (geboren [date of birth]) ligt"),
+        (
+            "von Herrn Dieter Hollmann, geb. 22.08.1957, Versichertennr. T927461038",
+            "von Herrn [name], geb. [date of birth], Versichertennr. [record number]",
+        ),
+        ("her NIN 48210937561 to prove it", "her NIN [record number] to prove it"),
+        ("Her PhilHealth no. 19-025847163-4, admitted", "Her PhilHealth no. [record number], admitted"),
+        ("Dossier patient HCL-2291847 aux Hospices", "Dossier patient [record number] aux Hospices"),
+        ("Carteirinha 0048 7712 3390 0015. Alguém", "Carteirinha [record number]. Alguém"),
+        ("Rx #6248193 for", "Rx #[record number] for"),
+        # titles in quotes or in the dative, particles inside a name, a given name whose family is named after it
+        ("Their 'Dr' Ramirez won't answer", "Their 'Dr' [name] won't answer"),
+        ("Je cherche le Dr Kévin Le Goff, pédiatre", "Je cherche le Dr [name], pédiatre"),
+        ("Chiamaka, Obinna's wife, is the one", "Chiamaka, [name]'s wife, is the one"),
         # landmarks, seats of government and addresses everyone knows from fiction are not anyone's
         ("the Lincoln Memorial was packed for the march", "the Lincoln Memorial was packed for the march"),
         ("10 Downing Street announced the plan", "10 Downing Street announced the plan"),
@@ -76,6 +109,18 @@ from functions.shared.redaction import redact
             "write to the CDC, 1600 Clifton Rd, Atlanta, GA 30329",
         ),
         ("742 Evergreen Terrace is the Simpsons' house", "742 Evergreen Terrace is the Simpsons' house"),
+        # organisations' free and shared-cost lines, a month and year, a DOI: none is a phone number
+        ("Numéro vert national : 0800 08 11 11.", "Numéro vert national : 0800 08 11 11."),
+        ("Huisartsenpost 0900-4505050 voor spoed", "Huisartsenpost 0900-4505050 voor spoed"),
+        ("A linha SNS 24 (808 24 24 24) não sabe", "A linha SNS 24 (808 24 24 24) não sabe"),
+        ("Salud Responde 600 360 7777", "Salud Responde 600 360 7777"),
+        ("batch 4121Z056 expired 06/2023 and", "batch 4121Z056 expired 06/2023 and"),
+        (
+            "Étude rétractée : doi:10.1016/j.ijantimicag.2020.105949",
+            "Étude rétractée : doi:10.1016/j.ijantimicag.2020.105949",
+        ),
+        ("Thanks Congress.", "Thanks Congress."),
+        ("for Ring Road. I don report", "for Ring Road. I don report"),
         ("my aunt lives at 10 Downing Road, Leeds LS6 2QR", "my aunt lives at [address]"),
         # mourning, prayer, signatures and copies introduce private people
         ("RIP Tanisha Brooks, 34, who", "RIP [name], 34, who"),
