@@ -5,15 +5,18 @@ category data. A public correction aimed at that person needs extra care (or non
 flags such posts. Third parties ("my neighbour has diabetes"), general claims ("diabetes is caused by sugar") and
 questions about others are not the author's own health and stay unflagged.
 
-The rule set is deliberately small and readable: first-person patterns (English and Spanish, with a few French,
-Portuguese and German ones seen in real posts) around a curated vocabulary of conditions, treatments and
-medicines. A match is rejected when it is negated ("I don't have diabetes"), hypothetical ("if I had cancer")
-or when the condition qualifies another person ("my diabetic son", "my cancer patients").
+The rule set is deliberately small and readable: first-person patterns (English and Spanish here; German, French,
+Portuguese, Russian, Bulgarian, Korean, Chinese and Arabic in ``disclosure_languages.py``) around a curated
+vocabulary of conditions, treatments and medicines. A match is rejected when it is negated ("I don't have
+diabetes"), hypothetical ("if I had cancer") or when the condition qualifies another person ("my diabetic son",
+"my cancer patients").
 """
 
 from __future__ import annotations
 
 import re
+
+from functions.ingest.disclosure_languages import disclosure_evidence_in_other_languages
 
 # --- vocabulary ---------------------------------------------------------------------------------------------------
 
@@ -177,14 +180,6 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         rf"(?:\w+\s+){{0,3}}(?:con|tomando))\s+(?:(?:la|el|los|las|mi|mis|de\s+golpe)\s+)*(?:{_HEALTH})\b",
         rf"\b(?:mi|mis)\s+(?:propi[oa]s?\s+|\w+\s+de\s+)?(?:{_HEALTH})\b{_NOT_QUALIFYING}",
         rf"\bcomo\s+(?:(?:persona|mujer|hombre|madre)\s+(?:con|que\s+tiene)\s+|(?:un|una)\s+)?(?:{_CONDITIONS})\s*,",
-        # --- French, Portuguese, German (a few, from real posts)
-        rf"\b(?:je\s+suis|j'ai|j’ai|on\s+m'a\s+diagnostiqu[ée]|je\s+prends)\s+(?:(?:un|une|le|la|l'|du|des|de)\s*)*"
-        rf"(?:{_HEALTH})\b",
-        rf"{_SENTENCE_START}diab[ée]tique\s+(?:de\s+type|depuis)\b",
-        rf"\b(?:tenho|tive|sou|estou|fui\s+diagnosticad[oa]\s+com|tomo)\s+(?:(?:um|uma|o|a)\s+)*(?:{_HEALTH})\b",
-        rf"\b(?:ich\s+(?:habe|hatte|bin|nehme)|nehme\s+ich|seit\s+meiner)\s+(?:\w+\s+){{0,2}}?"
-        rf"(?:\w+-)?(?:{_HEALTH})\b",
-        rf"\bmeine[nrm]?\s+(?:\w+-)?(?:{_HEALTH})\b",
     )
 )
 
@@ -198,7 +193,13 @@ _NEGATION_INSIDE = re.compile(r"\b(?:not|never|n't|n’t|no)\b", re.IGNORECASE)
 
 
 def disclosure_evidence(text: str) -> str | None:
-    """The phrase that shows the author disclosing their own health, or None; for logs and tests."""
+    """The phrase that shows the author disclosing their own health, or None; for logs and tests. English and
+    Spanish here; German, French, Portuguese, Russian, Bulgarian, Korean, Chinese and Arabic in
+    ``disclosure_languages``."""
+    return _evidence_in_english_or_spanish(text) or disclosure_evidence_in_other_languages(text)
+
+
+def _evidence_in_english_or_spanish(text: str) -> str | None:
     for pattern in _PATTERNS:
         for match in pattern.finditer(text):
             phrase = match.group(0).strip()

@@ -203,6 +203,21 @@ def test_a_korean_question_without_a_declared_language_is_answered_in_korean(ser
     assert item.draft["text"].startswith("좋은 질문입니다! 수백만 명의 아이를 추적한 연구들에서")
 
 
+def test_an_own_health_disclosure_in_korean_or_russian_is_stored_as_one(service: Service) -> None:
+    # what turns a correction into a private reply, in the languages beyond English and Spanish too
+    told = [
+        post("저는 2형 당뇨 진단을 받았어요. 계피를 먹으면 약을 끊어도 된다던데 그래서 끊었어요", language=None),
+        post("У меня диабет второго типа уже пять лет, и корица помогает лучше таблеток", language=None),
+        # the mother's health, not the author's
+        post("Моя мама уверена, что корица лечит диабет лучше, чем таблетки, которые ей выписал врач", language=None),
+    ]
+    deliver(service, told)
+    stored = [dependencies.posts().get_post(f"x#{p['post_id']}") for p in told]
+    assert [(s.language, s.discloses_own_health) for s in stored if s] == [("ko", True), ("ru", True), ("ru", False)]
+    for item in items_of(service, told).values():
+        assert_consistent(item)
+
+
 def test_a_french_question_on_a_myth_without_french_says_it_needs_translation(service: Service) -> None:
     # only the high-harm myths are translated into every language: this one (medium harm) has no French
     text = "Mes glaires sont vertes, donc c'est une infection bactérienne et il me faut des antibiotiques, non ?"
