@@ -1,14 +1,16 @@
 """What a change to redaction changes: every redaction of a fixed set of texts, at a git commit and in the working
 tree, and each text whose redaction differs.
 
-Run: .venv/bin/python scripts/benchmarks/redaction_diff.py [--at HEAD~1] [--json] [--show 40]
+Run: .venv/bin/python scripts/benchmarks/redaction_diff.py [--at HEAD~1] [--json] [--show 40] [--rounds 3]
 
 The texts (read from the working tree, so both sides redact the same ones): the labelled personal-data posts
 (tests/data/pii/posts.jsonl, both parts), every stance example's post (knowledge_base/stance/) and the CheckThat!
 2022 training and dev tweets with the demo sample (scripts/benchmarks/pipeline.py's post_texts, 1,416 of them; from
 ../shared/eval when it is there). The commit's redactor runs from a temporary git worktree in a second process,
 with this environment's packages and spaCy's model, as ingest runs it (``redact_many``, the model on). A refactor
-should print 0 changed; a change of rule prints what it keeps or removes that it did not before.
+should print 0 changed; a change of rule prints what it keeps or removes that it did not before. With --rounds,
+both sides (each in a fresh process) also time that many passes of ``redact_many`` over every text, after the
+first pass that loads the models, and the best pass of each is printed in milliseconds a text.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -46,31 +49,42 @@ def corpus() -> list[tuple[str, str | None]]:
     return texts
 
 
-def redact_all(source: Path, texts: list[tuple[str, str | None]]) -> list[dict[str, Any]]:
-    """Each text's redaction by the redactor of the tree at ``source``."""
+def redact_all(source: Path, texts: list[tuple[str, str | None]], rounds: int) -> dict[str, Any]:
+    """Each text's redaction by the redactor of the tree at ``source`` (the first pass, which also loads the
+    models), and the best time of ``rounds`` more passes over all the texts (None without rounds)."""
     sys.path.insert(0, str(source))
     from functions.shared.redaction import redact_many
 
-    return [
+    redactions = [
         {"text": result.text, "spans": [[span.start, span.end, span.kind] for span in result.spans]}
         for result in redact_many(texts, use_model=True)
     ]
+    best = None
+    for _ in range(rounds):
+        started = time.perf_counter()
+        redact_many(texts, use_model=True)
+        elapsed = time.perf_counter() - started
+        best = elapsed if best is None else min(best, elapsed)
+    return {"redactions": redactions, "seconds": best}
 
 
-def at_commit(ref: str, texts: list[tuple[str, str | None]]) -> list[dict[str, Any]]:
+def in_tree(tree: Path, texts: list[tuple[str, str | None]], rounds: int) -> dict[str, Any]:
+    """``redact_all`` in a fresh process for the tree at ``tree``, with this environment's packages."""
+    with tempfile.TemporaryDirectory(prefix="redaction-diff-") as scratch:
+        given, written = Path(scratch) / "texts.json", Path(scratch) / "redactions.json"
+        given.write_text(json.dumps(texts), encoding="utf-8")
+        command = [sys.executable, __file__, "--source", str(tree), "--texts", str(given), "--write", str(written)]
+        subprocess.run([*command, "--rounds", str(rounds)], cwd=tree, check=True)
+        result: dict[str, Any] = json.loads(written.read_text(encoding="utf-8"))
+        return result
+
+
+def at_commit(ref: str, texts: list[tuple[str, str | None]], rounds: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="redaction-diff-") as scratch:
         tree = Path(scratch) / "tree"
         subprocess.run(["git", "worktree", "add", "--detach", "-q", str(tree), ref], cwd=ROOT, check=True)
         try:
-            given, written = Path(scratch) / "texts.json", Path(scratch) / "redactions.json"
-            given.write_text(json.dumps(texts), encoding="utf-8")
-            subprocess.run(
-                [sys.executable, __file__, "--source", str(tree), "--texts", str(given), "--write", str(written)],
-                cwd=tree,
-                check=True,
-            )
-            result: list[dict[str, Any]] = json.loads(written.read_text(encoding="utf-8"))
-            return result
+            return in_tree(tree, texts, rounds)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=True)
 
@@ -84,18 +98,22 @@ def main() -> None:
     parser.add_argument("--at", default="HEAD", help="the commit to compare the working tree with (default HEAD)")
     parser.add_argument("--json", action="store_true", help="print the figures and every change as JSON")
     parser.add_argument("--show", type=int, default=40, help="changed texts to print (default 40)")
+    parser.add_argument(
+        "--rounds", type=int, default=0, help="also time this many passes over every text on each side (best kept)"
+    )
     parser.add_argument("--source", type=Path, help=argparse.SUPPRESS)  # the second process's tree
     parser.add_argument("--texts", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--write", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.source:
         texts = [(text, author) for text, author in json.loads(args.texts.read_text(encoding="utf-8"))]
-        args.write.write_text(json.dumps(redact_all(args.source, texts)), encoding="utf-8")
+        args.write.write_text(json.dumps(redact_all(args.source, texts, args.rounds)), encoding="utf-8")
         return
 
     texts = corpus()
-    before = at_commit(args.at, texts)
-    after = redact_all(ROOT, texts)
+    at_ref = at_commit(args.at, texts, args.rounds)
+    now = in_tree(ROOT, texts, args.rounds)
+    before, after = at_ref["redactions"], now["redactions"]
     changes = [
         {
             "text": text,
@@ -105,11 +123,20 @@ def main() -> None:
         for (text, _), old, new in zip(texts, before, after, strict=True)
         if old != new
     ]
-    figures = {"texts": len(texts), "changed": len(changes), "at": args.at}
+    figures: dict[str, Any] = {"texts": len(texts), "changed": len(changes), "at": args.at}
+    if args.rounds:
+        figures["ms_per_text_at"] = round(at_ref["seconds"] / len(texts) * 1000, 3)
+        figures["ms_per_text_now"] = round(now["seconds"] / len(texts) * 1000, 3)
+        figures["ratio_now_to_at"] = round(now["seconds"] / at_ref["seconds"], 3)
     if args.json:
         print(json.dumps({**figures, "changes": changes}, ensure_ascii=False, indent=2))
         return
     print(f"{figures['changed']} of {figures['texts']:,} texts redacted differently from {args.at}")
+    if args.rounds:
+        print(
+            f"ms a text (redact_many, best of {args.rounds}): {figures['ms_per_text_at']} at {args.at}, "
+            f"{figures['ms_per_text_now']} now ({figures['ratio_now_to_at']}×)"
+        )
     for change in changes[: args.show]:
         print(f"- {change['text'][:100]!r}")
         print(f"    removed at {args.at} only: {change['removed_before_only']}")
