@@ -232,7 +232,7 @@ def _is_an_institution(text: str, start: int, end: int) -> bool:
     words = value.split()
     return (
         any(_INSTITUTION_AFTER.match(word) for word in words[1:])
-        or (len(words) == 1 and bool(_INSTITUTION_AFTER.match(" " + value)) and value[:1].isupper() and len(value) > 3)
+        or (len(words) == 1 and bool(_INSTITUTION_AFTER.match(value)) and value[:1].isupper() and len(value) > 3)
         or bool(_INSTITUTION_BEFORE.search(text, 0, start))
         or bool(_SAINT_BEFORE.search(text, 0, start))
         or (len(words) == 1 and bool(_ACRONYM.fullmatch(value.rstrip("'’s"))))

@@ -316,6 +316,10 @@ _NOT_A_STREET_NAME = (
     r"(?:Minutes?|Mins?|Hours?|Hrs?|Miles?|Km|Days?|Weeks?|Months?|Years?|Steps?|Times?|Best|Top|Easy|Simple|Great)"
 )
 _ES_NAME_WORD = r"[A-ZÁÉÍÓÚÑ][\wáéíóúñü'’.-]*"
+# A lane or block by its number, in Indian addresses: "Gali No. 3", "Sector 15".
+_LANE_BY_NUMBER = r"(?:Gali|Lane|Street|Road|Sector|Block|Ward|Phase|Pocket)\s+(?:No\.?\s*)?\d{1,4}[A-Z]?"
+# German towns joined to their region or river: "Freiburg im Breisgau", "Frankfurt am Main".
+_TOWN_LINK_DE = r"(?:im|am|an\s+der|ob\s+der|bei)"
 _ES_CONNECTOR = r"(?:de|del|la|las|los|el|da|das|do|dos|y|e)"
 # Addresses that belong to the public, not to a person: seats of government and of health agencies, and the ones
 # everyone knows from fiction ("10 Downing Street", "221B Baker Street"). They stay, as a helpline's number does.
@@ -362,15 +366,15 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(
         r"\b(?:[A-ZÄÖÜ][a-zäöüß]+(?:er|e)\s+)?[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|Straße|Strasse|Str\.|weg|gasse|"
         r"platz|allee|damm)\s+\d{1,4}[a-z]?\b(?:,?\s*\d{5}(?:\s+[A-ZÄÖÜ][a-zäöüß]+"
-        r"(?:\s+(?:im|am|an\s+der|ob\s+der|bei)\s+[A-ZÄÖÜ][a-zäöüß]+)?)?)?"
+        rf"(?:\s+{_TOWN_LINK_DE}\s+[A-ZÄÖÜ][a-zäöüß]+)?)?)?"
     ),
     # Springfield, IL 62704 (city, state and ZIP code without a street).
     re.compile(rf"\b{_CITY},\s+{_US_STATES}\s+{_ZIP}\b"),
     # A flat or house number, then the building and street names: Flat 302, Sai Residency, MG Road.
     re.compile(
         r"\b(?:Flat|Apt|Apartment|Unit|Suite|House|Plot|Door)\s*(?:No\.?\s*)?#?\d{1,5}[A-Z]?,\s+"
-        r"(?:(?:Gali|Lane|Street|Road|Sector|Block|Ward|Phase|Pocket)\s+(?:No\.?\s*)?\d{1,4}[A-Z]?"
-        r"|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})"
+        rf"(?:{_LANE_BY_NUMBER}"
+        rf"|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,3}})"
         rf"(?:,\s+(?:[A-Z][\w'’-]*\s+){{1,3}}{_STREET_SUFFIX}\b)?"
     ),
     # Dutch and Flemish street names are one word: Keizersgracht 123, Stationsstraat 5b.
@@ -420,7 +424,7 @@ _NOT_A_TOWN = (
 _TOWN_WORD = r"[A-ZÁÉÍÓÚÑÄÖÜŁŚŻ][a-záéíóúñäöüßàèìòùâêîôûãõçłśżźćń'’]+(?:-[A-Za-z][a-záéíóúñäöüß]+)*"
 _TOWN = (
     rf"{_NOT_A_TOWN}{_TOWN_WORD}"
-    rf"(?:\s+(?:(?:de|do|da|dos|das|del|di|la|le|sur|upon|am|im|an\s+der|ob\s+der|bei)\s+)?{_NOT_A_TOWN}{_TOWN_WORD}){{0,3}}"
+    rf"(?:\s+(?:(?:de|do|da|dos|das|del|di|la|le|sur|upon|{_TOWN_LINK_DE})\s+)?{_NOT_A_TOWN}{_TOWN_WORD}){{0,3}}"
 )
 # Parts of an address after its street in the shapes the patterns above do not end with: a room, shop or floor
 # ("sala 3", "loja 2", "3º 2ª", "2.º Esq."), a lane or block by number ("Gali No. 3", "Sector 15"), a street with
@@ -429,7 +433,7 @@ _ADDRESS_PART = (
     r"(?:(?i:sala|loja|andar|bloque|portal|esc(?:alera)?|puerta|pta|planta|casa|lote|quadra|qd|conj(?:unto)?|"
     r"apto|apt|piso|bloco|bl)\.?\s*\w{1,5}"
     r"|\d{1,2}\.?\s*[º°ª](?:\s*(?:(?i:esq|dto|dt|dir|frente|izq(?:da)?|dcha|der)\.?|\d{1,2}\s*[º°ª]|[A-Z]\b))?"
-    r"|(?:Gali|Lane|Street|Road|Sector|Block|Ward|Phase|Pocket)\s+(?:No\.?\s*)?\d{1,4}[A-Z]?"
+    rf"|{_LANE_BY_NUMBER}"
     rf"|(?:[A-Z][\w.'’-]*\s+){{1,3}}{_STREET_SUFFIX}\.?"
     r"|C\.\s?P\.\s?\d{5}|(?:[A-Z]\.){2,3})"
 )
@@ -442,7 +446,7 @@ _ADDRESS_MORE = re.compile(
 
 _STATE_AFTER = re.compile(r",\s*(?:(?:[A-Z]\.){2,3}|[A-Z][a-z]{1,3}\.)(?!\w)")  # "…, 44100 Guadalajara, Jal."
 _ENDS_WITH_POSTCODE_AND_TOWN = re.compile(
-    r"\b\d{4,5}\s+[A-ZÀ-ÝĽŁŚŻ][\w'’-]+(?:\s+(?:im|am|an\s+der|ob\s+der|bei|sur|de|del)\s+[A-ZÀ-Ý][\w'’-]+)?$"
+    rf"\b\d{{4,5}}\s+[A-ZÀ-ÝĽŁŚŻ][\w'’-]+(?:\s+(?:{_TOWN_LINK_DE}|sur|de|del)\s+[A-ZÀ-Ý][\w'’-]+)?$"
 )
 
 # A named building or a street without a number before a found address: "The Old Vicarage, Church Lane, Bampton
@@ -578,9 +582,13 @@ class _Redactor:
         found = [span for match in pattern.finditer(self.masked) if (span := decide(match)) and span[1] > span[0]]
         self.add(found, kind)
 
-    def protect(self, pattern: re.Pattern[str]) -> None:
-        """Mask what must stay (like a URL) so that no later step removes it."""
-        self.masked = pattern.sub(lambda m: _URL_MASK * len(m.group(0)), self.masked)
+    def protect(self, pattern: re.Pattern[str], tail: re.Pattern[str] | None = None) -> None:
+        """Mask what must stay (like a URL) so that no later step removes it, with what ``tail`` matches right after
+        each match (a public address's town and postcode)."""
+        for found in list(pattern.finditer(self.masked)):
+            more = tail.match(self.masked, found.end()) if tail else None
+            end = more.end() if more else found.end()
+            self.masked = self.masked[: found.start()] + _URL_MASK * (end - found.start()) + self.masked[end:]
 
     def add(self, found: list[tuple[int, int]], kind: str) -> None:
         masked = self.masked
@@ -721,10 +729,7 @@ class _Redactor:
 
     def addresses(self) -> None:
         # A public address stays with its town and postcode ("1600 Pennsylvania Ave NW, Washington, DC 20500").
-        for public in list(_PUBLIC_ADDRESSES.finditer(self.masked)):
-            more = _ADDRESS_MORE.match(self.masked, public.end())
-            end = more.end() if more else public.end()
-            self.masked = self.masked[: public.start()] + _URL_MASK * (end - public.start()) + self.masked[end:]
+        self.protect(_PUBLIC_ADDRESSES, tail=_ADDRESS_MORE)
         for pattern in _ADDRESS_PATTERNS:
             self.find(pattern, "address")
         # Extend each address over the town, region and postcode that follow it, unless it already ends with a

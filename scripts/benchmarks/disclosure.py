@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import time
-import types
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pipeline import DEFAULT_POSTS, post_texts  # noqa: E402
-from report import print_figures  # noqa: E402
+from report import best_ms_per_item, module_at, print_figures  # noqa: E402
 
 from functions.ingest.disclosure import discloses_own_health  # noqa: E402
 
@@ -39,27 +37,14 @@ DATA = ROOT / "tests" / "data" / "disclosure" / "multilingual.jsonl"
 
 
 def baseline() -> Callable[[str], bool]:
-    source = subprocess.run(
-        ["git", "show", f"{BASELINE_COMMIT}:functions/ingest/disclosure.py"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    module = types.ModuleType("baseline_disclosure")
-    exec(compile(source, "baseline_disclosure.py", "exec"), module.__dict__)  # our own file, from git
+    module = module_at(BASELINE_COMMIT, "functions/ingest/disclosure.py", "baseline_disclosure")
     detector: Callable[[str], bool] = module.discloses_own_health
     return detector
 
 
-def per_post_ms(detector: Callable[[str], bool], texts: list[str], rounds: int) -> float:
-    best = float("inf")
-    for _ in range(rounds):
-        started = time.perf_counter()
-        for text in texts:
-            detector(text)
-        best = min(best, (time.perf_counter() - started) / len(texts) * 1000)
-    return round(best, 4)
+def detect_all(detector: Callable[[str], bool], texts: list[str]) -> None:
+    for text in texts:
+        detector(text)
 
 
 def main() -> None:
@@ -86,7 +71,8 @@ def main() -> None:
         figures[f"{name}_negatives_flagged"] = round(flagged / negatives, 3)
     texts = post_texts(DEFAULT_POSTS, 1416)
     for name, detector in detectors.items():
-        figures[f"{name}_ms_per_post"] = per_post_ms(detector, texts, args.rounds)
+        step = partial(detect_all, detector, texts)
+        figures[f"{name}_ms_per_post"] = round(best_ms_per_item(step, len(texts), args.rounds), 4)
     print_figures(figures, as_json=args.json)
 
 

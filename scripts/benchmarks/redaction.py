@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report import print_figures  # noqa: E402
+from report import file_at, module_at, print_figures  # noqa: E402
 
 from functions.ingest.redaction_eval import KINDS, LabelledPost, Report, evaluate, load_posts  # noqa: E402
 from functions.shared import redaction  # noqa: E402
@@ -55,22 +55,12 @@ Redactor = Callable[[str, str | None], Redaction]
 FIRST_POST = "my neighbour Margaret Ellison says call her on 07700 900461 or see Dr. Rajesh Kumaran at 301 W 4th St"
 
 
-def git_show(commit: str, path: str) -> str:
-    return subprocess.run(
-        ["git", "show", f"{commit}:{path}"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout
-
-
 def baseline_module_source() -> str:
-    return git_show(BASELINE_COMMIT, "functions/shared/redaction.py")
+    return file_at(BASELINE_COMMIT, "functions/shared/redaction.py")
 
 
 def baseline_module() -> types.ModuleType:
-    source = baseline_module_source()
-    module = types.ModuleType("baseline_redaction")
-    sys.modules[module.__name__] = module  # dataclasses look their module up
-    exec(compile(source, "baseline_redaction.py", "exec"), module.__dict__)  # our own file, from git
-    return module
+    return module_at(BASELINE_COMMIT, "functions/shared/redaction.py", "baseline_redaction")
 
 
 def with_spans(text: str, redacted: str) -> tuple[Span, ...]:
@@ -142,10 +132,7 @@ BATCH = 100  # posts per ingest delivery (the API's and the scan's batch size)
 def previous_module() -> types.ModuleType:
     """functions/shared/redaction.py at PREVIOUS_COMMIT (with today's names.py: the same model, read per post, and
     skipped for a text with no capital letter as today, so this before is slightly faster than the real one)."""
-    module = types.ModuleType("previous_redaction")
-    sys.modules[module.__name__] = module
-    exec(compile(git_show(PREVIOUS_COMMIT, "functions/shared/redaction.py"), "previous.py", "exec"), module.__dict__)
-    return module
+    return module_at(PREVIOUS_COMMIT, "functions/shared/redaction.py", "previous_redaction")
 
 
 def throughput(run_all: Callable[[list[LabelledPost]], object], posts: list[LabelledPost], rounds: int) -> str:
@@ -249,7 +236,7 @@ def lambda_packages(commit: str | None) -> set[str]:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         for name in ("pyproject.toml", "uv.lock", "README.md"):
-            text = git_show(commit, name) if commit else (ROOT / name).read_text("utf-8")
+            text = file_at(commit, name) if commit else (ROOT / name).read_text("utf-8")
             (work / name).write_text(text, "utf-8")
         (work / "functions").mkdir()
         exported = subprocess.run(

@@ -20,7 +20,7 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,21 +51,19 @@ def corpus() -> list[tuple[str, str | None]]:
 
 def redact_all(source: Path, texts: list[tuple[str, str | None]], rounds: int) -> dict[str, Any]:
     """Each text's redaction by the redactor of the tree at ``source`` (the first pass, which also loads the
-    models), and the best time of ``rounds`` more passes over all the texts (None without rounds)."""
+    models), and milliseconds a text in the best of ``rounds`` more passes over all of them (None without rounds)."""
     sys.path.insert(0, str(source))
+    from report import best_ms_per_item
+
     from functions.shared.redaction import redact_many
 
     redactions = [
         {"text": result.text, "spans": [[span.start, span.end, span.kind] for span in result.spans]}
         for result in redact_many(texts, use_model=True)
     ]
-    best = None
-    for _ in range(rounds):
-        started = time.perf_counter()
-        redact_many(texts, use_model=True)
-        elapsed = time.perf_counter() - started
-        best = elapsed if best is None else min(best, elapsed)
-    return {"redactions": redactions, "seconds": best}
+    step = partial(redact_many, texts, use_model=True)
+    ms_per_text = best_ms_per_item(step, len(texts), rounds) if rounds else None
+    return {"redactions": redactions, "ms_per_text": ms_per_text}
 
 
 def in_tree(tree: Path, texts: list[tuple[str, str | None]], rounds: int) -> dict[str, Any]:
@@ -125,9 +123,9 @@ def main() -> None:
     ]
     figures: dict[str, Any] = {"texts": len(texts), "changed": len(changes), "at": args.at}
     if args.rounds:
-        figures["ms_per_text_at"] = round(at_ref["seconds"] / len(texts) * 1000, 3)
-        figures["ms_per_text_now"] = round(now["seconds"] / len(texts) * 1000, 3)
-        figures["ratio_now_to_at"] = round(now["seconds"] / at_ref["seconds"], 3)
+        figures["ms_per_text_at"] = round(at_ref["ms_per_text"], 3)
+        figures["ms_per_text_now"] = round(now["ms_per_text"], 3)
+        figures["ratio_now_to_at"] = round(now["ms_per_text"] / at_ref["ms_per_text"], 3)
     if args.json:
         print(json.dumps({**figures, "changes": changes}, ensure_ascii=False, indent=2))
         return

@@ -8,10 +8,30 @@ import json
 import os
 import re
 import subprocess
+import sys
 import time
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def file_at(commit: str, path: str) -> str:
+    """The text of the repository's file ``path`` at ``commit``."""
+    return subprocess.run(
+        ["git", "show", f"{commit}:{path}"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def module_at(commit: str, path: str, name: str) -> types.ModuleType:
+    """The repository's module ``path`` as it was at ``commit``, loaded under ``name`` beside today's code (its own
+    imports are today's): a benchmark's baseline measured in the same run."""
+    module = types.ModuleType(name)
+    sys.modules[name] = module  # dataclasses look their module up
+    exec(compile(file_at(commit, path), f"{name}.py", "exec"), module.__dict__)  # our own file, from git
+    return module
 
 
 def print_figures(figures: dict[str, Any], as_json: bool) -> None:
