@@ -78,7 +78,22 @@ _RELATION = (
     # Italian
     r"(?:mi[oa]|il\s+mio|la\s+mia)\s+(?:vicin[oa]|figli[oa]|marito|moglie|madre|padre|fratello|sorella|zi[oa]|"
     r"nonn[oa]|amic[oa]|medico|cugin[oa]|cognat[oa]|suocer[oa]|nipote|collega|fidanzat[oa]|compagn[oa]|mamma|"
-    r"pap[àa]|ragazz[oa]|capo|dottoressa|infermier[ae])"
+    r"pap[àa]|ragazz[oa]|capo|dottoressa|infermier[ae])|"
+    # Dutch
+    r"(?:mijn|onze)\s+(?:buurvrouw|buurman|zoon(?:tje)?|dochter(?:tje)?|man|vrouw|vriend(?:in)?|moeder|vader|broer|"
+    r"zus|tante|oom|neef|nicht|oma|opa|collega|huisarts|schoonmoeder|schoonvader|partner|vriendje|vriendinnetje)|"
+    # Swedish
+    r"(?:min|mitt|vår)\s+(?:sambo|granne|son|dotter|man|fru|mamma|pappa|bror|syster|moster|faster|morbror|"
+    r"farbror|mormor|farmor|morfar|farfar|kompis|vän|väninna|kollega|pojkvän|flickvän)|"
+    # Polish (a kin word or "Pani"/"Pan" before the name: "babcia Halina", "Pani Halina z apteki")
+    r"(?:moja|mój|moj[aeu]|mojego|mojej)\s+(?:sąsiadka|sąsiad|córka|syn|mąż|żona|mama|tata|siostra|brat|ciocia|"
+    r"wujek|babcia|dziadek|kuzynka|kuzyn|koleżanka|kolega|przyjaciółka|przyjaciel)|babcia|dziadek|ciocia|wujek|"
+    r"pani|"
+    # Turkish: the kin word carries "my" ("annem Sevim'i", "bebeğim Deniz")
+    r"annem|babam|eşim|kızım|oğlum|ablam|abim|teyzem|halam|amcam|dayım|komşum|arkadaşım|bebeğim|kardeşim|"
+    r"anneannem|babaannem|dedem|ninem|yengem|eniştem|"
+    # a nurse named without "my" ("enfermeira Kátia", "infirmière Julie", "Schwester Anke")
+    r"enfermeir[oa]|enfermer[oa]|infirmi[èe]re|infirmier|infermier[ae]|Pfleger(?:in)?"
 )
 _ROLE = (
     r"(?:the|a|an|our|this|that|el|la|le|l'|o|a|der|die|il|lo)\s*(?:\w+\s+){0,2}?(?:nurse|midwife|doctor|doc|gp|"
@@ -105,13 +120,20 @@ _INTRODUCTION = (
     r"sou|me chamo|meu nome é|se chama|chamad[oa]|fale com|falar com|procure|em nome d[oa]|com|"
     r"je suis|je m'appelle|je m’appelle|s'appelle|s’appelle|demandez|appelez|contactez|"
     r"ich bin|ich heiße|heißt|rufen sie|fragen sie nach|"
-    r"mi chiamo|si chiama|chiedete di|chiedere di|chieda di|chiamate)"
+    r"mi chiamo|si chiama|chiedete di|chiedere di|chieda di|chiamate|"
+    # thanks to a named person, as people write it in several languages
+    r"thanks to|thank you to|big thanks to|grateful to|mahalo to|tack till|tack|dzięki|podziękowania dla|"
+    r"grazie a|ringrazio(?:\s+di\s+cuore)?|gracias a|obrigad[oa]|merci à|danke an|dank aan|bedankt)"
 )
 # Honours and offices before a name make it a public person's ("Dame Sally Davies", "Senator Paul").
 _PUBLIC_TITLE = re.compile(
     r"\b(?:Sir|Dame|Lord|Lady|Baroness|Baron|Senator|Sen\.|Rep\.|Congresswoman|Congressman|Governor|Gov\.|"
     r"President|Minister|Secretary|Chancellor|Mayor|Judge|Justice|King|Queen|Prince|Princess|Pope|Saint|"
     r"Professor|Prof\.?)\s+$"
+    # a ministry's or department's name between office and name: "Minister Zdrowia Izabela Leszczyna", "Secretary of
+    # Health and Human Services Xavier Becerra", "ministra de Sanidad Mónica García"
+    r"|\b(?i:minister|ministra|ministre|ministro|secretary|secret[áa]ri[ao]|secr[ée]taire|senator[ao]?)"
+    r"(?:\s+(?:(?:of|for|de|da|do|del|della|des|du|für|the|and|y|e|la|le)\s+)*[A-ZÁÉÍÓÚŻŹŚŁ][\w-]+){1,4}\s+$"
 )
 # A relation says the person is private whatever follows; after a role, a title or an introduction, news wording
 # ("Dr Anthony Fauci said") still makes the name a public figure's.
@@ -176,7 +198,8 @@ _NOT_NAME_WORDS = """
     Une Mon Ma Ich Du Er Sie Es Soy Sou Der Die Das Ein Eine Mein Meine Meinen Sein Seine Ihr Ihre Wir Frau Herr
     Bitte Danke Tia Tio Tía Tío Dona Doña Don Sister Brother Pastor Eu Ele Ela Meu Minha Não Sim Io Lui Lei Il
     Lo Gli Ok OK Okay Lol Omg Can Ever Love Hope Sue Rob Christian Charity Patience Harmony Mercy Trinity Paris
-    India Israel Jordan Austin Florence Dakota Congress Parliament Senate Government Council
+    India Israel Jordan Austin Florence Dakota Congress Parliament Senate Government Council Me Gracias Obrigada
+    Obrigado Merci Danke Grazie Tack Mahalo Kia Oh Ah Wow Well Yeah Yep Nope Hey Sorry Sadly Luckily Anyway Btw
 """
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 # What follows a name the model found and makes it a public figure in a news sense.
@@ -197,12 +220,17 @@ _INSTITUTION_AFTER = re.compile(
     r"Surgery|Practice|Labs?|Laboratories|Therapy|therapy|Protocol|protocol|Method|method|Diet|diet|Cure|cure|"
     r"Syndrome|syndrome|Disease|disease|Hospitals|Healthcare|Hospice|Memorial|Monument|Cathedral|Chapel|Mosque|Temple|"
     r"Synagogue|Stadium|Arena|Airport|Station|Museum|Library|Gardens|Palace|Castle|Bridge|Cemetery|"
-    r"Ziekenhuis|Kliniek|Krankenhaus|Klinikum|Klinik|Spital|Medisch|UMC|"
+    r"Ziekenhuis|Kinderziekenhuis|Kliniek|Krankenhaus|Klinikum|Klinik|Spital|Medisch|UMC|MC|Hastanesi|Fakültesi|"
+    # offices and services: "White House Chief of Staff", "Poison Control", "Atlanta PD", "Flying Doctor Service"
+    r"House|Office|Department|Ministry|Agency|Authority|Service|Services|Control|Police|PD|Board|Committee|"
+    r"Blvd|Boulevard|Nagar|"
     # events, laws and newspapers: "Autism Acceptance Month", "Gun Ban Act", "Clarion Ledger"
     r"Month|Week|Awareness|Festival|Conference|Summit|Act|Award|Prize|Times|Post|News|Journal|Gazette|Herald|"
     r"Tribune|Ledger|"
     # eponyms: "Tommy John surgery", "Heimlich manoeuvre"
-    r"surgery|procedure|operation|manoeuvre|maneuver|test|sign|effect|scale|score|technique|law|rule)\b)"
+    r"surgery|procedure|operation|manoeuvre|maneuver|test|sign|effect|scale|score|technique|law|rule)\b"
+    # a law or scheme named after someone: "Martha's Rule", "Jess's Law"
+    r"|['’]s\s+(?:Rule|Law|Act|Bill)\b)"
 )
 
 
@@ -211,7 +239,8 @@ _INSTITUTION_AFTER = re.compile(
 _INSTITUTION_BEFORE = re.compile(
     r"(?<![\w'’-])(?:Hospital|Hôpital|Ospedale|Cl[íi]nica|Clinique|Policl[íi]nica|Sanatorio|Instituto|Institut|"
     r"Istituto|Centro|Universidad|Universidade|Universit[éà]|Universität|Fundaci[óo]n|Fundaç[ãa]o|Fondation|"
-    r"Stiftung|Colegio|Escola|Farmacia|Farmácia|Pharmacie|Apotheke)\s+(?:(?:de|del|do|da|dos|das|di|du|des|la|le)\s+)?"
+    r"Stiftung|Colegio|Escola|Farmacia|Farmácia|Pharmacie|Apotheke|SOS)\s+(?:(?:de|del|do|da|dos|das|di|du|des|la|le)\s+)?"
+    r"(?:(?:Dr|Dra|Prof|Doctor|Doctora|Doutor|Professor)\.?\s+)?"
     r"(?:[A-ZÁÉÍÓÚ][\w'’-]*\s+(?:(?:de|del|do|da|di|du)\s+)?){0,3}$"
 )
 # A name that is all capitals or an acronym's mix ("RIVM", "NAFDAC", "MoH", "DoH") is an organisation's.
@@ -247,7 +276,10 @@ _RELATION_AFTER = re.compile(
     r"mother-in-law|father-in-law|in-laws|family)\b"
 )
 # Name words right after a name found by any finder: its surname ("Lwazi" found, "Mthembu" after it).
-_MORE_NAME_WORDS = re.compile(rf"(?:[ \t]+(?:(?:{'|'.join(sorted(_PARTICLES))})[ \t]+)?{_NAME_WORD}){{1,2}}")
+_MORE_NAME_WORDS = re.compile(
+    rf"(?:[ \t]+(?:(?:{'|'.join(sorted(_PARTICLES))}|van|von|den|der|ten|ter|de|del|da|dos|di|du)[ \t]+){{0,2}}"
+    rf"{_NAME_WORD}){{1,2}}"
+)
 
 
 def following_surnames(text: str, masked: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -275,6 +307,41 @@ def following_surnames(text: str, masked: str, found: list[tuple[int, int]]) -> 
         if _names_no_person(text, start, more.end()) or is_public(text, start, more.end()):
             continue
         spans.append((start, more.end()))  # the whole name, so it stays one placeholder
+    return spans
+
+
+# A list of capitalised words that ends in "and" (in the languages the service reads): "Adebayo and Folasade",
+# "Wambui, Achieng and Njeri", "Agneta och Sune", "Ayşe ve Mehmet". A comma alone does not make a list: "Anke Vogt,
+# Apotheker in Köln" is a name and a job.
+_AND = r"(?:and|&|och|og|und|et|en|e|y|i|ve|oraz)"
+_LIST_OF_NAMES = re.compile(
+    rf"(?<![\w@#/.-]){_NAME_WORD}(?:[ \t]*,[ \t]*{_NAME_WORD})*[ \t]*,?[ \t]+{_AND}[ \t]+{_NAME_WORD}(?![\w@])"
+)
+
+_ONE_NAME_WORD = re.compile(_NAME_WORD)
+
+
+def listed_names(text: str, masked: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The other words of a list that holds a name found ("Adebayo" found, "Folasade" in "Adebayo and Folasade"):
+    people are listed with people. Not a word that is never a name, one already found as other data (``masked``), a
+    place's, an institution's or a public name ("Tunde and Lagos", "Ayo and Dr Oz")."""
+    spans = []
+    for match in _LIST_OF_NAMES.finditer(text):
+        words = [(match.start() + w.start(), match.start() + w.end()) for w in _ONE_NAME_WORD.finditer(match.group(0))]
+        listed = [word for word in words if any(s < word[1] and word[0] < e for s, e in found)]
+        if not listed:
+            continue
+        if _THING_ARTICLE_BEFORE.search(text, 0, match.start()):
+            words = words[1:]  # "the Squad and Ilhan Omar": a group's name first
+        for start, end in words:
+            word = text[start:end]
+            if (start, end) in listed or word in _NOT_NAMES or word in _PARTICLES:
+                continue
+            if any(ch != text[i] for i, ch in enumerate(masked[start:end], start)):
+                continue  # already found as other data
+            if _names_no_person(text, start, end) or is_public(text, start, end):
+                continue
+            spans.append((start, end))
     return spans
 
 
@@ -361,6 +428,24 @@ def collect_place_names(places: list[str]) -> list[str]:
 _WHERE_BEFORE = re.compile(r"(?i:\b(?:in|near|outside|around|en|em|nach)\s+)$")
 
 
+# States and provinces, then countries, written after a town and a comma ("Florence, Alabama"; see
+# _names_no_person): after a state any name is a town's; after a country only a listed place's ("Kingston, Jamaica").
+# Codes that are also words or titles (ID, MD, OR, IN, ME, OK, PA, CO, LA …) are left out: "Kiprotich Rono, ID …".
+_STATES_WRITTEN = """
+    AK AZ AR CA CT FL GA IA IL KS KY MN NV NH NJ NM NY NC OH SD TN TX UT VT VA WA WV WI WY DC BC AB SK MB QC NSW QLD
+    VIC TAS Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia Hawaii Idaho
+    Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota Mississippi
+    Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont Virginia
+    Washington Wisconsin Wyoming Ontario Quebec Alberta Manitoba Saskatchewan Queensland Tasmania
+"""
+_COUNTRIES_WRITTEN = """
+    England Scotland Wales Ireland Italy Spain France Germany Portugal Brazil Mexico Chile Argentina Colombia Peru
+    Jamaica Nigeria Kenya Ghana India Pakistan Philippines Australia Canada
+"""
+_STATES = frozenset(_STATES_WRITTEN.split())
+_REGIONS = _STATES | frozenset(_COUNTRIES_WRITTEN.split())
+
+
 # What follows a display name in a tweet's byline: its handle ("— EF Paisley (@efp)").
 _BEFORE_A_HANDLE = re.compile(r"\s*\(\s*@")
 
@@ -369,8 +454,24 @@ _BEFORE_A_HANDLE = re.compile(r"\s*\(\s*@")
 _SAINT_BEFORE = re.compile(r"(?<![\w'’-])(?:St|Ste|Saint|Sainte|San|Santa|Santo|São|Sankt)\.?\s+$")
 
 
+# "the" or Dutch "het" right before a name makes it a thing's: "from the Evelina", "in het Antoni van Leeuwenhoek".
+# (Not "la", "die", "o": Spanish, German and Portuguese speakers put an article before a person's name.)
+_THING_ARTICLE_BEFORE = re.compile(r"(?<![\w'’-])(?:the|The|het|Het)\s+$")
+# A town and its state or country after a comma: "Florence, Alabama", "Victoria, BC".
+_REGION_AFTER = re.compile(r",\s+(?:[A-Z]{2,3}\b|[A-Z][a-z]+)(?!['’]s)")
+
+
 def _names_no_person(text: str, start: int, end: int) -> bool:
-    """Whether the name text[start:end] is an institution's, a method's or a place's (every name finder asks)."""
+    """Whether the name text[start:end] is an institution's, a method's, a place's or a hashtag's (every name finder
+    asks): "#Corona", "#Sydney" are topics, and a campaign's hashtag is public."""
+    if start and text[start - 1] == "#":
+        return True
+    if _THING_ARTICLE_BEFORE.search(text, 0, start):
+        return True
+    region = _REGION_AFTER.match(text, end)
+    where = region.group(0).lstrip(", ") if region else ""
+    if where in _STATES or (where in _REGIONS and text[start:end] in place_names()):
+        return True  # "Florence, Alabama"; "Kingston, Jamaica"
     return _names_an_institution(text, start, end) or _names_a_place(text, start, end)
 
 
@@ -399,7 +500,23 @@ def is_public(text: str, start: int, end: int) -> bool:
     if value in public_names() or _PUBLIC_TITLE.search(text, 0, start):
         return True
     following = re.match(r"[\w .'’-]{0,40}", text[start:]).group(0)  # type: ignore[union-attr]
-    return any(following.startswith(name) and len(name) > len(value) for name in public_names())
+    if any(following.startswith(name) and len(name) > len(value) for name in public_names()):
+        return True
+    # One word of a public name the post gives in full elsewhere: "Karl Lauterbach twittert … Schlaf mal, Karl."
+    return " " not in value and value in _words_of_public_names_in(text)
+
+
+@lru_cache(maxsize=256)
+def _words_of_public_names_in(text: str) -> frozenset[str]:
+    """The words of every listed public name of two or more words that ``text`` holds."""
+    words = re.findall(rf"{_NAME_WORD}", text)
+    found: set[str] = set()
+    for size in (2, 3):
+        for i in range(len(words) - size + 1):
+            candidate = " ".join(words[i : i + size])
+            if candidate in public_names() and candidate in text:
+                found.update(words[i : i + size])
+    return frozenset(found)
 
 
 def collect_given_names(providers: dict[str, Any]) -> list[str]:

@@ -33,6 +33,7 @@ from functions.shared.names import (
     cued_names,
     following_surnames,
     given_names,
+    listed_names,
     may_hold_a_given_name,
     may_hold_names,
     model_names,
@@ -85,6 +86,21 @@ _EMAIL = re.compile(
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b"
 )
 
+# An address spelt out so that scrapers miss it: "priya dot raman at protonmail dot com", "jo.bloggs [at] gmail
+# [dot] com". The name before "at" must be dotted or the domain a mail provider's, so "look at google dot com" is not
+# one.
+_SPOKEN_DOT = r"\s*(?:\bdot\b|\[dot\]|\(dot\))\s*"
+_SPOKEN_AT = r"\s*(?:\bat\b|\[at\]|\(at\))\s*"
+_MAIL_PROVIDERS = (
+    r"gmail|googlemail|yahoo|hotmail|outlook|live|msn|icloud|me|aol|proton|protonmail|pm|gmx|web|yandex|mail|zoho|"
+    r"btinternet|orange|free|laposte|libero|virgilio|uol|bol|terra|wp|onet|o2|interia|seznam|rediffmail|t-online"
+)
+_SPOKEN_EMAIL = re.compile(
+    rf"(?i:(?<![\w.@])[a-z0-9][a-z0-9_%+-]*(?:(?:{_SPOKEN_DOT}|[._])[a-z0-9_%+-]+)+{_SPOKEN_AT}[a-z0-9-]+"
+    rf"(?:{_SPOKEN_DOT}[a-z]{{2,24}})+\b"
+    rf"|(?<![\w.@])[a-z0-9][a-z0-9._%+-]*{_SPOKEN_AT}(?:{_MAIL_PROVIDERS})(?:{_SPOKEN_DOT}[a-z]{{2,24}})+\b)"
+)
+
 # --- handles ------------------------------------------------------------------------------------------------------
 
 # @user, @user.name (Instagram, ends on a letter/digit/underscore), @name.bsky.social, @user@instance.social.
@@ -129,12 +145,40 @@ _ID_LABEL = (
     r"sin\s+number|social|tax\s+(?:id|number|file\s+number)|tfn|passport|ins(?:urance)?\s+id|"
     r"claim\s+(?:number|no\.?|ref)|inquest\s+ref|ref(?:erence)?\s+(?:number|no\.?)|case|chart|prontu[áa]rio|"
     r"dossier(?:\s+(?:patient|m[ée]dical))?|akte|patientennummer|fallnummer|accession(?:\s+(?:number|no\.?))?|"
-    r"lab\s+(?:number|no\.?|id)|versichertennr\.?|carteirinha|philhealth(?:\s+(?:number|no\.?|id))?|"
-    r"rx\s*(?:number|no\.?)?)(?![A-Za-z])))"
+    r"lab\s+(?:number|no\.?|id)|versichertennr\.?|versichertenkarten?(?:-?nr\.?|nummer)?|carteirinha|philhealth(?:\s+(?:number|no\.?|id))?|"
+    r"rx\s*(?:number|no\.?)?|"
+    r"CNS|NHI|PIN|OHIP|RAMQ|SUS|carte\s+(?:soleil|RAMQ)|card\s*(?:number|no\.?|num\.?)|zorgpas(?:nummer)?|"
+    r"numer\s+(?:karty|zlecenia|skierowania)|numero\s+(?:della\s+)?tessera|"
+    r"n[úu]mero\s+de\s+(?:utente|afiliado|beneficiario|cart[ãa]o)|account\s*(?:number|no\.?|num\.?)|"
+    r"account(?=\s*\#)|claim(?=\s*\#)|file\s+(?:number|no\.?)|ref\.?(?=\s*[A-Z]{2,5}-\d)|ordonnance|"
+    r"radicad[oa]|receita|recette)(?![A-Za-z])))"
 )
-_ID_GROUPED = r"[A-Z0-9]+(?:[ .\-/][A-Z0-9]+)*"
+# Labels unambiguous enough that a few words may stand between them and the number: "Cartão do SUS da minha mãe:
+# 700 5028 4417 3960", "número de utente do SNS é 197 483 620", "CPF e CNS 702 4058 1937 6620".
+_ID_LABEL_AT_A_DISTANCE = (
+    r"(?:\b(?:CPF|CNS|SUS|NIE|NIF|DNI|PESEL|BSN|NHI|SIN|SSN|RUT|CURP|NIN|OHIP|RAMQ|NIR)(?![A-Za-z])|"
+    r"(?i:\b(?:aadhaar|aadhar|medicare|utente|tessera(?:\s+sanitaria)?|carte\s+vitale|numer\s+karty|"
+    r"card\s+number|zorgpas(?:nummer)?|krankenversichertennummer|versichertennummer|steuer-?id|personnummer|"
+    r"codice\s+fiscale|philhealth|nhs\s+number|social\s+security\s+number|health\s+card)(?![A-Za-z])))"
+)
+# Payment cards named by their brand or kind: the number after the name, whatever its check digit.
+_CARD_LABEL = (
+    r"(?i:\b(?:visa|mastercard|master\s+card|amex|american\s+express|credit\s+card|debit\s+card|kreditkarte|"
+    r"tarjeta(?:\s+de\s+(?:cr[ée]dito|d[ée]bito))?|carte\s+(?:bancaire|bleue|de\s+cr[ée]dit)|cart[ãa]o\s+de\s+"
+    r"cr[ée]dito|carta\s+di\s+credito|karta\s+kredytowa|karty)(?![A-Za-z]))"
+)
+# (a group after a space holds a digit or is one or two capitals, so "1EG4-TE5-MK73 AND her Visa" stops at "AND")
+_ID_GROUPED = r"[A-Z0-9]+(?:[.\-/][A-Z0-9]+|[ ](?:[A-Z]*\d[A-Z0-9]*|[A-Z]{1,2}\b))*"
 _ID_LABELLED = re.compile(
-    rf"{_ID_LABEL}(\s*(?:is|es|é|est|ist|:|-|=|#|n[º°o]\.?)?\s*(?:is\s+|es\s+)?(?:n[º°o]\.?\s*)?)({_ID_GROUPED})(?![\w])"
+    rf"{_ID_LABEL}(\s*(?:is|es|é|est|ist|:|-|=|#|[nN][º°oO]\.?)?\s*(?:is\s+|es\s+)?(?:[nN][º°oO]\.?\s*)?)"
+    rf"({_ID_GROUPED})(?![\w])"
+)
+_ID_AT_A_DISTANCE = re.compile(
+    rf"{_ID_LABEL_AT_A_DISTANCE}((?:[ \t]+[^\W\d_]{{1,12}}){{1,3}}[ \t]*(?::|=|\(|n[º°o]\.?)?[ \t]*)"
+    rf"({_ID_GROUPED})(?![\w])"
+)
+_CARD_LABELLED = re.compile(
+    rf"{_CARD_LABEL}((?:[ \t]+[^\W\d_]{{1,12}}){{0,2}}[ \t]*(?::|=|\#|n[º°o]\.?)?[ \t]*)(\d[\d -]{{10,22}}\d)(?![\w])"
 )
 # Identity numbers whose shape alone gives them away: a Mexican CURP, an Italian codice fiscale, an Indian PAN, a UK
 # National Insurance number, a Brazilian CPF, a Chilean RUT, a French social security number.
@@ -147,7 +191,20 @@ _ID_SHAPES = re.compile(
     r"|\d{3}\.\d{3}\.\d{3}-\d{2}"
     r"|\d{1,2}\.\d{3}\.\d{3}-[\dkK]"
     r"|[12] ?\d{2} ?\d{2} ?\d{2} ?\d{3} ?\d{3} ?\d{2}"
+    # a US Medicare number (MBI): 1EG4-TE5-MK73
+    r"|[1-9][A-Z][A-Z0-9]\d-?[A-Z][A-Z0-9]\d-?[A-Z]{2}\d{2}"
+    # Canadian health cards: Québec's RAMQ (TREM 8504 1216) and Ontario's OHIP with its version code (6284-193-057-RX)
+    r"|[A-Z]{4} \d{4} \d{4}(?! ?\d)|\d{4}[- ]\d{3}[- ]\d{3}[- ][A-Z]{2}"
+    # a Swedish personnummer written with the century: 19880512-3376
+    r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])[-+]\d{4}"
     r")(?![\w-])"
+)
+# A payment card's layout, whatever its check digit ("4716 2290 3318 0452", "3782 914503 27106"), unless a parcel's
+# tracking number is named just before it.
+_CARD_LAYOUT = re.compile(r"(?<![\w.-])(?:\d{4}( |-)\d{4}\1\d{4}\1\d{4}|3[47]\d{2}( |-)\d{6}\2\d{5})(?![\w-])")
+_TRACKING_BEFORE = re.compile(
+    r"(?i:\b(?:tracking|parcel|shipment|package|order|sendungsnummer|sendung|suivi|colis|rastreio|seguimiento|"
+    r"env[íi]o|pedido)\b)(?:\W+\w+){0,2}\W*$"
 )
 # National identity numbers whose layout is distinctive, kept only when python-stdnum confirms their check digits
 # (or date) for one of the listed countries: Finnish HETU, Belgian national number, Swiss AHV, Irish PPSN, Spanish
@@ -205,7 +262,7 @@ _DOB_LABEL = (
     r"fecha\s+de\s+nacimiento|f\.\s?(?:de\s+)?nac\.?|data\s+de\s+nascimento|date\s+de\s+naissance|geburtsdatum"
 )
 _DOB_VERB = (
-    r"born(?:\s+on|\s+in)?|my\s+birthday\s+is|birthday\s*:|"
+    r"born(?:\s+on|\s+in)?|(?:my|his|her|their|your)\s+birthday(?:\s+is)?|birthday\s*:|"
     r"nac[íi]\s+el|nac[íi]\s+en|naci[óo]\s+(?:el|en)|nacid[oa]\s+(?:el|en)|n[ée]e?\s+le|geboren(?:\s+(?:am|im|op))?|"
     r"geb\.|nasci\s+em|nascid[oa]\s+(?:em|a)|nasceu\s+(?:a|em|no\s+dia)|"
     r"nat[oa]\s+il|nat[oa]\s+nel|data\s+di\s+nascita"
@@ -619,6 +676,13 @@ class _Redactor:
             self.find(pattern, "record_number", _checked_id(formats))
         self.find(_RECORD_LABELLED, "record_number", _from_group(2))
         self.find(_ID_LABELLED, "record_number", _enough_digits)
+        self.find(_ID_AT_A_DISTANCE, "record_number", lambda m: _enough_digits(m) if _digits(m.group(2)) >= 5 else None)
+        self.find(
+            _CARD_LAYOUT,
+            "record_number",
+            lambda m: None if _TRACKING_BEFORE.search(m.string, 0, m.start()) else m.span(),
+        )
+        self.find(_CARD_LABELLED, "record_number", lambda m: m.span(2) if 12 <= _digits(m.group(2)) <= 19 else None)
         self.find(_ID_SHAPES, "record_number")
         self.find(_SSN, "record_number")
 
@@ -650,6 +714,7 @@ class _Redactor:
         # else their digits could be taken for.
         self.protect(_TOLL_FREE)
         self.find(_EMAIL, "email")
+        self.find(_SPOKEN_EMAIL, "email")
         self.handles()
         self.record_numbers()
         self.dates_of_birth()
@@ -672,9 +737,18 @@ class _Redactor:
 
     def names_in_free_text(self, use_model: bool) -> None:
         """With the models, names in posts that expose someone's details, lone given names and the names Rampart
-        is sure of (cued names are found before), then each name's other mentions."""
-        if not use_model:
-            return
+        is sure of (cued names are found before); then, with or without them, each name's surname, the names listed
+        with it and its other mentions."""
+        if use_model:
+            self.names_the_models_find()
+        named = [(span.start, span.end) for span in self.spans if span.kind == "name"]
+        self.add(following_surnames(self.text, self.masked, named), "name")
+        named = [(span.start, span.end) for span in self.spans if span.kind == "name"]
+        self.add([(s, e) for s, e in listed_names(self.text, self.masked, named) if not self.overlaps(s, e)], "name")
+        named = [(span.start, span.end) for span in self.spans if span.kind == "name"]
+        self.add([(s, e) for s, e in repeated_names(self.masked, named) if not self.overlaps(s, e)], "name")
+
+    def names_the_models_find(self) -> None:
         if self.needs_the_model():
             exposes = self.exposes()
             # The model reads the original words (masks would confuse it); what overlaps found data or a URL is
@@ -692,10 +766,6 @@ class _Redactor:
             threshold = TAGGED_THRESHOLD_EXPOSING if self.exposes() else TAGGED_THRESHOLD
             found = tagged_names(self.text, self.tagged.spans(threshold))
             self.add([(s, e) for s, e in found if not self.overlaps(s, e)], "name")
-        named = [(span.start, span.end) for span in self.spans if span.kind == "name"]
-        self.add(following_surnames(self.text, self.masked, named), "name")
-        named = [(span.start, span.end) for span in self.spans if span.kind == "name"]
-        self.add([(s, e) for s, e in repeated_names(self.masked, named) if not self.overlaps(s, e)], "name")
 
     def dates_after_names(self) -> None:
         """A full date (with its year) right after a removed name is that person's date of birth."""
