@@ -212,6 +212,19 @@ _PUBLIC_CONTEXT = re.compile(
 )
 
 
+_TITLE_BEFORE = re.compile(rf"(?<![\w.])(?:{_TITLE})['’\"”]?\s+$")
+
+
+def _in_the_news(text: str, start: int, end: int) -> bool:
+    """Whether news wording follows the name text[start:end] ("Fauci said", "Wakefield's paper"). Not for a lone
+    given name with no title before it: the news names people by their surname, so "Ayşe said the pain was worse" is
+    a private person (but "Dr Mike said" may be a broadcaster)."""
+    value = text[start:end].strip()
+    if " " not in value and _given(value, first_names()) and not _TITLE_BEFORE.search(text, 0, start):
+        return False
+    return bool(_PUBLIC_CONTEXT.search(text[end:]))
+
+
 # Words after a capitalised name that make it a place, an institution or a method: "Mercy General", "Ward 6B",
 # "Gerson therapy", "Florence Nightingale Hospital".
 _INSTITUTION_AFTER = re.compile(
@@ -365,7 +378,7 @@ def cued_names(text: str) -> list[tuple[int, int]]:
             if not kept:
                 continue
             start, end = match.start(group) + kept[0].start(), match.start(group) + kept[-1].end()
-            public = _PUBLIC_CONTEXT.search(text[end:]) or is_public(text, start, end)
+            public = _in_the_news(text, start, end) or is_public(text, start, end)
             if strong or not (public or _is_an_institution(text, start, end)):
                 spans.append((start, end))
     return spans
@@ -591,7 +604,7 @@ def model_names(text: str, exposes: bool, doc: Any = None) -> list[tuple[int, in
         if entity.label_ not in ("PERSON", "ORG"):
             continue
         span = _from_given_name(text, entity.start_char, _trim_possessive(text, entity.start_char, entity.end_char))
-        if span is None or is_public(text, *span) or (not exposes and _PUBLIC_CONTEXT.search(text[span[1] :])):
+        if span is None or is_public(text, *span) or (not exposes and _in_the_news(text, *span)):
             continue
         if _names_no_person(text, *span):
             continue
@@ -624,7 +637,7 @@ def tagged_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
         value = text[start:end]
         if (start and text[start - 1] in "@#/") or not value[:1].isupper() or is_public(text, start, end):
             continue
-        if _PUBLIC_CONTEXT.search(text[end:]) or _names_no_person(text, start, end):
+        if _in_the_news(text, start, end) or _names_no_person(text, start, end):
             continue
         found.append((start, end))
     return found

@@ -286,3 +286,18 @@ def test_a_place_named_like_a_person_stays_where_the_post_says_it_is_a_place() -
     assert redact(flyer).text == "[phone] is the number on the flyer for the clinic in Sydney"
     person = "Sydney is on 0412 345 678 if you want the pendants"
     assert _found(person, given_names(person, exposes=True)) == ["Sydney"]
+
+
+def test_news_wording_makes_a_surname_public_but_not_a_lone_given_name() -> None:
+    """The news names people by their surname: "Wakefield said" is a public figure, "Siddharth told the group" a
+    private person, and after a title a lone given name may still be a broadcaster's ("Dr Mike said")."""
+    from functions.shared.names import _in_the_news
+
+    def news(text: str, value: str) -> bool:
+        start = text.index(value)
+        return _in_the_news(text, start, start + len(value))
+
+    assert news("Wakefield said the vaccine was unsafe", "Wakefield")
+    assert not news("Siddharth told the group that kerosene cures worms", "Siddharth")
+    assert not news("Then Sarah said it was fine", "Sarah")
+    assert news("Dr Mike said it best", "Mike")
