@@ -20,6 +20,7 @@ from functions.match.policy import (
 from functions.match.sentiment import sentiment
 from functions.shared.claims import Claim
 from functions.shared.errors import InvalidInput, NotFound
+from functions.shared.language_guess import guess_language
 from functions.shared.models import (
     Action,
     CheckClaim,
@@ -197,8 +198,9 @@ def forward(prepared: PreparedMatch, kb_version: str, sink: MessageSink, correla
 
 
 def check_claim(claim: Claim, score: float, language: str | None) -> CheckClaim:
-    """A claim as partners see it: verdict, correction (in ``language`` when the claim has it) and sources."""
-    _, correction = claim.correction_in(language)
+    """A claim as partners see it: verdict, correction (in ``language`` when the claim has it, flagged as needing
+    translation when it has not) and sources."""
+    correction_language, correction = claim.correction_in(language)
     return CheckClaim(
         claim_id=claim.id,
         verdict=claim.verdict.value,
@@ -206,6 +208,8 @@ def check_claim(claim: Claim, score: float, language: str | None) -> CheckClaim:
         score=round(score, 4),
         statement=claim.statement,
         correction=correction,
+        correction_language=correction_language,
+        needs_translation=language is not None and correction_language != language,
         sources=[CheckSource(publisher=s.publisher, url=s.url) for s in claim.sources],
     )
 
@@ -214,7 +218,7 @@ def _check_claims(found: EngineResult, language: str | None) -> list[CheckClaim]
     return [check_claim(m.claim, m.score, language) for m in found.matches]
 
 
-def _check_result(text: str, found: EngineResult, language: str | None) -> CheckResult:
+def _check_result(text: str, found: EngineResult, language: str | None, guessed: bool) -> CheckResult:
     """One text's answer; its reach is unknown, so the policy runs without the reach rule."""
     policy: ReplyPolicy | None = None
     if found.decision is not Decision.NONE and found.matches:
@@ -222,6 +226,8 @@ def _check_result(text: str, found: EngineResult, language: str | None) -> Check
     return CheckResult(
         decision=found.decision.value,
         reason=found.reason,
+        language=language,
+        language_guessed=guessed and language is not None,
         stance=policy.stance if policy else None,
         stance_confidence=policy.stance_confidence if policy else None,
         action=policy.action if policy else Action.NONE,
@@ -238,8 +244,14 @@ def claim_check(request: CheckRequest, matcher: ClaimChecker) -> CheckResponse:
         texts = request.all_texts()
     except ValueError as exc:
         raise InvalidInput(str(exc)) from exc
-    found = matcher.check_many(texts, request.top_k, [request.language] * len(texts))
-    results = [_check_result(text, f, request.language) for text, f in zip(texts, found, strict=True)]
+    # A text sent without a language is read in the one its script or words leave no doubt about (no model: the
+    # match function's memory budget), so a Russian or Spanish text meets the multilingual index and its translation.
+    languages = [request.language or guess_language(text) for text in texts]
+    found = matcher.check_many(texts, request.top_k, languages)
+    guessed = request.language is None
+    results = [
+        _check_result(text, f, language, guessed) for text, f, language in zip(texts, found, languages, strict=True)
+    ]
     return CheckResponse(kb_version=matcher.kb_version, results=results)
 
 

@@ -387,12 +387,29 @@ class CheckClaim(BaseModel):
     score: float
     statement: str
     correction: str
+    correction_language: str = Field(
+        default="en",
+        description="The language `correction` is written in (ISO 639-1): the text's when the claim "
+        "has that translation, else the claim's own (English).",
+    )
+    needs_translation: bool = Field(
+        default=False,
+        description="The text's language is known and the claim has no correction in it: the "
+        "correction is in the claim's own language and should not be sent as if it fitted.",
+    )
     sources: list[CheckSource]
 
 
 class CheckResult(BaseModel):
     decision: Literal["match", "review", "none"]
     reason: str
+    language: str | None = Field(
+        default=None,
+        description="The language the text was read in (ISO 639-1): the request's `language`, else "
+        "guessed from the text's script and most common words (`language_guessed`); null when neither tells, and "
+        "the text is read as English.",
+    )
+    language_guessed: bool = Field(default=False, description="`language` was guessed, not given in the request.")
     stance: Stance | None = Field(
         default=None, description="The text's stance towards the top claim; null when nothing matched."
     )

@@ -5,7 +5,12 @@ Run: .venv/bin/python scripts/benchmarks/language_detection.py [--json]   (about
 Two detectors in the same run, with lingua's settings as ingest uses them (functions/ingest/language.py):
 - ``before``: the seven Latin-script languages ingest knew until 2026-12-01 (en, es, fr, de, pt, it, nl);
 - ``now``: ingest's detector (``DETECTED``): those, the five other languages the service replies in (ar, bg, ko,
-  ru, zh) and the ones that share their scripts (uk, fa, ur, ja).
+  ru, zh) and the ones that share their scripts (uk, fa, ur, ja);
+- ``guess``: what the claim check takes for a text sent without ``language`` (``functions/shared/language_guess``:
+  CLD2, only its reliable answers). Its ``other`` column is what matters most: a wrong call reads a text with the
+  wrong index, where None keeps the English default. (Other identifiers that would fit the match function:
+  ``language_guess_alternatives.py``.)
+(The ``ms_a_text`` figures of ``before``/``now`` include loading each script's models on first use.)
 
 Texts whose language is known, none written for this: the multilingual test set's posts and chatter
 (``tests/data/multilingual``), the English held-back paraphrases and chatter (``tests/data/heldout``) and every
@@ -35,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import peak_rss_mb, print_figures  # noqa: E402
 
 from functions.ingest import language as ingest_language  # noqa: E402
+from functions.shared.language_guess import guess_language  # noqa: E402
 
 BEFORE = ("ENGLISH", "SPANISH", "FRENCH", "GERMAN", "PORTUGUESE", "ITALIAN", "DUTCH")
 FIRST_POSTS = {  # one post per script, in the order a process might meet them
@@ -71,7 +77,9 @@ def detector(which: str) -> LanguageDetector:
 
 
 def detect_with(which: str, texts: list[str]) -> list[str | None]:
-    """What ingest's detect_language would say with the ``which`` detector."""
+    """What ingest's detect_language would say with the ``which`` detector; ``guess``: the claim check's guess."""
+    if which == "guess":
+        return [guess_language(t) for t in texts]
     chosen = detector(which)
     with mock.patch.object(ingest_language, "_detector", return_value=chosen):
         return [ingest_language.detect_language(t) for t in texts]
@@ -101,8 +109,10 @@ def main() -> None:
 
     texts = labelled_texts()
     figures: dict[str, object] = {"texts": len(texts)}
-    for which in ("before", "now"):
+    for which in ("before", "now", "guess"):
+        started = time.perf_counter()
         called = detect_with(which, [t for _, t in texts])
+        figures[f"{which}_ms_a_text"] = round((time.perf_counter() - started) * 1000 / len(texts), 3)
         outcomes: dict[str, Counter[str]] = defaultdict(Counter)
         for (truth, _), found in zip(texts, called, strict=True):
             outcomes[truth]["right" if found == truth else "none" if found is None else "other"] += 1

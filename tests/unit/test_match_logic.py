@@ -17,7 +17,7 @@ from functions.match.engine.matcher import ClaimMatch, Decision, Matcher
 from functions.match.engine.normalise import normalise_post
 from functions.match.engine.stance import StanceResult
 from functions.match.logic import PreparedMatch, claim_check, forward, record_batch
-from functions.shared.claims import Claim
+from functions.shared.claims import Claim, Translation
 from functions.shared.models import (
     Action,
     CheckRequest,
@@ -202,8 +202,36 @@ def test_claim_check_routes_every_text_by_the_declared_language() -> None:
     engine = FakeMatcher([result(MYTH, Stance.SUPPORTS)] * 2)
     claim_check(CheckRequest(texts=["홍역은 별거 아냐", "麻疹没什么"], language="ko"), cast(Matcher, engine))
     assert engine.languages == ["ko", "ko"]
-    claim_check(CheckRequest(texts=["홍역은 별거 아냐", "measles is mild"]), cast(Matcher, engine))
-    assert engine.languages == [None, None]  # unknown: the matcher routes by script
+    texts = [
+        "홍역은 그냥 가벼운 병이라서 백신이 필요 없어요",
+        "measles is just a mild illness, my kids got over it fine",
+    ]
+    response = claim_check(CheckRequest(texts=texts), cast(Matcher, engine))
+    assert engine.languages == ["ko", "en"]  # undeclared: the language CLD2 is sure of
+    assert [(r.language, r.language_guessed) for r in response.results] == [("ko", True), ("en", True)]
+    claim_check(CheckRequest(texts=["MMR", "ok 👍"]), cast(Matcher, engine))
+    assert engine.languages == [None, None]  # too little to tell: read as English, routed by script
+
+
+def test_a_claim_check_says_which_language_its_correction_is_in_and_whether_it_needs_translation() -> None:
+    translated = MYTH.model_copy(
+        update={
+            "translations": {"es": Translation(statement="El sarampión es leve.", correction="No lo es: " + "x" * 30)}
+        }
+    )
+    engine = FakeMatcher([result(translated, Stance.SUPPORTS)])
+    (spanish,) = claim_check(CheckRequest(text="el sarampión es leve", language="es"), cast(Matcher, engine)).results
+    assert (spanish.claims[0].correction_language, spanish.claims[0].needs_translation) == ("es", False)
+    assert spanish.claims[0].correction.startswith("No lo es")
+    (german,) = claim_check(CheckRequest(text="Masern sind harmlos", language="de"), cast(Matcher, engine)).results
+    assert (german.claims[0].correction_language, german.claims[0].needs_translation) == ("en", True)
+    assert german.claims[0].correction == MYTH.correction
+    (unknown,) = claim_check(CheckRequest(text="MMR"), cast(Matcher, engine)).results
+    assert (unknown.language, unknown.claims[0].correction_language, unknown.claims[0].needs_translation) == (
+        None,
+        "en",
+        False,
+    )
 
 
 @pytest.mark.parametrize(

@@ -175,6 +175,35 @@ def test_claim_check_single_and_batch(service: Service) -> None:
     is_problem(service.client.request("POST", "/v1/claims:check", {}, headers), 422)
 
 
+def test_a_claim_check_without_a_language_reads_the_text_in_the_one_it_is_written_in(service: Service) -> None:
+    """A partner that does not say the language: a Russian text is read by the multilingual index and answered with
+    the Russian correction; an English text stays English; a text too short to tell is read as English, unlabelled."""
+    headers = {"x-api-key": service.check_key}
+    texts = [
+        "Прививка MMR вызывает аутизм у детей, это все врачи скрывают",
+        "the MMR vaccine causes autism in kids and they know it",
+        "MMR autism",
+    ]
+    reply = service.client.request("POST", "/v1/claims:check", {"texts": texts}, headers)
+    assert reply.status == 200
+    russian, english, unknown = reply.json()["results"]
+    assert (russian["language"], russian["language_guessed"]) == ("ru", True)
+    assert russian["decision"] in {"match", "review"}
+    best = russian["claims"][0]
+    assert best["claim_id"].startswith("vaccines-autism-")
+    assert (best["correction_language"], best["needs_translation"]) == ("ru", False)
+    assert any("а" <= ch <= "я" for ch in best["correction"])  # the correction is the Russian translation
+    assert (english["language"], english["language_guessed"]) == ("en", True)
+    assert (english["claims"][0]["correction_language"], english["claims"][0]["needs_translation"]) == ("en", False)
+    assert (unknown["language"], unknown["language_guessed"]) == (None, False)
+    declared = service.client.request(
+        "POST", "/v1/claims:check", {"text": "the MMR vaccine causes autism", "language": "uk"}, headers
+    )
+    result = declared.json()["results"][0]
+    assert (result["language"], result["language_guessed"]) == ("uk", False)
+    assert all(c["needs_translation"] and c["correction_language"] == "en" for c in result["claims"])
+
+
 # ---------------------------------------------------------------- review actions
 
 
