@@ -361,6 +361,8 @@ _ZIP = r"\d{5}(?:-\d{4})?"
 _CITY = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}"
 _UNIT = (
     r"(?:(?:Flat|Apt|Apartment|Unit|Suite|Ste|Room|(?i:flat|apt|apartment|unit|suite)(?![a-z]))\.?\s*#?\w{1,5}"
+    # an Italian flat and staircase ("int. 7", "scala B")
+    r"|(?:int|interno|scala)\.?\s*\w{1,3}"
     r"|#\d{1,5}[A-Z]?)"
 )
 _ADDRESS_TAIL = (
@@ -496,7 +498,7 @@ _ADDRESS_PART = (
 )
 _ADDRESS_MORE = re.compile(
     rf"(?:(?:,\s*|\s+-\s+)(?:(?:[A-Z]{{2,3}}\s+)?{_POSTCODE}(?:\s+{_TOWN})?|{_UNIT}|{_ADDRESS_PART}"
-    rf"|(?:District|Arrondissement|Bezirk|Sector|Zone)\s+\d{{1,2}}"
+    rf"|(?:{_TOWN_WORD}\s+)?(?:District|Arrondissement|Bezirk|Sector|Zone|Phase|Block|Extension)\s+\d{{1,2}}"
     rf"|{_TOWN}(?:\s+(?:[A-Z]{{2,3}}\s+)?{_POSTCODE})?|\d{{1,4}}|{_NOT_A_TOWN}[A-Z]{{2}})"
     rf"(?![\w-]))+"
 )

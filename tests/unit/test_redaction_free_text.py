@@ -143,6 +143,8 @@ from functions.shared.redaction import redact
         ("odbiór ul. Długa 5 m. 3, 31-147 Kraków", "odbiór [address]"),
         ("Meet at 33 Nguyen Hue Boulevard, District 1, Ho Chi Minh City", "Meet at [address]"),
         ("na Rua Visconde de Pirajá 414, Ipanema, Rio de Janeiro", "na [address]"),
+        ("Abita in Via Appia Nuova 1023, int. 7, 00178 Roma. Chiamate", "Abita in [address]. Chiamate"),
+        ("We stay at 12B Admiralty Way, Lekki Phase 1, Lagos, you can call", "We stay at [address], you can call"),
     ],
 )
 def test_removes(text: str, expected: str) -> None:
