@@ -24,6 +24,10 @@ ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
 ARG UV_VERSION=0.13.9
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 UV_NO_CACHE=1 UV_PYTHON_DOWNLOADS=never \
     HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANTIDOTE_STATE_DIR=/tmp/antidote ANTIDOTE_INDEX_DIR=/opt/antidote/index
+# pycld2 publishes Linux wheels for x86_64 only: an arm64 build compiles it from its locked sdist, in this stage only.
+RUN if [ "$(uname -m)" = "aarch64" ]; then \
+        apt-get update && apt-get install -y --no-install-recommends g++ && rm -rf /var/lib/apt/lists/*; \
+    fi
 RUN pip install "uv==${UV_VERSION}" && python -m venv /opt/venv && python -m venv /opt/build-venv
 WORKDIR /src
 COPY pyproject.toml uv.lock README.md ./

@@ -4,6 +4,7 @@ deciding which the knowledge base covers. The real model and the real pool: test
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -147,7 +148,10 @@ def test_the_markdown_report_names_its_command_and_lists_what_is_not_covered() -
     assert "`fluoride-causes-bone-cancer`" in text
     uncovered = text.split("## Not covered", 1)[1]
     assert "homeopathy" in uncovered
-    assert "`h0`" in uncovered
+    # the five most central homeopathy claims are named by their pool ids (which five of the six depends on the
+    # module's random vectors, so on which tests ran before)
+    central = uncovered.split("Central claims", 1)[1].split("\n", 1)[0]
+    assert len(set(re.findall(r"`(h[0-5])`", central))) == 5
     assert "fluoride" not in uncovered.split("\n### ")[1].split("\n")[0]
     assert "yacht" not in text
     assert "tap water causes cancer" not in text  # claims are named by pool id: the pool's text stays in the pool
