@@ -335,6 +335,15 @@ _TOLL_FREE = re.compile(
 _NOT_A_PHONE = re.compile(
     r"(?<![\w/.-])(?:0[1-9]|1[0-2])/(?:19|20)\d{2}(?![\w/.-])|(?i:\bdoi:\s*)?\b10\.\d{4,9}/[^\s\"'<>]+"
 )
+# A service's number after its name: a poison centre, a helpline, a crisis or information line ("Centre antipoison
+# de Paris : 01 40 05 48 48", "Telefono Amico 02 2327 2327", "Información Toxicológica: 91 562 04 20").
+_HELPLINE_NUMBER = re.compile(
+    r"(?i:\b(?:(?:centre|centro|center)\s+anti-?poison|antipoison|anti-poison|poison\s+(?:centre|center|control|line|"
+    r"information)|informaci[óo]n\s+toxicol[óo]gica|toxicol[óo]gic[ao]|centro\s+antiveleni|giftnotruf|"
+    r"giftinformationszentrum|helpline|hotline|crisis\s+line|telefono\s+amico|telefone\s+amigo|numéro\s+vert|"
+    r"infoline|hilfetelefon|telefonseelsorge|samaritans|childline|lifeline|info-sant[ée]|linea\s+verde)\b)"
+    r"(?:[ \t]+[\w'’-]+){0,3}[ \t]*[:(-]?[ \t]*\+?\d[\d .-]{5,16}\d"
+)
 # Any other seven-to-fifteen digit run right after a word that says it is a phone number.
 _PHONE_CUE = re.compile(
     r"(?i:\b(?:call|ring|phone|tel|telephone|mobile|cell|text|whatsapp|my\s+number\s+is|number\s+is|number:|"
@@ -361,8 +370,9 @@ _ZIP = r"\d{5}(?:-\d{4})?"
 _CITY = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}"
 _UNIT = (
     r"(?:(?:Flat|Apt|Apartment|Unit|Suite|Ste|Room|(?i:flat|apt|apartment|unit|suite)(?![a-z]))\.?\s*#?\w{1,5}"
-    # an Italian flat and staircase ("int. 7", "scala B")
+    # an Italian flat and staircase ("int. 7", "scala B"), a German floor ("3. OG links"), a Belgian box ("boîte 5")
     r"|(?:int|interno|scala)\.?\s*\w{1,3}"
+    r"|\d{1,2}\.\s*(?:OG|Stock|Etage|UG|EG)(?:\s+(?:links|rechts|Mitte))?|bo[iî]te\s+\d{1,4}"
     r"|#\d{1,5}[A-Z]?)"
 )
 _ADDRESS_TAIL = (
@@ -450,7 +460,9 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?i:\bP\.?\s?O\.?\s?Box|\bapartado\s+de\s+correos|\bcaixa\s+postal|\bbo[iî]te\s+postale)\s+\d{1,6}\b"),
     # Street first, number after: Via Roma 45 / Rue de Rivoli 12 / Plac Zbawiciela 3/12 / Corso Italia 7.
     re.compile(
-        r"\b(?:Via|Viale|Piazza|Corso|Largo|Plac|Aleje|Ulica|ul\.|Rue|Avenue|Boulevard|Rua|Avenida|Calle|Straat|Laan)"
+        r"\b(?:Via|Viale|Piazza|Corso|Largo|Plac|Aleje|Ulica|ul\.|Rue|Avenue|Boulevard|Rua|Avenida|Calle|Straat|Laan|"
+        # written in lower case too, as French, Italian and Spanish do inside a sentence ("via" alone is English too)
+        r"viale|piazza|corso|largo|plac|ulica|rue|avenue|boulevard|rua|avenida|calle|(?<=, )via|(?<=\bin )via)"
         r"\s+(?:(?:de\s+la|de\s+l'|du|des|de|d'|da|do|dos|das|del|dei|degli|della|delle|di|van|von)\s*)?"
         r"[A-ZÁÉÍÓÚÑÄÖÜŁŚŻŹ][\w'’-]*"
         r"(?:\s+[A-ZÁÉÍÓÚÑÄÖÜŁŚŻŹ][\w'’-]*){0,3},?\s+\d{1,4}[a-z]?(?:/\d{1,4})?\b(?:\s+m\.\s*\d{1,4}\b)?"
@@ -463,6 +475,18 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"\b{_UK_POSTCODE}\b"),
 )
 
+
+# An institution's name right before an address, then a comma (and perhaps its building's name) or a parenthesis.
+_INSTITUTION_WORD = (
+    r"(?:Hospital|Hôpital|Ospedale|Policlinico|Unispital|Universitätsspital|Klinikum|Klinik|Krankenhaus|Clinic|"
+    r"Clinique|Cl[íi]nica|Infirmary|Hospice|Ministry|Ministerio|Ministère|Ministero|Ministerium|Department|Ombudsman|"
+    r"Council|Institute|Instituto|Institut|Istituto|University|Universidad|Université|Agency|Agencia|Agence|"
+    r"Authority|PHSO|NHS)"
+)
+_INSTITUTION_BEFORE_ADDRESS = re.compile(
+    rf"(?:\b{_INSTITUTION_WORD}\b(?:[ \t]+[A-ZÀ-Ýa-z][\w'’.-]*){{0,4}}|(?:[A-ZÀ-Ý][\w'’.-]*[ \t]+){{0,4}}"
+    rf"{_INSTITUTION_WORD}\b)(?:,[ \t]*(?:[A-Z][\w'’-]*[ \t]*){{0,2}}(?:,[ \t]*)?|[ \t]*\([ \t]*)$"
+)
 
 # Kinds whose presence makes a post about a private person: then every name in it is that person's or a relative's.
 _EXPOSING_KINDS = frozenset({"email", "phone", "address", "record_number", "date_of_birth", "name"})
@@ -497,7 +521,10 @@ _ADDRESS_PART = (
     r"|C\.\s?P\.\s?\d{5}|(?:[A-Z]\.){2,3})"
 )
 _ADDRESS_MORE = re.compile(
-    rf"(?:(?:,\s*|\s+-\s+)(?:(?:[A-Z]{{2,3}}\s+)?{_POSTCODE}(?:\s+{_TOWN})?|{_UNIT}|{_ADDRESS_PART}"
+    rf"(?:(?:,\s*|\s+-\s+|\s+(?=(?:bo[iî]te|int\.|scala|interno)\s))"
+    rf"(?:(?:[A-Z]{{2,3}}\s+)?{_POSTCODE}(?:\s+{_TOWN})?|{_UNIT}|{_ADDRESS_PART}"
+    # a Nigerian address's street it is off: "No. 7 Adeola Crescent, off Allen Avenue, Ikeja"
+    rf"|off\s+(?:[A-Z][\w'’-]+\s+){{1,3}}(?i:{_STREET_SUFFIX})\b"
     rf"|(?:{_TOWN_WORD}\s+)?(?:District|Arrondissement|Bezirk|Sector|Zone|Phase|Block|Extension)\s+\d{{1,2}}"
     rf"|{_TOWN}(?:\s+(?:[A-Z]{{2,3}}\s+)?{_POSTCODE})?|\d{{1,4}}|{_NOT_A_TOWN}[A-Z]{{2}})"
     rf"(?![\w-]))+"
@@ -519,6 +546,13 @@ _NAMED_PLACE = rf"(?:The\s+)?(?:[A-Z][\w'’-]+\s+){{0,3}}(?:{_STREET_SUFFIX}|{_
 _ADDRESS_BEFORE = re.compile(rf"(?<![\w'’-])(?:{_NAMED_PLACE},\s*)+$")
 # A flat's floor and door before the house number ("3/2 45 Byres Road", Scottish tenements; "flat 2/1, 10 …").
 _FLAT_BEFORE = re.compile(r"(?<![\w/])(?:(?i:flat)\s*)?\d{1,2}/\d{1,2},?\s+$")
+# What names the house or the flat right before a found address: "No. 7 …", "Lot 12 …", "number 9 …", "Apt 1207 - 88 …",
+# a Spanish floor and doorway ("4º izquierda, Portal 2, Calle Olmo 15").
+_HOUSE_BEFORE = re.compile(
+    r"(?<![\w.])(?:(?:No\.?|Number|number|Lot|Plot)\s*"
+    r"|(?:Apt|Apartment|Flat|Unit|Suite)\.?\s*#?\d{1,5}[A-Za-z]?\s*(?:-|,)?\s*"
+    r"|\d{1,2}\s*[º°ª]\s*(?:izquierda|derecha|izq(?:da)?\.?|dcha\.?|[A-Z])?,\s*(?:(?:Portal|Escalera|Esc\.)\s*\w{1,3},\s*)?)$"
+)
 # The town before a postcode found alone: "Bampton OX18 2NA".
 _TOWN_BEFORE = re.compile(rf"(?<![\w'’-]){_TOWN_WORD},?\s+$")
 
@@ -794,6 +828,7 @@ class _Redactor:
 
         # A month and year ("expired 06/2023") and a DOI's digits ("10.1016/j.….2020.105949") are no phone number.
         self.protect(_NOT_A_PHONE)
+        self.protect(_HELPLINE_NUMBER)
         for pattern, low, high in _PHONE_PATTERNS:
             self.find(pattern, "phone", fixed(low, high))
         self.find(_PHONE_CUE, "phone", lambda m: (m.start(2), m.end()) if 7 <= _digits(m.group(2)) <= 15 else None)
@@ -822,9 +857,31 @@ class _Redactor:
                 start = before.start()
             if flat := _FLAT_BEFORE.search(self.masked, 0, start):
                 start = flat.start()
+            if house := _HOUSE_BEFORE.search(self.masked, 0, start):
+                start = house.start()
             if start < span.start:
                 heads.append((start, span.start))
         self.add(heads, "address")
+        self.institutions_keep_their_addresses()
+
+    def institutions_keep_their_addresses(self) -> None:
+        """An address written right after an institution's name is the institution's, and public ("Hôpital Necker,
+        149 rue de Sèvres", "El Ministerio de Sanidad (Paseo del Prado 18-20, Madrid)"): it stays."""
+        chains: list[list[Span]] = []
+        for span in sorted((s for s in self.spans if s.kind == "address"), key=lambda s: s.start):
+            if chains and (
+                span.start <= chains[-1][-1].end or not self.text[chains[-1][-1].end : span.start].strip(" ,-")
+            ):
+                chains[-1].append(span)
+            else:
+                chains.append([span])
+        public = [
+            span
+            for chain in chains
+            if _INSTITUTION_BEFORE_ADDRESS.search(self.text, 0, chain[0].start)
+            for span in chain
+        ]
+        self.spans = [span for span in self.spans if not any(span is kept for kept in public)]
 
     def joins(self, last: Span, span: Span) -> bool:
         """Whether span continues last: they overlap, or they are parts of one address (a street, then its town)."""

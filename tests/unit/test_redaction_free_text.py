@@ -145,6 +145,14 @@ from functions.shared.redaction import redact
         ("na Rua Visconde de Pirajá 414, Ipanema, Rio de Janeiro", "na [address]"),
         ("Abita in Via Appia Nuova 1023, int. 7, 00178 Roma. Chiamate", "Abita in [address]. Chiamate"),
         ("We stay at 12B Admiralty Way, Lekki Phase 1, Lagos, you can call", "We stay at [address], you can call"),
+        # units and house words around an address, street types in lower case
+        ("84 ans, avenue de Tervueren 212 boîte 5, 1150 Woluwe-Saint-Pierre, est", "84 ans, [address], est"),
+        ("il signor X, via Garibaldi 23, scala B, int. 7, 10122 Torino, vende", "il signor X, [address], vende"),
+        ("aus der Weserstraße 47, 3. OG links, 12045 Berlin verkauft", "aus der [address] verkauft"),
+        ("at No. 7 Adeola Crescent, off Allen Avenue, Ikeja is selling", "at [address] is selling"),
+        ("Rx bag, Apt 1207 - 88 Spadina Ave, Toronto ON M5V 2J4. Left", "Rx bag, [address]. Left"),
+        ("del 4º izquierda, Portal 2, Calle Olmo 15, 28012 Madrid. Se", "del [address]. Se"),
+        ("from Lot 12 Wongawilli Rd, via Dubbo NSW 2830 after", "from [address] after"),
     ],
 )
 def test_removes(text: str, expected: str) -> None:
@@ -303,3 +311,25 @@ def test_news_wording_makes_a_surname_public_but_not_a_lone_given_name() -> None
     assert not news("Siddharth told the group that kerosene cures worms", "Siddharth")
     assert not news("Then Sarah said it was fine", "Sarah")
     assert news("Dr Mike said it best", "Mike")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hôpital Necker, 149 rue de Sèvres, 75015 Paris",
+        "Great Ormond Street Hospital, Great Ormond Street, London WC1N 3JH, for cards",
+        "El Ministerio de Sanidad (Paseo del Prado 18-20, Madrid) no contesta",
+        "Ombudsman: PHSO, Citygate, Mosley Street, Manchester M2 3HQ, or 0345 015 4033",
+        "Centre antipoison de Paris : 01 40 05 48 48",
+        "Telefono Amico 02 2327 2327. Condividete.",
+        "Si ya lo ha tomado, Información Toxicológica: 91 562 04 20.",
+        "sent via Zoom 2 times, the No. 1 cause",
+    ],
+)
+def test_institutions_addresses_and_helplines_named_before_their_number_stay(text: str) -> None:
+    assert redact(text).text == text
+
+
+def test_a_private_number_after_a_helpline_sentence_is_still_removed() -> None:
+    text = "The helpline was useless. Text me instead, 07700 900 123"
+    assert redact(text).text == "The helpline was useless. Text me instead, [phone]"
