@@ -244,8 +244,8 @@ def claim_check(request: CheckRequest, matcher: ClaimChecker) -> CheckResponse:
         texts = request.all_texts()
     except ValueError as exc:
         raise InvalidInput(str(exc)) from exc
-    # A text sent without a language is read in the one its script or words leave no doubt about (no model: the
-    # match function's memory budget), so a Russian or Spanish text meets the multilingual index and its translation.
+    # A text sent without a language is read in the one CLD2 is sure of (lingua's models do not fit the match
+    # function's memory), so a Russian or Spanish text meets the multilingual index and its translation.
     languages = [request.language or guess_language(text) for text in texts]
     found = matcher.check_many(texts, request.top_k, languages)
     guessed = request.language is None

@@ -406,8 +406,8 @@ class CheckResult(BaseModel):
     language: str | None = Field(
         default=None,
         description="The language the text was read in (ISO 639-1): the request's `language`, else "
-        "guessed from the text's script and most common words (`language_guessed`); null when neither tells, and "
-        "the text is read as English.",
+        "the one Google's CLD2 is sure of (`language_guessed`); null when neither tells, and the text is read as "
+        "English.",
     )
     language_guessed: bool = Field(default=False, description="`language` was guessed, not given in the request.")
     stance: Stance | None = Field(

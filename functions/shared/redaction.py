@@ -777,12 +777,14 @@ class _Redactor:
         with it and its other mentions."""
         if use_model:
             self.names_the_models_find()
-        named = [(span.start, span.end) for span in self.spans if span.kind == "name"]
-        self.add(following_surnames(self.text, self.masked, named), "name")
-        named = [(span.start, span.end) for span in self.spans if span.kind == "name"]
-        self.add([(s, e) for s, e in listed_names(self.text, self.masked, named) if not self.overlaps(s, e)], "name")
-        named = [(span.start, span.end) for span in self.spans if span.kind == "name"]
-        self.add([(s, e) for s, e in repeated_names(self.masked, named) if not self.overlaps(s, e)], "name")
+        self.add(following_surnames(self.text, self.masked, self.names_found()), "name")
+        listed = listed_names(self.text, self.masked, self.names_found())
+        self.add([(s, e) for s, e in listed if not self.overlaps(s, e)], "name")
+        repeated = repeated_names(self.masked, self.names_found())
+        self.add([(s, e) for s, e in repeated if not self.overlaps(s, e)], "name")
+
+    def names_found(self) -> list[tuple[int, int]]:
+        return [(span.start, span.end) for span in self.spans if span.kind == "name"]
 
     def names_the_models_find(self) -> None:
         if self.needs_the_model():
@@ -869,9 +871,7 @@ class _Redactor:
         149 rue de Sèvres", "El Ministerio de Sanidad (Paseo del Prado 18-20, Madrid)"): it stays."""
         chains: list[list[Span]] = []
         for span in sorted((s for s in self.spans if s.kind == "address"), key=lambda s: s.start):
-            if chains and (
-                span.start <= chains[-1][-1].end or not self.text[chains[-1][-1].end : span.start].strip(" ,-")
-            ):
+            if chains and self.joins(chains[-1][-1], span):
                 chains[-1].append(span)
             else:
                 chains.append([span])
