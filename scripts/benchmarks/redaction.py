@@ -4,7 +4,7 @@ Run: .venv/bin/python scripts/benchmarks/redaction.py [--json] [--runs 3] [--rou
 
 Measures, in the same run, on the labelled posts in tests/data/pii/posts.jsonl (development and held-back parts,
 see functions/ingest/redaction_eval.py):
-- ``baseline``: the redactor before names in free text were handled (functions/shared/redaction.py at
+- ``baseline``: the redactor before names in free text were handled (functions/ingest/redaction.py at
   BASELINE_COMMIT, read from git), hand-written patterns only;
 - ``patterns``: today's redactor without spaCy's model (patterns, libphonenumber, cued and listed names);
 - ``combined``: today's redactor as ingest runs it (``patterns`` plus spaCy's English model and Rampart's names);
@@ -50,17 +50,18 @@ from functions.shared import redaction  # noqa: E402
 from functions.shared.redaction import PLACEHOLDERS, Redaction, Span, redact, redact_many  # noqa: E402
 
 BASELINE_COMMIT = "82a7cc8"  # main before this work: hand-written patterns, names only after a label
+BASELINE_PATH = "functions/ingest/redaction.py"  # where redaction lived then (it moved to functions/shared later)
 DATA = ROOT / "tests" / "data" / "pii" / "posts.jsonl"
 Redactor = Callable[[str, str | None], Redaction]
 FIRST_POST = "my neighbour Margaret Ellison says call her on 07700 900461 or see Dr. Rajesh Kumaran at 301 W 4th St"
 
 
 def baseline_module_source() -> str:
-    return file_at(BASELINE_COMMIT, "functions/shared/redaction.py")
+    return file_at(BASELINE_COMMIT, BASELINE_PATH)
 
 
 def baseline_module() -> types.ModuleType:
-    return module_at(BASELINE_COMMIT, "functions/shared/redaction.py", "baseline_redaction")
+    return module_at(BASELINE_COMMIT, BASELINE_PATH, "baseline_redaction")
 
 
 def with_spans(text: str, redacted: str) -> tuple[Span, ...]:
