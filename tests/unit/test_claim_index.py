@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from functions.match.engine.index import build_index, load_index, save_index, tokenize
+from functions.match.engine.index import LEXICAL_FILE, LexicalTokenizer, build_index, load_index, save_index, tokenize
 from functions.shared.settings import PROJECT_ROOT
 from tests.unit.fakes import HashingEmbedder
 
@@ -59,3 +59,45 @@ def test_a_saved_index_scores_as_the_built_one(tmp_path: Path) -> None:
     np.testing.assert_array_equal(built_docs, loaded_docs)
     np.testing.assert_allclose(built_scores, loaded_scores)
     assert built.texts[int(built_docs[0, 0])].claim_id == "garlic"
+
+
+def test_by_script_reads_chinese_as_character_pairs_and_stems_cyrillic_and_arabic() -> None:
+    chinese, korean, russian, arabic, latin = tokenize(
+        [
+            "疫苗会导致自闭症吗",
+            "백신이 자폐증을",
+            "прививки вызывают аутизм",
+            "اللقاحات تسبب التوحد",
+            "Vaccines cause covid19疫苗",
+        ],
+        LexicalTokenizer.BY_SCRIPT,
+    )
+    assert chinese[:3] == ["疫苗", "苗会", "会导"]
+    assert "自闭" in chinese
+    assert korean == ["백신", "신이", "자폐", "폐증", "증을"]
+    assert russian == ["прививк", "вызыва", "аутизм"]
+    assert arabic == ["لقاح", "تسبب", "توحد"]
+    assert latin == ["vaccin", "caus", "covid19", "疫苗"]  # Latin words exactly as the English split gives them
+    assert tokenize(["Vaccines cause autism"], LexicalTokenizer.BY_SCRIPT) == tokenize(["Vaccines cause autism"])
+
+
+def test_an_index_searches_with_the_words_it_was_built_with(tmp_path: Path) -> None:
+    """A Chinese post shares no word with a Chinese phrasing under the English split (each clause is one word);
+    the multilingual index's split finds it, and a saved index keeps its split."""
+    claims = [*CLAIMS, ("autism", [("claim", "Vaccines cause autism"), ("translation", "疫苗会导致自闭症")])]
+    post = ["我听说打疫苗会导致孩子得自闭症"]
+    english = build_index(claims, HashingEmbedder("test"))
+    assert english.lexical.retrieve(english.tokenize(post), k=1, show_progress=False)[1][0, 0] == 0
+    by_script = build_index(claims, HashingEmbedder("test"), tokenizer=LexicalTokenizer.BY_SCRIPT)
+    save_index(by_script, tmp_path)
+    loaded = load_index(tmp_path)
+    assert loaded.tokenizer is LexicalTokenizer.BY_SCRIPT
+    docs, scores = loaded.lexical.retrieve(loaded.tokenize(post), k=1, show_progress=False)
+    assert scores[0, 0] > 0
+    assert loaded.texts[int(docs[0, 0])].claim_id == "autism"
+
+
+def test_an_index_saved_before_the_choice_reads_as_english(tmp_path: Path) -> None:
+    save_index(build_index(CLAIMS, HashingEmbedder("test"), tokenizer=LexicalTokenizer.BY_SCRIPT), tmp_path)
+    (tmp_path / LEXICAL_FILE).unlink()
+    assert load_index(tmp_path).tokenizer is LexicalTokenizer.ENGLISH

@@ -28,7 +28,7 @@ from functions.match.engine.calibration import Calibration, Thresholds
 from functions.match.engine.embedder import Embedder
 from functions.match.engine.evaluation import prepare_queries, read_claims, read_qrels, read_queries
 from functions.match.engine.fusion import CONFIDENCE_FEATURES, LinearModel, fit_linear_model
-from functions.match.engine.index import ClaimIndex, build_index, tokenize
+from functions.match.engine.index import ClaimIndex, build_index
 from functions.match.engine.normalise import normalise_post
 from functions.match.engine.rerank import Reranker
 from functions.match.engine.rerank_training import SEED, LabelledPosts, fit_first_stage, fit_reranker
@@ -100,7 +100,7 @@ def best_claims(
 ) -> tuple[list[str | None], np.ndarray]:
     """Each post's top-ranked claim and that claim's feature row (zeros when nothing was proposed)."""
     normalised = [normalise_post(t).text for t in texts]
-    found_all = generate_candidates(index, embedder.encode(normalised), tokenize(normalised), depth, normalised)
+    found_all = generate_candidates(index, embedder.encode(normalised), index.tokenize(normalised), depth, normalised)
     best: list[str | None] = []
     rows = []
     for found in found_all:

@@ -28,7 +28,8 @@ from functions.match.engine.calibrate import MIN_WORDS_FOR_MATCH, NegativeSet, b
 from functions.match.engine.calibration import Calibration, Thresholds
 from functions.match.engine.embedder import Embedder
 from functions.match.engine.fusion import CONFIDENCE_FEATURES, RANKING_FEATURES, LinearModel, fit_linear_model
-from functions.match.engine.index import ClaimIndex, build_index, tokenize
+from functions.match.engine.index import ClaimIndex, build_index
+from functions.match.engine.multilingual import TOKENIZER
 from functions.match.engine.normalise import normalise_post
 from functions.match.engine.retrieval import Candidates, generate_candidates
 from functions.match.engine.stance_training import StanceExample, load_stance_examples
@@ -48,7 +49,7 @@ def labelled_posts(kb_dir: Path, kb: KnowledgeBase) -> list[StanceExample]:
 
 def _candidates(index: ClaimIndex, embedder: Embedder, texts: list[str], depth: int) -> list[Candidates]:
     normalised = [normalise_post(t).text for t in texts]
-    return generate_candidates(index, embedder.encode(normalised), tokenize(normalised), depth, normalised)
+    return generate_candidates(index, embedder.encode(normalised), index.tokenize(normalised), depth, normalised)
 
 
 def _held_out_claim_rows(
@@ -60,7 +61,7 @@ def _held_out_claim_rows(
     fold_of = {claim_id: i % 2 for i, (claim_id, _) in enumerate(claim_texts)}
     rows: list[np.ndarray] = [np.empty(0)] * len(posts)
     for fold in (0, 1):
-        index = build_index([c for c in claim_texts if fold_of[c[0]] != fold], embedder)
+        index = build_index([c for c in claim_texts if fold_of[c[0]] != fold], embedder, tokenizer=TOKENIZER)
         asked = [i for i, p in enumerate(posts) if fold_of[p.claim_id] == fold]
         found = best_claims(index, embedder, [posts[i].text for i in asked], ranking, depth)[1]
         for i, row in zip(asked, found, strict=True):
@@ -88,7 +89,7 @@ def fit_multilingual(
     kb: KnowledgeBase, kb_dir: Path, chatter: list[str], embedder: Embedder, depth: int = 30
 ) -> Calibration:
     posts = labelled_posts(kb_dir, kb)
-    full = build_index(kb_index_texts(kb), embedder)
+    full = build_index(kb_index_texts(kb), embedder, tokenizer=TOKENIZER)
     found = _candidates(full, embedder, [p.text for p in posts], depth)
     labels = [np.array([full.claim_ids[c] == p.claim_id for c in f.claims]) for p, f in zip(posts, found, strict=True)]
     ranking = fit_linear_model(np.vstack([f.features for f in found]), np.concatenate(labels), RANKING_FEATURES)

@@ -19,7 +19,7 @@ import numpy as np
 from functions.match.engine.calibration import Calibration
 from functions.match.engine.embedder import Embedder
 from functions.match.engine.fusion import FEATURES, reciprocal_rank_fusion
-from functions.match.engine.index import ClaimIndex, build_index, tokenize
+from functions.match.engine.index import ClaimIndex, build_index
 from functions.match.engine.normalise import normalise_post
 from functions.match.engine.retrieval import Candidates, generate_candidates, rank_candidates
 from functions.shared.errors import InvalidInput
@@ -157,7 +157,7 @@ def prepare_queries(
 ) -> PreparedQueries:
     texts = [normalise_post(queries[q]).text for q in ids]
     vectors = embedder.encode(texts)
-    return PreparedQueries(ids, texts, generate_candidates(index, vectors, tokenize(texts), depth, texts))
+    return PreparedQueries(ids, texts, generate_candidates(index, vectors, index.tokenize(texts), depth, texts))
 
 
 def evaluate(

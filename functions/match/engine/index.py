@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from enum import StrEnum
+from functools import cache, cached_property, partial
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -56,12 +58,54 @@ Progress = Callable[[int], None]
 
 _STEMMER = Stemmer.Stemmer("english")
 _ENCODE_CHUNK = 256
+LEXICAL_FILE = "lexical.json"  # which LexicalTokenizer an index's BM25 was built with
 
 
-def tokenize(texts: list[str]) -> list[list[str]]:
-    """The one tokenizer for documents and queries, so both sides of BM25 agree."""
+class LexicalTokenizer(StrEnum):
+    """How an index's texts become BM25's words; queries to that index are split the same way."""
+
+    ENGLISH = "english"  # bm25s's words, English stop words and stemmer: the English index
+    BY_SCRIPT = "by-script"  # the same, then Chinese, Japanese and Korean as character pairs, Cyrillic and Arabic
+    # words stemmed: the multilingual index (the English split keeps a Chinese clause as one word that only the
+    # same clause matches, and Russian, Bulgarian and Arabic words in one inflection only)
+
+
+# Scripts written without spaces between words (Han, kana) or with particles joined to them (Hangul): a word is
+# read as its overlapping character pairs, as Lucene's CJK analyser does, so "疫苗" is found in "打疫苗会".
+_PAIRED_SCRIPTS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_PAIRED_RUN = re.compile(f"[{_PAIRED_SCRIPTS}]+|[^{_PAIRED_SCRIPTS}]+")
+_PAIRED = re.compile(f"[{_PAIRED_SCRIPTS}]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+@cache
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(language)
+
+
+def _by_script(word: str) -> list[str]:
+    if _PAIRED.search(word):
+        words = []
+        for run in _PAIRED_RUN.findall(word):
+            if not _PAIRED.match(run):
+                words += [run] if len(run) > 1 else []
+            else:
+                words += [run[i : i + 2] for i in range(len(run) - 1)] or [run]
+        return words
+    if _CYRILLIC.search(word):  # Snowball has no Bulgarian; Russian's endings take many of its inflections too
+        return [_stemmer("russian").stemWord(word)]
+    if _ARABIC.search(word):
+        return [_stemmer("arabic").stemWord(word)]
+    return [word]
+
+
+def tokenize(texts: list[str], tokenizer: LexicalTokenizer = LexicalTokenizer.ENGLISH) -> list[list[str]]:
+    """The one tokenizer for an index's documents and its queries, so both sides of BM25 agree."""
     tokens = bm25s.tokenize(texts, stopwords="en", stemmer=_STEMMER, return_ids=False, show_progress=False)
-    return [list(t) for t in tokens]
+    if tokenizer is LexicalTokenizer.ENGLISH:
+        return [list(t) for t in tokens]
+    return [[part for word in t for part in _by_script(word)] for t in tokens]
 
 
 @dataclass(frozen=True)
@@ -81,6 +125,7 @@ class ClaimIndex:
     dense: faiss.Index
     lexical: bm25s.BM25
     read_phrasings: Callable[[], PhrasingTable] = field(compare=False, repr=False)  # see ``phrasings``
+    tokenizer: LexicalTokenizer = LexicalTokenizer.ENGLISH
     # what the re-ranker (rerank.py) derives from single claims and rows, filled on first use
     rerank_cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -90,6 +135,10 @@ class ClaimIndex:
         none), and reading it is most of what loading an index costs."""
         with loading():
             return self.read_phrasings()
+
+    def tokenize(self, texts: list[str]) -> list[list[str]]:
+        """Queries split into words as this index's texts were."""
+        return tokenize(texts, self.tokenizer)
 
     @property
     def dimensions(self) -> int:
@@ -105,7 +154,12 @@ class ClaimIndex:
         return self.vectors[[int(self.claim_start[position[c]]) for c in claim_ids]]
 
 
-def build_index(claims: Sequence[ClaimTexts], embedder: Embedder, progress: Progress | None = None) -> ClaimIndex:
+def build_index(
+    claims: Sequence[ClaimTexts],
+    embedder: Embedder,
+    progress: Progress | None = None,
+    tokenizer: LexicalTokenizer = LexicalTokenizer.ENGLISH,
+) -> ClaimIndex:
     """Embed and index every text of every claim; ``progress`` is called with the number of texts just done."""
     texts: list[IndexedText] = []
     claim_ids: list[str] = []
@@ -125,19 +179,25 @@ def build_index(claims: Sequence[ClaimTexts], embedder: Embedder, progress: Prog
         if progress:
             progress(len(batch))
     vectors = np.vstack(chunks) if chunks else np.zeros((0, embedder.dimensions), dtype=np.float32)
-    return _assemble(texts, claim_ids, np.asarray(starts, dtype=np.int64), vectors, normalised)
+    return _assemble(texts, claim_ids, np.asarray(starts, dtype=np.int64), vectors, normalised, tokenizer)
 
 
 def _assemble(
-    texts: list[IndexedText], claim_ids: list[str], starts: np.ndarray, vectors: np.ndarray, normalised: list[str]
+    texts: list[IndexedText],
+    claim_ids: list[str],
+    starts: np.ndarray,
+    vectors: np.ndarray,
+    normalised: list[str],
+    tokenizer: LexicalTokenizer,
 ) -> ClaimIndex:
     dense = faiss.IndexFlatIP(vectors.shape[1])
     dense.add(vectors)
-    tokens = tokenize(normalised)
+    tokens = tokenize(normalised, tokenizer)
     lexical = bm25s.BM25(csc_backend="numpy")  # the same index with or without scipy (see above)
     lexical.index(_with_sorted_vocabulary(tokens), show_progress=False)
     table = build_phrasing_table(normalised, tokens)
-    return ClaimIndex(texts, claim_ids, starts, _row_claims(starts, len(texts)), vectors, dense, lexical, lambda: table)
+    rows = _row_claims(starts, len(texts))
+    return ClaimIndex(texts, claim_ids, starts, rows, vectors, dense, lexical, lambda: table, tokenizer)
 
 
 def _with_sorted_vocabulary(tokens: list[list[str]]) -> tuple[list[list[int]], dict[str, int]]:
@@ -179,8 +239,10 @@ def save_index(index: ClaimIndex, folder: Path) -> list[Path]:
     vectors_file = folder / "vectors.faiss"
     faiss.write_index(index.dense, str(vectors_file))
     index.lexical.save(str(folder / "bm25"), show_progress=False)
+    lexical_file = folder / LEXICAL_FILE
+    lexical_file.write_text(json.dumps({"tokenizer": index.tokenizer.value}) + "\n", encoding="utf-8")
     phrasing_files = save_phrasing_table(index.phrasings, folder)
-    return [texts_file, vectors_file, *sorted((folder / "bm25").iterdir()), *phrasing_files]
+    return [texts_file, vectors_file, *sorted((folder / "bm25").iterdir()), lexical_file, *phrasing_files]
 
 
 def load_index(folder: Path) -> ClaimIndex:
@@ -190,6 +252,12 @@ def load_index(folder: Path) -> ClaimIndex:
     lexical = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
     claim_ids, starts_array = claim_blocks(t.claim_id for t in texts)
     check_phrasing_rows(folder, len(texts))  # a table from another build is refused now, not at the first post
+    lexical_file = folder / LEXICAL_FILE  # absent from indexes built before there was a choice: English
+    tokenizer = (
+        LexicalTokenizer(json.loads(lexical_file.read_text("utf-8"))["tokenizer"])
+        if lexical_file.is_file()
+        else LexicalTokenizer.ENGLISH
+    )
     return ClaimIndex(
         texts,
         claim_ids,
@@ -199,4 +267,5 @@ def load_index(folder: Path) -> ClaimIndex:
         dense,
         lexical,
         partial(load_phrasing_table, folder, len(texts)),
+        tokenizer,
     )

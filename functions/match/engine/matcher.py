@@ -14,7 +14,7 @@ import numpy as np
 from functions.match.engine.artifact import Manifest, load_artifact
 from functions.match.engine.calibration import Calibration, Thresholds
 from functions.match.engine.embedder import Embedder
-from functions.match.engine.index import ClaimIndex, IndexedText, tokenize
+from functions.match.engine.index import ClaimIndex, IndexedText
 from functions.match.engine.multilingual import MultilingualIndex, load_multilingual
 from functions.match.engine.normalise import NormalisedPost, normalise_post
 from functions.match.engine.onnx_embedder import MODEL_DIR, OnnxEmbedder
@@ -189,7 +189,7 @@ class Matcher:
         posts = [normalise_post(t) for t in texts]
         query_texts = [p.text for p in posts]
         vectors = self.embedder.encode(query_texts)  # every post: the stance model reads these vectors
-        tokens = tokenize(query_texts)
+        tokens = self.index.tokenize(query_texts)
         hints: list[str | None] = list(languages) if languages is not None else [None] * len(texts)
         results = self._rank(self.index, self.calibration, vectors, tokens, posts, hints, top_k)
         routed = [i for i, (text, hint) in enumerate(zip(texts, hints, strict=True)) if is_multilingual(text, hint)]
@@ -202,7 +202,7 @@ class Matcher:
                 other_languages.index,
                 other_languages.calibration,
                 routed_vectors,
-                [tokens[i] for i in routed],
+                other_languages.index.tokenize([query_texts[i] for i in routed]),
                 [posts[i] for i in routed],
                 [hints[i] for i in routed],
                 top_k,

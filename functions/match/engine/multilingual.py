@@ -19,12 +19,13 @@ from pydantic import BaseModel
 
 from functions.match.engine.calibration import Calibration
 from functions.match.engine.embedder import Embedder
-from functions.match.engine.index import ClaimIndex, ClaimTexts, build_index, load_index, save_index
+from functions.match.engine.index import ClaimIndex, ClaimTexts, LexicalTokenizer, build_index, load_index, save_index
 from functions.match.engine.usem import UsemEmbedder
 from functions.shared.errors import ArtifactMissing
 
 MULTILINGUAL_DIR = "multilingual"
 CALIBRATION_FILE = "calibration_multilingual.json"  # beside knowledge_base/calibration.json
+TOKENIZER = LexicalTokenizer.BY_SCRIPT  # BM25's words in every script the index holds (index.py)
 
 
 class MultilingualManifest(BaseModel):
@@ -60,7 +61,7 @@ def build_multilingual(
     """Embed every phrasing with USE-m and write the index into ``folder / multilingual``."""
     embedder = embedder or UsemEmbedder()
     target = folder / MULTILINGUAL_DIR
-    index = build_index(claim_texts, embedder)
+    index = build_index(claim_texts, embedder, tokenizer=TOKENIZER)
     written = save_index(index, target)
     files = {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(written)}
     manifest = MultilingualManifest(
