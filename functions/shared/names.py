@@ -63,6 +63,8 @@ _RELATION = (
     r"sobrin[oa]|padrino|madrina|ahijad[oa]|colega)|"
     # a kin word before a first name, often without "my" ("tía Carmen", "tia Benedita", "vó Lurdes")
     r"t[íi][oa]|titi[oa]|vov[óô]|v[óô]|abuelit[oa]|compadre|comadre|"
+    # and in French ("papy Marcel", "mamie Jeanne")
+    r"papy|papi|mamie|mamy|pépé|mémé|tonton|tatie|"
     # Portuguese
     r"(?:minha|meu|nossa|nosso)\s+(?:vizinh[oa]|filh[oa]|marido|esposa|mulher|namorad[oa]|m[ãa]e|pai|irm[ãa]o?|"
     r"tia|tio|prim[oa]|av[óô]|net[oa]|amig[oa]|sogr[oa]|médic[oa]|enfermeir[oa]|cunhad[oa]|sobrinh[oa]|padrinho|"
@@ -126,7 +128,10 @@ _INTRODUCTION = (
     r"mi chiamo|si chiama|chiedete di|chiedere di|chieda di|chiamate|"
     # thanks to a named person, as people write it in several languages
     r"thanks to|thank you to|big thanks to|grateful to|mahalo to|tack till|tack|dzięki|podziękowania dla|"
-    r"grazie a|ringrazio(?:\s+di\s+cuore)?|gracias a|obrigad[oa]|merci à|danke an|dank aan|bedankt)"
+    r"grazie a|ringrazio(?:\s+di\s+cuore)?|gracias a|obrigad[oa]|merci à|danke an|dank aan|bedankt|cheers to|"
+    # a person introduced or wished well: "Meet Ingrid, 67", "happy birthday Tunde"
+    r"meet|happy\s+(?:birthday|bday)(?:\s+to)?|hbd|feliz\s+cumpleaños|feliz\s+aniversário|joyeux\s+anniversaire|"
+    r"bon\s+anniversaire|buon\s+compleanno|alles\s+gute|gefeliciteerd)"
 )
 # Honours and offices before a name make it a public person's ("Dame Sally Davies", "Senator Paul").
 _PUBLIC_TITLE = re.compile(
@@ -203,6 +208,7 @@ _NOT_NAME_WORDS = """
     Lo Gli Ok OK Okay Lol Omg Can Ever Love Hope Sue Rob Christian Charity Patience Harmony Mercy Trinity Paris
     India Israel Jordan Austin Florence Dakota Congress Parliament Senate Government Council Me Gracias Obrigada
     Obrigado Merci Danke Grazie Tack Mahalo Kia Oh Ah Wow Well Yeah Yep Nope Hey Sorry Sadly Luckily Anyway Btw
+    Hanım Hanımefendi Bey Beyefendi
 """
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 # What follows a name the model found and makes it a public figure in a news sense.
@@ -291,6 +297,9 @@ _RELATION_AFTER = re.compile(
     r"father|kid|kids|children|baby|boyfriend|girlfriend|partner|fiance|fiancee|sister|brother|grandma|grandpa|"
     r"mother-in-law|father-in-law|in-laws|family)\b"
 )
+# A Turkish courtesy word after a name marks a private person as surely as a relation before it ("Ayşe Yıldırım
+# Hanım'a teşekkürler", "Kemal Bey").
+_HONORIFIC_AFTER = re.compile(rf"(?<![\w@#])({_NAME})\s+(?:Hanım|Hanımefendi|Bey|Beyefendi)(?![\wçğıöşü])")
 # Name words right after a name found by any finder: its surname ("Lwazi" found, "Mthembu" after it).
 _MORE_NAME_WORDS = re.compile(
     rf"(?:[ \t]+(?:(?:{'|'.join(sorted(_PARTICLES))}|van|von|den|der|ten|ter|de|del|da|dos|di|du)[ \t]+){{0,2}}"
@@ -298,11 +307,15 @@ _MORE_NAME_WORDS = re.compile(
 )
 
 
+_ONE_MORE_NAME_WORD = re.compile(rf"[ \t]+{_NAME_WORD}")
+
+
 def following_surnames(text: str, masked: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Each one-word name found, grown over the capitalised name words right after it, up to two ("Lwazi" found,
-    "Lwazi Mthembu" removed): not words that are never names, nor ones that make the whole an institution's, a
-    place's or a public name, nor in a headline written in title case. ``masked`` is the text with what redaction
-    found already masked, so no found data is taken for a surname."""
+    """Each name found of one or two words, grown over the capitalised name words right after it, up to three in all
+    ("Lwazi" found, "Lwazi Mthembu" removed; "Putri Ayu" found, "Putri Ayu Lestari" removed): not words that are
+    never names, nor ones that make the whole an institution's, a place's or a public name, nor in a headline written
+    in title case. ``masked`` is the text with what redaction found already masked, so no found data is taken for a
+    surname."""
     words_of_text = re.findall(r"[^\W\d_]+", text)
     if sum(word[:1].isupper() for word in words_of_text) > 0.7 * len(words_of_text):
         return []  # a headline in title case: every word looks like a name
@@ -315,8 +328,13 @@ def following_surnames(text: str, masked: str, found: list[tuple[int, int]]) -> 
     spans = []
     for start, end in joined:
         more = _MORE_NAME_WORDS.match(masked, end)
-        if more is None or len(text[start:end].split()) > 1:  # a name of two words or more has its surname
+        found_words = len(text[start:end].split())
+        if more is None or found_words > 2:  # a name of three words or more has its surnames
             continue
+        if found_words == 2:  # one more word at most: "Thaís Rocha" + "Albuquerque"
+            more = _ONE_MORE_NAME_WORD.match(masked, end)
+            if more is None:
+                continue
         words = more.group(0).split()
         if any(word in _NOT_NAMES and word not in _PARTICLES for word in words) or words[-1] in _PARTICLES:
             continue
@@ -364,7 +382,7 @@ def listed_names(text: str, masked: str, found: list[tuple[int, int]]) -> list[t
 def cued_names(text: str) -> list[tuple[int, int]]:
     """Names introduced by a cue that marks a private person (the cue itself stays)."""
     spans = []
-    for pattern, strong in ((_RELATED, True), (_CUED, False), (_RELATION_AFTER, False)):
+    for pattern, strong in ((_RELATED, True), (_CUED, False), (_RELATION_AFTER, False), (_HONORIFIC_AFTER, True)):
         for match in pattern.finditer(text):
             group = 1 if match.group(1) else 2
             if pattern is _RELATION_AFTER and not _given(match.group(1), first_names()):
@@ -473,6 +491,13 @@ _SAINT_BEFORE = re.compile(r"(?<![\w'’-])(?:St|Ste|Saint|Sainte|San|Santa|Sant
 # "the" or Dutch "het" right before a name makes it a thing's: "from the Evelina", "in het Antoni van Leeuwenhoek".
 # (Not "la", "die", "o": Spanish, German and Portuguese speakers put an article before a person's name.)
 _THING_ARTICLE_BEFORE = re.compile(r"(?<![\w'’-])(?:the|The|het|Het)\s+$")
+# A street word right before a name makes it the street's ("rue Victor-Hugo", "calle General Ricardos", "avenida
+# Getúlio Vargas"), and Polish "im." ("named after") an institution's ("Przychodnia im. Jana Pawła II").
+_STREET_BEFORE = re.compile(
+    r"(?<![\w'’-])(?:(?i:rue|rua|calle|avenida|avenue|boulevard|plaza|praça|piazza|viale|corso|largo|travessa|"
+    r"alameda|paseo|quai|allée|chemin|impasse|ulica|ul\.|aleja)\s+(?:(?:de|del|da|do|dos|das|di|du|des|della|la|le)\s+)*"
+    r"|im\.\s+(?:[A-ZŁŚŻŹ][\w-]*\s+){0,2})$"
+)
 # A town and its state or country after a comma: "Florence, Alabama", "Victoria, BC".
 _REGION_AFTER = re.compile(r",\s+(?:[A-Z]{2,3}\b|[A-Z][a-z]+)(?!['’]s)")
 
@@ -482,7 +507,7 @@ def _names_no_person(text: str, start: int, end: int) -> bool:
     asks): "#Corona", "#Sydney" are topics, and a campaign's hashtag is public."""
     if start and text[start - 1] == "#":
         return True
-    if _THING_ARTICLE_BEFORE.search(text, 0, start):
+    if _THING_ARTICLE_BEFORE.search(text, 0, start) or _STREET_BEFORE.search(text, 0, start):
         return True
     region = _REGION_AFTER.match(text, end)
     where = region.group(0).lstrip(", ") if region else ""

@@ -111,6 +111,9 @@ _HANDLE = re.compile(
     r"(?![\w@])"
 )
 
+# Reddit's users: u/name or /u/name (3-20 letters, digits, "_" and "-"); a subreddit (r/...) is public.
+_REDDIT_USER = re.compile(r"(?<![\w/.])/?u/([A-Za-z0-9_-]{3,20})(?![\w/-])")
+
 # --- record numbers -----------------------------------------------------------------------------------------------
 
 _ID_VALUE = r"#?\s*(?:[A-Z]{1,4}[-/ ]?)?\d(?:[\d/-]|\s(?=\d)){3,19}[A-Z]?\b"
@@ -701,6 +704,7 @@ class _Redactor:
 
     def handles(self) -> None:
         self.find(_HANDLE, "handle", lambda m: None if self.is_author(m.group(1), m.group(2)) else m.span())
+        self.find(_REDDIT_USER, "handle", lambda m: None if self.is_author(m.group(1), None) else m.span())
 
     def record_numbers(self) -> None:
         self.find(

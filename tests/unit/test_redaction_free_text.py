@@ -174,6 +174,14 @@ def test_removes(text: str, expected: str) -> None:
         # a list that holds a name found holds people
         ("Had dinner with my cousin Bisi and Uyi last night", "Had dinner with my cousin [name] and [name] last night"),
         ("Tack till Agneta och Sune på Sahlgrenska", "Tack till [name] och [name] på Sahlgrenska"),
+        # people introduced, thanked or wished well, kin words in French, Turkish courtesy words after a name
+        ("Meet Ingrid, 67, who beat sepsis last winter", "Meet [name], 67, who beat sepsis last winter"),
+        ("Cheers to Olamide for driving it over", "Cheers to [name] for driving it over"),
+        ("happy birthday Tunde!! one year cancer free", "happy birthday [name]!! one year cancer free"),
+        ("J'ai pris rdv pour papy Marcel à la pharmacie", "J'ai pris rdv pour papy [name] à la pharmacie"),
+        ("Ayşe Yıldırım Hanım'a çok teşekkürler", "[name] Hanım'a çok teşekkürler"),
+        # Reddit's users (a subreddit is public)
+        ("what u/throwaway_jenna_ said above, see r/AskDocs", "what [@user] said above, see r/AskDocs"),
         # but not a place, an institution, a public name, or what an article makes a thing
         ("my cousin Bisi and Lagos", "my cousin [name] and Lagos"),
         ("Here's Nancy Pelosi, the Squad and Ilhan Omar", "Here's Nancy Pelosi, the Squad and Ilhan Omar"),
@@ -200,6 +208,9 @@ def test_removes_names_in_lists_and_after_kin_words_in_more_languages(text: str,
         ("Florence, Alabama just lost another L&D unit", "Florence"),
         ("Karl Lauterbach twittert schon wieder. Schlaf mal, Karl.", "Karl."),
         ("Merci à SOS Amitié d'avoir décroché", "Amitié"),
+        ("à la pharmacie de la rue Victor-Hugo", "Victor-Hugo"),
+        ("en la calle General Ricardos hay cola", "General Ricardos"),
+        ("Centrum Onkologii im. Marii Skłodowskiej-Curie w Warszawie", "Skłodowskiej-Curie"),
     ],
 )
 def test_laws_offices_places_hashtags_and_public_people_are_nobody_private(text: str, value: str) -> None:
@@ -333,3 +344,15 @@ def test_institutions_addresses_and_helplines_named_before_their_number_stay(tex
 def test_a_private_number_after_a_helpline_sentence_is_still_removed() -> None:
     text = "The helpline was useless. Text me instead, 07700 900 123"
     assert redact(text).text == "The helpline was useless. Text me instead, [phone]"
+
+
+def test_a_name_found_in_two_words_grows_over_a_third_but_no_further() -> None:
+    from functions.shared.names import following_surnames
+
+    text = "Makasih Putri Ayu Lestari Wibowo Santoso udah nemenin aku"
+    start = text.index("Putri")
+    assert following_surnames(text, text, [(start, start + len("Putri Ayu"))]) == [
+        (start, start + len("Putri Ayu Lestari"))
+    ]
+    one = text.index("Lestari")
+    assert following_surnames(text, text, [(one, one + len("Lestari"))]) == [(one, one + len("Lestari Wibowo Santoso"))]
