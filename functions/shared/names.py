@@ -305,8 +305,7 @@ _MORE_NAME_WORDS = re.compile(
     rf"(?:[ \t]+(?:(?:{'|'.join(sorted(_PARTICLES))}|van|von|den|der|ten|ter|de|del|da|dos|di|du)[ \t]+){{0,2}}"
     rf"{_NAME_WORD}){{1,2}}"
 )
-
-
+# After a name found in two words, one more word at most, without particles: "Thaís Rocha" + "Albuquerque".
 _ONE_MORE_NAME_WORD = re.compile(rf"[ \t]+{_NAME_WORD}")
 
 
@@ -327,14 +326,12 @@ def following_surnames(text: str, masked: str, found: list[tuple[int, int]]) -> 
             joined.append((start, end))
     spans = []
     for start, end in joined:
-        more = _MORE_NAME_WORDS.match(masked, end)
         found_words = len(text[start:end].split())
-        if more is None or found_words > 2:  # a name of three words or more has its surnames
+        if found_words > 2:  # a name of three words or more has its surnames
             continue
-        if found_words == 2:  # one more word at most: "Thaís Rocha" + "Albuquerque"
-            more = _ONE_MORE_NAME_WORD.match(masked, end)
-            if more is None:
-                continue
+        more = (_ONE_MORE_NAME_WORD if found_words == 2 else _MORE_NAME_WORDS).match(masked, end)
+        if more is None:
+            continue
         words = more.group(0).split()
         if any(word in _NOT_NAMES and word not in _PARTICLES for word in words) or words[-1] in _PARTICLES:
             continue
