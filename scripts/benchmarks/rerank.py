@@ -10,7 +10,6 @@ never seen in fitting gets. The baseline, in the same run, is the first stage al
 
 - ``pairwise`` (production): logistic regression on within-post differences over every feature of ``rerank.py``,
   at each re-ranking depth and regularisation ``antidote kb calibrate`` chooses between;
-- ``pairwise, without the rarity-weighted covers``: the features before 2026-12-02 (the baseline of the IDF covers);
 - ``pairwise, first-stage features only``: the same without the word-level features (what they add);
 - ``pairwise, word-level features + first_logit``: the word-level features with only the first stage's score;
 - ``pointwise``: logistic regression on each candidate alone;
@@ -117,7 +116,7 @@ def main() -> None:
 
     from functions.cli.common import cached_embedder
     from functions.match.engine.calibrate import labelled_posts_from_files
-    from functions.match.engine.rerank import RERANK_FEATURES, WORD_LEVEL_COUNT
+    from functions.match.engine.rerank import RERANK_FEATURES
     from functions.match.engine.rerank_training import DEPTHS, STRENGTHS, cross_validate, fit_pairwise
     from functions.shared.settings import get_settings
 
@@ -130,17 +129,13 @@ def main() -> None:
     figures.update({"folds": args.folds, "seed": args.seed})
     figures["embedding_and_candidates_s"] = round(time.perf_counter() - started, 1)
     cv = partial(cross_validate, data, folds=args.folds, seed=args.seed)
-    first_stage_only: Sequence[str] = RERANK_FEATURES[:-WORD_LEVEL_COUNT]
-    word_level: Sequence[str] = ("first_logit", *RERANK_FEATURES[-WORD_LEVEL_COUNT:])
-    without_rarity = [f for f in RERANK_FEATURES if not f.startswith("idf_")]
+    first_stage_only: Sequence[str] = RERANK_FEATURES[:12]
+    word_level: Sequence[str] = ("first_logit", *RERANK_FEATURES[12:])
     for depth in DEPTHS:
         for c in STRENGTHS:
             result = cv(depth, c)
             figures["first stage alone"] = result["first_stage"]
             figures[f"pairwise depth={depth} C={c}"] = result["reranked"]
-            figures[f"pairwise depth={depth} C={c}, without the rarity-weighted covers"] = cv(
-                depth, c, partial(fit_pairwise, features=without_rarity)
-            )["reranked"]
         if args.chosen_only:
             continue
         figures[f"pairwise depth={depth} C=1.0, first-stage features only"] = cv(

@@ -53,10 +53,7 @@ RERANK_FEATURES: tuple[str, ...] = (
     "names_cover",  # share of the post's capitalised words (names, places) found in the claim
     "names_missing",  # log(1 + capitalised words of the post the claim lacks)
     "length_ratio",  # log of the best phrasing's word count over the post's
-    "idf_claim_cover",  # best share of a phrasing's words the post uses, each word weighted by its rarity (IDF)
-    "idf_post_cover",  # share of the post's words found in the claim's phrasings, weighted by rarity (IDF)
 )
-WORD_LEVEL_COUNT = 12  # the word-level features: the last ones of RERANK_FEATURES
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][\w'’-]+")
@@ -150,44 +147,20 @@ def _trigrams(index: ClaimIndex, table: PhrasingTable, row: int) -> frozenset[st
     return index.rerank_cache[key]  # type: ignore[no-any-return]
 
 
-def word_rarity(table: PhrasingTable) -> np.ndarray:
-    """Each word's IDF over the indexed phrasings (BM25's form, always positive); the last entry is for a word
-    no phrasing has."""
-    phrasings = len(table.word_ptr) - 1
-    frequency = np.bincount(table.word_ids, minlength=len(table.word_of) + 1).astype(np.float64)
-    return np.log1p((phrasings - frequency + 0.5) / (frequency + 0.5))
-
-
-def _rarity(index: ClaimIndex, table: PhrasingTable) -> np.ndarray:
-    if "rarity" not in index.rerank_cache:
-        index.rerank_cache["rarity"] = word_rarity(table)
-    return index.rerank_cache["rarity"]  # type: ignore[no-any-return]
-
-
 def _hits(
-    pointers: np.ndarray,
-    ids: np.ndarray,
-    vocabulary: int,
-    wanted: list[int],
-    spans: list[range],
-    weights: np.ndarray | None = None,
+    pointers: np.ndarray, ids: np.ndarray, vocabulary: int, wanted: list[int], spans: list[range]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """For every row of ``spans``: how many of its ids are ``wanted``, and how many ids it has — or, given
-    ``weights`` (one per id), the sums of their weights."""
-    segment = np.concatenate([ids[pointers[span.start] : pointers[span.stop]] for span in spans])
-    counts = np.concatenate(
+    """For every row of ``spans``: how many of its ids are ``wanted``, and how many ids it has."""
+    lengths = np.concatenate(
         [pointers[span.start + 1 : span.stop + 1] - pointers[span.start : span.stop] for span in spans]
     )
+    segment = np.concatenate([ids[pointers[span.start] : pointers[span.stop]] for span in spans])
     mask = np.zeros(vocabulary + 1, dtype=bool)
     mask[wanted] = True
-    weight = np.ones(len(segment)) if weights is None else weights[segment]
-    found = np.zeros(len(segment) + 1)
-    np.cumsum(mask[segment] * weight, out=found[1:])
-    total = np.zeros(len(segment) + 1)
-    np.cumsum(weight, out=total[1:])
-    ends = np.cumsum(counts)
-    starts = ends - counts
-    return found[ends] - found[starts], total[ends] - total[starts]
+    running = np.zeros(len(segment) + 1, dtype=np.int64)
+    np.cumsum(mask[segment], out=running[1:])
+    ends = np.cumsum(lengths)
+    return (running[ends] - running[ends - lengths]).astype(np.float64), lengths.astype(np.float64)
 
 
 def _share(part: frozenset[str], whole: frozenset[str]) -> float:
@@ -201,17 +174,12 @@ def _jaccard(left: frozenset[str], right: frozenset[str]) -> float:
 
 
 def overlap_features(index: ClaimIndex, post: Terms, claims: np.ndarray, chosen: np.ndarray) -> np.ndarray:
-    """Word-level features (the last WORD_LEVEL_COUNT of RERANK_FEATURES) for the candidates at ``chosen``."""
+    """Word-level features (the last ten of RERANK_FEATURES) for the candidates at positions ``chosen``."""
     table = index.phrasings
     positions = [int(claims[i]) for i in chosen]
     spans = [index.claim_rows(claim) for claim in positions]
     known_words = [table.word_of[w] for w in post.words if w in table.word_of]
     word_hits, word_lengths = _hits(table.word_ptr, table.word_ids, len(table.word_of), known_words, spans)
-    rarity = _rarity(index, table)
-    rare_hits, rare_lengths = _hits(table.word_ptr, table.word_ids, len(table.word_of), known_words, spans, rarity)
-    rare_cover = np.divide(rare_hits, rare_lengths, out=np.zeros_like(rare_hits), where=rare_lengths > 0)
-    post_rarity = {w: rarity[table.word_of.get(w, len(table.word_of))] for w in post.words}
-    post_weight = sum(post_rarity.values())
     known_pairs = [table.pair_of[p] for p in post.pairs if p in table.pair_of]
     pair_hits, _ = _hits(table.pair_ptr, table.pair_ids, len(table.pair_of), known_pairs, spans)
     cover = np.divide(word_hits, word_lengths, out=np.zeros_like(word_hits), where=word_lengths > 0)
@@ -237,11 +205,9 @@ def overlap_features(index: ClaimIndex, post: Terms, claims: np.ndarray, chosen:
                 found_names / len(post.names) if post.names else 0.0,
                 math.log1p(len(post.names) - found_names),
                 math.log((word_lengths[best] + 1) / (post.length + 1)),
-                float(rare_cover[group].max()),
-                sum(post_rarity[w] for w in post.words & terms.words) / post_weight if post_weight else 0.0,
             ]
         )
-    return np.asarray(rows, dtype=np.float64).reshape(len(chosen), WORD_LEVEL_COUNT)
+    return np.asarray(rows, dtype=np.float64).reshape(len(chosen), 10)
 
 
 def rerank_features(first: np.ndarray, first_scores: np.ndarray, order: np.ndarray, overlap: np.ndarray) -> np.ndarray:
