@@ -27,18 +27,12 @@ from functions.match.engine.artifact import kb_index_texts
 from functions.match.engine.calibration import Calibration, Thresholds
 from functions.match.engine.embedder import Embedder
 from functions.match.engine.evaluation import prepare_queries, read_claims, read_qrels, read_queries
-from functions.match.engine.fusion import (
-    CANDIDATE_FEATURES,
-    CONFIDENCE_FEATURES,
-    FEATURES,
-    LinearModel,
-    fit_linear_model,
-)
+from functions.match.engine.fusion import CONFIDENCE_FEATURES, LinearModel, fit_linear_model
 from functions.match.engine.index import ClaimIndex, build_index
 from functions.match.engine.normalise import normalise_post
 from functions.match.engine.rerank import Reranker
 from functions.match.engine.rerank_training import SEED, LabelledPosts, fit_first_stage, fit_reranker
-from functions.match.engine.retrieval import candidate_rows, generate_candidates, ranked_order
+from functions.match.engine.retrieval import generate_candidates, ranked_order
 from functions.shared.claims import KnowledgeBase
 
 MIN_WORDS_FOR_MATCH = 4  # policy, not a fitted number: fewer words than this rarely state a claim
@@ -103,11 +97,8 @@ def best_claims(
     ranking: LinearModel,
     depth: int,
     reranker: Reranker | None = None,
-    words: bool = False,
 ) -> tuple[list[str | None], np.ndarray]:
-    """Each post's top-ranked claim and that claim's feature row (zeros when nothing was proposed): FEATURES, or
-    CANDIDATE_FEATURES with ``words``."""
-    width = len(CANDIDATE_FEATURES if words else FEATURES)
+    """Each post's top-ranked claim and that claim's feature row (zeros when nothing was proposed)."""
     normalised = [normalise_post(t).text for t in texts]
     found_all = generate_candidates(index, embedder.encode(normalised), index.tokenize(normalised), depth, normalised)
     best: list[str | None] = []
@@ -115,12 +106,12 @@ def best_claims(
     for found in found_all:
         if len(found.claims) == 0:
             best.append(None)
-            rows.append(np.zeros(width))
+            rows.append(np.zeros(found.features.shape[1]))
             continue
         top = ranked_order(index, found, ranking, reranker)[0][0]
         best.append(index.claim_ids[found.claims[top]])
-        rows.append(candidate_rows(index, found, [top])[0] if words else found.features[top])
-    return best, np.vstack(rows) if rows else np.zeros((0, width))
+        rows.append(found.features[top])
+    return best, np.vstack(rows) if rows else np.zeros((0, 0))
 
 
 def _split_phrasings(
@@ -145,15 +136,13 @@ def fit_confidence(
     reranker: Reranker | None = None,
 ) -> tuple[LinearModel, Thresholds, CalibrationReport]:
     full = build_index(kb_index_texts(kb), embedder)
-    negative_rows = {
-        s.name: best_claims(full, embedder, s.posts, ranking, depth, reranker, words=True)[1] for s in negative_sets
-    }
+    negative_rows = {s.name: best_claims(full, embedder, s.posts, ranking, depth, reranker)[1] for s in negative_sets}
 
     positive_rows, positive_labels = [], []
     for fold in (0, 1):
         indexed, held = _split_phrasings(kb, fold)
         asked = [t for _, t in held]
-        best, rows = best_claims(build_index(indexed, embedder), embedder, asked, ranking, depth, reranker, words=True)
+        best, rows = best_claims(build_index(indexed, embedder), embedder, asked, ranking, depth, reranker)
         positive_rows.append(rows)
         positive_labels += [claim_id == top for (claim_id, _), top in zip(held, best, strict=True)]
     positives = np.vstack(positive_rows)
@@ -161,15 +150,15 @@ def fit_confidence(
 
     features = np.vstack([positives, *negative_rows.values()])
     labels = np.concatenate([correct, np.zeros(sum(len(r) for r in negative_rows.values()), dtype=bool)])
-    confidence = fit_linear_model(features, labels, CONFIDENCE_FEATURES, CANDIDATE_FEATURES)
+    confidence = fit_linear_model(features, labels, CONFIDENCE_FEATURES)
 
-    scores = {name: confidence.score(rows, CANDIDATE_FEATURES) for name, rows in negative_rows.items()}
+    scores = {name: confidence.score(rows) for name, rows in negative_rows.items()}
     sets = {s.name: s for s in negative_sets}
     match = max(score_at_rate(scores[name], sets[name].match_rate) for name in scores)
     review = min(match, max(score_at_rate(scores[name], sets[name].review_rate) for name in scores))
     thresholds = Thresholds(match=round(match, 6), review=round(review, 6), min_words_for_match=min_words_for_match)
 
-    positive_scores = confidence.score(positives, CANDIDATE_FEATURES)
+    positive_scores = confidence.score(positives)
     report = CalibrationReport(
         positives=len(correct),
         positive_top1_accuracy=float(correct.mean()),

@@ -27,12 +27,7 @@ from functions.match.engine.artifact import kb_index_texts
 from functions.match.engine.calibrate import MIN_WORDS_FOR_MATCH, NegativeSet, best_claims, score_at_rate
 from functions.match.engine.calibration import Calibration, Thresholds
 from functions.match.engine.embedder import Embedder
-from functions.match.engine.fusion import (
-    MULTILINGUAL_CONFIDENCE_FEATURES,
-    RANKING_FEATURES,
-    LinearModel,
-    fit_linear_model,
-)
+from functions.match.engine.fusion import CONFIDENCE_FEATURES, RANKING_FEATURES, LinearModel, fit_linear_model
 from functions.match.engine.index import ClaimIndex, build_index
 from functions.match.engine.multilingual import TOKENIZER
 from functions.match.engine.normalise import normalise_post
@@ -111,7 +106,7 @@ def fit_multilingual(
     }
     features = np.vstack([positive_rows, *negative_rows.values()])
     targets = np.concatenate([correct, np.zeros(sum(len(r) for r in negative_rows.values()), dtype=bool)])
-    confidence = fit_linear_model(features, targets, MULTILINGUAL_CONFIDENCE_FEATURES)
+    confidence = fit_linear_model(features, targets, CONFIDENCE_FEATURES)
 
     scores = {name: confidence.score(rows) for name, rows in negative_rows.items()}
     match = max(score_at_rate(scores[s.name], s.match_rate) for s in negative_sets)

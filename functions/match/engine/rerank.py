@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
-from functions.match.engine.fusion import FEATURES, WORD_FEATURES
+from functions.match.engine.fusion import FEATURES
 from functions.match.engine.index import ClaimIndex
 from functions.match.engine.phrasings import PhrasingTable
 
@@ -42,7 +42,17 @@ RERANK_FEATURES: tuple[str, ...] = (
     "bm25_rr",
     "rrf",  # reciprocal-rank fusion of the two retrievers' ranks (k = 60), scaled by k
     "cos_z",  # cos_best standardised among the re-ranked candidates
-    *WORD_FEATURES,  # the post against the claim's phrasings, word by word (fusion.py)
+    # the post against the claim's phrasings, word by word
+    "claim_word_cover",  # best share of a phrasing's words (stemmed, no stopwords) that the post uses
+    "post_word_cover",  # share of the post's words found in any of the claim's phrasings
+    "word_jaccard",  # best Jaccard of the words of the post and one phrasing
+    "pair_overlap",  # log(1 + word pairs shared with the best phrasing)
+    "trigram_jaccard",  # Jaccard of lower-cased character trigrams with the phrasing closest in words
+    "numbers_shared",  # 1 when a number in the post appears in the claim
+    "numbers_conflict",  # 1 when both carry numbers and share none
+    "names_cover",  # share of the post's capitalised words (names, places) found in the claim
+    "names_missing",  # log(1 + capitalised words of the post the claim lacks)
+    "length_ratio",  # log of the best phrasing's word count over the post's
 )
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -164,7 +174,7 @@ def _jaccard(left: frozenset[str], right: frozenset[str]) -> float:
 
 
 def overlap_features(index: ClaimIndex, post: Terms, claims: np.ndarray, chosen: np.ndarray) -> np.ndarray:
-    """WORD_FEATURES (the last ten of RERANK_FEATURES) for the candidates at positions ``chosen``."""
+    """Word-level features (the last ten of RERANK_FEATURES) for the candidates at positions ``chosen``."""
     table = index.phrasings
     positions = [int(claims[i]) for i in chosen]
     spans = [index.claim_rows(claim) for claim in positions]
@@ -197,7 +207,7 @@ def overlap_features(index: ClaimIndex, post: Terms, claims: np.ndarray, chosen:
                 math.log((word_lengths[best] + 1) / (post.length + 1)),
             ]
         )
-    return np.asarray(rows, dtype=np.float64).reshape(len(chosen), len(WORD_FEATURES))
+    return np.asarray(rows, dtype=np.float64).reshape(len(chosen), 10)
 
 
 def rerank_features(first: np.ndarray, first_scores: np.ndarray, order: np.ndarray, overlap: np.ndarray) -> np.ndarray:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from functions.match.engine.fusion import CANDIDATE_FEATURES, FEATURES, LinearModel
+from functions.match.engine.fusion import FEATURES, LinearModel
 from functions.match.engine.index import ClaimIndex, IndexedText
-from functions.match.engine.rerank import Reranker, overlap_features, rerank_order, text_terms
+from functions.match.engine.rerank import Reranker, rerank_order, text_terms
 
 
 @dataclass(frozen=True)
@@ -135,27 +135,15 @@ def rank_candidates(
     if len(candidates.claims) == 0:
         return []
     order, rank_scores = ranked_order(index, candidates, ranking, reranker)
-    chosen = order[:top_k]
-    if confidence.reads_words:
-        confidences = confidence.score(candidate_rows(index, candidates, chosen), CANDIDATE_FEATURES)
-    else:
-        confidences = confidence.score(candidates.features[chosen])
+    confidences = confidence.score(candidates.features)
     return [
         ScoredClaim(
             claim_id=index.claim_ids[candidates.claims[i]],
-            score=float(confidences[n]),
+            score=float(confidences[i]),
             rank_score=float(rank_scores[i]),
             dense=float(candidates.dense[i]),
             lexical=float(candidates.lexical[i]),
             closest=index.texts[int(candidates.closest_rows[i])],
         )
-        for n, i in enumerate(chosen)
+        for i in order[:top_k]
     ]
-
-
-def candidate_rows(index: ClaimIndex, candidates: Candidates, positions: list[int]) -> np.ndarray:
-    """CANDIDATE_FEATURES rows — the retrievers' features and the word-level ones — of the candidates at
-    ``positions``."""
-    post = text_terms(candidates.query_text, list(candidates.query_tokens))
-    words = overlap_features(index, post, candidates.claims, np.asarray(positions, dtype=np.int64))
-    return np.hstack([candidates.features[positions], words])
