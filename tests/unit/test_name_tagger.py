@@ -74,6 +74,11 @@ def test_names_apart_stay_apart() -> None:
         ("Sydney swears the pendant works", "Sydney", False),
         ("I sent the leaflet to Sydney yesterday", "Sydney", False),  # "to" may name a person
         ("the jab is poison — EF Paisley (@efp) June 3, 2021", "Paisley", False),  # a display name before its handle
+        # a medicine's name (medicine_names.txt) that is no given name as well
+        ("My insurance denied my Mounjaro AGAIN", "Mounjaro", True),
+        ("Calpol every 4 hours. Nurofen can go in between", "Nurofen", True),
+        ("Dona Neusa mora sozinha", "Dona", True),
+        ("Allegra swears the pendant works", "Allegra", False),  # a brand, but a given name first
     ],
 )
 def test_tagged_names_pass_the_public_figure_rules(text: str, name: str, kept: bool) -> None:
