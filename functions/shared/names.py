@@ -450,14 +450,19 @@ def first_names() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def place_names() -> frozenset[str]:
-    """The places in PLACE_NAMES_FILE (one a line); read once per process."""
-    return frozenset(line for line in PLACE_NAMES_FILE.read_text("utf-8").splitlines() if line)
+    """The places in PLACE_NAMES_FILE; read once per process."""
+    return _listed(PLACE_NAMES_FILE)
 
 
 @lru_cache(maxsize=1)
 def medicine_names() -> frozenset[str]:
-    """The medicines in MEDICINE_NAMES_FILE (one a line, lower-cased); read once per process."""
-    return frozenset(line for line in MEDICINE_NAMES_FILE.read_text("utf-8").splitlines() if line)
+    """The medicines in MEDICINE_NAMES_FILE (lower-cased); read once per process."""
+    return _listed(MEDICINE_NAMES_FILE)
+
+
+def _listed(path: Path) -> frozenset[str]:
+    """A word list's entries, one a line (an entry may hold spaces: "San Jose")."""
+    return frozenset(line for line in path.read_text("utf-8").splitlines() if line)
 
 
 def collect_medicine_names(names: list[str]) -> list[str]:
