@@ -136,16 +136,6 @@ RerankOption = Annotated[
 ]
 
 
-QueryAdapterOption = Annotated[
-    bool,
-    typer.Option(
-        "--query-adapter/--no-query-adapter",
-        help="Also fit a linear map of English posts' vectors before retrieval on the labelled posts (cross-fitted; "
-        "the build group's torch; docs/benchmarks.md, 'A query-side adapter').",
-    ),
-]
-
-
 @kb_app.command("calibrate")
 def kb_calibrate(
     claims: Annotated[Path, typer.Option(help="Claims JSONL (CheckThat format) for fitting the ranking model.")],
@@ -170,7 +160,6 @@ def kb_calibrate(
     output: Annotated[Path | None, typer.Option("--output", help="Where to write calibration JSON.")] = None,
     engine: EngineOption = "onnx",
     rerank: RerankOption = False,
-    query_adapter: QueryAdapterOption = False,
     seed: Annotated[int, typer.Option(help="Seed for the re-ranker's cross-validation folds.")] = 13,
     cache: CacheOption = True,
 ) -> None:
@@ -199,13 +188,12 @@ def kb_calibrate(
         cached_embedder(settings, engine, cache) as embedder,
         progress_bar("embedding training claims", total) as advance,
     ):
-        labelled = (claims, queries, qrels)
         calibration, _ = calibrate(
-            kb, embedder, labelled, negative_sets, depth, advance, rerank, seed, err.print, query_adapter
+            kb, embedder, (claims, queries, qrels), negative_sets, depth, advance, rerank, seed, err.print
         )
     target = output or settings.resolved_calibration_file
     save_calibration(calibration, target)
-    out.print_json(calibration.model_dump_json(exclude={"query_adapter": {"change"}}))
+    out.print_json(calibration.model_dump_json())
     out.print(f"wrote {target}")
 
 

@@ -38,6 +38,52 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import print_figures  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval" / "checkthat2022"
+NEAREST = 256  # texts of the pool each post is contrasted with
+TEMPERATURE = 0.05
+STEPS = 200
+
+
+def fit_adapter(vectors: np.ndarray, rows: np.ndarray, positive: np.ndarray, pool: np.ndarray, strength: float) -> Any:
+    """W = I + M, M fitted by Adam on the posts' contrastive loss plus ``strength`` × ‖M‖²."""
+    import torch
+
+    torch.manual_seed(13)
+    queries = torch.from_numpy(vectors)
+    texts = torch.from_numpy(pool)[torch.from_numpy(rows)]  # (posts, NEAREST, dims)
+    mask = torch.from_numpy(positive)
+    dims = queries.shape[1]
+    change = torch.zeros(dims, dims, requires_grad=True)
+    optimiser = torch.optim.Adam([change], lr=1e-3)
+    for _ in range(STEPS):
+        adapted = torch.nn.functional.normalize(queries @ (torch.eye(dims) + change), dim=1)
+        logits = torch.einsum("nd,nkd->nk", adapted, texts) / TEMPERATURE
+        loss = torch.logsumexp(logits, 1) - torch.logsumexp(logits.masked_fill(~mask, -1e9), 1)
+        total: Any = loss.mean() + strength * (change**2).sum()
+        optimiser.zero_grad()
+        total.backward()
+        optimiser.step()
+    return (torch.eye(dims) + change).detach().numpy()
+
+
+def contrast_sets(index: Any, vectors: np.ndarray, relevant: list[set[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Each post's NEAREST pool texts, the right claims' texts always among them, and which of them are right."""
+    _, hits = index.dense.search(np.ascontiguousarray(vectors), NEAREST)
+    position = {claim: i for i, claim in enumerate(index.claim_ids)}
+    rows = np.zeros((len(vectors), NEAREST), dtype=np.int64)
+    right = np.zeros((len(vectors), NEAREST), dtype=bool)
+    for post, claims in enumerate(relevant):
+        wanted = {position[c] for c in claims if c in position}
+        own = [int(r) for r in np.flatnonzero(np.isin(index.row_claim, list(wanted)))]
+        chosen = [int(r) for r in hits[post] if int(r) not in own][: NEAREST - len(own)] + own
+        rows[post] = chosen
+        right[post] = [int(index.row_claim[r]) in wanted for r in chosen]
+    return rows, right
+
+
+def adapt(matrix: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    adapted = vectors @ matrix
+    result: np.ndarray = (adapted / np.linalg.norm(adapted, axis=1, keepdims=True)).astype(np.float32)
+    return result
 
 
 def dense_map5(index: Any, vectors: np.ndarray, relevant: list[set[str]]) -> float:
@@ -77,8 +123,6 @@ def main() -> None:
     from functions.match.engine.evaluation import read_claims, read_qrels, read_queries
     from functions.match.engine.index import build_index
     from functions.match.engine.normalise import normalise_post
-    from functions.match.engine.query_adapter import adapt
-    from functions.match.engine.query_adapter_training import contrast_sets, fit_matrix
     from functions.match.engine.rerank_training import FOLDS, SEED, LabelledPosts, cross_validate, fold_of
     from functions.match.engine.retrieval import generate_candidates
     from functions.shared.settings import get_settings
@@ -114,12 +158,12 @@ def main() -> None:
         adapted = np.zeros_like(raw)
         for fold in range(FOLDS):
             train = assignment != fold
-            matrix = fit_matrix(raw[train], rows[train], right[train], index.vectors, strength)
+            matrix = fit_adapter(raw[train], rows[train], right[train], index.vectors, strength)
             adapted[~train] = adapt(matrix, raw[~train])
         figures[f"adapted (strength {strength:g}): fitting five folds s"] = round(time.perf_counter() - fitting, 1)
         figures[f"adapted (strength {strength:g}): dense alone MAP@5"] = dense_map5(index, adapted, relevant)
         figures[f"adapted (strength {strength:g}): fusion + re-ranker"] = ranking_cv(adapted)
-        every_tweet = fit_matrix(raw, rows, right, index.vectors, strength)
+        every_tweet = fit_adapter(raw, rows, right, index.vectors, strength)
         figures[f"adapted (strength {strength:g}): knowledge-base phrasings, right claim nearest"] = (
             knowledge_base_first(kb_index, adapt(every_tweet, kb_index.vectors))
         )

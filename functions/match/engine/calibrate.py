@@ -30,9 +30,8 @@ from functions.match.engine.evaluation import prepare_queries, read_claims, read
 from functions.match.engine.fusion import CONFIDENCE_FEATURES, LinearModel, fit_linear_model
 from functions.match.engine.index import ClaimIndex, build_index
 from functions.match.engine.normalise import normalise_post
-from functions.match.engine.query_adapter import QueryAdapter
 from functions.match.engine.rerank import Reranker
-from functions.match.engine.rerank_training import FOLDS, SEED, LabelledPosts, fit_first_stage, fit_reranker, fold_of
+from functions.match.engine.rerank_training import SEED, LabelledPosts, fit_first_stage, fit_reranker
 from functions.match.engine.retrieval import generate_candidates, ranked_order
 from functions.shared.claims import KnowledgeBase
 
@@ -58,23 +57,6 @@ class CalibrationReport:
     negative_rates: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
-def _judged_queries(
-    claims_path: Path,
-    queries_path: Path,
-    qrels_paths: list[Path],
-    embedder: Embedder,
-    progress: Callable[[int], None] | None,
-) -> tuple[ClaimIndex, dict[str, str], dict[str, set[str]]]:
-    claims = read_claims(claims_path)
-    queries = read_queries(queries_path)
-    qrels: dict[str, set[str]] = {}
-    for path in qrels_paths:
-        for query, relevant in read_qrels(path).items():
-            if query in queries:
-                qrels.setdefault(query, set()).update(relevant)
-    return build_index(claims, embedder, progress), queries, qrels
-
-
 def labelled_posts_from_files(
     claims_path: Path,
     queries_path: Path,
@@ -85,32 +67,16 @@ def labelled_posts_from_files(
 ) -> LabelledPosts:
     """The judged queries' candidates against an index of the whole claim pool (every qrels file names queries of
     the one queries file; CheckThat's train and dev judgements do)."""
-    index, queries, qrels = _judged_queries(claims_path, queries_path, qrels_paths, embedder, progress)
+    claims = read_claims(claims_path)
+    queries = read_queries(queries_path)
+    qrels: dict[str, set[str]] = {}
+    for path in qrels_paths:
+        for query, relevant in read_qrels(path).items():
+            if query in queries:
+                qrels.setdefault(query, set()).update(relevant)
+    index = build_index(claims, embedder, progress)
     prepared = prepare_queries(index, embedder, queries, sorted(qrels), depth)
     return LabelledPosts(index, prepared.candidates, [qrels[q] for q in prepared.ids])
-
-
-def adapted_posts_from_files(
-    claims_path: Path,
-    queries_path: Path,
-    qrels_paths: list[Path],
-    embedder: Embedder,
-    depth: int,
-    seed: int = SEED,
-    progress: Callable[[int], None] | None = None,
-) -> tuple[LabelledPosts, QueryAdapter]:
-    """As ``labelled_posts_from_files``, each post's candidates found with its vector adapted by a query adapter
-    fitted without its fold (the re-ranker's folds), and the adapter fitted on every post."""
-    from functions.match.engine.query_adapter_training import cross_fitted
-
-    index, queries, qrels = _judged_queries(claims_path, queries_path, qrels_paths, embedder, progress)
-    ids = sorted(qrels)
-    relevant = [qrels[q] for q in ids]
-    texts = [normalise_post(queries[q]).text for q in ids]
-    vectors = np.asarray(embedder.encode(texts), dtype=np.float32)
-    adapted, adapter = cross_fitted(index, vectors, relevant, fold_of(len(ids), FOLDS, seed))
-    candidates = generate_candidates(index, adapted, index.tokenize(texts), depth, texts)
-    return LabelledPosts(index, candidates, relevant), adapter
 
 
 def score_at_rate(scores: np.ndarray, rate: float) -> float:
@@ -131,14 +97,10 @@ def best_claims(
     ranking: LinearModel,
     depth: int,
     reranker: Reranker | None = None,
-    adapter: QueryAdapter | None = None,
 ) -> tuple[list[str | None], np.ndarray]:
     """Each post's top-ranked claim and that claim's feature row (zeros when nothing was proposed)."""
     normalised = [normalise_post(t).text for t in texts]
-    vectors = embedder.encode(normalised)
-    if adapter is not None:
-        vectors = adapter.apply(vectors)
-    found_all = generate_candidates(index, vectors, index.tokenize(normalised), depth, normalised)
+    found_all = generate_candidates(index, embedder.encode(normalised), index.tokenize(normalised), depth, normalised)
     best: list[str | None] = []
     rows = []
     for found in found_all:
@@ -172,18 +134,15 @@ def fit_confidence(
     depth: int,
     min_words_for_match: int = MIN_WORDS_FOR_MATCH,
     reranker: Reranker | None = None,
-    adapter: QueryAdapter | None = None,
 ) -> tuple[LinearModel, Thresholds, CalibrationReport]:
     full = build_index(kb_index_texts(kb), embedder)
-    negative_rows = {
-        s.name: best_claims(full, embedder, s.posts, ranking, depth, reranker, adapter)[1] for s in negative_sets
-    }
+    negative_rows = {s.name: best_claims(full, embedder, s.posts, ranking, depth, reranker)[1] for s in negative_sets}
 
     positive_rows, positive_labels = [], []
     for fold in (0, 1):
         indexed, held = _split_phrasings(kb, fold)
         asked = [t for _, t in held]
-        best, rows = best_claims(build_index(indexed, embedder), embedder, asked, ranking, depth, reranker, adapter)
+        best, rows = best_claims(build_index(indexed, embedder), embedder, asked, ranking, depth, reranker)
         positive_rows.append(rows)
         positive_labels += [claim_id == top for (claim_id, _), top in zip(held, best, strict=True)]
     positives = np.vstack(positive_rows)
@@ -227,22 +186,14 @@ def calibrate(
     rerank: bool = False,
     seed: int = SEED,
     log: Callable[[str], None] | None = None,
-    query_adapter: bool = False,
 ) -> tuple[Calibration, CalibrationReport]:
-    """(``query_adapter``) the query adapter on the labelled posts, then the ranking on them, then (``rerank``) the
-    re-ranker on the same posts, then the confidence model and thresholds on the knowledge base, reading the top
-    claim as the whole ranking orders it."""
-    adapter: QueryAdapter | None = None
-    if query_adapter:
-        posts, adapter = adapted_posts_from_files(*labelled, embedder, depth, seed, progress)
-    else:
-        posts = labelled_posts_from_files(*labelled, embedder, depth, progress)
+    """Ranking on the labelled posts, then (``rerank``) the re-ranker on the same posts, then the confidence model
+    and thresholds on the knowledge base, reading the top claim as the whole ranking orders it."""
+    posts = labelled_posts_from_files(*labelled, embedder, depth, progress)
     ranking = fit_first_stage(posts, range(len(posts.candidates)))
     trained_on = len(posts.candidates)
     reranker = fit_reranker(posts, ranking, seed, log) if rerank else None
-    confidence, thresholds, report = fit_confidence(
-        kb, embedder, ranking, negative_sets, depth, reranker=reranker, adapter=adapter
-    )
+    confidence, thresholds, report = fit_confidence(kb, embedder, ranking, negative_sets, depth, reranker=reranker)
     provenance = {
         "command": "antidote kb calibrate",
         "ranking_fitted_on": [labelled[0].name, labelled[1].name, *(p.name for p in labelled[2])],
@@ -269,7 +220,6 @@ def calibrate(
         thresholds=thresholds,
         candidate_depth=depth,
         reranker=reranker,
-        query_adapter=adapter,
         provenance=provenance,
     )
     return calibration, report

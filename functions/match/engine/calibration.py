@@ -9,11 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from functions.match.engine.fusion import LinearModel
-from functions.match.engine.query_adapter import QueryAdapter
 from functions.match.engine.rerank import Reranker
 from functions.shared.errors import ArtifactMissing
 
@@ -52,14 +50,7 @@ class Calibration(BaseModel):
     reranker: Reranker | None = Field(
         default=None, description="Re-orders the ranking model's top candidates (rerank.py); none: its order stands."
     )
-    query_adapter: QueryAdapter | None = Field(
-        default=None, description="Maps a post's vector before retrieval (query_adapter.py); none: the vector as is."
-    )
     provenance: dict[str, Any] = Field(default_factory=dict, description="What data and command produced this.")
-
-    def adapt(self, vectors: np.ndarray) -> np.ndarray:
-        """Posts' vectors as retrieval compares them with the claims'."""
-        return vectors if self.query_adapter is None else self.query_adapter.apply(vectors)
 
 
 def load_calibration(path: Path) -> Calibration:

@@ -21,7 +21,6 @@ from functions.match.engine.embedder import Embedder
 from functions.match.engine.fusion import FEATURES, reciprocal_rank_fusion
 from functions.match.engine.index import ClaimIndex, build_index
 from functions.match.engine.normalise import normalise_post
-from functions.match.engine.query_adapter import QueryAdapter
 from functions.match.engine.retrieval import Candidates, generate_candidates, rank_candidates
 from functions.shared.errors import InvalidInput
 
@@ -154,17 +153,10 @@ class PreparedQueries:
 
 
 def prepare_queries(
-    index: ClaimIndex,
-    embedder: Embedder,
-    queries: dict[str, str],
-    ids: list[str],
-    depth: int,
-    adapter: QueryAdapter | None = None,
+    index: ClaimIndex, embedder: Embedder, queries: dict[str, str], ids: list[str], depth: int
 ) -> PreparedQueries:
     texts = [normalise_post(queries[q]).text for q in ids]
     vectors = embedder.encode(texts)
-    if adapter is not None:
-        vectors = adapter.apply(vectors)
     return PreparedQueries(ids, texts, generate_candidates(index, vectors, index.tokenize(texts), depth, texts))
 
 
@@ -186,7 +178,7 @@ def evaluate(
     index = build_index(claims, embedder, progress)
     ids = sorted(qrels)
     depth = calibration.candidate_depth
-    prepared = prepare_queries(index, embedder, queries, ids, depth, calibration.query_adapter)
+    prepared = prepare_queries(index, embedder, queries, ids, depth)
 
     methods: dict[str, dict[str, list[str]]] = {"fused": {}, "first_stage": {}, "dense": {}, "bm25": {}, "rrf": {}}
     per_query: list[dict[str, object]] = []

@@ -224,7 +224,7 @@ class Matcher:
         top_k: int,
     ) -> list[CheckResult]:
         texts = [p.text for p in posts]
-        candidates = generate_candidates(index, calibration.adapt(vectors), tokens, calibration.candidate_depth, texts)
+        candidates = generate_candidates(index, vectors, tokens, calibration.candidate_depth, texts)
         results = []
         for post, language, found in zip(posts, languages, candidates, strict=True):
             ranked = (
