@@ -178,20 +178,3 @@ def test_with_the_cross_encoder_the_risk_reading_stays_the_lexical_models() -> N
     found = predict_with_cross(model, cross, texts, dense, [("a cure", True)] * 2, texts)
     assert [r.stance for r in found] == [Stance.REFUTES, Stance.REFUTES]
     assert [r.risky for r in found] == model.alignment_and_risk(texts, dense)[1] == [True, False]
-
-
-def test_the_risk_threshold_finds_most_risky_disclosures_before_it_is_precise() -> None:
-    """Among the settings whose out-of-fold recall reaches the floor, the most precise; the best F1 only when none
-    reaches it (a missed disclosure costs more than a post moved to the top by mistake)."""
-    from functions.match.engine.stance_training import RISK_RECALL_FLOOR, RiskChoice, choose_risk
-
-    assert RISK_RECALL_FLOOR == 0.8
-    tried = [
-        RiskChoice(1.0, 0.3, precision=0.40, recall=0.86, f1=0.546),
-        RiskChoice(1.0, 0.35, precision=0.46, recall=0.82, f1=0.589),
-        RiskChoice(1.0, 0.5, precision=0.57, recall=0.71, f1=0.632),  # best F1, recall under the floor
-        RiskChoice(3.0, 0.35, precision=0.45, recall=0.83, f1=0.584),
-    ]
-    assert choose_risk(tried) == tried[1]
-    under_the_floor = [RiskChoice(1.0, 0.5, 0.57, 0.71, 0.632), RiskChoice(1.0, 0.6, 0.63, 0.64, 0.635)]
-    assert choose_risk(under_the_floor) == under_the_floor[1]
