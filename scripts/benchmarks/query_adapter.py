@@ -2,7 +2,7 @@
 figures, asserts nothing, never reads the 2021 test set.
 
 Run: .venv/bin/python scripts/benchmarks/query_adapter.py   (needs ../shared/eval, a built index for its ONNX model
-and the build group's torch; the pool's vectors are cached like ``antidote eval``'s; about 5 minutes)
+and the build group's torch; the pool's vectors are cached like ``antidote eval``'s; about 3 minutes)
 
 The idea (issue 10, "learn from the data we have"): instead of fine-tuning the encoder, learn one matrix W that maps a
 post's vector before it is compared with the claims' (the claims' vectors, and so the index, stay as they are). W
