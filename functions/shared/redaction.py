@@ -213,18 +213,37 @@ _TRACKING_BEFORE = re.compile(
 # (or date) for one of the listed countries: Finnish HETU, Belgian national number, Swiss AHV, Irish PPSN, Spanish
 # NIE, Swedish personnummer, Danish CPR, Czech/Slovak birth number, and bare 11 or 13 digit numbers (Polish PESEL,
 # Norwegian fødselsnummer, German Steuer-ID, Romanian CNP, South African ID). Run after payment cards.
-_CHECKED_IDS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
-    (re.compile(r"(?<![\w.-])\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?![\w-])"), ("fi.hetu",)),
-    (re.compile(r"(?<![\w.-])\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}(?![\w-])"), ("be.nn",)),
-    (re.compile(r"(?<![\w.-])756\.\d{4}\.\d{4}\.\d{2}(?![\w-])"), ("ch.ssn",)),
-    (re.compile(r"(?<![\w.-])\d{7}[A-W][A-IW]?(?![\w-])"), ("ie.pps",)),
-    (re.compile(r"(?<![\w.-])[XYZ]-?\d{7}-?[A-Z](?![\w-])"), ("es.nie",)),
-    (re.compile(r"(?<![\w.-])(?:\d{2})?\d{6}[-+]\d{4}(?![\w-])"), ("se.personnummer", "dk.cpr")),
-    (re.compile(r"(?<![\w.-])\d{6}/\d{3,4}(?![\w/-])"), ("cz.rc",)),
+_CHECKED_LAYOUTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]", ("fi.hetu",)),
+    (r"\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}", ("be.nn",)),
+    (r"756\.\d{4}\.\d{4}\.\d{2}", ("ch.ssn",)),
+    (r"\d{7}[A-W][A-IW]?", ("ie.pps",)),
+    (r"[XYZ]-?\d{7}-?[A-Z]", ("es.nie",)),
+    (r"(?:\d{2})?\d{6}[-+]\d{4}", ("se.personnummer", "dk.cpr")),
+    (r"\d{6}/\d{3,4}", ("cz.rc",)),
     # (not after a trunk 0: "07700900461" is a British mobile; a labelled PESEL starting 0 is found by its label)
-    (re.compile(r"(?<![\w.+-])[1-9]\d{10}(?![\w-])"), ("pl.pesel", "no.fodselsnummer", "de.idnr")),
-    (re.compile(r"(?<![\w.+-])\d{13}(?![\w-])"), ("ro.cnp", "za.idnr")),
+    (r"[1-9]\d{10}", ("pl.pesel", "no.fodselsnummer", "de.idnr")),
+    (r"\d{13}", ("ro.cnp", "za.idnr")),
 )
+
+
+def _standing_alone(layout: str) -> re.Pattern[str]:
+    """``layout`` as a whole token: not part of a word, a longer number, a phone number ("+") or a path."""
+    return re.compile(rf"(?<![\w.+-])(?:{layout})(?![\w/-])")
+
+
+_CHECKED_IDS = tuple((_standing_alone(layout), formats) for layout, formats in _CHECKED_LAYOUTS)
+# The same layouts whatever their check digits (and a German health-insurance number, "K482917305", a Steuer-ID in
+# groups, "47 815 962 304", a Spanish DNI, "30917284Q") when the post names an identity document in the 200
+# characters before: "PESEL i kartę. Podała 42071503862". A mistyped id is still the person's id.
+_ID_LAYOUTS = _standing_alone(
+    "|".join([layout for layout, _ in _CHECKED_LAYOUTS] + [r"[A-Z]\d{9}", r"\d{2} \d{3} \d{3} \d{3}", r"\d{8}-?[A-Z]"])
+)
+_ID_NAMED_BEFORE = re.compile(
+    rf"{_ID_LABEL_AT_A_DISTANCE}|(?i:\b(?:AHV|AVS|kimlik|NIN|national\s+id(?:entity)?|identity\s+(?:number|card)|"
+    r"krankenversicherten(?:nummer|karte)|sozialversicherungsnummer|identifikationsnummer)(?![A-Za-z]))"
+)
+ID_NAMED_WITHIN = 200
 # Payment card numbers: 13 to 19 digits, bare or in groups, whose Luhn check digit is right.
 _CARD = re.compile(r"(?<![\w.-])\d{4}(?:[ -]?\d{2,7}){2,4}(?![\w-])")
 # A US social security number written as 123-45-6789.
@@ -332,8 +351,15 @@ _TOLL_FREE = re.compile(
     # organisations' numbers elsewhere, free or shared-cost, never a person's: 0800 and 0900 (Netherlands, Germany,
     # South Africa, Kenya, Nigeria, Brazil), 1800/1300 (Australia, Ireland, India, the Philippines), 0 800 (France),
     # 800 and 808 (Italy, Portugal), 900–902 (Spain), 600 (Chile)
-    r"|0[89]00(?:[ -]?\d{2,4}){1,3}|1[38]00(?:[ -]?\d{3,4}){2}|0 ?80[0-9](?: ?\d{2}){3}"
+    r"|0[89]00(?:[ -]?\d{2,4}){1,3}|1[38]00(?:[ -]?\d{3,4}){2}|0 ?80[0-9](?: ?\d){6}"
     r"|80[08](?: ?\d{2,3}){3}|90[0-2] ?\d{3} ?\d{3}|600 ?\d{3} ?\d{4})(?![\w-])"
+)
+# A medicine's product code after its name, as recall notices print it: a US National Drug Code in its 4-4-2, 5-3-2
+# or 5-4-1/2 layout ("NDC 0781-5180-31", "the NDC on the box (ours was 0169-4772-12)") or a German PZN ("PZN
+# 01234567"). A pack's code, not a person's number.
+_PRODUCT_CODES = (
+    re.compile(r"\bNDC\b[^\d\n]{0,40}?(?<![\d-])(\d{4}-\d{4}-\d{2}|\d{5}-\d{3}-\d{2}|\d{5}-\d{4}-\d{1,2})(?![\w-])"),
+    re.compile(r"\bPZN\b[ \t]*[:#-]?[ \t]*(\d{7,8})(?![\w-])"),
 )
 _NOT_A_PHONE = re.compile(
     r"(?<![\w/.-])(?:0[1-9]|1[0-2])/(?:19|20)\d{2}(?![\w/.-])|(?i:\bdoi:\s*)?\b10\.\d{4,9}/[^\s\"'<>]+"
@@ -341,10 +367,11 @@ _NOT_A_PHONE = re.compile(
 # A service's number after its name: a poison centre, a helpline, a crisis or information line ("Centre antipoison
 # de Paris : 01 40 05 48 48", "Telefono Amico 02 2327 2327", "Información Toxicológica: 91 562 04 20").
 _HELPLINE_NUMBER = re.compile(
-    r"(?i:\b(?:(?:centre|centro|center)\s+anti-?poison|antipoison|anti-poison|poison\s+(?:centre|center|control|line|"
+    r"(?i:\b(?:(?:centre|centro|center)\s+anti-?poisons?|antipoisons?|anti-poisons?|poison\s+(?:centre|center|control|line|"
     r"information)|informaci[óo]n\s+toxicol[óo]gica|toxicol[óo]gic[ao]|centro\s+antiveleni|giftnotruf|"
     r"giftinformationszentrum|helpline|hotline|crisis\s+line|telefono\s+amico|telefone\s+amigo|numéro\s+vert|"
-    r"infoline|hilfetelefon|telefonseelsorge|samaritans|childline|lifeline|info-sant[ée]|linea\s+verde)\b)"
+    r"infoline|hilfetelefon|telefonseelsorge|samaritans|childline|lifeline|info-sant[ée]|linea\s+verde|"
+    r"sos\s+amiti[ée]|suicide\s+[ée]coute|fil\s+sant[ée]\s+jeunes|tel-jeunes)\b)"
     r"(?:[ \t]+[\w'’-]+){0,3}[ \t]*[:(-]?[ \t]*\+?\d[\d .-]{5,16}\d"
 )
 # Any other seven-to-fifteen digit run right after a word that says it is a phone number.
@@ -639,6 +666,12 @@ def _checked_id(formats: tuple[str, ...]) -> Callable[[re.Match[str]], Found]:
     return lambda match: match.span() if any(valid(match.group(0)) for valid in validators) else None
 
 
+def _named_before(match: re.Match[str]) -> Found:
+    """Keep an id-shaped number when an identity document is named shortly before it in the post."""
+    named = _ID_NAMED_BEFORE.search(match.string, max(0, match.start() - ID_NAMED_WITHIN), match.start())
+    return match.span() if named else None
+
+
 def _dni_letter_ok(digits: str, letter: str) -> bool:
     return _DNI_LETTERS[int(digits) % 23] == letter
 
@@ -678,13 +711,15 @@ class _Redactor:
         found = [span for match in pattern.finditer(self.masked) if (span := decide(match)) and span[1] > span[0]]
         self.add(found, kind)
 
-    def protect(self, pattern: re.Pattern[str], tail: re.Pattern[str] | None = None) -> None:
+    def protect(self, pattern: re.Pattern[str], tail: re.Pattern[str] | None = None, group: int = 0) -> None:
         """Mask what must stay (like a URL) so that no later step removes it, with what ``tail`` matches right after
-        each match (a public address's town and postcode)."""
+        each match (a public address's town and postcode); with ``group``, only that group of each match (the
+        label before it stays open to the other steps)."""
         for found in list(pattern.finditer(self.masked)):
-            more = tail.match(self.masked, found.end()) if tail else None
-            end = more.end() if more else found.end()
-            self.masked = self.masked[: found.start()] + _URL_MASK * (end - found.start()) + self.masked[end:]
+            start, end = found.span(group)
+            more = tail.match(self.masked, end) if tail else None
+            end = more.end() if more else end
+            self.masked = self.masked[:start] + _URL_MASK * (end - start) + self.masked[end:]
 
     def add(self, found: list[tuple[int, int]], kind: str) -> None:
         masked = self.masked
@@ -714,6 +749,7 @@ class _Redactor:
         )
         for pattern, formats in _CHECKED_IDS:
             self.find(pattern, "record_number", _checked_id(formats))
+        self.find(_ID_LAYOUTS, "record_number", _named_before)
         self.find(_RECORD_LABELLED, "record_number", _from_group(2))
         self.find(_ID_LABELLED, "record_number", _enough_digits)
         self.find(_ID_AT_A_DISTANCE, "record_number", lambda m: _enough_digits(m) if _digits(m.group(2)) >= 5 else None)
@@ -753,6 +789,8 @@ class _Redactor:
         # Toll-free and shared-cost numbers belong to organisations (helplines, poison control): they stay, whatever
         # else their digits could be taken for.
         self.protect(_TOLL_FREE)
+        for code in _PRODUCT_CODES:
+            self.protect(code, group=1)
         self.find(_EMAIL, "email")
         self.find(_SPOKEN_EMAIL, "email")
         self.handles()

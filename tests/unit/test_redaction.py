@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from functions.shared import redaction
 from functions.shared.redaction import PLACEHOLDERS, Redaction, redact, redact_many
 
 DEMO_POSTS = Path(__file__).resolve().parents[2] / "functions" / "local" / "demo_posts.jsonl"
@@ -363,3 +364,27 @@ def test_a_batch_is_redacted_as_each_post_alone() -> None:
     ]
     assert redact_many(posts) == [redact(text, author) for text, author in posts]
     assert redact_many([]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a PESEL whose check digit fails, the document named a sentence before
+        (
+            "trzeba było podać PESEL i kartę. Podała 42071503862 i",
+            "trzeba było podać PESEL i kartę. Podała [record number] i",
+        ),
+        ("meine AHV-Nummer 756.4821.9930.12 haben sie", "meine AHV-Nummer [record number] haben sie"),
+        ("meine Steuer-ID. Ist 47 815 962 304 – äh", "meine Steuer-ID. Ist [record number] – äh"),
+        ("sin el NIE. Lo tengo: Y4829173-R. Y aun así", "sin el NIE. Lo tengo: [record number]. Y aun así"),
+    ],
+)
+def test_an_id_layout_with_a_wrong_check_digit_is_removed_after_its_documents_name(text: str, expected: str) -> None:
+    assert redact(text, use_model=False).text == expected
+
+
+def test_an_id_layout_with_a_wrong_check_digit_stays_without_a_documents_name() -> None:
+    # the same digits with no identity document named before them: a number, not known to be anyone's id
+    assert "42071503862" in redact("order 42071503862 shipped, the PESEL comes later", use_model=False).text
+    far = "PESEL " + "x " * (redaction.ID_NAMED_WITHIN // 2) + "then 42071503862"
+    assert "42071503862" in redact(far, use_model=False).text

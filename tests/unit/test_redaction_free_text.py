@@ -335,6 +335,13 @@ def test_news_wording_makes_a_surname_public_but_not_a_lone_given_name() -> None
         "Telefono Amico 02 2327 2327. Condividete.",
         "Si ya lo ha tomado, Información Toxicológica: 91 562 04 20.",
         "sent via Zoom 2 times, the No. 1 cause",
+        "Centre Antipoisons : 070 245 245",
+        "Merci à SOS Amitié (09 72 39 40 50) d'avoir décroché.",
+        "Pour les jeunes, Fil Santé Jeunes : 0 800 235 236.",
+        # medicines' product codes in recall notices: a US National Drug Code, a German PZN
+        "FYI the recall is for NDC 0781-5180-31 only.",
+        "scan the NDC on the box (ours was 0169-4772-12) against the Rx label",
+        "Bitte PZN 01234567 auf der Packung prüfen.",
     ],
 )
 def test_institutions_addresses_and_helplines_named_before_their_number_stay(text: str) -> None:
@@ -356,3 +363,11 @@ def test_a_name_found_in_two_words_grows_over_a_third_but_no_further() -> None:
     ]
     one = text.index("Lestari")
     assert following_surnames(text, text, [(one, one + len("Lestari"))]) == [(one, one + len("Lestari Wibowo Santoso"))]
+
+
+def test_a_phone_number_near_a_product_code_name_is_still_removed() -> None:
+    # only the code's own layout is kept after "NDC": a phone number in the same sentence is not a product code
+    text = "Pharmacy had no NDC 0781-5180-31 stock, call me on 0161 496 0736"
+    redacted = redact(text).text
+    assert "0781-5180-31" in redacted
+    assert "0161 496 0736" not in redacted
