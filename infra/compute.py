@@ -42,7 +42,9 @@ ASSET_EXCLUDE = [
     "tests",
     "infra",
     "docs",
-    "scripts",
+    # every script but the one the Dockerfile runs to slim each function's packages
+    "scripts/*",
+    "!scripts/slim_runtime.sh",
     ".ci",
 ]
 
@@ -151,7 +153,7 @@ def service_name(key: str) -> str:
 
 
 class Functions(Construct):
-    """Builds the image asset once and every function from it."""
+    """Every function, each from its own image of the one Dockerfile (they share the build stage's layers)."""
 
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, tables: Tables) -> None:
         super().__init__(scope, construct_id)
@@ -227,9 +229,12 @@ class Functions(Construct):
             self,
             spec.key.capitalize(),
             description=spec.description,
+            # The Dockerfile's function stage for this function: its own packages only (one image per function)
             code=lambda_.DockerImageCode.from_image_asset(
                 str(REPO_ROOT),
                 file="Dockerfile",
+                target="function",
+                build_args={"FUNCTION": spec.key},
                 cmd=[spec.handler],
                 platform=self.platform,
                 exclude=ASSET_EXCLUDE,

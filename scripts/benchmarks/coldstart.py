@@ -13,8 +13,9 @@ of 50 texts (the API's largest request) and reports its peak memory (max RSS).
   collector runs while the function imports and loads, as it did before ``loading()`` (docs/benchmarks.md).
 
 - ``onnx_lambda_set`` (with ``--lambda-set``): the ONNX handler again, run by a throw-away virtual environment that
-  holds only what the Lambda image installs (``uv export --group lambda``, as ``runtime_size.py``): no torch, no
-  scipy (which bm25s imports in the development environment, where the build group brings it).
+  holds only what the match function's image installs (``uv export --group lambda --group match``, slimmed, as
+  ``runtime_size.py``): no torch, no scipy (which bm25s imports in the development environment, where the build
+  group brings it).
 
 Every variant runs from compiled bytecode, as the image does (its Dockerfile runs ``compileall`` over the virtual
 environment and ``functions/``): the script compiles what each variant imports before timing. Without it, a
@@ -102,15 +103,13 @@ def compile_bytecode(python: str) -> None:
 
 
 def lambda_set_python(folder: Path) -> Path:
-    """A virtual environment with exactly the Lambda image's packages, from the lock (as runtime_size.py builds)."""
-    from runtime_size import make_venv, uv
+    """A virtual environment with exactly the match function image's packages, from the lock and slimmed as the
+    Dockerfile slims them (as runtime_size.py builds it)."""
+    from runtime_size import SLIM, export, make_venv
 
-    requirements = folder / "lambda.txt"
-    uv(
-        *("export", "--frozen", "--no-emit-project", "--format", "requirements-txt", "--no-default-groups"),
-        *("--group", "lambda", "-o", str(requirements)),
-    )
-    return make_venv(folder / "venv", requirements)
+    python = make_venv(folder / "venv", export(folder / "match.txt", "lambda", "match"))
+    subprocess.run(["sh", str(SLIM), str(folder / "venv")], check=True)
+    return python
 
 
 def main() -> None:

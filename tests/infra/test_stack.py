@@ -119,7 +119,7 @@ def test_stage_settings_differ_where_cdk_json_says(synthesized: Synthesized) -> 
 # ------------------------------------------------------------------------------------------------ functions
 
 
-def test_every_function_from_one_container_image(synthesized: Synthesized, stage: str) -> None:
+def test_every_function_from_its_own_container_image(synthesized: Synthesized, stage: str) -> None:
     template = synthesized.templates[stage]
     image = Capture()
     template.resource_count_is("AWS::Lambda::Function", len(FUNCTIONS))  # ingest, match, respond, alerts
@@ -127,12 +127,12 @@ def test_every_function_from_one_container_image(synthesized: Synthesized, stage
         "AWS::Lambda::Function",
         {"PackageType": "Image", "Code": {"ImageUri": image}, "Architectures": ["x86_64"]},
     )
-    # the same image (one asset, one build) behind all of them
+    # an image of its own behind each (one Dockerfile target per function: tests/infra/test_image.py)
     uris = {
         json.dumps(fn["Properties"]["Code"]["ImageUri"])
         for fn in synthesized.resources(stage, "AWS::Lambda::Function").values()
     }
-    assert len(uris) == 1
+    assert len(uris) == len(FUNCTIONS)
     for spec in FUNCTIONS:
         template.has_resource_properties(
             "AWS::Lambda::Function", {"ImageConfig": {"Command": [spec.handler]}, "Timeout": spec.timeout.to_seconds()}
