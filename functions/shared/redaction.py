@@ -484,8 +484,24 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
     ),
     # German streets named after a place: Am Markt 3, An der Alster 12, Im Winkel 4.
     re.compile(r"\b(?:Am|An\s+der|An\s+den|Auf\s+der|Im|In\s+der|Zum|Zur)\s+[A-ZÄÖÜ][a-zäöüß]+\s+\d{1,4}[a-z]?\b"),
-    # Japanese block addresses: 2-14-5 Shibuya.
-    re.compile(r"(?<![\w-])\d{1,2}-\d{1,3}-\d{1,3},?\s+[A-Z][a-z]+(?:-(?:ku|shi|cho|machi))?\b"),
+    # Japanese block addresses: 2-14-5 Shibuya / Sakura Heights 305, 3-14-2 Shimogamo Izumikawa-cho (the ward, city
+    # and postcode after a comma are the common tail's).
+    re.compile(
+        r"(?:\b[A-Z][a-z]+\s+(?:Heights|Mansion|Haitsu|Residence|Court|Corpo|Palace|Apartments?)\s+\d{1,4},\s+)?"
+        r"(?<![\w-])\d{1,2}-\d{1,3}-\d{1,3},?\s+[A-Z][a-z]+(?:-(?:ku|shi|cho|machi))?\b"
+        r"(?:\s+[A-Z][a-z]+-(?:cho|machi)\b)?"
+    ),
+    # Korean road-name addresses: 45 Yeonhui-ro / 102-dong 1503-ho, 45 Yeonhui-ro 12-gil (the district, "-gu", and
+    # city after a comma are the common tail's).
+    re.compile(
+        r"(?:\b\d{1,4}-dong\s+\d{1,5}-ho,?\s+)?\b\d{1,5}(?:-\d{1,4})?,?\s+[A-Z][a-z]+(?:\d{1,2})?-(?:ro|gil|daero)\b"
+        r"(?:\s+\d{1,3}(?:beon)?-gil\b)?"
+    ),
+    # Welsh streets, their type first: 41 Cwrt y Felin / 7 Heol y Bryn / 12 Stryd Fawr.
+    re.compile(
+        r"\b\d{1,4}[a-z]?,?\s+(?:Heol|Ffordd|Stryd|Cwrt|L[ôo]n|Rhodfa|Clos|Teras|Maes)\s+(?:(?:y|yr)\s+)?"
+        r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
+    ),
     # PO Box 4471 / Apartado de Correos 215 / Caixa Postal 12.
     re.compile(r"(?i:\bP\.?\s?O\.?\s?Box|\bapartado\s+de\s+correos|\bcaixa\s+postal|\bbo[iî]te\s+postale)\s+\d{1,6}\b"),
     # Street first, number after: Via Roma 45 / Rue de Rivoli 12 / Plac Zbawiciela 3/12 / Corso Italia 7.

@@ -388,3 +388,27 @@ def test_an_id_layout_with_a_wrong_check_digit_stays_without_a_documents_name() 
     assert "42071503862" in redact("order 42071503862 shipped, the PESEL comes later", use_model=False).text
     far = "PESEL " + "x " * (redaction.ID_NAMED_WITHIN // 2) + "then 42071503862"
     assert "42071503862" in redact(far, use_model=False).text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a Korean road-name address with its building and flat, then its district and city
+        ("lives at 102-dong 1503-ho, 45 Yeonhui-ro, Seodaemun-gu, Seoul and", "lives at [address] and"),
+        # a Japanese block address with the building before it and the ward, city and postcode after it
+        (
+            "Address: Sakura Heights 305, 3-14-2 Shimogamo Izumikawa-cho, Sakyo-ku, Kyoto 606-0807. Is it",
+            "Address: [address] [phone]. Is it",
+        ),
+        ("Tokyo 2-14-5 Shibuya is far", "Tokyo [address] is far"),
+        # a Welsh street, its type first
+        ("she's at 41 Cwrt y Felin and has the keys", "she's at [address] and has the keys"),
+    ],
+)
+def test_east_asian_and_welsh_addresses_are_removed(text: str, expected: str) -> None:
+    assert redact(text, use_model=False).text == expected
+
+
+@pytest.mark.parametrize("text", ["I ran 45 km on the Olympic-ro path", "Stryd 12 is fun", "my 3 Heol kids"])
+def test_address_words_without_an_address_stay(text: str) -> None:
+    assert redact(text, use_model=False).text == text
