@@ -147,7 +147,8 @@ _ID_LABEL = (
     r"national\s+id(?:entity)?(?:\s+(?:number|no\.?|card))?|id\s+(?:number|no\.?|card)|identity\s+number|"
     r"sin\s+number|social|tax\s+(?:id|number|file\s+number)|tfn|passport|ins(?:urance)?\s+id|"
     r"claim\s+(?:number|no\.?|ref)|inquest\s+ref|ref(?:erence)?\s+(?:number|no\.?)|case|chart|prontu[áa]rio|"
-    r"dossier(?:\s+(?:patient|m[ée]dical))?|akte|patientennummer|fallnummer|accession(?:\s+(?:number|no\.?))?|"
+    r"dossier(?:\s+(?:patient|m[ée]dical))?|dossiernummer|dossiernr\.?|pati[ëe]ntnummer|akte|patientennummer|fallnummer|"
+    r"accession(?:\s+(?:number|no\.?))?|"
     r"lab\s+(?:number|no\.?|id)|versichertennr\.?|versichertenkarten?(?:-?nr\.?|nummer)?|carteirinha|philhealth(?:\s+(?:number|no\.?|id))?|"
     r"rx\s*(?:number|no\.?)?|"
     r"CNS|NHI|PIN|OHIP|RAMQ|SUS|carte\s+(?:soleil|RAMQ)|card\s*(?:number|no\.?|num\.?)|zorgpas(?:nummer)?|"
@@ -234,14 +235,19 @@ def _standing_alone(layout: str) -> re.Pattern[str]:
 
 _CHECKED_IDS = tuple((_standing_alone(layout), formats) for layout, formats in _CHECKED_LAYOUTS)
 # The same layouts whatever their check digits (and a German health-insurance number, "K482917305", a Steuer-ID in
-# groups, "47 815 962 304", a Spanish DNI, "30917284Q") when the post names an identity document in the 200
-# characters before: "PESEL i kartę. Podała 42071503862". A mistyped id is still the person's id.
+# groups, "47 815 962 304", a Spanish DNI, "30917284Q", a Portuguese Cartão de Cidadão, "16301883 7 ZW1", eleven
+# digits after a trunk 0, a fødselsnummer of someone born on the 1st to the 9th) when the post names an identity
+# document in the 200 characters before: "PESEL i kartę. Podała 42071503862". A mistyped id is still the person's id.
 _ID_LAYOUTS = _standing_alone(
-    "|".join([layout for layout, _ in _CHECKED_LAYOUTS] + [r"[A-Z]\d{9}", r"\d{2} \d{3} \d{3} \d{3}", r"\d{8}-?[A-Z]"])
+    "|".join(
+        [layout for layout, _ in _CHECKED_LAYOUTS]
+        + [r"[A-Z]\d{9}", r"\d{2} \d{3} \d{3} \d{3}", r"\d{8}-?[A-Z]", r"\d{8} ?\d ?[A-Z]{2}\d", r"0\d{10}"]
+    )
 )
 _ID_NAMED_BEFORE = re.compile(
-    rf"{_ID_LABEL_AT_A_DISTANCE}|(?i:\b(?:AHV|AVS|kimlik|NIN|national\s+id(?:entity)?|identity\s+(?:number|card)|"
-    r"krankenversicherten(?:nummer|karte)|sozialversicherungsnummer|identifikationsnummer)(?![A-Za-z]))"
+    rf"{_ID_LABEL_AT_A_DISTANCE}|\b(?:TC|PPSN?|CPR|HETU)(?![A-Za-z])|(?i:\b(?:AHV|AVS|kimlik|NIN|national\s+id(?:entity)?|"
+    r"identity\s+(?:number|card)|krankenversicherten(?:nummer|karte)|sozialversicherungsnummer|identifikationsnummer|"
+    r"f[øo]dselsnummer|henkil[öo]tunnus|cart[ãa]o\s+de\s+cidad[ãa]o|rijksregisternummer|burgerservicenummer)(?![A-Za-z]))"
 )
 ID_NAMED_WITHIN = 200
 # Payment card numbers: 13 to 19 digits, bare or in groups, whose Luhn check digit is right.
@@ -287,7 +293,8 @@ _DOB_VERB = (
     r"born(?:\s+on|\s+in)?|(?:my|his|her|their|your)\s+birthday(?:\s+is)?|birthday\s*:|"
     r"nac[íi]\s+el|nac[íi]\s+en|naci[óo]\s+(?:el|en)|nacid[oa]\s+(?:el|en)|n[ée]e?\s+le|geboren(?:\s+(?:am|im|op))?|"
     r"geb\.|nasci\s+em|nascid[oa]\s+(?:em|a)|nasceu\s+(?:a|em|no\s+dia)|"
-    r"nat[oa]\s+il|nat[oa]\s+nel|data\s+di\s+nascita"
+    r"nat[oa]\s+il|nat[oa]\s+nel|data\s+di\s+nascita|f[öø]dd|f[øo]dt|nascimento|ur\.|urodzon[ya]|urodzi[łl]a?\s+si[ęe]|"
+    r"doğum\s+tarihi|doğumlu|geb\.?\s+op"
 )
 _DOB = re.compile(
     rf"(?i:\b(?:({_DOB_LABEL})|({_DOB_VERB}))(?![A-Za-z]))(\s*(?:[:=(-]\s*|is\s+|was\s+|es\s+|el\s+|on\s+)*)"
@@ -352,7 +359,12 @@ _TOLL_FREE = re.compile(
     # South Africa, Kenya, Nigeria, Brazil), 1800/1300 (Australia, Ireland, India, the Philippines), 0 800 (France),
     # 800 and 808 (Italy, Portugal), 900–902 (Spain), 600 (Chile)
     r"|0[89]00(?:[ -]?\d{2,4}){1,3}|1[38]00(?:[ -]?\d{3,4}){2}|0 ?80[0-9](?: ?\d){6}"
-    r"|80[08](?: ?\d{2,3}){3}|90[0-2] ?\d{3} ?\d{3}|600 ?\d{3} ?\d{4})(?![\w-])"
+    r"|80[08](?: ?\d{2,3}){3}|80[08](?: ?\d){6}|90[0-2] ?\d{3} ?\d{3}|600 ?\d{3} ?\d{4})(?![\w-])"
+)
+# A medicine's batch or lot after its word ("batch 3041877", "Charge 2L4471", "lote A12345"): the pack's number.
+_BATCH_CODE = re.compile(
+    r"(?:\b(?i:batch|lot|lote|lotto|partia)|\bCharge|\bCh\.-?B\.)\s*(?:(?i:no|nr)\.?|#)?\s*:?\s*"
+    r"([A-Z0-9][A-Z0-9-]{3,14})\b"
 )
 # A medicine's product code after its name, as recall notices print it: a US National Drug Code in its 4-4-2, 5-3-2
 # or 5-4-1/2 layout ("NDC 0781-5180-31", "the NDC on the box (ours was 0169-4772-12)") or a German PZN ("PZN
@@ -371,7 +383,8 @@ _HELPLINE_NUMBER = re.compile(
     r"information)|informaci[óo]n\s+toxicol[óo]gica|toxicol[óo]gic[ao]|centro\s+antiveleni|giftnotruf|"
     r"giftinformationszentrum|helpline|hotline|crisis\s+line|telefono\s+amico|telefone\s+amigo|numéro\s+vert|"
     r"infoline|hilfetelefon|telefonseelsorge|samaritans|childline|lifeline|info-sant[ée]|linea\s+verde|"
-    r"sos\s+amiti[ée]|suicide\s+[ée]coute|fil\s+sant[ée]\s+jeunes|tel-jeunes)\b)"
+    r"sos\s+amiti[ée]|suicide\s+[ée]coute|fil\s+sant[ée]\s+jeunes|tel-jeunes|giftinformation\w*|infolinia(?:\s+\w+)?|"
+    r"tel[ée]fono\s+de\s+la\s+esperanza|\w*helpdesk)\b)"
     r"(?:[ \t]+[\w'’-]+){0,3}[ \t]*[:(-]?[ \t]*\+?\d[\d .-]{5,16}\d"
 )
 # Any other seven-to-fifteen digit run right after a word that says it is a phone number.
@@ -416,10 +429,17 @@ _NOT_A_STREET_NAME = (
 )
 _ES_NAME_WORD = r"[A-ZÁÉÍÓÚÑ][\wáéíóúñü'’.-]*"
 # A lane or block by its number, in Indian addresses: "Gali No. 3", "Sector 15".
-_LANE_BY_NUMBER = r"(?:Gali|Lane|Street|Road|Sector|Block|Ward|Phase|Pocket)\s+(?:No\.?\s*)?\d{1,4}[A-Z]?"
+_LANE_BY_NUMBER = (
+    r"(?:(?:Gali|Lane|Street|Road|Sector|Block|Ward|Phase|Pocket)\s+(?:No\.?\s*)?\d{1,4}[A-Z]?"
+    # Bengaluru's numbered crosses and mains, stages and blocks: "5th Cross", "2nd Main", "3rd Stage"
+    r"|\d{1,2}(?:st|nd|rd|th)\s+(?:Cross|Main|Stage|Block|Phase|Sector|Lane)(?:\s+Road)?)"
+)
 # German towns joined to their region or river: "Freiburg im Breisgau", "Frankfurt am Main".
 _TOWN_LINK_DE = r"(?:im|am|an\s+der|ob\s+der|bei)"
 _ES_CONNECTOR = r"(?:de|del|la|las|los|el|da|das|do|dos|y|e)"
+# What may follow a continental house number: a letter ("12B"), a flat after a slash ("112/7", Austria), a Dutch floor
+# ("88-II", "88-hs") or a second number ("17-19").
+_HOUSE_NUMBER_SUFFIX = r"(?:[a-zA-Z]|/\d{1,3}|-(?:I{1,3}|IV|hs|bis|\d{1,3}))?\b"
 # Addresses that belong to the public, not to a person: seats of government and of health agencies, and the ones
 # everyone knows from fiction ("10 Downing Street", "221B Baker Street"). They stay, as a helpline's number does.
 _PUBLIC_ADDRESSES = re.compile(
@@ -447,11 +467,11 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
     # Calle Mayor 12, 3ºB, 28013 Madrid / C/ Alcalá, 45 / Av. Insurgentes Sur 1234 / Rua das Flores, 123.
     re.compile(
         r"(?i:\b(?:calle|c/|avenida|avda\.?|av\.|paseo|p[º°]\.?|plaza|pza\.?|carrer|"
-        r"traves[íi]a|glorieta|rua|r\.|rúa|praça|travessa|alameda|calzada|callejón|bulevar))\s*"
+        r"traves[íi]a|glorieta|rua|r\.|rúa|praça|travessa|alameda|calzada|callejón|bulevar|pasaje|pje\.))\s*"
         rf"(?:{_ES_CONNECTOR}\s+)*{_ES_NAME_WORD}(?:\s+(?:{_ES_CONNECTOR}\s+)*{_ES_NAME_WORD}){{0,4}}?"
         r",?\s*(?:n[º°o]\.?\s*)?\d{1,5}[A-Za-z]?\b"
         r"(?:,?\s*\d{1,2}\s*[º°ª]\s*(?:\d{1,2}\s*[º°ª]|izq(?:da|uierda)?\.?|dcha\.?|der(?:echa)?\.?|[A-Za-z])?)?"
-        r"(?:,?\s*(?i:col(?:onia|\.))\s+[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+(?:\s+[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)*)?"
+        r"(?:,?\s*(?i:col(?:onia|\.))\s+[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+(?:\s+(?:(?:de|del|la|las|los)\s+){0,2}[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)*)?"
         r"(?:,?\s*\d{5}(?:\s+[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)?)?"
     ),
     # 12 rue de la Paix / 3 avenue Victor Hugo.
@@ -461,10 +481,13 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
         r"(?:,?\s*\d{5}(?:\s+[A-ZÉÈ][\w'’-]+)?)?"
     ),
     # Hauptstraße 5 / Berliner Str. 12a.
-    re.compile(r"\b[A-ZÄÖÜ][a-zäöüß]+(?:er)?\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Damm)\s+\d{1,4}[a-z]?\b"),
+    re.compile(
+        r"\b[A-ZÄÖÜ][a-zäöüß]+(?:er)?\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Damm)\s+\d{1,4}"
+        rf"{_HOUSE_NUMBER_SUFFIX}"
+    ),
     re.compile(
         r"\b(?:[A-ZÄÖÜ][a-zäöüß]+(?:er|e)\s+)?[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|Straße|Strasse|Str\.|weg|gasse|"
-        r"platz|allee|damm)\s+\d{1,4}[a-z]?\b(?:,?\s*\d{5}(?:\s+[A-ZÄÖÜ][a-zäöüß]+"
+        rf"platz|allee|damm)\s+\d{{1,4}}{_HOUSE_NUMBER_SUFFIX}(?:,?\s*\d{{5}}(?:\s+[A-ZÄÖÜ][a-zäöüß]+"
         rf"(?:\s+{_TOWN_LINK_DE}\s+[A-ZÄÖÜ][a-zäöüß]+)?)?)?"
     ),
     # Springfield, IL 62704 (city, state and ZIP code without a street).
@@ -480,7 +503,7 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
     # Swedish, Danish, Norwegian and Finnish ones too: Drottninggatan 12, Strandvejen 5, Mannerheimintie 3.
     re.compile(
         r"\b[A-Z][a-zåäöæø]+(?:straat|gracht|weg|laan|plein|kade|singel|dijk|steeg|dreef|markt|gatan|vägen|gränd|"
-        r"torget|gade|vej|vejen|veien|gata|katu|tie)\s+\d{1,4}[a-z]?\b"
+        rf"torget|gade|vej|vejen|veien|gata|katu|tie)\s+\d{{1,4}}{_HOUSE_NUMBER_SUFFIX}"
     ),
     # German streets named after a place: Am Markt 3, An der Alster 12, Im Winkel 4.
     re.compile(r"\b(?:Am|An\s+der|An\s+den|Auf\s+der|Im|In\s+der|Zum|Zur)\s+[A-ZÄÖÜ][a-zäöüß]+\s+\d{1,4}[a-z]?\b"),
@@ -497,10 +520,32 @@ _ADDRESS_PATTERNS: tuple[re.Pattern[str], ...] = (
         r"(?:\b\d{1,4}-dong\s+\d{1,5}-ho,?\s+)?\b\d{1,5}(?:-\d{1,4})?,?\s+[A-Z][a-z]+(?:\d{1,2})?-(?:ro|gil|daero)\b"
         r"(?:\s+\d{1,3}(?:beon)?-gil\b)?"
     ),
-    # Welsh streets, their type first: 41 Cwrt y Felin / 7 Heol y Bryn / 12 Stryd Fawr.
+    # Welsh and Irish streets, their type first: 41 Cwrt y Felin / 7 Heol y Bryn / 17 Cnoc na Gréine / 3 Bóthar an Easa.
     re.compile(
-        r"\b\d{1,4}[a-z]?,?\s+(?:Heol|Ffordd|Stryd|Cwrt|L[ôo]n|Rhodfa|Clos|Teras|Maes)\s+(?:(?:y|yr)\s+)?"
+        r"\b\d{1,4}[a-z]?,?\s+(?:Heol|Ffordd|Stryd|Cwrt|L[ôo]n|Rhodfa|Clos|Teras|Maes|"
+        r"B[óo]thar|Sr[áa]id|Cnoc|Ascaill|L[áa]na|P[áa]irc|Radharc|C[úu]irt|Ard|Gleann|Bóithrín)\s+(?:(?:y|yr|na|an)\s+)?"
         r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
+    ),
+    # Turkish: a neighbourhood, then a street and the door: "Bahçelievler Mah. 312. Sok. No:14 D:5", "Cumhuriyet Mah.
+    # Gül Sok. No:7/3" (the district and city after a comma, "Çankaya/Ankara", are the common tail's).
+    re.compile(
+        r"\b[A-ZÇĞİÖŞÜ][\wçğıöşü]+(?:\s+[A-ZÇĞİÖŞÜ][\wçğıöşü]+)?\s+Mah(?:\.|alle(?:si)?)\s+"
+        r"(?:[\wçğıöşüÇĞİÖŞÜ.]+\s+){1,3}?(?:Sok(?:\.|a[ğk]ı?)|Sk\.|Cad(?:\.|desi)|Bulv(?:\.|arı))\s*"
+        r"(?:No\s*:\s*\d{1,4}(?:/\d{1,3})?)?(?:\s*D(?:aire)?\s*:\s*\d{1,3})?"
+    ),
+    # Colombian streets by number: "Cra 43A #18-52", "Calle 10 No. 5-21", "Cl 80 Sur # 45-12".
+    re.compile(
+        r"(?i:\b(?:calle|cl|carrera|cra|kr|cr|avenida|av|diagonal|dg|transversal|tv))\.?\s*\d{1,3}[A-Z]?"
+        r"(?:\s+(?:Bis|Sur|Este))?\s*(?:#|No\.?|N[º°o])\s*\d{1,3}[A-Z]?\s*-\s*\d{1,3}\b"
+    ),
+    # Philippine block and lot: "Blk 7 Lot 12" (the phase, barangay and city after a comma are the common tail's).
+    re.compile(r"\b(?:Blk|Block)\.?\s*\d{1,4}[A-Z]?,?\s+Lot\s*\d{1,4}[A-Z]?\b"),
+    # Indian house numbers: "H.No 12-2-417/A", "D.No. 4-5-6", "Door No 12/3".
+    re.compile(r"\b(?:H|D)\.\s?No\.?\s*:?\s*\d{1,4}(?:[-/]\d{1,4}){0,3}(?:/[A-Z])?\b"),
+    # A Kenyan or Nigerian estate and house: "Tom Mboya Estate, house no. 27".
+    re.compile(
+        r"\b(?:[A-Z][\w'’-]+\s+){1,3}(?:Estate|Gardens|Villas|Court)\s*,\s*(?i:house|hse|flat|block|plot)\s*"
+        r"(?:no\.?\s*)?\d{1,4}[A-Z]?\b"
     ),
     # PO Box 4471 / Apartado de Correos 215 / Caixa Postal 12.
     re.compile(r"(?i:\bP\.?\s?O\.?\s?Box|\bapartado\s+de\s+correos|\bcaixa\s+postal|\bbo[iî]te\s+postale)\s+\d{1,6}\b"),
@@ -527,11 +572,20 @@ _INSTITUTION_WORD = (
     r"(?:Hospital|Hôpital|Ospedale|Policlinico|Unispital|Universitätsspital|Klinikum|Klinik|Krankenhaus|Clinic|"
     r"Clinique|Cl[íi]nica|Infirmary|Hospice|Ministry|Ministerio|Ministère|Ministero|Ministerium|Department|Ombudsman|"
     r"Council|Institute|Instituto|Institut|Istituto|University|Universidad|Université|Agency|Agencia|Agence|"
-    r"Authority|PHSO|NHS)"
+    r"Authority|PHSO|NHS|"
+    # the same in more languages and forms: "Cliniques universitaires Saint-Luc", "UZ Leuven", "UMC Utrecht",
+    # "Szpital", "Uniwersyteckie Centrum Kliniczne", "Şişli Hamidiye Etfal Hastanesi", "Karolinska sjukhuset"
+    r"Hospitals|Clinics|Cliniques|Cl[íi]nicas|Ziekenhuis|Medisch\s+Centrum|UMC|UZ|Szpital|Centrum\s+Kliniczne|"
+    r"Klinika|Hastanesi|Sjukhus(?:et)?|Sykehus(?:et)?|Sairaala|Spital|Medical\s+Cent(?:er|re)|"
+    r"Health\s+(?:Network|System|Centre|Center|Service|Authority))"
 )
+# An institution's name, then what joins it to its address: a comma (with a district), a bracket or a dash. The word
+# in lower case only when a name in capitals follows it ("l'hôpital Necker (149 Rue de Sèvres)"); "a clinic at …" or
+# "her clinic, 12 …" names nobody's institution and its address stays personal.
 _INSTITUTION_BEFORE_ADDRESS = re.compile(
     rf"(?:\b{_INSTITUTION_WORD}\b(?:[ \t]+[A-ZÀ-Ýa-z][\w'’.-]*){{0,4}}|(?:[A-ZÀ-Ý][\w'’.-]*[ \t]+){{0,4}}"
-    rf"{_INSTITUTION_WORD}\b)(?:,[ \t]*(?:[A-Z][\w'’-]*[ \t]*){{0,2}}(?:,[ \t]*)?|[ \t]*\([ \t]*)$"
+    rf"{_INSTITUTION_WORD}\b|\b(?i:{_INSTITUTION_WORD})(?:[ \t]+[A-ZÀ-Ý][\w'’.-]*){{1,4}})"
+    r"(?:,[ \t]*(?:[A-Z][\w'’-]*[ \t]*){0,2}(?:,[ \t]*)?|[ \t]*\([ \t]*|[ \t]+[—–-][ \t]+)$"
 )
 
 # Kinds whose presence makes a post about a private person: then every name in it is that person's or a relative's.
@@ -550,7 +604,11 @@ _POSTCODE = (
 _NOT_A_TOWN = (
     r"(?!(?:Tel|Tél|Tlf|Phone|Ph|Mobile|Cell|Email|E-mail|Fax|Call|Ring|Text|Ask|Open|Book|CF|NI|CC|RG|PS|NB)\b)"
 )
-_TOWN_WORD = r"[A-ZÁÉÍÓÚÑÄÖÜŁŚŻ][a-záéíóúñäöüßàèìòùâêîôûãõçłśżźćń'’]+(?:-[A-Za-z][a-záéíóúñäöüß]+)*"
+_TOWN_WORD = (
+    r"[A-ZÁÉÍÓÚÑÄÖÜŁŚŻÇĞİŞ][a-záéíóúñäöüßàèìòùâêîôûãõçłśżźćńğış'’]+(?:-[A-Za-z][a-záéíóúñäöüß]+)*"
+    # a Turkish district and its city: "Şişli/İstanbul"
+    r"(?:/[A-ZÇĞİÖŞÜ][a-zçğıöşü]+)?"
+)
 _TOWN = (
     rf"{_NOT_A_TOWN}{_TOWN_WORD}"
     rf"(?:\s+(?:(?:de|do|da|dos|das|del|di|la|le|sur|upon|{_TOWN_LINK_DE})\s+)?{_NOT_A_TOWN}{_TOWN_WORD}){{0,3}}"
@@ -564,7 +622,14 @@ _ADDRESS_PART = (
     r"|\d{1,2}\.?\s*[º°ª](?:\s*(?:(?i:esq|dto|dt|dir|frente|izq(?:da)?|dcha|der)\.?|\d{1,2}\s*[º°ª]|[A-Z]\b))?"
     rf"|{_LANE_BY_NUMBER}"
     rf"|(?:[A-Z][\w.'’-]*\s+){{1,3}}{_STREET_SUFFIX}\.?"
-    r"|C\.\s?P\.\s?\d{5}|(?:[A-Z]\.){2,3})"
+    r"|C\.\s?P\.\s?\d{5}|(?:[A-Z]\.){2,3}"
+    # a neighbourhood, barangay or borough by name: "barrio Manila", "Brgy. San Isidro", "Col. Santa María la Ribera",
+    # "Alcaldía Cuauhtémoc"; Mexico City as its letters; a Swedish floor ("2 tr")
+    r"|(?i:barrio|bairro|colonia|col\.|brgy\.?|barangay|alcald[íi]a|delegaci[óo]n|municipio|urbanizaci[óo]n|urb\.)\s+"
+    r"[A-ZÁÉÍÓÚÑ][\wáéíóúñ'’.-]*(?:\s+(?:(?:de|del|la|las|los|el)\s+)?[A-ZÁÉÍÓÚÑ][\wáéíóúñ'’.-]*){0,3}"
+    r"|CDMX|\d{1,2}\s?tr\.?|Co\.\s(?:[A-Z][a-z]+)"
+    # a landmark people give for the door: "opp. Sai Baba temple", "near Canara Bank", "behind the water tank"
+    r"|(?i:opp\.?|opposite|near|behind|beside|next\s+to)\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,3}[A-Za-z][\w'’-]*)"
 )
 _ADDRESS_MORE = re.compile(
     rf"(?:(?:,\s*|\s+-\s+|\s+(?=(?:bo[iî]te|int\.|scala|interno)\s))"
@@ -805,7 +870,7 @@ class _Redactor:
         # Toll-free and shared-cost numbers belong to organisations (helplines, poison control): they stay, whatever
         # else their digits could be taken for.
         self.protect(_TOLL_FREE)
-        for code in _PRODUCT_CODES:
+        for code in (*_PRODUCT_CODES, _BATCH_CODE):
             self.protect(code, group=1)
         self.find(_EMAIL, "email")
         self.find(_SPOKEN_EMAIL, "email")

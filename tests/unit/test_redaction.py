@@ -377,9 +377,19 @@ def test_a_batch_is_redacted_as_each_post_alone() -> None:
         ("meine AHV-Nummer 756.4821.9930.12 haben sie", "meine AHV-Nummer [record number] haben sie"),
         ("meine Steuer-ID. Ist 47 815 962 304 – äh", "meine Steuer-ID. Ist [record number] – äh"),
         ("sin el NIE. Lo tengo: Y4829173-R. Y aun así", "sin el NIE. Lo tengo: [record number]. Y aun así"),
+        # ids, records and birth dates named by the words of more languages
+        ("nüfus cüzdanım (TC 52187439618) kayıp", "nüfus cüzdanım (TC [record number]) kayıp"),
+        ("his PPSN as 8123456W on the form", "his PPSN as [record number] on the form"),
+        (
+            "mitt fødselsnummer er feil. Skrev 01029912345 i går",
+            "mitt fødselsnummer er feil. Skrev [record number] i går",
+        ),
+        ("Min mormor (född 1941-03-02) bor", "Min mormor (född [date of birth]) bor"),
+        ("Moja babcia (ur. 03.11.1940) mieszka", "Moja babcia (ur. [date of birth]) mieszka"),
+        ("Dossiernummer 5521904, klacht ingediend", "Dossiernummer [record number], klacht ingediend"),
     ],
 )
-def test_an_id_layout_with_a_wrong_check_digit_is_removed_after_its_documents_name(text: str, expected: str) -> None:
+def test_ids_and_birth_dates_are_removed_after_the_words_that_name_them(text: str, expected: str) -> None:
     assert redact(text, use_model=False).text == expected
 
 
@@ -403,12 +413,51 @@ def test_an_id_layout_with_a_wrong_check_digit_stays_without_a_documents_name() 
         ("Tokyo 2-14-5 Shibuya is far", "Tokyo [address] is far"),
         # a Welsh street, its type first
         ("she's at 41 Cwrt y Felin and has the keys", "she's at [address] and has the keys"),
+        ("Adres: Yenimahalle Mah. 18. Sok. No:9 D:2, Keçiören/Ankara lütfen", "Adres: [address] lütfen"),
+        ("Vive en Cl 52 #23-14, barrio Belén, Medellín. Gracias", "Vive en [address]. Gracias"),
+        ("send it to Blk 3 Lot 9, Phase 1, Brgy. Malinta, Valenzuela City please", "send it to [address] please"),
+        ("house at H.No 8-3-222/B, Ameerpet, near Aditya Hospital, Hyderabad 500038, call", "house at [address], call"),
+        ("he stays Kariobangi Estate, house no. 14, off Outering Road, Nairobi. Thanks", "he stays [address]. Thanks"),
+        ("wohnt Quellenstraße 24/5, 1100 Wien. Danke", "wohnt [address]. Danke"),
+        ("woont op Prinsengracht 210-III, 1016 HD Amsterdam en", "woont op [address] en"),
+        ("bor på Kungsgatan 7B, 3 tr, 111 43 Stockholm sedan", "bor på [address] sedan"),
+        ("her flat: 4 Bóthar an Easa, Knocknacarra, Co. Galway, H91 X2E4. Thanks", "her flat: [address]. Thanks"),
+        (
+            "Vive en Calle Sur 109, Col. San Pedro de los Pinos, Alcaldía Benito Juárez, C.P. 03800, CDMX y",
+            "Vive en [address] y",
+        ),
     ],
 )
-def test_east_asian_and_welsh_addresses_are_removed(text: str, expected: str) -> None:
+def test_home_addresses_in_more_countries_shapes_are_removed(text: str, expected: str) -> None:
     assert redact(text, use_model=False).text == expected
 
 
 @pytest.mark.parametrize("text", ["I ran 45 km on the Olympic-ro path", "Stryd 12 is fun", "my 3 Heol kids"])
 def test_address_words_without_an_address_stay(text: str) -> None:
     assert redact(text, use_model=False).text == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rückruf: Ramipril 5 mg, Charge 4471B2, bitte prüfen",
+        "Waran 2,5 mg (batch 3041877) – check yours",
+        "Infolinia NFZ 800 190 590 — dwa dni czekania",
+        "Teléfono de la Esperanza: 717 003 717.",
+        "Fraudehelpdesk 088-786 73 72 gebeld",
+        "Spara Giftinformationscentralen: 010-456 67 00.",
+        "Cliniques universitaires Saint-Luc, Avenue Hippocrate 10, 1200 Bruxelles",
+        "Klacht over UMC Utrecht (Heidelberglaan 100): lang gewacht",
+        "Uniwersyteckie Centrum Kliniczne WUM, ul. Banacha 1a — 8 godzin na SOR-ze",
+        "Ma mère était à l'hôpital Necker (149 Rue de Sèvres) hier",
+    ],
+)
+def test_batch_codes_helplines_and_hospitals_addresses_stay(text: str) -> None:
+    assert redact(text, use_model=False).text == text
+
+
+def test_a_clinic_nobody_names_keeps_no_address() -> None:
+    # "Clinic at …" names no institution: the address may be a private practice's, and goes
+    assert redact("Clinic at 123 Queen St W, Toronto, ON M5H 2M9 offers chelation", use_model=False).text == (
+        "Clinic at [address] offers chelation"
+    )
