@@ -3,7 +3,7 @@
 #   sh scripts/slim_runtime.sh <virtual environment>
 # Used by the Dockerfile (each function's venv) and by scripts/benchmarks/runtime_size.py (which measures and checks
 # the same environments). POSIX sh: the image's build stage has no bash.
-# - Debug data of compiled extensions that ship it (spaCy's alone is 100 MB of its 120): `strip --strip-debug` drops
+# - Debug data of compiled extensions that ship it (about 95 MB of spaCy's 114): `strip --strip-debug` drops
 #   only the DWARF sections and keeps every symbol the dynamic linker and Python need. Only files with a .debug_info
 #   section are touched, never the libraries auditwheel vendors into "<package>.libs" folders: patchelf has rewritten
 #   those, and strip breaks them (numpy's OpenBLAS then fails to load: "ELF load command address/offset not
