@@ -10,8 +10,8 @@
 # install there.
 #
 # The "build" stage installs each function's runtime packages into /opt/venvs/<function> and, apart, the build group
-# with a CPU torch into /opt/build-venv, which exports the embedding model to ONNX and builds the index. Each final
-# stage gets its function's venv (no torch, transformers or sentence-transformers) and the built index only.
+# with a CPU torch into /opt/build-venv, which exports the embedding model to ONNX and builds the index. The final
+# stage gets one function's venv (no torch, transformers or sentence-transformers) and the built index only.
 # Debian bookworm has glibc 2.36, is what the developers and CI run, and awslambdaric ships manylinux wheels.
 #
 # Build: docker build --platform linux/amd64 --build-arg FUNCTION=match -t antidote-match . (CDK builds each
@@ -37,12 +37,12 @@ RUN pip install "uv==${UV_VERSION}" && python -m venv /opt/build-venv
 WORKDIR /src
 COPY pyproject.toml uv.lock README.md ./
 COPY scripts/slim_runtime.sh scripts/slim_runtime.sh
-# Each function's runtime: the locked shared dependencies with their hashes, its own group (none for alerts) and the
-# "lambda" group (awslambdaric); no build, dev, infra or local group, so no torch, transformers or
-# sentence-transformers. Then slimmed (debug symbols, unused discovery documents). Checked: torch must not import.
+# Each function's runtime: the locked shared dependencies with their hashes, the group of its name and the "lambda"
+# group (awslambdaric); no build, dev, infra or local group, so no torch, transformers or sentence-transformers. Then
+# slimmed (debug symbols, unused discovery documents). Checked: torch must not import.
 RUN for function in ingest match respond alerts; do \
-        group="--group ${function}"; [ "${function}" = "alerts" ] && group=""; \
-        uv export --frozen --no-default-groups --group lambda ${group} --no-emit-project --format requirements-txt \
+        uv export --frozen --no-default-groups --group lambda --group "${function}" --no-emit-project \
+            --format requirements-txt \
             -o "/tmp/requirements-${function}.txt" \
         && python -m venv "/opt/venvs/${function}" \
         && uv pip install --python "/opt/venvs/${function}/bin/python" --require-hashes --no-deps \

@@ -361,15 +361,15 @@ _TOLL_FREE = re.compile(
     r"|0[89]00(?:[ -]?\d{2,4}){1,3}|1[38]00(?:[ -]?\d{3,4}){2}|0 ?80[0-9](?: ?\d){6}"
     r"|80[08](?: ?\d{2,3}){3}|80[08](?: ?\d){6}|90[0-2] ?\d{3} ?\d{3}|600 ?\d{3} ?\d{4})(?![\w-])"
 )
-# A medicine's batch or lot after its word ("batch 3041877", "Charge 2L4471", "lote A12345"): the pack's number.
-_BATCH_CODE = re.compile(
-    r"(?:\b(?i:batch|lot|lote|lotto|partia)|\bCharge|\bCh\.-?B\.)\s*(?:(?i:no|nr)\.?|#)?\s*:?\s*"
-    r"([A-Z0-9][A-Z0-9-]{3,14})\b"
-)
-# A medicine's product code after its name, as recall notices print it: a US National Drug Code in its 4-4-2, 5-3-2
-# or 5-4-1/2 layout ("NDC 0781-5180-31", "the NDC on the box (ours was 0169-4772-12)") or a German PZN ("PZN
-# 01234567"). A pack's code, not a person's number.
-_PRODUCT_CODES = (
+# A medicine pack's codes after their names, as recall notices print them: its batch or lot ("batch 3041877",
+# "Charge 2L4471", "lote A12345"), a US National Drug Code in its 4-4-2, 5-3-2 or 5-4-1/2 layout ("NDC 0781-5180-31",
+# "the NDC on the box (ours was 0169-4772-12)") or a German PZN ("PZN 01234567"). A pack's code, not a person's number;
+# the code is each pattern's group 1.
+_PACK_CODES = (
+    re.compile(
+        r"(?:\b(?i:batch|lot|lote|lotto|partia)|\bCharge|\bCh\.-?B\.)\s*(?:(?i:no|nr)\.?|#)?\s*:?\s*"
+        r"([A-Z0-9][A-Z0-9-]{3,14})\b"
+    ),
     re.compile(r"\bNDC\b[^\d\n]{0,40}?(?<![\d-])(\d{4}-\d{4}-\d{2}|\d{5}-\d{3}-\d{2}|\d{5}-\d{4}-\d{1,2})(?![\w-])"),
     re.compile(r"\bPZN\b[ \t]*[:#-]?[ \t]*(\d{7,8})(?![\w-])"),
 )
@@ -870,7 +870,7 @@ class _Redactor:
         # Toll-free and shared-cost numbers belong to organisations (helplines, poison control): they stay, whatever
         # else their digits could be taken for.
         self.protect(_TOLL_FREE)
-        for code in (*_PRODUCT_CODES, _BATCH_CODE):
+        for code in _PACK_CODES:
             self.protect(code, group=1)
         self.find(_EMAIL, "email")
         self.find(_SPOKEN_EMAIL, "email")

@@ -4,7 +4,7 @@ Run: .venv/bin/python scripts/benchmarks/runtime_size.py [--no-baseline] [--top 
      (needs uv and strip; a built index for the checks)
 
 Creates throw-away virtual environments under the system temp folder (removed afterwards, never committed), each
-with exactly what the Dockerfile installs — ``uv export --no-default-groups --group lambda [--group <function>]``
+with exactly what the Dockerfile installs — ``uv export --no-default-groups --group lambda --group <function>``
 from the lock, copied (not linked) from uv's cache so that slimming cannot touch the cache:
 - one per function (ingest, match, respond, alerts), measured as installed and after ``scripts/slim_runtime.sh``
   (what the image keeps); in each, the function's own check then runs on the slimmed packages: its handler imports
@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import print_figures  # noqa: E402
 
 TORCH_VERSION = "2.13.0"  # as scripts/bootstrap.sh
-FUNCTIONS = ("ingest", "match", "respond", "alerts")  # the Dockerfile's targets; alerts has no group of its own
+FUNCTIONS = ("ingest", "match", "respond", "alerts")  # the Dockerfile's functions, each with a group of its name
 SLIM = ROOT / "scripts" / "slim_runtime.sh"
 SIZES = """
 import json, sys, sysconfig
@@ -181,8 +181,7 @@ def check(python: Path, function: str) -> str:
 
 
 def function_figures(base: Path, function: str, top: int) -> dict[str, object]:
-    groups = ["lambda"] if function == "alerts" else ["lambda", function]
-    python = make_venv(base / function, export(base / f"{function}.txt", *groups))
+    python = make_venv(base / function, export(base / f"{function}.txt", "lambda", function))
     installed = measure(python)
     subprocess.run(["sh", str(SLIM), str(base / function)], check=True)
     slimmed = measure(python)
