@@ -12,6 +12,8 @@ from the lock, copied (not linked) from uv's cache so that slimming cannot touch
   detection, every scan connector's SDK and the YouTube client from its bundled document; match: claim checks in
   English and Spanish, sentiment, the redaction of a kept partner check; respond: the voids clustering), and torch
   must not be installed;
+- for the match function, also what a zip package would hold (the distributions its handler loaded once it answered
+  a claim check, and the index artifact), against Lambda's 250 MB unzipped limit;
 - the baseline, in the same run: every function's packages in one environment, unslimmed — the one shared image
   before one image per function;
 - with no ``--no-baseline``, also the torch runtime of before the ONNX engine (today's set plus the build group and
@@ -110,6 +112,24 @@ from functions.alerts import handler
 """,
 }
 LAMBDA_IMAGE_LIMIT_MB = 500.0  # issue 11: installed runtime packages
+# What a zip package for the match function would have to hold (docs/decisions.md, "Packaging"): the distributions
+# whose modules its handler loaded by the time it answered a claim check, and the index artifact it reads.
+MATCH_CLOSURE = """
+import json, sys
+from importlib import metadata
+from pathlib import Path
+from functions.match import handler
+handler.matcher().check("the flu shot gives you the flu, every time")
+owners = metadata.packages_distributions()
+used = sorted({dist for name in list(sys.modules) for dist in owners.get(name.split(".")[0], [])})
+sizes = {}
+for name in used:
+    files = metadata.distribution(name).files or []
+    sizes[name] = sum(Path(f.locate()).stat().st_size for f in files if Path(f.locate()).is_file())
+artifact = sum(p.stat().st_size for p in handler.get_settings().resolved_index_dir.rglob("*") if p.is_file())
+print(json.dumps({"packages": sizes, "artifact": artifact}))
+"""
+LAMBDA_ZIP_LIMIT_MB = 250.0  # unzipped: function code plus its layers
 
 
 def uv(*args: str) -> str:
@@ -191,6 +211,27 @@ def function_figures(base: Path, function: str, top: int) -> dict[str, object]:
         "distributions": len(slimmed["packages"]),  # type: ignore[arg-type]
         "largest_slimmed_mb": largest(slimmed["packages"], top),
         "check": check(python, function),
+        **(zip_figures(python) if function == "match" else {}),
+    }
+
+
+def zip_figures(python: Path) -> dict[str, object]:
+    """The match function's share of its packages (what it loads) with the index: would it fit a zip package?"""
+    done = subprocess.run(
+        [str(python), "-c", MATCH_CLOSURE],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    total = mb(sum(loaded["packages"].values()) + loaded["artifact"])
+    return {
+        "loaded_packages_mb": mb(sum(loaded["packages"].values())),
+        "index_artifact_mb": mb(loaded["artifact"]),
+        "zip_unzipped_mb": total,
+        "fits_a_zip (≤ 250 MB unzipped)": total <= LAMBDA_ZIP_LIMIT_MB,
     }
 
 
