@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report import file_at, module_at, print_figures  # noqa: E402
+from report import file_at, module_at, package_names, print_figures, uv_export  # noqa: E402
 
 from functions.ingest.redaction_eval import KINDS, LabelledPost, Report, evaluate, load_posts  # noqa: E402
 from functions.shared import redaction  # noqa: E402
@@ -243,15 +243,8 @@ def lambda_packages(commit: str | None) -> set[str]:
         (work / "functions").mkdir()
         # one image per function since the ingest group exists; before, one image held every function's packages
         has_group = re.search(r"^ingest = \[", (work / "pyproject.toml").read_text("utf-8"), re.M)
-        own = ["--group", "ingest"] if has_group else []
-        exported = subprocess.run(
-            ["uv", "export", "--frozen", "--no-default-groups", "--group", "lambda", *own, "--no-emit-project"],
-            cwd=work,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    return {re.sub(r"[-_.]+", "-", n).lower() for n in re.findall(r"^([A-Za-z0-9_.-]+)==", exported, re.M)}
+        own = ["ingest"] if has_group else []
+        return package_names(uv_export("lambda", *own, cwd=work))
 
 
 def installed_mb(name: str) -> float | None:

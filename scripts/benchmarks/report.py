@@ -1,12 +1,13 @@
 """What every benchmark shares: how it prints its figures (aligned ``name: value`` lines, or one JSON object with
---json), how it times a repeated step, how a benchmark's child process reads its own peak memory, and the CPU used
-by the service's process and by its DynamoDB Local."""
+--json), how it times a repeated step, how a benchmark's child process reads its own peak memory, the CPU used
+by the service's process and by its DynamoDB Local, and which packages a function's image installs."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -32,6 +33,29 @@ def module_at(commit: str, path: str, name: str) -> types.ModuleType:
     sys.modules[name] = module  # dataclasses look their module up
     exec(compile(file_at(commit, path), f"{name}.py", "exec"), module.__dict__)  # our own file, from git
     return module
+
+
+def uv(*args: str, cwd: Path = ROOT) -> str:
+    """uv's output; a failure stops the benchmark with uv's own message."""
+    found = shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
+    done = subprocess.run([found, *args], cwd=cwd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"uv {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def uv_export(*groups: str, cwd: Path = ROOT) -> str:
+    """The locked requirements of the shared dependencies and ``groups``, as the Dockerfile exports them for an
+    image (``cwd``: a folder holding another commit's pyproject.toml and uv.lock)."""
+    arguments = ["export", "--frozen", "--no-emit-project", "--format", "requirements-txt", "--no-default-groups"]
+    for group in groups:
+        arguments += ["--group", group]
+    return uv(*arguments, cwd=cwd)
+
+
+def package_names(requirements: str) -> set[str]:
+    """The normalised distribution names pinned in an exported requirements text."""
+    return {re.sub(r"[-_.]+", "-", name).lower() for name in re.findall(r"^([A-Za-z0-9_.-]+)==", requirements, re.M)}
 
 
 def print_figures(figures: dict[str, Any], as_json: bool) -> None:

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report import print_figures  # noqa: E402
+from report import print_figures, uv, uv_export  # noqa: E402
 
 TORCH_VERSION = "2.13.0"  # as scripts/bootstrap.sh
 FUNCTIONS = ("ingest", "match", "respond", "alerts")  # the Dockerfile's functions, each with a group of its name
@@ -132,19 +132,8 @@ print(json.dumps({"packages": sizes, "artifact": artifact}))
 LAMBDA_ZIP_LIMIT_MB = 250.0  # unzipped: function code plus its layers
 
 
-def uv(*args: str) -> str:
-    found = shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
-    done = subprocess.run([found, *args], cwd=ROOT, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"uv {' '.join(args)} failed:\n{done.stderr[-3000:]}")
-    return done.stdout
-
-
 def export(target: Path, *groups: str) -> Path:
-    arguments = ["export", "--frozen", "--no-emit-project", "--format", "requirements-txt", "--no-default-groups"]
-    for group in groups:
-        arguments += ["--group", group]
-    uv(*arguments, "-o", str(target))
+    target.write_text(uv_export(*groups), "utf-8")
     return target
 
 

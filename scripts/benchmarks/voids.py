@@ -15,8 +15,6 @@ here, counts 0).
 from __future__ import annotations
 
 import argparse
-import shutil
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -29,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report import print_figures  # noqa: E402
+from report import package_names, print_figures, uv_export  # noqa: E402
 
 from functions.curation.voids_eval import STREAM_FILE, read_jsonl  # noqa: E402
 from functions.match.engine.onnx_embedder import MODEL_DIR, OnnxEmbedder  # noqa: E402
@@ -71,11 +69,7 @@ def distribution_size(name: str) -> int:
 
 def runtime_names() -> set[str]:
     """The respond function's package set, as the Dockerfile exports it from the lock."""
-    uv = shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
-    groups = ["--group", "lambda", "--group", "respond"]
-    command = [uv, "export", "--no-default-groups", *groups, "--no-hashes", "--no-emit-project"]
-    exported = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True, timeout=300).stdout
-    return {line.split("==")[0].strip().lower() for line in exported.splitlines() if "==" in line}
+    return package_names(uv_export("lambda", "respond"))
 
 
 def installed_size(name: str) -> int:
