@@ -40,9 +40,10 @@ def kb_validate(
         f"knowledge base valid: {len(report.claims)} claims ({myths} myths, {len(report.claims) - myths} facts) "
         f"in {topics} topics; {len(report.warnings)} warning(s)"
     )
-    counts = coverage(report.claims)
-    of = counts.pop("of")
-    out.print(f"high-harm myths translated ({of}): " + ", ".join(f"{lang} {n}" for lang, n in counts.items()))
+    for label, high_harm_myths_only in (("high-harm myths", True), ("all claims", False)):
+        counts = coverage(report.claims, high_harm_myths_only)
+        of = counts.pop("of")
+        out.print(f"{label} translated ({of}): " + ", ".join(f"{lang} {n}" for lang, n in counts.items()))
 
 
 @kb_app.command("build")

@@ -101,7 +101,8 @@ def _missing(claims: list[Claim], joined: dict[str, dict[str, Translation]]) -> 
     return problems
 
 
-def coverage(claims: list[Claim]) -> dict[str, int]:
-    """How many high-harm myths each reply language covers (what `antidote kb validate` prints)."""
-    urgent = [c for c in claims if c.harm is Harm.HIGH and c.is_myth]
-    return {lang: sum(lang in c.translations for c in urgent) for lang in REPLY_LANGUAGES} | {"of": len(urgent)}
+def coverage(claims: list[Claim], high_harm_myths_only: bool = True) -> dict[str, int]:
+    """How many claims each reply language covers (what `antidote kb validate` prints): the high-harm myths, which
+    must all be translated, or every claim, whose translation lets a reply be drafted in the post's language."""
+    counted = [c for c in claims if c.harm is Harm.HIGH and c.is_myth] if high_harm_myths_only else claims
+    return {lang: sum(lang in c.translations for c in counted) for lang in REPLY_LANGUAGES} | {"of": len(counted)}

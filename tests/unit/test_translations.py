@@ -86,6 +86,26 @@ def test_a_high_harm_myth_missing_languages_is_reported(write_kb: KbWriter) -> N
     assert coverage(report.claims) == {lang: int(lang == "ru") for lang in REPLY_LANGUAGES} | {"of": 1}
 
 
+def test_every_claim_is_counted_when_asked(write_kb: KbWriter) -> None:
+    fact = claim(
+        id="measles-fact-two-doses",
+        statement="Two doses of the MMR vaccine protect about 97 in 100 people from measles.",
+        verdict="true",
+        harm="low",
+        variants=[],
+    )
+    kb = with_translations(
+        write_kb,
+        {"ru.yaml": {"language": "ru", "translations": {"measles-mild": RUSSIAN}}},
+        [claim(harm="high"), fact],
+    )
+    claims = validate_knowledge_base(kb, TODAY).claims
+    assert coverage(claims, high_harm_myths_only=False) == {lang: int(lang == "ru") for lang in REPLY_LANGUAGES} | {
+        "of": 2
+    }
+    assert coverage(claims)["of"] == 1
+
+
 def test_a_chinese_draft_is_written_in_chinese_and_shortened_at_a_sentence() -> None:
     correction = "麻疹会引起肺炎、脑炎甚至死亡。接种两剂疫苗可以保护几乎所有人。" * 4
     chinese = {
