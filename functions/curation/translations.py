@@ -20,9 +20,11 @@ from functions.shared.claims import CORRECTION_MAX_CHARS, Claim, Harm, Translati
 # The languages replies must be written in, besides English (the matching engine issue's list).
 REPLY_LANGUAGES = ("ar", "bg", "de", "es", "fr", "ko", "pt", "ru", "zh")
 
-# How a missing translation of a high-harm myth is reported: "warning" while translations are being written,
-# "error" once every language is complete (then a new high-harm myth cannot land untranslated).
-MISSING_TRANSLATION_SEVERITY = "warning"
+# How a missing translation is reported. Every claim is translated into every reply language (2026-12-02), so a new
+# high-harm myth cannot land untranslated; any other claim may, and is listed until its translations are written
+# (a post in a missing language gets a draft marked "needs translation").
+MISSING_TRANSLATION_SEVERITY = "error"
+MISSING_TRANSLATION_SEVERITY_LOWER_HARM = "warning"
 
 
 def translation_problems(
@@ -93,11 +95,15 @@ def _check(claim: Claim, language: str, translation: Translation, allowed: list[
 def _missing(claims: list[Claim], joined: dict[str, dict[str, Translation]]) -> list[tuple[str, str, str, str]]:
     problems = []
     for claim in claims:
+        missing = [lang for lang in REPLY_LANGUAGES if lang not in joined[claim.id] and lang != claim.language]
+        if not missing:
+            continue
         if claim.harm is Harm.HIGH and claim.is_myth:
-            missing = [lang for lang in REPLY_LANGUAGES if lang not in joined[claim.id] and lang != claim.language]
-            if missing:
-                message = f"high-harm myth not translated into {', '.join(missing)}"
-                problems.append(("translations/", claim.id, message, MISSING_TRANSLATION_SEVERITY))
+            message = f"high-harm myth not translated into {', '.join(missing)}"
+            problems.append(("translations/", claim.id, message, MISSING_TRANSLATION_SEVERITY))
+        else:
+            message = f"not translated into {', '.join(missing)} (replies in those languages need translating)"
+            problems.append(("translations/", claim.id, message, MISSING_TRANSLATION_SEVERITY_LOWER_HARM))
     return problems
 
 

@@ -55,15 +55,15 @@ SEEDS: dict[str, tuple[str, str, int, int]] = {
         900_000,
         30,
     ),
-    # a medium-harm myth: only the high-harm ones are translated into every language, so this needs translation
-    "french": (
+    # every claim is translated into the nine reply languages, not into Italian: this needs translation
+    "italian": (
         "x",
-        "Mes glaires sont devenues vertes, donc c'est une infection bactérienne et il me faut des antibiotiques, non ?",
+        "Il catarro verde vuol dire infezione batterica, quindi servono gli antibiotici, giusto?",
         5_000,
         30,
     ),
 }
-QUEUED = ("top", "middle", "bottom", "edit", "approve", "reject", "conflict", "overdue", "french")
+QUEUED = ("top", "middle", "bottom", "edit", "approve", "reject", "conflict", "overdue", "italian")
 DUE_IN = {
     "top": timedelta(hours=3, minutes=30),
     "middle": timedelta(days=1, hours=2, minutes=10),
@@ -109,7 +109,7 @@ class Seeded:
 @pytest.fixture(scope="module")
 def seeded(service: Service) -> Seeded:
     extras: dict[str, dict[str, Any]] = {"hostile": {"author_handle": "<img src=x onerror=alert(1)>"}}
-    extras["french"] = {"language": "fr"}
+    extras["italian"] = {"language": "it"}
     posts = {
         name: make_post(text, platform, views, age, **extras.get(name, {}))
         for name, (platform, text, views, age) in SEEDS.items()
@@ -510,11 +510,11 @@ def test_a_monitored_item_is_filed_with_the_reach_rule_and_nothing_to_approve(pa
 def test_a_draft_that_needs_translation_shows_the_reference_and_needs_a_translated_reply(
     page: Page, service: Service, seeded: Seeded
 ) -> None:
-    item_id = seeded.ids["french"]
+    item_id = seeded.ids["italian"]
     item = api_get(service, f"/v1/reviews/{item_id}")
     assert item["needs_translation"]
     sign_in(page, service)
-    choose(page, "#f-language", "fr")
+    choose(page, "#f-language", "it")
     row = page.locator(f'#queue-list button.row[data-id="{item_id}"]')
     expect(row.locator(".flag-translate")).to_have_text("Needs translation")
     open_item(page, item_id)
@@ -523,17 +523,17 @@ def test_a_draft_that_needs_translation_shows_the_reference_and_needs_a_translat
     expect(page.locator(".reference-text")).to_have_text(item["draft"]["reference"])
     editor, approve = page.locator("#editor"), page.locator("#approve")
     expect(editor).to_have_value("")
-    expect(editor).to_have_attribute("placeholder", "Write the reply in French")
+    expect(editor).to_have_attribute("placeholder", "Write the reply in Italian")
     expect(approve).to_be_disabled()
     page.click("#use-reference")
     expect(editor).to_have_value(item["draft"]["reference"])
     expect(approve).to_be_disabled()  # still the untranslated reference
-    french = "Bonne question ! Non : des glaires vertes n'indiquent pas une infection bactérienne. https://www.nhs.uk/"
-    editor.fill(french)
+    italian = "Bella domanda! No: il catarro verde non indica un'infezione batterica. https://www.nhs.uk/"
+    editor.fill(italian)
     expect(approve).to_be_enabled()
     approve.click()
     expect(article(page)).to_have_attribute("data-status", "approved")
-    assert api_get(service, f"/v1/reviews/{item_id}")["final_text"] == french
+    assert api_get(service, f"/v1/reviews/{item_id}")["final_text"] == italian
 
 
 # ---------------------------------------------------------------- trends and the knowledge base

@@ -304,12 +304,9 @@ def test_a_privacy_report_is_queued_with_a_report_and_no_reply() -> None:
 
 
 def test_a_draft_that_needs_translation_is_approved_only_with_edited_text() -> None:
-    # a myth with no French yet (every high-harm myth has French, so this one is of lower harm)
-    untranslated = next(
-        c
-        for c in load_knowledge_base(PROJECT_ROOT / "knowledge_base").claims
-        if c.is_myth and "fr" not in c.translations
-    )
+    # a myth whose French is not written yet (every claim has French today: a new claim would not)
+    myth = next(c for c in load_knowledge_base(PROJECT_ROOT / "knowledge_base").claims if c.is_myth)
+    untranslated = myth.model_copy(update={"translations": {k: v for k, v in myth.translations.items() if k != "fr"}})
     reviews, item = created(policy(Action.CORRECT), stored_post(language="fr"), untranslated)
     assert item.needs_translation
     assert (item.draft["text"], item.draft["language"], item.draft["reference_language"]) == ("", "fr", "en")

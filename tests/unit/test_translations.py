@@ -79,7 +79,7 @@ def test_a_high_harm_myth_missing_languages_is_reported(write_kb: KbWriter) -> N
         [claim(harm="high")],
     )
     report = validate_knowledge_base(kb, TODAY)
-    missing = [str(p) for p in report.problems if "not translated" in p.message]
+    missing = [str(p) for p in report.errors if "not translated" in p.message]
     assert missing == [
         "translations/ [measles-mild]: high-harm myth not translated into ar, bg, de, es, fr, ko, pt, zh"
     ]

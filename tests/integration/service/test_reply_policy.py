@@ -218,27 +218,27 @@ def test_an_own_health_disclosure_in_korean_or_russian_is_stored_as_one(service:
         assert_consistent(item)
 
 
-def test_a_french_question_on_a_myth_without_french_says_it_needs_translation(service: Service) -> None:
-    # only the high-harm myths are translated into every language: this one (medium harm) has no French
-    text = "Mes glaires sont vertes, donc c'est une infection bactérienne et il me faut des antibiotiques, non ?"
-    sent = post(text, language="fr")
+def test_a_question_in_a_language_without_translations_says_it_needs_translation(service: Service) -> None:
+    # every claim is translated into the nine reply languages; Italian is read (USE-m) but not replied in
+    text = "Il catarro verde vuol dire infezione batterica, quindi servono gli antibiotici, giusto?"
+    sent = post(text, language="it")
     deliver(service, [sent])
     item = items_of(service, [sent])[sent["post_id"]]
     assert_consistent(item)
     assert (item.action, item.claim_id) == (Action.INFORM, "antibiotics-green-mucus-needs-treatment")
     assert item.needs_translation
-    assert (item.draft["text"], item.draft["language"], item.draft["reference_language"]) == ("", "fr", "en")
+    assert (item.draft["text"], item.draft["language"], item.draft["reference_language"]) == ("", "it", "en")
     assert str(item.draft["reference"]).startswith("Good question! ")
     path = f"/v1/reviews/{item.item_id}/approve"
     refused = service.client.request("POST", path, {}, service.educator)
     assert refused.status == 422
-    assert "needs a translation into 'fr'" in refused.json()["detail"]
+    assert "needs a translation into 'it'" in refused.json()["detail"]
     again = service.client.request("POST", path, {"text": item.draft["reference"]}, service.educator)
     assert again.status == 422
-    french = "Bonne question ! Non : des glaires vertes n'indiquent pas une infection bactérienne. https://www.nhs.uk/"
-    approved = service.client.request("POST", path, {"text": french}, service.educator)
+    italian = "Bella domanda! No: il catarro verde non indica un'infezione batterica. https://www.nhs.uk/"
+    approved = service.client.request("POST", path, {"text": italian}, service.educator)
     assert approved.status == 200, approved.body
-    assert approved.json()["final_text"] == french
+    assert approved.json()["final_text"] == italian
 
 
 def test_trends_count_questions_apart_from_spreading(service: Service) -> None:
