@@ -110,10 +110,10 @@ class Claim(BaseModel):
             raise ValueError("review_by must be after last_reviewed")
         return self
 
-    def texts(self) -> list[tuple[str, str]]:
+    def texts(self, with_translations: bool = True) -> list[tuple[str, str]]:
         """Every phrasing that should retrieve this claim, as (kind, text), in a stable order."""
         out = [("statement", self.statement)] + [("variant", v) for v in self.variants]
-        for lang in sorted(self.translations):
+        for lang in sorted(self.translations) if with_translations else []:
             tr = self.translations[lang]
             out += [(f"statement:{lang}", tr.statement)] + [(f"variant:{lang}", v) for v in tr.variants]
         return out

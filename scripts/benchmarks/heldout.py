@@ -63,7 +63,9 @@ def torch_matcher(onnx_matcher: Any) -> Any:
 
     settings = get_settings()
     embedder = SentenceTransformerEmbedder(settings.embedding_model)
-    index = build_index(kb_index_texts(load_knowledge_base(settings.knowledge_base_dir)), embedder)
+    index = build_index(
+        kb_index_texts(load_knowledge_base(settings.knowledge_base_dir), with_translations=False), embedder
+    )
     claims = list(onnx_matcher.claims.values())
     return Matcher(index, claims, onnx_matcher.manifest, embedder, onnx_matcher.stance)
 

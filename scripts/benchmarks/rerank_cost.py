@@ -58,7 +58,9 @@ def main() -> None:
     settings = get_settings()
     calibration = load_calibration(settings.resolved_calibration_file)
     embedder = HashingEmbedder("hashing")
-    index = build_index(kb_index_texts(load_knowledge_base(settings.knowledge_base_dir)), embedder)
+    index = build_index(
+        kb_index_texts(load_knowledge_base(settings.knowledge_base_dir), with_translations=False), embedder
+    )
     posts: list[str] = []
     for path in sorted((ROOT / "tests" / "data" / "heldout").glob("*.yaml")):
         data = yaml.safe_load(path.read_text("utf-8"))

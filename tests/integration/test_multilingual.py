@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import yaml
 
+from functions.curation.knowledge_base import load_knowledge_base
 from functions.match.engine.matcher import Decision, Matcher
 from functions.match.engine.multilingual import load_multilingual_calibration
 from functions.match.engine.stance_anchors import load_anchors
@@ -105,7 +106,10 @@ def test_the_build_records_a_reproducible_multilingual_index(kb_index_dir: Path)
     assert multilingual["dimensions"] == 512
     assert multilingual["model_id"].startswith("universal-sentence-encoder-multilingual-3")
     assert set(multilingual["files"]) >= {"multilingual/texts.jsonl", "multilingual/vectors.faiss"}
-    assert multilingual["texts"] == manifest["texts"]  # the same phrasings as the English index
+    # the multilingual index holds every phrasing; the English one the claims' own English texts, which MiniLM reads
+    claims = load_knowledge_base(PROJECT_ROOT / "knowledge_base").claims
+    assert multilingual["texts"] == sum(len(c.texts()) for c in claims)
+    assert manifest["texts"] == sum(len(c.texts(with_translations=False)) for c in claims) < multilingual["texts"]
 
 
 def test_use_m_loads_on_the_first_flagged_or_non_english_post_only(kb_index_dir: Path) -> None:

@@ -73,8 +73,8 @@ class Manifest(BaseModel):
     stance_cross_version: str | None = None  # the stance cross-encoder, when one was built
 
 
-def kb_index_texts(kb: KnowledgeBase) -> list[tuple[str, list[tuple[str, str]]]]:
-    return [(claim.id, claim.texts()) for claim in kb.claims]
+def kb_index_texts(kb: KnowledgeBase, with_translations: bool = True) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(claim.id, claim.texts(with_translations)) for claim in kb.claims]
 
 
 def _sha256(path: Path) -> str:
@@ -110,7 +110,9 @@ def build_artifact(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".index-", dir=out_dir.parent))
     try:
-        claim_texts = kb_index_texts(kb)
+        # The English engine reads the claims' own (English) texts when the multilingual index is built beside it:
+        # every other language is routed there, and MiniLM cannot read Hangul or Cyrillic (docs/decisions.md)
+        claim_texts = kb_index_texts(kb, with_translations=multilingual is None)
         probes = [text_to_embed(text) for _, texts in claim_texts for _, text in texts]
         embedding = export_model(model, staging / MODEL_DIR, probes, quantise)
         embedder = OnnxEmbedder(staging / MODEL_DIR)
@@ -123,7 +125,9 @@ def build_artifact(
         cross_version = _export_stance_cross(stance_cross, staging, kb) if stance_cross else None
         written += sorted((staging / CROSS_DIR).iterdir()) if cross_version else []
         files = {str(p.relative_to(staging)): _sha256(p) for p in sorted(written)}
-        other_languages = build_multilingual(claim_texts, multilingual, staging, usem)[0] if multilingual else None
+        other_languages = (
+            build_multilingual(kb_index_texts(kb), multilingual, staging, usem)[0] if multilingual else None
+        )
         manifest = Manifest(
             kb_version=kb.version,
             model_id=embedder.model_id,
