@@ -254,12 +254,12 @@ def test_spanish_correction_for_spanish_post_and_translation_needed_for_french()
     assert french.needs_translation
     assert (french.text, french.language, french.links, french.counted_length) == ("", "fr", [], 0)
     assert french.reference_language == "en"
-    # Nor in a language the knowledge base is not translated into
-    italian = draft_reply(claim, "facebook", "it", private_reply=False)
-    assert (italian.needs_translation, italian.text, italian.language) == (True, "", "it")
     assert french.reference is not None
     assert french.reference.startswith("Thanks for raising this. " + claim.correction)
     assert claim.translations["es"].correction not in french.reference
+    # Nor in a language the knowledge base is not translated into
+    italian = draft_reply(claim, "facebook", "it", private_reply=False)
+    assert (italian.needs_translation, italian.text, italian.language) == (True, "", "it")
     unknown = draft_reply(claim, "facebook", None, private_reply=False)  # no language detected: the claim's own
     assert not unknown.needs_translation
     assert unknown.language == "en"

@@ -52,6 +52,7 @@ from functions.shared.models import (
 )
 from functions.shared.settings import PROJECT_ROOT
 from tests.unit.fakes import FakePosts, FakeReviews
+from tests.unit.test_drafting import without
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 MYTH = next(c for c in load_knowledge_base(PROJECT_ROOT / "knowledge_base").claims if c.id == "measles-mild-illness")
@@ -306,7 +307,7 @@ def test_a_privacy_report_is_queued_with_a_report_and_no_reply() -> None:
 def test_a_draft_that_needs_translation_is_approved_only_with_edited_text() -> None:
     # a myth whose French is not written yet (every claim has French today: a new claim would not)
     myth = next(c for c in load_knowledge_base(PROJECT_ROOT / "knowledge_base").claims if c.is_myth)
-    untranslated = myth.model_copy(update={"translations": {k: v for k, v in myth.translations.items() if k != "fr"}})
+    untranslated = without(myth, "fr")
     reviews, item = created(policy(Action.CORRECT), stored_post(language="fr"), untranslated)
     assert item.needs_translation
     assert (item.draft["text"], item.draft["language"], item.draft["reference_language"]) == ("", "fr", "en")

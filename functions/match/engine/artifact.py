@@ -112,7 +112,8 @@ def build_artifact(
     try:
         # The English engine reads the claims' own (English) texts when the multilingual index is built beside it:
         # every other language is routed there, and MiniLM cannot read Hangul or Cyrillic (docs/decisions.md)
-        claim_texts = kb_index_texts(kb, with_translations=multilingual is None)
+        every_phrasing = kb_index_texts(kb)
+        claim_texts = every_phrasing if multilingual is None else kb_index_texts(kb, with_translations=False)
         probes = [text_to_embed(text) for _, texts in claim_texts for _, text in texts]
         embedding = export_model(model, staging / MODEL_DIR, probes, quantise)
         embedder = OnnxEmbedder(staging / MODEL_DIR)
@@ -125,9 +126,7 @@ def build_artifact(
         cross_version = _export_stance_cross(stance_cross, staging, kb) if stance_cross else None
         written += sorted((staging / CROSS_DIR).iterdir()) if cross_version else []
         files = {str(p.relative_to(staging)): _sha256(p) for p in sorted(written)}
-        other_languages = (
-            build_multilingual(kb_index_texts(kb), multilingual, staging, usem)[0] if multilingual else None
-        )
+        other_languages = build_multilingual(every_phrasing, multilingual, staging, usem)[0] if multilingual else None
         manifest = Manifest(
             kb_version=kb.version,
             model_id=embedder.model_id,

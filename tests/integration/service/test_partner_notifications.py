@@ -56,14 +56,15 @@ def grown_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     kb_dir = tmp_path_factory.mktemp("grown-kb")
     shutil.copy(KB_DIR / "sources.yaml", kb_dir / "sources.yaml")
     (kb_dir / "claims").mkdir()
-    for name in ("antibiotics.yaml", "measles.yaml"):
-        shutil.copy(KB_DIR / "claims" / name, kb_dir / "claims" / name)
+    topics = ("antibiotics", "measles")
+    for topic in topics:
+        shutil.copy(KB_DIR / "claims" / f"{topic}.yaml", kb_dir / "claims" / f"{topic}.yaml")
     (kb_dir / "claims" / "arthritis.yaml").write_text(yaml.safe_dump([NEW_CLAIM], allow_unicode=True))
     # the copied claims' translations (a high-harm myth may not be untranslated); the new claim has none yet
     (kb_dir / "translations").mkdir()
     for source in sorted((KB_DIR / "translations").glob("*.yaml")):
         translations = yaml.safe_load(source.read_text("utf-8"))
-        kept = {k: v for k, v in translations["translations"].items() if k.startswith(("antibiotics-", "measles-"))}
+        kept = {k: v for k, v in translations["translations"].items() if k.startswith(tuple(f"{t}-" for t in topics))}
         translations["translations"] = kept
         (kb_dir / "translations" / source.name).write_text(yaml.safe_dump(translations, allow_unicode=True))
     out = tmp_path_factory.mktemp("grown") / "index"
