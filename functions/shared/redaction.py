@@ -154,8 +154,9 @@ _ID_LABEL = (
     r"CNS|NHI|PIN|OHIP|RAMQ|SUS|carte\s+(?:soleil|RAMQ)|card\s*(?:number|no\.?|num\.?)|zorgpas(?:nummer)?|"
     r"numer\s+(?:karty|zlecenia|skierowania)|numero\s+(?:della\s+)?tessera|"
     r"n[úu]mero\s+de\s+(?:utente|afiliado|beneficiario|cart[ãa]o)|account\s*(?:number|no\.?|num\.?)|"
-    r"account(?=\s*\#)|claim(?=\s*\#)|file\s+(?:number|no\.?)|ref\.?(?=\s*[A-Z]{2,5}-\d)|ordonnance|"
-    r"radicad[oa]|receita|recette)(?![A-Za-z])))"
+    r"account(?=\s*\#)|claim(?=\s*\#)|file\s+(?:number|no\.?)|(?:ref|claim)\.?(?=\s*[A-Z]{2,6}[-/][\d/-]{5,})|ordonnance|"
+    r"radicad[oa]|receita|recette|cartella(?:\s+clinica)?|kod\s+e-?recepty|e-?recepta|"
+    r"(?:gms|medical)\s+card(?:\s+(?:number|no\.?))?|gms\s+(?:number|no\.?))(?![A-Za-z])))"
 )
 # Labels unambiguous enough that a few words may stand between them and the number: "Cartão do SUS da minha mãe:
 # 700 5028 4417 3960", "número de utente do SNS é 197 483 620", "CPF e CNS 702 4058 1937 6620".
@@ -174,7 +175,7 @@ _CARD_LABEL = (
 # (a group after a space holds a digit or is one or two capitals, so "1EG4-TE5-MK73 AND her Visa" stops at "AND")
 _ID_GROUPED = r"[A-Z0-9]+(?:[.\-/][A-Z0-9]+|[ ](?:[A-Z]*\d[A-Z0-9]*|[A-Z]{1,2}\b))*"
 _ID_LABELLED = re.compile(
-    rf"{_ID_LABEL}(\s*(?:is|es|é|est|ist|:|-|=|#|[nN][º°oO]\.?)?\s*(?:is\s+|es\s+)?(?:[nN][º°oO]\.?\s*)?)"
+    rf"{_ID_LABEL}(\s*(?:is|es|é|est|ist|:|-|=|#|[nN][º°oO]\.?|[nN]\.)?\s*(?:is\s+|es\s+)?(?:[nN][º°oO]\.?\s*)?)"
     rf"({_ID_GROUPED})(?![\w])"
 )
 _ID_AT_A_DISTANCE = re.compile(

@@ -203,3 +203,9 @@ def test_the_medicine_list_is_what_drug_named_entity_recognition_gives() -> None
     done = run(["pii", "medicines", "--check"])
     assert done.returncode == 0, done.stderr
     assert "up to date" in done.stdout
+
+
+def test_the_given_names_used_as_words_are_what_the_projects_texts_give() -> None:
+    done = run(["pii", "words", "--check"])
+    assert done.returncode == 0, done.stderr
+    assert "up to date" in done.stdout

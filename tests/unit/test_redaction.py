@@ -387,6 +387,15 @@ def test_a_batch_is_redacted_as_each_post_alone() -> None:
         ("Min mormor (född 1941-03-02) bor", "Min mormor (född [date of birth]) bor"),
         ("Moja babcia (ur. 03.11.1940) mieszka", "Moja babcia (ur. [date of birth]) mieszka"),
         ("Dossiernummer 5521904, klacht ingediend", "Dossiernummer [record number], klacht ingediend"),
+        # a claim's or a referral's reference with letters, an Italian medical record, a Polish e-prescription code,
+        # an Irish medical card
+        ("the insurer says claim HCX-20481733 is closed", "the insurer says claim [record number] is closed"),
+        ("waiting since March, ref OPD/2024/55190 still", "waiting since March, ref [record number] still"),
+        ("cartella clinica n. 17/MN/40982 smarrita", "cartella clinica n. [record number] smarrita"),
+        ("kod e-recepty 7302 nie działa", "kod e-recepty [record number] nie działa"),
+        ("my GMS no. 0629134T is on it", "my GMS no. [record number] is on it"),
+        # a reference needs more than a year after its letters: "ref WHO/2021" is a document's
+        ("the guidance ref WHO/2021 says so", "the guidance ref WHO/2021 says so"),
     ],
 )
 def test_ids_and_birth_dates_are_removed_after_the_words_that_name_them(text: str, expected: str) -> None:
