@@ -25,16 +25,18 @@ from functions.shared.settings import PROJECT_ROOT
 # cue and famous people no list names, and one (r3b) is never tuned on (docs/benchmarks.md, "Personal data").
 # Rampart's names then raised names to 0.948 (development) and 0.931 (held-back), and the look-alikes removed to
 # 3.17 % and 7.27 %: it does not know who is famous either.
+# Lower-case given names after a relation and five more record labels (fifth session of 2026-12-02): development
+# names 0.935 -> 0.940, record numbers 0.945 -> 0.982, cards 0.986 -> 1.0; the held-back part unchanged.
 FLOORS: dict[str, dict[str, float]] = {
     "development": {
-        "person_name": 0.935,
+        "person_name": 0.939,
         "handle": 1.0,
         "phone": 0.99,
         "email": 1.0,
         "address": 0.97,
-        "record_number": 0.94,
+        "record_number": 0.98,
         "date_of_birth": 0.98,
-        "card_number": 0.98,
+        "card_number": 1.0,
         "national_id": 0.99,
     },
     "heldback": {
