@@ -91,6 +91,7 @@ def pii_words(
     Run it after changing the knowledge base, the stance examples or the given-name list.
     """
     from functions.curation.knowledge_base import load_knowledge_base
+    from functions.match.engine.stance_anchors import anchor_texts
     from functions.match.engine.stance_training import load_stance_examples
     from functions.shared.names import GIVEN_NAMES_AS_WORDS_FILE, collect_given_names_as_words
     from functions.shared.settings import get_settings
@@ -98,9 +99,7 @@ def pii_words(
     folder = get_settings().knowledge_base_dir
     kb = load_knowledge_base(folder)
     texts = [e.text for e in load_stance_examples(folder / "stance", set(kb.by_id))]
-    for claim in kb.claims:
-        texts += [text for _, text in claim.texts()] + [claim.correction]
-        texts += [translation.correction for translation in claim.translations.values()]
+    texts += [text for *_, text in anchor_texts(kb.claims)]  # statements, variants, corrections, every language
     _write_or_check(GIVEN_NAMES_AS_WORDS_FILE, collect_given_names_as_words(texts), "words", check)
 
 

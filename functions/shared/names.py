@@ -382,7 +382,7 @@ def listed_names(text: str, masked: str, found: list[tuple[int, int]]) -> list[t
 # luiza"): only listed given names are taken (``lower_case_given``), so "my doctor said" stays.
 _LOWER_WORD = rf"[{_LOWER}][{_LOWER}'’-]*[{_LOWER}]"
 _RELATED_LOWER = re.compile(rf"(?i:\b(?:{_RELATION}))\s*[,:]?\s+((?-i:{_LOWER_WORD})(?:\s+(?-i:{_LOWER_WORD})){{0,2}})")
-# spaCy's stop words of the languages the cues are written in: "may", "don", "una", "ever" are listed given names
+# spaCy's stop words of the languages the cues are written in: "nada", "hasta", "mia", "ben" are listed given names
 # too, but in lower case they are words.
 _STOP_WORD_LANGUAGES = ("en", "es", "pt", "fr", "de", "it", "nl", "sv", "pl", "tr")
 
